@@ -1,0 +1,3 @@
+"""Rapid Response Bot: verify before you broadcast."""
+
+__version__ = "0.1.0"

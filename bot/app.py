@@ -1,0 +1,82 @@
+"""Wires one deployment together: config -> network, database, services, router.
+
+Front ends get an `App` and only talk to the core through it. Start-up order matters:
+the database is opened and migrated before anything can write, and configured members
+are synced before the first message is handled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import Config
+from bot.core.clock import Clock, SystemClock
+from bot.core.members import ConfiguredMember, MemberService
+from bot.core.network import HotlineInfo, Network
+from bot.core.places import KnownPlace
+from bot.core.reports import ReportService
+from bot.core.router import CommandRouter
+from bot.i18n import Renderer
+from storage.database import Database
+
+
+def network_from_config(config: Config) -> Network:
+    return Network(
+        name=config.network.name,
+        zone=config.network.zone,
+        languages=tuple(config.network.languages),
+        hotlines=tuple(HotlineInfo(h.label, h.number, h.hours) for h in config.hotlines),
+        known_places=tuple(
+            KnownPlace(place.name, tuple(place.match)) for place in config.known_locations
+        ),
+        targets=tuple(config.targets()),
+        corroboration_window=config.timers.corroboration_window,
+        max_message_chars=config.limits.max_message_chars,
+    )
+
+
+class App:
+    def __init__(self, config: Config, db: Database, clock: Clock) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.network = network_from_config(config)
+        self.renderer = Renderer(self.network.zone)
+        self._outbox_listeners: list[Callable[[], None]] = []
+        self.members = MemberService(db, self.network, clock)
+        self.reports = ReportService(
+            db, self.network, clock, self.renderer, on_outbox=self._outbox_written
+        )
+        self.router = CommandRouter(self.reports, self.members, self.network)
+
+    @classmethod
+    async def start(
+        cls, config: Config, db_path: Path | str | None = None, clock: Clock | None = None
+    ) -> App:
+        db = await Database.open(db_path if db_path is not None else config.database_path())
+        app = cls(config, db, clock or SystemClock())
+        try:
+            if config.console is not None:
+                await app.members.sync_configured(
+                    "console",
+                    (
+                        ConfiguredMember(m.name, frozenset(m.roles), m.language)
+                        for m in config.console.members
+                    ),
+                )
+        except BaseException:
+            await db.close()
+            raise
+        return app
+
+    def on_outbox(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every commit that wrote outbox rows (wakes workers)."""
+        self._outbox_listeners.append(listener)
+
+    def _outbox_written(self) -> None:
+        for listener in self._outbox_listeners:
+            listener()
+
+    async def close(self) -> None:
+        await self.db.close()

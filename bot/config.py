@@ -1,0 +1,295 @@
+"""The deployment's configuration: one TOML file, checked completely at start-up.
+
+Organizers edit this file by hand, often under time pressure. Every mistake must be
+caught before the bot starts, with one line that names the field, never a traceback
+at 3 a.m. in the middle of a raid. Secrets never live here: only the names of the
+environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.core.durations import DurationError, parse_duration
+from bot.core.models import Role, Target, TargetPurpose
+from bot.i18n import available_languages
+
+
+class ConfigError(Exception):
+    """A problem with the config file, phrased as one line for the operator."""
+
+
+def _duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError('write durations as text in quotes, like "90s", "15m" or "2h"')
+    try:
+        return parse_duration(value)
+    except DurationError as error:
+        raise ValueError(str(error)) from None
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_languages(languages: list[str]) -> list[str]:
+    known = available_languages()
+    for code in languages:
+        if code not in known:
+            raise ValueError(f"unknown language {code!r}; available: {', '.join(sorted(known))}")
+    if len(set(languages)) != len(languages):
+        raise ValueError("a language is listed twice")
+    return languages
+
+
+class NetworkSection(_Section):
+    name: str = Field(min_length=1, max_length=80)
+    timezone: str
+    languages: list[str] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name like America/Chicago"
+            ) from None
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        return _check_languages(value)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+class Hotline(_Section):
+    label: str = Field(min_length=1, max_length=100)
+    number: str = Field(min_length=3, max_length=40, pattern=r"^\+?[0-9][0-9 ().-]*[0-9]$")
+    hours: str = Field(default="", max_length=60)
+
+
+class KnownLocation(_Section):
+    """A place where agents are routinely present, so verifiers get a caution."""
+
+    name: str = Field(min_length=1, max_length=100)
+    match: list[str] = Field(min_length=1)
+
+    @field_validator("match")
+    @classmethod
+    def _non_empty(cls, value: list[str]) -> list[str]:
+        if any(not phrase.strip() for phrase in value):
+            raise ValueError("match phrases must not be empty")
+        return value
+
+
+class Timers(_Section):
+    """Every timer of the network. Issue-by-issue features read the ones they need."""
+
+    corroboration_window: Duration = timedelta(hours=2)
+    verification_reminder: Duration = timedelta(minutes=10)
+    verification_expiry: Duration = timedelta(hours=1)
+    active_check: Duration = timedelta(hours=3)
+    task_accept_reminder: Duration = timedelta(minutes=15)
+    task_accept_escalation: Duration = timedelta(minutes=30)
+    task_due_reminder: Duration = timedelta(minutes=30)
+    task_overdue_escalation: Duration = timedelta(minutes=30)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Timers:
+        if self.verification_expiry <= self.verification_reminder:
+            raise ValueError("verification_expiry must be longer than verification_reminder")
+        if self.task_accept_escalation <= self.task_accept_reminder:
+            raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
+        return self
+
+
+class Limits(_Section):
+    max_message_chars: int = Field(default=2000, ge=200, le=10000)
+
+
+class ConsoleMember(_Section):
+    name: str
+    roles: list[Role] = Field(default_factory=list)
+    language: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("use lowercase letters, digits, '.', '_' or '-' (up to 32)")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_languages([value])
+        return value
+
+
+class ConsoleChat(_Section):
+    name: str
+    purpose: TargetPurpose
+    languages: list[str] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _NAME.match(value) or value == "dm":
+            raise ValueError("use lowercase letters, digits, '.', '_' or '-'; 'dm' is reserved")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        return _check_languages(value)
+
+
+class ConsoleSection(_Section):
+    members: list[ConsoleMember] = Field(min_length=1)
+    chats: list[ConsoleChat] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ConsoleSection:
+        for kind, names in (
+            ("member", [m.name for m in self.members]),
+            ("chat", [c.name for c in self.chats]),
+        ):
+            duplicates = sorted({n for n in names if names.count(n) > 1})
+            if duplicates:
+                raise ValueError(f"{kind} {duplicates[0]!r} is defined twice")
+        return self
+
+
+class StorageSection(_Section):
+    path: str = "data/rrbot.sqlite3"
+
+
+class Config(_Section):
+    network: NetworkSection
+    hotlines: list[Hotline] = Field(min_length=1)
+    known_locations: list[KnownLocation] = Field(default_factory=list)
+    timers: Timers = Timers()
+    limits: Limits = Limits()
+    storage: StorageSection = StorageSection()
+    console: ConsoleSection | None = None
+
+    source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _languages_consistent(self) -> Config:
+        allowed = set(self.network.languages)
+        if self.console is not None:
+            for chat in self.console.chats:
+                extra = [code for code in chat.languages if code not in allowed]
+                if extra:
+                    raise ValueError(
+                        f"chat {chat.name!r} uses {extra[0]!r}, which is not in network.languages"
+                    )
+            for member in self.console.members:
+                if member.language is not None and member.language not in allowed:
+                    raise ValueError(
+                        f"member {member.name!r} uses {member.language!r}, "
+                        "which is not in network.languages"
+                    )
+        targets = list(self.targets())
+        if not any(t.purpose is TargetPurpose.ORGANIZERS for t in targets):
+            raise ValueError("define at least one chat with purpose = 'organizers'")
+        if not any(t.purpose is TargetPurpose.BROADCAST for t in targets):
+            raise ValueError("define at least one chat with purpose = 'broadcast'")
+        return self
+
+    def targets(self) -> Iterator[Target]:
+        """Every chat the bot knows, on every enabled front end."""
+        if self.console is not None:
+            for chat in self.console.chats:
+                yield Target(
+                    platform="console",
+                    address=chat.name,
+                    purpose=chat.purpose,
+                    languages=tuple(chat.languages),
+                    label=chat.name,
+                )
+
+    def database_path(self) -> Path:
+        path = Path(self.storage.path)
+        if not path.is_absolute() and self.source is not None:
+            path = self.source.parent / path
+        return path
+
+
+def _field_path(location: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += ("." if text else "") + part
+    return text or "(top level)"
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line: the first problem with its field; how many more there are."""
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    location = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.endswith("]")))
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "missing":
+        message = "this field is required"
+    elif first["type"] == "extra_forbidden":
+        message = "unknown field (check the spelling)"
+    more = len(problems) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{_field_path(location)}: {message}{suffix}"
+
+
+def load_config(path: Path) -> Config:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config file ({error.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(f"{path}: {describe_validation_error(error)}") from None
+    return config.model_copy(update={"source": path.resolve()})

@@ -1,0 +1,1 @@
+"""The core: every rule of the network, written once, with no platform code."""

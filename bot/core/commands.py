@@ -1,0 +1,169 @@
+"""The text-command grammar shared by the console and Signal.
+
+`/name rest`, where `rest` is free text and optional `label: value` fields separated by
+`;` or new lines. Labels have English and Spanish spellings, accents optional, because
+people type on phones, fast, in the language they think in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.errors import UserError
+from bot.core.places import words
+from bot.i18n import Msg, Raw, _
+
+
+class Audience(StrEnum):
+    EVERYONE = "everyone"
+    VERIFIERS = "verifiers"
+    ORGANIZERS = "organizers"
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    aliases: tuple[str, ...]
+    summary: Msg
+    example: str
+    audience: Audience = Audience.EVERYONE
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "report",
+        ("reportar", "reporte"),
+        _("Report what you see. Nothing is shared until a verifier confirms it."),
+        "/report where: 5th & Main; what: 2 ICE vans, agents stopping people; "
+        "agency: ICE; signs: vans, questioning; source: first-hand",
+    ),
+    CommandSpec(
+        "verify",
+        ("verificar", "confirmar"),
+        _("Confirm a report you checked; the alert goes out to the network."),
+        "/verify R3 saw them myself, 3 vans",
+        Audience.VERIFIERS,
+    ),
+    CommandSpec(
+        "dismiss",
+        ("descartar",),
+        _("Close a report that is routine presence, a false alarm, or could not be verified."),
+        "/dismiss R3 routine agents at lunch near the federal building",
+        Audience.VERIFIERS,
+    ),
+    CommandSpec(
+        "resolve",
+        ("resolver", "despejado"),
+        _("Announce all clear for a verified alert."),
+        "/resolve R3 agents left at 2:40 pm",
+        Audience.VERIFIERS,
+    ),
+    CommandSpec(
+        "correct",
+        ("corregir",),
+        _("Correct a verified alert; everyone who got it gets the correction."),
+        "/correct R3 where: 5th & Maple; note: wrong street in the first alert",
+        Audience.ORGANIZERS,
+    ),
+    CommandSpec(
+        "retract",
+        ("retractar", "retirar"),
+        _("Withdraw an alert that turned out to be wrong."),
+        "/retract R3 it was a film crew",
+        Audience.ORGANIZERS,
+    ),
+    CommandSpec(
+        "status",
+        ("estado",),
+        _("Show active alerts (and, for verifiers, reports waiting for a check)."),
+        "/status",
+    ),
+    CommandSpec("rights", ("derechos",), _("Show your rights if agents stop you."), "/rights es"),
+    CommandSpec("hotline", ("linea", "línea"), _("Show the rapid response hotline."), "/hotline"),
+    CommandSpec(
+        "lang", ("idioma", "language"), _("Choose the language I write to you in."), "/lang es"
+    ),
+    CommandSpec("help", ("ayuda",), _("Show the commands, or how to use one."), "/help report"),
+)
+
+_BY_NAME: dict[str, CommandSpec] = {
+    name: spec for spec in COMMANDS for name in (spec.name, *spec.aliases)
+}
+_COMMAND = re.compile(r"^/(\S*)(?:\s+(.*))?$", re.DOTALL)
+_REPORT_CODE = re.compile(r"^(?:r|#)?-?(\d{1,9})$", re.IGNORECASE)
+_LABEL = re.compile(r"^([^:\n]{1,24}):(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    name: str
+    body: str
+    spec: CommandSpec | None
+
+
+def split_command(text: str) -> CommandLine | None:
+    """The command and its arguments, or None when the text is not a command at all."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    name = match.group(1).lower()
+    return CommandLine(name=name, body=(match.group(2) or "").strip(), spec=_BY_NAME.get(name))
+
+
+def find_command(name: str) -> CommandSpec | None:
+    return _BY_NAME.get(name.lower().lstrip("/"))
+
+
+def label_key(label: str) -> str:
+    return " ".join(words(label))
+
+
+def label_table(spellings: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """{typed label -> field} from {field -> spellings}, normalised like places."""
+    return {label_key(spelling): field for field, all_ in spellings.items() for spelling in all_}
+
+
+def parse_fields(body: str, labels: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    """Split into free text and labelled fields; unknown labels stay in the free text."""
+    free: list[str] = []
+    fields: dict[str, str] = {}
+    for segment in re.split(r"[;\n]", body):
+        segment = segment.strip()
+        if not segment:
+            continue
+        match = _LABEL.match(segment)
+        field = labels.get(label_key(match.group(1))) if match else None
+        if match is None or field is None:
+            free.append(segment)
+            continue
+        if field in fields:
+            raise UserError(
+                _(
+                    "You gave “{label}” twice. Send it again with it once.",
+                    label=Raw(match.group(1).strip()),
+                )
+            )
+        fields[field] = match.group(2).strip()
+    return "; ".join(free), fields
+
+
+def parse_report_code(token: str) -> int:
+    match = _REPORT_CODE.match(token.strip())
+    if match is None or int(match.group(1)) == 0:
+        raise UserError(
+            _("“{value}” is not a report code. Codes look like R3.", value=Raw(token.strip()))
+        )
+    return int(match.group(1))
+
+
+def take_report_code(body: str, example: str) -> tuple[int, str]:
+    """The report code at the start of `body` and the rest of the text after it."""
+    parts = body.split(maxsplit=1)
+    if not parts:
+        raise UserError(
+            _("Which report? Add its code, for example: {example}", example=Raw(example))
+        )
+    return parse_report_code(parts[0]), parts[1].strip() if len(parts) > 1 else ""

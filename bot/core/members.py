@@ -1,0 +1,90 @@
+"""Members as the core knows them: identified by platform id, with roles and a language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.models import Member, Role
+from bot.core.network import Network
+from bot.i18n import ListOf, Raw, _, language_name
+from storage import audit, members
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class ConfiguredMember:
+    external_id: str
+    roles: frozenset[Role]
+    language: str | None = None
+
+
+class MemberService:
+    def __init__(self, db: Database, network: Network, clock: Clock) -> None:
+        self.db = db
+        self.network = network
+        self.clock = clock
+
+    async def sync_configured(self, platform: str, configured: Iterable[ConfiguredMember]) -> None:
+        """Give config-listed members exactly their config roles, at every start-up.
+
+        A configured language is only the starting language: a member's own /lang
+        choice is theirs and survives restarts.
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            for entry in configured:
+                member = await members.ensure(
+                    conn,
+                    platform,
+                    entry.external_id,
+                    entry.language or self.network.default_language,
+                    now,
+                )
+                await members.sync_config_roles(conn, member.id, entry.roles, now)
+
+    async def identify(self, platform: str, external_id: str) -> Member:
+        async with self.db.transaction() as conn:
+            return await members.ensure(
+                conn, platform, external_id, self.network.default_language, self.clock.now()
+            )
+
+    async def find(self, platform: str, external_id: str) -> Member | None:
+        async with self.db.reading() as conn:
+            return await members.find(conn, platform, external_id)
+
+    async def get(self, member_id: int) -> Member | None:
+        async with self.db.reading() as conn:
+            return await members.get(conn, member_id)
+
+    async def with_role(self, platform: str, role: Role) -> list[Member]:
+        async with self.db.reading() as conn:
+            return await members.with_role(conn, platform, role)
+
+    def check_language(self, code: str) -> str:
+        wanted = code.strip().lower().replace("_", "-")
+        if wanted not in self.network.languages:
+            raise UserError(
+                _(
+                    "I can't write in “{code}” yet. Choose one of: {choices}.",
+                    code=code.strip(),
+                    choices=self.language_choices(),
+                )
+            )
+        return wanted
+
+    def language_choices(self) -> ListOf:
+        return ListOf(tuple(Raw(f"{language_name(c)} ({c})") for c in self.network.languages))
+
+    async def set_language(self, member: Member, code: str) -> Member:
+        language = self.check_language(code)
+        async with self.db.transaction() as conn:
+            await members.set_language(conn, member.id, language)
+            await audit.record(
+                conn, self.clock.now(), member.id, "member.language", language=language
+            )
+            updated = await members.get(conn, member.id)
+        assert updated is not None  # noqa: S101 - the member exists: we just updated it
+        return updated

@@ -1,0 +1,159 @@
+"""The network's vocabulary: members, reports, decisions and the chats we talk to.
+
+These are plain values with no behaviour beyond naming things; the rules that move a
+report from one state to the next live in `reports.py`, and who may do what lives in
+`permissions.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ORGANIZER = "organizer"
+    VERIFIER = "verifier"
+    VOLUNTEER = "volunteer"
+
+
+class ReportState(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+    RETRACTED = "retracted"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ReportState.PENDING, ReportState.VERIFIED)
+
+
+class Agency(StrEnum):
+    ICE = "ice"
+    CBP = "cbp"
+    HSI = "hsi"
+    POLICE = "police"
+    UNKNOWN = "unknown"
+
+
+class Sign(StrEnum):
+    """The warning signs trainers teach people to look for."""
+
+    VEHICLES = "vehicles"  # vehicles parked haphazardly
+    TENTS = "tents"
+    BUSES = "buses"  # buses or vans
+    GATHERING = "gathering"  # agents gathering away from a federal building or office
+    QUESTIONING = "questioning"  # agents questioning people
+    HOUSE = "house"  # agents at a particular house
+
+
+class Source(StrEnum):
+    FIRST_HAND = "first-hand"
+    SECOND_HAND = "second-hand"
+    SOCIAL_MEDIA = "social-media"
+
+
+class DismissReason(StrEnum):
+    ROUTINE = "routine"  # routine presence, e.g. agents at lunch near the federal building
+    FALSE_ALARM = "false-alarm"
+    UNVERIFIABLE = "unverifiable"  # could not verify
+
+
+class Decision(StrEnum):
+    VERIFIED = "verified"
+    DISMISSED = "dismissed"
+
+
+class TargetPurpose(StrEnum):
+    ORGANIZERS = "organizers"  # where reports come in and verifiers are asked
+    BROADCAST = "broadcast"  # the wider network; only verified alerts go here
+    GENERAL = "general"  # a chat the bot answers in but never posts to on its own
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    platform: str
+    external_id: str
+    language: str
+    roles: frozenset[Role] = frozenset()
+
+    @property
+    def handle(self) -> str:
+        return self.external_id
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class Target:
+    """A chat the bot can post to, on one platform, in one or more languages."""
+
+    platform: str
+    address: str
+    purpose: TargetPurpose
+    languages: tuple[str, ...]
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.address}"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where a command came from, so replies can be kept out of the wrong chats."""
+
+    platform: str
+    address: str  # a chat address, or the member's id for a direct message
+    is_direct: bool
+    purpose: TargetPurpose | None = None
+
+    @property
+    def is_private_enough_for_pending(self) -> bool:
+        # Unverified reports never leave the organizer chat (or a verifier's own DM).
+        return self.is_direct or self.purpose is TargetPurpose.ORGANIZERS
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    where: str
+    what: str = ""
+    agency: Agency = Agency.UNKNOWN
+    signs: tuple[Sign, ...] = ()
+    source: Source | None = None
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    state: ReportState
+    where: str
+    what: str
+    agency: Agency
+    signs: tuple[Sign, ...]
+    source: Source | None
+    media: tuple[str, ...]
+    reporter_id: int | None
+    place_key: str
+    known_location: str | None
+    created_at: datetime
+    updated_at: datetime
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+    dismiss_reason: DismissReason | None = None
+    decision_note: str = ""
+    reporters: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def code(self) -> str:
+        return f"R{self.id}"
+
+    @property
+    def independent_reports(self) -> int:
+        """Distinct people who reported this: the original reporter and corroborators."""
+        return max(1, len(self.reporters))

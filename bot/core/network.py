@@ -1,0 +1,46 @@
+"""The core's view of the deployment: what it needs from the config, as plain values.
+
+The core never reads the config file or its pydantic models; `bot.app` builds this
+from them, and tests build it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.models import Target, TargetPurpose
+from bot.core.places import KnownPlace
+
+
+@dataclass(frozen=True)
+class HotlineInfo:
+    label: str
+    number: str
+    hours: str = ""
+
+
+@dataclass(frozen=True)
+class Network:
+    name: str
+    zone: ZoneInfo
+    languages: tuple[str, ...]
+    hotlines: tuple[HotlineInfo, ...]
+    known_places: tuple[KnownPlace, ...]
+    targets: tuple[Target, ...]
+    corroboration_window: timedelta = timedelta(hours=2)
+    max_message_chars: int = 2000
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def targets_for(self, purpose: TargetPurpose) -> list[Target]:
+        return [t for t in self.targets if t.purpose is purpose]
+
+    def target(self, platform: str, address: str) -> Target | None:
+        for target in self.targets:
+            if target.platform == platform and target.address == address:
+                return target
+        return None

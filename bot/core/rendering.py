@@ -1,0 +1,208 @@
+"""What the bot says about reports: cards for verifiers, alerts for the network.
+
+Each function builds language-neutral text; it is rendered once per target language
+when it is written to the outbox. Two rules hold for every text here: a report is
+never shown with its reporter's name, and an unverified report is always labelled as
+unverified so a screenshot of a card cannot pass for an alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.models import Member, Report, ReportState
+from bot.core.network import Network
+from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
+from bot.i18n import Lines, ListOf, Raw, Text, When, _, _n, lines
+
+BULLET = "• "
+
+
+def hotline_lines(network: Network) -> Text:
+    return lines(
+        *(
+            _(
+                "Call {label}: {number}{hours}",
+                label=Raw(h.label),
+                number=Raw(h.number),
+                hours=Raw(f" ({h.hours})" if h.hours else ""),
+            )
+            for h in network.hotlines
+        )
+    )
+
+
+def bullet(text: Text) -> Text:
+    return Lines((Raw(BULLET), text), separator="")
+
+
+def rights_reminder() -> Text:
+    return lines(
+        _("Know your rights:"),
+        bullet(_("You have the right to remain silent.")),
+        bullet(
+            _("Do not answer questions about where you were born or how you entered the country.")
+        ),
+        bullet(_("Do not sign anything.")),
+        bullet(_("Give only your real name and date of birth.")),
+        bullet(_("Ask for a lawyer.")),
+    )
+
+
+def _details(report: Report) -> list[Text]:
+    parts: list[Text] = [
+        _("Where: {where}", where=Raw(report.where)),
+    ]
+    if report.what:
+        parts.append(_("What: {what}", what=Raw(report.what)))
+    parts.append(_("Agency: {agency}", agency=AGENCY_NAMES[report.agency]))
+    if report.signs:
+        parts.append(_("Signs: {signs}", signs=ListOf(tuple(SIGN_NAMES[s] for s in report.signs))))
+    return parts
+
+
+def new_report_card(report: Report) -> Text:
+    """Posted in the organizer chat for verifiers; never leaves it."""
+    source = SOURCE_NAMES[report.source] if report.source else _("source not given")
+    media = (
+        _n(
+            "{count} photo or video attached",
+            "{count} photos or videos attached",
+            len(report.media),
+        )
+        if report.media
+        else None
+    )
+    caution = (
+        _(
+            "Caution: this is near {place}, where agents are often present on routine "
+            "business. Check in person before verifying.",
+            place=Raw(report.known_location),
+        )
+        if report.known_location
+        else None
+    )
+    return lines(
+        _("NEW REPORT {code} (NOT VERIFIED, do not share)", code=report.code),
+        *_details(report),
+        _("Source: {source}", source=source),
+        media,
+        _("Reported: {when}", when=When(report.created_at)),
+        caution,
+        _(
+            "Verifiers: can someone check, ideally in person? "
+            "Then send /verify {code} or /dismiss {code} routine|false|unverifiable",
+            code=report.code,
+        ),
+    )
+
+
+def corroboration_card(report: Report, *, what: str, source_text: Text) -> Text:
+    return lines(
+        _n(
+            "{code}: another report of the same place ({count} independent report so far).",
+            "{code}: another report of the same place ({count} independent reports so far).",
+            report.independent_reports,
+            code=report.code,
+        ),
+        _("What: {what}", what=Raw(what)) if what else None,
+        _("Source: {source}", source=source_text),
+        _("Still waiting for a verifier.") if report.state is ReportState.PENDING else None,
+    )
+
+
+def alert(report: Report, network: Network) -> Text:
+    """The broadcast. Short enough for a lock screen at the top, details below."""
+    assert report.decided_at is not None  # noqa: S101 - only verified reports are alerts
+    return lines(
+        _("VERIFIED ALERT {code}: immigration enforcement activity confirmed", code=report.code),
+        *_details(report),
+        _(
+            "Seen: {seen} · Verified: {verified}",
+            seen=When(report.created_at),
+            verified=When(report.decided_at),
+        ),
+        _("Confirmed by a second member of {network}.", network=Raw(network.name)),
+        Raw(""),
+        rights_reminder(),
+        hotline_lines(network),
+    )
+
+
+def all_clear(report: Report, note: str, network: Network) -> Text:
+    return lines(
+        _(
+            "ALL CLEAR {code}: the activity at {where} is over.",
+            code=report.code,
+            where=Raw(report.where),
+        ),
+        _("Note: {note}", note=Raw(note)) if note else None,
+        _("Stay alert. If you see agents again, report it to the network."),
+        hotline_lines(network),
+    )
+
+
+def correction(report: Report, changes: Sequence[Text], note: str) -> Text:
+    return lines(
+        _("CORRECTION to alert {code}:", code=report.code),
+        _("Changed: {fields}", fields=ListOf(tuple(changes))) if changes else None,
+        _("Note: {note}", note=Raw(note)) if note else None,
+        _("Current details:"),
+        *_details(report),
+    )
+
+
+def retraction(report: Report, note: str) -> Text:
+    return lines(
+        _(
+            "RETRACTED {code}: the alert about {where} was wrong. Please disregard it and "
+            "do not share it further.",
+            code=report.code,
+            where=Raw(report.where),
+        ),
+        _("Note: {note}", note=Raw(note)) if note else None,
+    )
+
+
+def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> Text:
+    """Tells the organizer chat what happened to a card, and who decided."""
+    if report.state is ReportState.VERIFIED:
+        head: Text = _(
+            "{code} VERIFIED by {member}. Alert sent to: {targets}.",
+            code=report.code,
+            member=Raw(decider.handle),
+            targets=ListOf(tuple(Raw(t) for t in targets)),
+        )
+    else:
+        assert report.dismiss_reason is not None  # noqa: S101 - dismissed has a reason
+        head = _(
+            "{code} dismissed by {member}: {reason}. Nothing was broadcast.",
+            code=report.code,
+            member=Raw(decider.handle),
+            reason=REASON_NAMES[report.dismiss_reason],
+        )
+    note = _("Note: {note}", note=Raw(report.decision_note)) if report.decision_note else None
+    return lines(head, note)
+
+
+def update_notice(report: Report, actor: Member, targets: Sequence[str]) -> Text:
+    return _(
+        "{code} is now {state} ({member}). Sent to: {targets}.",
+        code=report.code,
+        state=STATE_NAMES[report.state],
+        member=Raw(actor.handle),
+        targets=ListOf(tuple(Raw(t) for t in targets)) if targets else _("no chats"),
+    )
+
+
+def status_line(report: Report) -> Text:
+    count = report.independent_reports
+    return _n(
+        "{code} · {where} · {state} · {when} · {count} report",
+        "{code} · {where} · {state} · {when} · {count} reports",
+        count,
+        code=report.code,
+        where=Raw(report.where),
+        state=STATE_NAMES[report.state],
+        when=When(report.updated_at),
+    )

@@ -1,0 +1,405 @@
+"""Reports from first sighting to all clear: submit, corroborate, decide, follow up.
+
+Every method is one transaction: the state change, the messages it causes (outbox
+rows) and the audit entry are stored together or not at all. Decisions are a single
+conditional update from `pending`, so two verifiers pressing at once produce exactly
+one decision and one broadcast; the second is told politely who was first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.core import permissions, rendering
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.models import (
+    Agency,
+    Decision,
+    DismissReason,
+    Member,
+    Report,
+    ReportDraft,
+    ReportState,
+    Target,
+    TargetPurpose,
+)
+from bot.core.network import Network
+from bot.core.places import match_place
+from bot.core.vocabulary import SOURCE_NAMES, STATE_NAMES
+from bot.i18n import Raw, Renderer, Text, When, _
+from storage import audit, members, outbox
+from storage import reports as report_store
+from storage.database import Database
+
+# How far back /status looks for closed reports: one day covers a shift and its handover.
+RECENT = timedelta(hours=24)
+
+
+class SubmissionKind(StrEnum):
+    NEW = "new"
+    CORROBORATION = "corroboration"
+    REPEAT = "repeat"  # the same person reporting the same place again
+
+
+@dataclass(frozen=True)
+class Submission:
+    report: Report
+    kind: SubmissionKind
+
+
+@dataclass(frozen=True)
+class Correction:
+    where: str | None = None
+    what: str | None = None
+    agency: Agency | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.where is None and self.what is None and self.agency is None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    report: Report
+    targets: tuple[str, ...]
+
+
+def unknown_report(report_id: int) -> UserError:
+    return UserError(
+        _(
+            "There is no report R{number}. Send /status to see open reports.",
+            number=report_id,
+        )
+    )
+
+
+class ReportService:
+    def __init__(
+        self,
+        db: Database,
+        network: Network,
+        clock: Clock,
+        renderer: Renderer,
+        on_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.network = network
+        self.clock = clock
+        self.renderer = renderer
+        self._on_outbox = on_outbox
+
+    async def _post(
+        self,
+        conn: aiosqlite.Connection,
+        target: Target,
+        kind: str,
+        text: Text,
+        *,
+        report_id: int | None,
+        ping: str | None = None,
+    ) -> None:
+        await outbox.enqueue(
+            conn,
+            platform=target.platform,
+            address=target.address,
+            is_direct=False,
+            languages=target.languages,
+            kind=kind,
+            body=self.renderer.render_all(text, target.languages),
+            now=self.clock.now(),
+            report_id=report_id,
+            ping=ping,
+        )
+
+    async def _to_organizers(
+        self,
+        conn: aiosqlite.Connection,
+        kind: str,
+        text: Text,
+        report_id: int,
+        *,
+        ping: bool = False,
+    ) -> None:
+        for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
+            await self._post(
+                conn, target, kind, text, report_id=report_id, ping="verifiers" if ping else None
+            )
+
+    async def _load(self, conn: aiosqlite.Connection, report_id: int) -> Report:
+        report = await report_store.get(conn, report_id)
+        if report is None:
+            raise unknown_report(report_id)
+        return report
+
+    async def get(self, report_id: int) -> Report:
+        async with self.db.reading() as conn:
+            return await self._load(conn, report_id)
+
+    # -- submit ---------------------------------------------------------------------
+
+    async def submit(self, reporter: Member, draft: ReportDraft) -> Submission:
+        now = self.clock.now()
+        place = match_place(draft.where, self.network.known_places)
+        async with self.db.transaction() as conn:
+            match = await report_store.find_open_match(
+                conn, place.key, now - self.network.corroboration_window
+            )
+            if match is not None:
+                repeat = reporter.id in match.reporters
+                await report_store.add_corroboration(
+                    conn, match.id, draft, reporter_id=reporter.id, now=now
+                )
+                report = await self._load(conn, match.id)
+                source = SOURCE_NAMES[draft.source] if draft.source else _("source not given")
+                await self._to_organizers(
+                    conn,
+                    "corroboration",
+                    rendering.corroboration_card(report, what=draft.what, source_text=source),
+                    report.id,
+                )
+                await audit.record(
+                    conn, now, reporter.id, "report.corroborated", report.code, repeat=int(repeat)
+                )
+                kind = SubmissionKind.REPEAT if repeat else SubmissionKind.CORROBORATION
+            else:
+                report_id = await report_store.insert(
+                    conn,
+                    draft,
+                    place_key=place.key,
+                    known_location=place.known.name if place.known else None,
+                    reporter_id=reporter.id,
+                    now=now,
+                )
+                report = await self._load(conn, report_id)
+                await self._to_organizers(
+                    conn, "new_report", rendering.new_report_card(report), report.id, ping=True
+                )
+                await audit.record(conn, now, reporter.id, "report.submitted", report.code)
+                kind = SubmissionKind.NEW
+        self._on_outbox()
+        return Submission(report=report, kind=kind)
+
+    # -- decide ---------------------------------------------------------------------
+
+    async def _already_decided(self, conn: aiosqlite.Connection, report: Report) -> UserError:
+        who: Text = _("someone")
+        if report.decided_by is not None:
+            decider = await members.get(conn, report.decided_by)
+            if decider is not None:
+                who = Raw(decider.handle)
+        if report.decided_at is None:
+            return UserError(
+                _(
+                    "{code} is already {state}. Nothing changed.",
+                    code=report.code,
+                    state=STATE_NAMES[report.state],
+                )
+            )
+        return UserError(
+            _(
+                "{code} was already decided: {state} by {member} ({when}). Nothing changed.",
+                code=report.code,
+                state=STATE_NAMES[report.state],
+                member=who,
+                when=When(report.decided_at),
+            )
+        )
+
+    async def _decide(
+        self,
+        actor: Member,
+        report_id: int,
+        decision: Decision,
+        reason: DismissReason | None,
+        note: str,
+    ) -> Report:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            report = await self._load(conn, report_id)
+            permissions.check_can_decide(actor, report)
+            new_state = (
+                ReportState.VERIFIED if decision is Decision.VERIFIED else ReportState.DISMISSED
+            )
+            changed = await report_store.change_state(
+                conn, report.id, expected=ReportState.PENDING, new=new_state, now=now
+            )
+            if not changed:
+                raise await self._already_decided(conn, report)
+            await report_store.record_decision(
+                conn, report.id, decision, reason=reason, note=note, decided_by=actor.id, now=now
+            )
+            report = await self._load(conn, report.id)
+            sent_to: list[str] = []
+            if decision is Decision.VERIFIED:
+                for target in self.network.targets_for(TargetPurpose.BROADCAST):
+                    await self._post(
+                        conn,
+                        target,
+                        "alert",
+                        rendering.alert(report, self.network),
+                        report_id=report.id,
+                    )
+                    sent_to.append(target.label)
+            await self._to_organizers(
+                conn, "decision", rendering.decision_notice(report, actor, sent_to), report.id
+            )
+            await audit.record(
+                conn,
+                now,
+                actor.id,
+                f"report.{decision.value}",
+                report.code,
+                reason=reason.value if reason else None,
+            )
+        self._on_outbox()
+        return report
+
+    async def verify(self, actor: Member, report_id: int, note: str = "") -> Report:
+        return await self._decide(actor, report_id, Decision.VERIFIED, None, note)
+
+    async def dismiss(
+        self, actor: Member, report_id: int, reason: DismissReason, note: str = ""
+    ) -> Report:
+        return await self._decide(actor, report_id, Decision.DISMISSED, reason, note)
+
+    # -- after the decision -----------------------------------------------------------
+
+    async def _follow_up(
+        self,
+        actor: Member,
+        report_id: int,
+        *,
+        allowed_from: Sequence[ReportState],
+        new_state: ReportState,
+        kind: str,
+        build: Callable[[Report], Text],
+        note: str,
+        apply: Correction | None = None,
+    ) -> FollowUp:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            report = await self._load(conn, report_id)
+            if report.state not in allowed_from:
+                raise UserError(
+                    _(
+                        "{code} is {state}, so this does not apply to it. "
+                        "Send /status to see active alerts.",
+                        code=report.code,
+                        state=STATE_NAMES[report.state],
+                    )
+                )
+            if new_state is not report.state and not await report_store.change_state(
+                conn, report.id, expected=report.state, new=new_state, now=now
+            ):
+                raise await self._already_decided(conn, report)
+            if apply is not None:
+                await report_store.update_details(
+                    conn,
+                    report.id,
+                    where=apply.where,
+                    place_key=(
+                        match_place(apply.where, self.network.known_places).key
+                        if apply.where
+                        else None
+                    ),
+                    what=apply.what,
+                    agency=apply.agency,
+                    now=now,
+                )
+            await report_store.record_update(
+                conn, report.id, kind, note=note, actor_id=actor.id, now=now
+            )
+            report = await self._load(conn, report.id)
+            text = build(report)
+            targets = await outbox.alert_targets(conn, report.id)
+            labels: list[str] = []
+            for platform, address, languages in targets:
+                known = self.network.target(platform, address)
+                target = known or Target(
+                    platform, address, TargetPurpose.BROADCAST, languages, address
+                )
+                await self._post(conn, target, kind, text, report_id=report.id)
+                labels.append(target.label)
+            await self._to_organizers(
+                conn, "update", rendering.update_notice(report, actor, labels), report.id
+            )
+            await audit.record(conn, now, actor.id, f"report.{kind}", report.code)
+        self._on_outbox()
+        return FollowUp(report=report, targets=tuple(labels))
+
+    async def resolve(self, actor: Member, report_id: int, note: str = "") -> FollowUp:
+        permissions.check_can_resolve(actor)
+        return await self._follow_up(
+            actor,
+            report_id,
+            allowed_from=(ReportState.VERIFIED,),
+            new_state=ReportState.RESOLVED,
+            kind="resolved",
+            build=lambda report: rendering.all_clear(report, note, self.network),
+            note=note,
+        )
+
+    async def correct(
+        self, actor: Member, report_id: int, change: Correction, note: str = ""
+    ) -> FollowUp:
+        permissions.check_can_correct(actor)
+        if change.empty and not note:
+            raise UserError(
+                _(
+                    "Say what to correct, for example: "
+                    "/correct R{number} where: 5th and Main; agency: CBP",
+                    number=report_id,
+                )
+            )
+        changed = [
+            name
+            for name, value in (
+                (_("place"), change.where),
+                (_("description"), change.what),
+                (_("agency"), change.agency),
+            )
+            if value is not None
+        ]
+        return await self._follow_up(
+            actor,
+            report_id,
+            allowed_from=(ReportState.VERIFIED,),
+            new_state=ReportState.VERIFIED,
+            kind="corrected",
+            build=lambda report: rendering.correction(report, changed, note),
+            note=note,
+            apply=change,
+        )
+
+    async def retract(self, actor: Member, report_id: int, note: str = "") -> FollowUp:
+        permissions.check_can_correct(actor)
+        return await self._follow_up(
+            actor,
+            report_id,
+            allowed_from=(ReportState.VERIFIED, ReportState.RESOLVED),
+            new_state=ReportState.RETRACTED,
+            kind="retracted",
+            build=lambda report: rendering.retraction(report, note),
+            note=note,
+        )
+
+    # -- overview ---------------------------------------------------------------------
+
+    async def in_states(self, *states: ReportState) -> list[Report]:
+        async with self.db.reading() as conn:
+            return await report_store.in_states(conn, states)
+
+    async def recently_closed(self) -> list[Report]:
+        since = self.clock.now() - RECENT
+        async with self.db.reading() as conn:
+            return await report_store.in_states(
+                conn,
+                (ReportState.RESOLVED, ReportState.DISMISSED, ReportState.RETRACTED),
+                since=since,
+            )

@@ -1,0 +1,180 @@
+"""Translated text: messages are built language-neutral and rendered per reader.
+
+The core never formats a sentence in a language. It builds `Msg` values (a catalog id
+plus parameters) and each front end renders them for the member or chat that reads
+them, so one alert can go out in English to one group and in Spanish and English to
+another. Catalogs are standard gettext `.po` files, edited by translators with any PO
+editor; English is the source language, so its msgids are the English text.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_skeleton, format_time
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES = Path(__file__).parent / "locales"
+SOURCE_LANGUAGE = "en"
+DOMAIN = "messages"
+
+
+class Text(Protocol):
+    """Anything that can be turned into a string for one reader's language."""
+
+    def render(self, renderer: Renderer, language: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Msg:
+    msgid: str
+    params: tuple[tuple[str, object], ...] = ()
+    plural: str | None = None
+    count: int | None = None
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        return renderer.translate(self, language)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Text a person wrote (a place, a description): shown as written, never translated."""
+
+    value: str
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Several texts shown one per line; empty parts are skipped."""
+
+    parts: tuple[Text, ...]
+    separator: str = "\n"
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        rendered = (part.render(renderer, language) for part in self.parts)
+        return self.separator.join(text for text in rendered if text)
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list shown the way the reader's language writes lists ("a, b and c")."""
+
+    items: tuple[Text, ...]
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        return format_list(
+            [item.render(renderer, language) for item in self.items], locale=language
+        )
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment shown in the network's time zone, the way the reader's locale writes it."""
+
+    moment: datetime
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        return renderer.format_moment(self.moment, language)
+
+
+def _(msgid: str, /, **params: object) -> Msg:
+    """Mark a message for translation; pybabel extracts these calls."""
+    return Msg(msgid, tuple(params.items()))
+
+
+def _n(singular: str, plural: str, count: int, /, **params: object) -> Msg:
+    """A message whose wording depends on a number; `{count}` is available to it."""
+    return Msg(singular, (("count", count), *params.items()), plural=plural, count=count)
+
+
+def lines(*parts: Text | None) -> Lines:
+    return Lines(tuple(part for part in parts if part is not None))
+
+
+@cache
+def available_languages() -> frozenset[str]:
+    found = {SOURCE_LANGUAGE}
+    for po in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
+        found.add(po.parent.parent.name)
+    return frozenset(found)
+
+
+@cache
+def _translations(language: str) -> gettext.NullTranslations:
+    path = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    # Compiling in memory keeps the repository free of generated .mo files; fuzzy
+    # (unreviewed) entries are left out so readers see English rather than a guess.
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """The language's own name ("español"), for menus people pick from."""
+    name = Locale.parse(code).get_display_name(in_language or code) or code
+    return name[:1].upper() + name[1:]
+
+
+class Renderer:
+    """Turns texts into strings for a language, with dates in the network's time zone."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+
+    def render(self, text: Text, language: str) -> str:
+        return text.render(self, language)
+
+    def render_all(self, text: Text, languages: Sequence[str]) -> str:
+        """One message for a chat that reads several languages, the first language first."""
+        return "\n\n".join(text.render(self, language) for language in languages)
+
+    def translate(self, message: Msg, language: str) -> str:
+        translations = _translations(language)
+        if message.plural is None:
+            template = translations.gettext(message.msgid)
+        else:
+            template = translations.ngettext(message.msgid, message.plural, message.count or 0)
+        values = self._values(message.params, language)
+        try:
+            return template.format_map(values)
+        except (KeyError, IndexError, ValueError):
+            # A broken translation must never cost a message: fall back to English.
+            fallback = (
+                message.msgid if message.plural is None or message.count == 1 else message.plural
+            )
+            return fallback.format_map(values)
+
+    def _values(self, params: Iterable[tuple[str, object]], language: str) -> Mapping[str, object]:
+        values: dict[str, object] = {}
+        for name, value in params:
+            if hasattr(value, "render"):
+                values[name] = value.render(self, language)
+            elif isinstance(value, datetime):
+                values[name] = self.format_moment(value, language)
+            else:
+                values[name] = value
+        return values
+
+    def format_moment(self, moment: datetime, language: str) -> str:
+        day = format_skeleton("MMMEd", moment, tzinfo=self.zone, locale=language)
+        time = format_time(moment, format="short", tzinfo=self.zone, locale=language)
+        return f"{day}, {time}"

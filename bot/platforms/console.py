@@ -1,0 +1,264 @@
+"""The console front end: play every member of a network in one terminal.
+
+Each input line is one message, `<member>@<chat>: <text>` in a group chat or
+`<member>@dm: <text>` to the bot directly. Each output line is one line the bot sent,
+prefixed with where it went. It serves organizers trying the bot before a deployment,
+trainers running drills, and tests, which drive it as a script.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from bot.app import App
+from bot.core.durations import DurationError, parse_duration
+from bot.core.models import Conversation, Member, Role
+from bot.core.vocabulary import ROLE_NAMES
+from bot.delivery import OutboxWorker
+from bot.i18n import ListOf, Raw, Text, _, language_name
+from storage import reports as report_store
+from storage.outbox import OutboxEntry
+
+PLATFORM = "console"
+_LINE = re.compile(r"^\s*([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+)\s*:\s?(.*)$", re.DOTALL)
+_PURPOSE_NAMES = {
+    "organizers": _("reports come in here, verifiers are asked here"),
+    "broadcast": _("verified alerts go out here"),
+    "general": _("the bot answers here but never posts on its own"),
+}
+
+
+def prefix_for(address: str, *, is_direct: bool) -> str:
+    return f"[dm:{address}] " if is_direct else f"[{address}] "
+
+
+def prefixed(prefix: str, text: str) -> list[str]:
+    return [prefix + line for line in (text.splitlines() or [""])]
+
+
+class ConsoleSender:
+    """Delivers outbox rows by printing them; the terminal never fails to receive."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self, write: Callable[[str], None], verifiers: Callable[[], Awaitable[list[str]]]
+    ) -> None:
+        self._write = write
+        self._verifiers = verifiers
+
+    async def send(self, entry: OutboxEntry) -> str | None:
+        prefix = prefix_for(entry.address, is_direct=entry.is_direct)
+        body = entry.body
+        if entry.ping == "verifiers":
+            names = await self._verifiers()
+            if names:
+                body = " ".join(f"@{name}" for name in names) + "\n" + body
+        for line in prefixed(prefix, body):
+            self._write(line)
+        return None
+
+
+class Console:
+    def __init__(self, app: App, write: Callable[[str], None] = print) -> None:
+        if app.config.console is None:
+            raise ValueError("the config has no [console] section")
+        self.app = app
+        self._write = write
+        self._members = {m.name: m for m in app.config.console.members}
+        self._chats = {c.name: c for c in app.config.console.chats}
+        self.sender = ConsoleSender(write, self._verifier_names)
+        self.worker = OutboxWorker(app.db, self.sender, app.clock)
+        app.on_outbox(self.worker.wake.set)
+
+    async def _verifier_names(self) -> list[str]:
+        return [m.handle for m in await self.app.members.with_role(PLATFORM, Role.VERIFIER)]
+
+    def _say(self, text: Text, language: str | None = None) -> None:
+        rendered = self.app.renderer.render(text, language or self.app.network.default_language)
+        for line in prefixed("! ", rendered):
+            self._write(line)
+
+    # -- one line ------------------------------------------------------------------------
+
+    async def handle_line(self, line: str) -> None:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            return
+        if stripped.startswith("!"):
+            await self._directive(stripped)
+            return
+        match = _LINE.match(stripped)
+        if match is None:
+            self._say(
+                _(
+                    "Write each message as <member>@<chat>: <text>, or <member>@dm: <text> "
+                    "for a direct message. For example: {example}",
+                    example=Raw("dee@organizers: /help"),
+                )
+            )
+            return
+        name, chat, text = match.group(1).lower(), match.group(2).lower(), match.group(3)
+        member = await self._member(name)
+        if member is None:
+            return
+        conversation = self._conversation(name, chat)
+        if conversation is None:
+            return
+        replies = await self.app.router.handle(member, conversation, text)
+        prefix = prefix_for(conversation.address, is_direct=conversation.is_direct)
+        for reply in replies:
+            rendered = self.app.renderer.render(reply.text, reply.language or member.language)
+            for out in prefixed(prefix, rendered):
+                self._write(out)
+        await self.worker.deliver_due()
+
+    async def _member(self, name: str) -> Member | None:
+        member = await self.app.members.find(PLATFORM, name) if name in self._members else None
+        if member is None:
+            self._say(
+                _(
+                    "There is no member “{name}”. Members: {members}.",
+                    name=Raw(name),
+                    members=ListOf(tuple(Raw(n) for n in self._members)),
+                )
+            )
+        return member
+
+    def _conversation(self, member: str, chat: str) -> Conversation | None:
+        if chat == "dm":
+            return Conversation(PLATFORM, member, is_direct=True)
+        found = self._chats.get(chat)
+        if found is None:
+            self._say(
+                _(
+                    "There is no chat “{chat}”. Chats: {chats}, or dm for a direct message.",
+                    chat=Raw(chat),
+                    chats=ListOf(tuple(Raw(n) for n in self._chats)),
+                )
+            )
+            return None
+        return Conversation(PLATFORM, chat, is_direct=False, purpose=found.purpose)
+
+    async def _directive(self, line: str) -> None:
+        name, _sep, argument = line[1:].partition(" ")
+        if name == "wait":
+            try:
+                duration = parse_duration(argument)
+            except DurationError:
+                self._say(_("Write waits as !wait 90s, !wait 15m or !wait 2h."))
+                return
+            await asyncio.sleep(duration.total_seconds())
+            await self.worker.deliver_due()
+        elif name == "who":
+            for line_ in self._roster():
+                self._write(line_)
+        else:
+            self._say(_("Unknown console command !{name}. Try !wait 90s or !who.", name=Raw(name)))
+
+    # -- whole sessions ----------------------------------------------------------------
+
+    def _roster(self) -> list[str]:
+        language = self.app.network.default_language
+        render = self.app.renderer.render
+        out = [render(_("Members:"), language)]
+        width = max(len(n) for n in self._members) + 2
+        for member in self._members.values():
+            roles = (
+                render(ListOf(tuple(ROLE_NAMES[r] for r in member.roles)), language)
+                if member.roles
+                else render(_("no role"), language)
+            )
+            spoken = language_name(member.language or language, language)
+            out.append(f"  {member.name:<{width}}{roles} · {spoken}")
+        out.append(render(_("Chats:"), language))
+        width = max(len(n) for n in self._chats) + 2
+        for chat in self._chats.values():
+            spoken = ", ".join(language_name(code, language) for code in chat.languages)
+            purpose = render(_PURPOSE_NAMES[chat.purpose.value], language)
+            out.append(f"  {chat.name:<{width}}{purpose} · {spoken}")
+        return out
+
+    async def _next_report_code(self) -> str:
+        async with self.app.db.reading() as conn:
+            return f"R{await report_store.next_id(conn)}"
+
+    async def banner(self) -> list[str]:
+        language = self.app.network.default_language
+        render = self.app.renderer.render
+        organizers = next(
+            (c.name for c in self._chats.values() if c.purpose.value == "organizers"), "dm"
+        )
+        reporter = next((m.name for m in self._members.values() if not m.roles), None)
+        verifier = next((m.name for m in self._members.values() if Role.VERIFIER in m.roles), None)
+        code = await self._next_report_code()
+        examples = [
+            f"  {reporter or 'ana'}@{organizers}: /report where: 5th & Main; what: 2 ICE vans, "
+            "agents stopping people; agency: ICE; source: first-hand",
+            f"  {verifier or 'ana'}@{organizers}: /verify {code} saw them myself",
+        ]
+        return [
+            render(
+                _("Rapid Response Bot console for {network}", network=Raw(self.app.network.name)),
+                language,
+            ),
+            *self._roster(),
+            render(
+                _(
+                    "Type each message as <member>@<chat>: <text>, or <member>@dm: <text> "
+                    "to write to the bot directly. Try:"
+                ),
+                language,
+            ),
+            *examples,
+            render(_("Send /help as any member to see the commands. Ctrl-D quits."), language),
+        ]
+
+    async def run_script(self, stream: TextIO) -> int:
+        """Handle lines in order, each one's messages delivered before the next is read."""
+        while True:
+            line = await asyncio.to_thread(stream.readline)
+            if not line:
+                break
+            await self.handle_line(line)
+        await self.worker.drain()
+        return 0
+
+    async def run_interactive(self) -> int:
+        with contextlib.suppress(ImportError):  # Windows has no readline; input() still works
+            import readline  # noqa: F401 - imported for its side effect: line editing
+        for banner_line in await self.banner():
+            self._write(banner_line)
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        ready = threading.Event()
+
+        def read() -> None:
+            # A daemon thread, so a pending input() never keeps the process alive.
+            while True:
+                ready.wait()
+                ready.clear()
+                try:
+                    text = input("> ")
+                except (EOFError, KeyboardInterrupt):
+                    loop.call_soon_threadsafe(lines.put_nowait, None)
+                    return
+                loop.call_soon_threadsafe(lines.put_nowait, text)
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        background = asyncio.create_task(self.worker.run())
+        try:
+            ready.set()
+            while (line := await lines.get()) is not None:
+                await self.handle_line(line)
+                ready.set()
+        finally:
+            background.cancel()
+            await asyncio.gather(background, return_exceptions=True)
+        await self.worker.drain()
+        return 0

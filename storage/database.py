@@ -1,0 +1,132 @@
+"""The SQLite database: one connection, durable settings, migrations, transactions.
+
+SQLite is the source of truth for everything the bot promises (reports, decisions,
+messages still to send), so it runs in WAL mode with `synchronous=FULL`: a power cut
+after we said "verified" must not forget the verification. One aiosqlite connection
+is shared by every coroutine; an asyncio lock makes each transaction run alone on it,
+because two interleaved BEGINs on one connection would corrupt each other's work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message is one line for the operator."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Numbered migrations shipped with the package, in order: (number, name, sql)."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if numbers != list(range(1, len(found) + 1)):
+        raise DatabaseError(f"migrations are not numbered 1..N without gaps: {numbers}")
+    return found
+
+
+class Database:
+    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
+        self._connection = connection
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        """Open (creating if needed) and migrate the database at `path`."""
+        target = str(path)
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = await aiosqlite.connect(target, isolation_level=None)
+        except Exception as error:
+            raise DatabaseError(f"cannot open database {target}: {error}") from None
+        database = cls(connection, target)
+        try:
+            await database._configure()
+            await database._migrate()
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    async def close(self) -> None:
+        async with self._lock:
+            # Fold the WAL back into the main file so a copy of the .sqlite3 alone is whole.
+            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._connection.close()
+
+    async def _configure(self) -> None:
+        connection = self._connection
+        connection.row_factory = aiosqlite.Row
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = FULL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA secure_delete = ON",
+        ):
+            await connection.execute(pragma)
+        async with connection.execute("PRAGMA quick_check") as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] != "ok":
+            raise DatabaseError(f"database {self.path} is damaged: {row[0] if row else '?'}")
+
+    async def schema_version(self) -> int:
+        async with self._connection.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _migrate(self) -> None:
+        current = await self.schema_version()
+        known = migrations()
+        if current > len(known):
+            raise DatabaseError(
+                f"database {self.path} is at schema {current}, newer than this version of "
+                f"the bot knows ({len(known)}); upgrade the bot instead"
+            )
+        for number, _name, sql in known[current:]:
+            # Each migration and its version bump commit together or not at all.
+            script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+            try:
+                await self._connection.executescript(script)
+            except Exception:
+                if self._connection.in_transaction:
+                    await self._connection.execute("ROLLBACK")
+                raise
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run a block as one atomic write; everything or nothing is stored."""
+        async with self._lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Read a consistent snapshot without racing another coroutine's transaction."""
+        async with self._lock:
+            await self._connection.execute("BEGIN")
+            try:
+                yield self._connection
+            finally:
+                await self._connection.execute("COMMIT")

@@ -1,0 +1,160 @@
+"""The outbox: every message the bot owes, one row per message per chat.
+
+Rows are written in the same transaction as the state change that causes them, so a
+crash can never leave a verified report without its alert, or an alert without its
+verification. Delivery workers take rows per platform in order and record the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.timecodec import from_db, maybe_from_db, to_db
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    platform: str
+    address: str
+    is_direct: bool
+    languages: tuple[str, ...]
+    kind: str
+    report_id: int | None
+    body: str
+    ping: str | None
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    external_id: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+def _entry(row: aiosqlite.Row) -> OutboxEntry:
+    return OutboxEntry(
+        id=row["id"],
+        platform=row["platform"],
+        address=row["address"],
+        is_direct=bool(row["is_direct"]),
+        languages=tuple(row["languages"].split(",")),
+        kind=row["kind"],
+        report_id=row["report_id"],
+        body=row["body"],
+        ping=row["ping"],
+        state=row["state"],
+        attempts=row["attempts"],
+        next_attempt_at=from_db(row["next_attempt_at"]),
+        last_error=row["last_error"],
+        external_id=row["external_id"],
+        created_at=from_db(row["created_at"]),
+        delivered_at=maybe_from_db(row["delivered_at"]),
+    )
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    *,
+    platform: str,
+    address: str,
+    is_direct: bool,
+    languages: tuple[str, ...],
+    kind: str,
+    body: str,
+    now: datetime,
+    report_id: int | None = None,
+    ping: str | None = None,
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO outbox (platform, address, is_direct, languages, kind, report_id, body, "
+        "ping, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            platform,
+            address,
+            int(is_direct),
+            ",".join(languages),
+            kind,
+            report_id,
+            body,
+            ping,
+            to_db(now),
+            to_db(now),
+        ),
+    )
+    assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
+    return cursor.lastrowid
+
+
+async def pending(conn: aiosqlite.Connection, platform: str) -> list[OutboxEntry]:
+    """Undelivered rows of a platform in the order they were written."""
+    async with conn.execute(
+        "SELECT * FROM outbox WHERE platform = ? AND state = 'pending' ORDER BY id",
+        (platform,),
+    ) as cursor:
+        return [_entry(row) for row in await cursor.fetchall()]
+
+
+async def next_attempt(conn: aiosqlite.Connection, platform: str) -> datetime | None:
+    async with conn.execute(
+        "SELECT MIN(next_attempt_at) AS soonest FROM outbox "
+        "WHERE platform = ? AND state = 'pending'",
+        (platform,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return maybe_from_db(row["soonest"] if row else None)
+
+
+async def mark_delivered(
+    conn: aiosqlite.Connection, entry_id: int, external_id: str | None, now: datetime
+) -> bool:
+    cursor = await conn.execute(
+        "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, external_id = ?, "
+        "delivered_at = ?, last_error = NULL WHERE id = ? AND state = 'pending'",
+        (external_id, to_db(now), entry_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def mark_retry(
+    conn: aiosqlite.Connection, entry_id: int, error: str, next_attempt_at: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+        "WHERE id = ? AND state = 'pending'",
+        (error[:500], to_db(next_attempt_at), entry_id),
+    )
+
+
+async def mark_failed(conn: aiosqlite.Connection, entry_id: int, error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? "
+        "WHERE id = ? AND state = 'pending'",
+        (error[:500], entry_id),
+    )
+
+
+async def alert_targets(
+    conn: aiosqlite.Connection, report_id: int
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The chats that got a report's alert: (platform, address, languages) in first-sent order.
+
+    Follow-ups (all clear, corrections) go to exactly these chats, even if the config
+    has changed since, so nobody who saw an alert misses the news that it is over.
+    """
+    async with conn.execute(
+        "SELECT platform, address, languages, MIN(id) AS first FROM outbox "
+        "WHERE report_id = ? AND kind = 'alert' AND is_direct = 0 "
+        "GROUP BY platform, address ORDER BY first",
+        (report_id,),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [(row["platform"], row["address"], tuple(row["languages"].split(","))) for row in rows]
+
+
+async def all_entries(conn: aiosqlite.Connection) -> list[OutboxEntry]:
+    async with conn.execute("SELECT * FROM outbox ORDER BY id") as cursor:
+        return [_entry(row) for row in await cursor.fetchall()]
