@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -49,16 +50,19 @@ class Database:
     async def open(cls, path: Path | str) -> Database:
         """Open (creating if needed) and migrate the database at `path`."""
         target = str(path)
-        if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if target != ":memory:":
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
             connection = await aiosqlite.connect(target, isolation_level=None)
-        except Exception as error:
+        except (OSError, sqlite3.Error) as error:
             raise DatabaseError(f"cannot open database {target}: {error}") from None
         database = cls(connection, target)
         try:
             await database._configure()
             await database._migrate()
+        except sqlite3.DatabaseError as error:
+            await connection.close()
+            raise DatabaseError(f"cannot use database {target}: {error}") from None
         except BaseException:
             await connection.close()
             raise

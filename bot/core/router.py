@@ -399,7 +399,7 @@ class CommandRouter:
                     _(
                         "I write to you in {language}. To change it, send for example /lang es. "
                         "Available: {choices}.",
-                        language=Raw(language_name(actor.language)),
+                        language=Raw(language_name(actor.language, menu=False)),
                         choices=self.members.language_choices(),
                     )
                 )
@@ -409,7 +409,7 @@ class CommandRouter:
             Reply(
                 _(
                     "From now on I will write to you in {language}.",
-                    language=Raw(language_name(updated.language)),
+                    language=Raw(language_name(updated.language, menu=False)),
                 ),
                 language=updated.language,
             )

@@ -128,10 +128,10 @@ def _translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def language_name(code: str, in_language: str | None = None) -> str:
-    """The language's own name ("español"), for menus people pick from."""
+def language_name(code: str, in_language: str | None = None, *, menu: bool = True) -> str:
+    """The language's own name: "Español" in a menu, "español" inside a sentence."""
     name = Locale.parse(code).get_display_name(in_language or code) or code
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if menu else name
 
 
 class Renderer:

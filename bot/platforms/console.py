@@ -194,7 +194,14 @@ class Console:
         organizers = next(
             (c.name for c in self._chats.values() if c.purpose.value == "organizers"), "dm"
         )
-        reporter = next((m.name for m in self._members.values() if not m.roles), None)
+        reporter = next(
+            (
+                m.name
+                for m in self._members.values()
+                if not {Role.VERIFIER, Role.ORGANIZER} & set(m.roles)
+            ),
+            None,
+        )
         verifier = next((m.name for m in self._members.values() if Role.VERIFIER in m.roles), None)
         code = await self._next_report_code()
         examples = [

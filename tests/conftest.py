@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import tomllib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import App
+from bot.config import Config, load_config
+from bot.core.models import Member
+from storage import outbox, reports
+from storage.database import Database
+from tests.fakes.chat import ChatHarness
+from tests.fakes.clock import FakeClock
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CONFIG = ROOT / "config.example.toml"
+
+
+def example_data() -> dict[str, Any]:
+    return tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def config() -> Config:
+    return load_config(EXAMPLE_CONFIG)
+
+
+@pytest.fixture
+async def app(config: Config, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
+    application = await App.start(config, tmp_path / "rrbot.sqlite3", clock)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
+def chat(app: App) -> ChatHarness:
+    return ChatHarness(app)
+
+
+async def member(app: App, name: str) -> Member:
+    found = await app.members.find("console", name)
+    assert found is not None, name
+    return found
+
+
+async def outbox_rows(db: Database) -> list[outbox.OutboxEntry]:
+    async with db.reading() as conn:
+        return await outbox.all_entries(conn)
+
+
+async def report_count(db: Database) -> int:
+    async with db.reading() as conn:
+        return await reports.next_id(conn) - 1

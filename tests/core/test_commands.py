@@ -1,0 +1,105 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.commands import (
+    COMMANDS,
+    find_command,
+    parse_fields,
+    parse_report_code,
+    split_command,
+    take_report_code,
+)
+from bot.core.errors import UserError
+from bot.core.router import REPORT_LABELS
+
+
+def test_split_command_reads_name_and_body() -> None:
+    line = split_command("  /Report where: 5th & Main  ")
+    assert line is not None
+    assert (line.name, line.body) == ("report", "where: 5th & Main")
+    assert line.spec is not None and line.spec.name == "report"
+
+
+def test_spanish_aliases_reach_the_same_command() -> None:
+    for alias, name in [
+        ("reportar", "report"),
+        ("verificar", "verify"),
+        ("descartar", "dismiss"),
+        ("estado", "status"),
+        ("derechos", "rights"),
+        ("ayuda", "help"),
+        ("idioma", "lang"),
+        ("línea", "hotline"),
+    ]:
+        line = split_command(f"/{alias}")
+        assert line is not None and line.spec is not None and line.spec.name == name
+
+
+def test_not_a_command() -> None:
+    assert split_command("Migra at 5th and Main!!") is None
+    assert split_command("") is None
+    unknown = split_command("/frobnicate now")
+    assert unknown is not None and unknown.spec is None
+
+
+def test_no_two_commands_share_a_name_or_alias() -> None:
+    names = [n for spec in COMMANDS for n in (spec.name, *spec.aliases)]
+    assert len(names) == len(set(names))
+    assert find_command("/VERIFY") is not None
+
+
+def test_fields_in_english_and_spanish_with_free_text() -> None:
+    free, fields = parse_fields(
+        "two vans; dónde: 5th & Main; Agencia: ICE\nsigns: vans, tents; it's 3:30 now",
+        REPORT_LABELS,
+    )
+    assert fields == {"where": "5th & Main", "agency": "ICE", "signs": "vans, tents"}
+    assert free == "two vans; it's 3:30 now"
+
+
+def test_a_colon_in_free_text_is_not_a_label() -> None:
+    free, fields = parse_fields("see https://example.org/x: vans", REPORT_LABELS)
+    assert fields == {}
+    assert free == "see https://example.org/x: vans"
+
+
+def test_a_label_given_twice_is_refused() -> None:
+    with pytest.raises(UserError):
+        parse_fields("where: 5th; where: 6th", REPORT_LABELS)
+
+
+@pytest.mark.parametrize(
+    ("token", "number"), [("R3", 3), ("r12", 12), ("#7", 7), ("7", 7), ("R-4", 4)]
+)
+def test_report_codes_as_people_type_them(token: str, number: int) -> None:
+    assert parse_report_code(token) == number
+
+
+@pytest.mark.parametrize("token", ["R", "R0", "X3", "R3x", "three", "R1234567890"])
+def test_bad_report_codes_are_refused(token: str) -> None:
+    with pytest.raises(UserError):
+        parse_report_code(token)
+
+
+def test_take_report_code_splits_note_across_lines() -> None:
+    assert take_report_code("R3\nsaw them", "/verify R3") == (3, "saw them")
+    with pytest.raises(UserError):
+        take_report_code("   ", "/verify R3")
+
+
+@given(st.text(max_size=300))
+def test_parse_fields_only_ever_refuses_politely(body: str) -> None:
+    try:
+        _free, fields = parse_fields(body, REPORT_LABELS)
+    except UserError:
+        return
+    assert set(fields) <= {"where", "what", "agency", "signs", "source", "media"}
+    assert ";" not in "".join(fields.values())
+
+
+@given(st.text(max_size=200))
+def test_split_command_never_crashes(text: str) -> None:
+    line = split_command(text)
+    if line is not None:
+        assert text.strip().startswith("/")

@@ -1,0 +1,113 @@
+"""Every user-facing string is in every catalog, with the same placeholders."""
+
+from __future__ import annotations
+
+import gettext
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot import i18n
+from bot.core.rights import RightsContentError, cards, parse_card
+from bot.i18n import LOCALES, Renderer, _, _n, available_languages
+from tests.conftest import ROOT
+
+KEYWORDS = {"_": None, "_n": (1, 2)}
+
+
+def code_messages() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for package in ("bot", "cogs", "storage"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / package, keywords=KEYWORDS, comment_tags=()
+        ):
+            found.add(message if isinstance(message, str) else (message[0], message[1]))
+    return found
+
+
+def catalog(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def ids(cat: Catalog) -> set[str | tuple[str, str]]:
+    return {m.id if isinstance(m.id, str) else (m.id[0], m.id[1]) for m in cat if m.id}
+
+
+def fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
+
+
+def test_the_template_matches_the_code() -> None:
+    template = ids(catalog(LOCALES / "messages.pot"))
+    in_code = code_messages()
+    assert in_code - template == set(), "run: python3 dev.py catalogs"
+    assert template - in_code == set(), "run: python3 dev.py catalogs"
+
+
+@pytest.mark.parametrize("language", sorted(available_languages() - {"en"}))
+def test_every_catalog_translates_every_message_with_the_same_placeholders(language: str) -> None:
+    template = ids(catalog(LOCALES / "messages.pot"))
+    translated = catalog(LOCALES / language / "LC_MESSAGES" / "messages.po", language)
+    assert ids(translated) == template
+    for message in translated:
+        if not message.id:
+            continue
+        assert not message.fuzzy, f"{language}: fuzzy: {message.id!r}"
+        if isinstance(message.id, str):
+            assert message.string, f"{language}: untranslated: {message.id!r}"
+            assert fields(message.string) == fields(message.id), message.id
+        else:
+            assert all(message.string), f"{language}: untranslated plural: {message.id!r}"
+            for form in message.string:
+                assert fields(form) == fields(message.id[1]), message.id
+
+
+def test_english_and_spanish_are_available() -> None:
+    assert {"en", "es"} <= available_languages()
+
+
+def test_a_broken_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return "Roto {nope}"
+
+    monkeypatch.setattr(i18n, "_translations", lambda language: Broken())
+    renderer = Renderer(__import__("zoneinfo").ZoneInfo("UTC"))
+    assert renderer.render(_("Report {code}", code="R1"), "es") == "Report R1"
+
+
+def test_plurals_follow_the_count() -> None:
+    renderer = Renderer(__import__("zoneinfo").ZoneInfo("UTC"))
+    one = _n("{count} photo or video attached", "{count} photos or videos attached", 1)
+    two = _n("{count} photo or video attached", "{count} photos or videos attached", 2)
+    assert renderer.render(one, "es") == "1 foto o video adjunto"
+    assert renderer.render(two, "es") == "2 fotos o videos adjuntos"
+    assert renderer.render(two, "en") == "2 photos or videos attached"
+
+
+def test_every_network_language_has_a_rights_card_with_source_and_review() -> None:
+    found = cards()
+    assert set(found) >= available_languages()
+    for card in found.values():
+        assert card.source and card.review in ("reviewed", "needs community review")
+        assert "silent" in card.text.lower() or "silencio" in card.text.lower()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "no header",
+        "---\nsource: x\n---\ntext",
+        "---\nreview: reviewed\n---\ntext",
+        "---\nsource: x\nreview: reviewed\n---\n   ",
+        "---\nsource x\n---\ntext",
+    ],
+)
+def test_a_malformed_rights_card_is_refused(raw: str) -> None:
+    with pytest.raises(RightsContentError):
+        parse_card("xx", raw)

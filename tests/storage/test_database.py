@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage import audit
+from storage.database import Database, DatabaseError, migrations
+from tests.fakes.clock import FakeClock
+
+
+async def pragma(db: Database, name: str) -> object:
+    async with db.reading() as conn, conn.execute(f"PRAGMA {name}") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
+async def test_durable_settings_are_on(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    try:
+        assert await pragma(db, "journal_mode") == "wal"
+        assert await pragma(db, "synchronous") == 2  # FULL
+        assert await pragma(db, "foreign_keys") == 1
+        assert await pragma(db, "secure_delete") == 1
+        assert await db.schema_version() == len(migrations())
+    finally:
+        await db.close()
+
+
+async def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
+    numbers = [number for number, _, _ in migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))
+    path = tmp_path / "a.sqlite3"
+    for _ in range(2):  # reopening must not re-run migrations
+        db = await Database.open(path)
+        await db.close()
+    with sqlite3.connect(path) as raw:
+        tables = {
+            row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    assert {
+        "members",
+        "member_roles",
+        "reports",
+        "decisions",
+        "corroborations",
+        "report_updates",
+        "outbox",
+        "audit_log",
+    } <= tables
+
+
+async def test_a_database_from_a_newer_bot_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite3"
+    db = await Database.open(path)
+    await db.close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA user_version = 99")
+    with pytest.raises(DatabaseError, match="newer than this version"):
+        await Database.open(path)
+
+
+async def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    clock = FakeClock()
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as conn:
+                await audit.record(conn, clock.now(), None, "test.entry")
+                raise RuntimeError("boom")
+        async with db.reading() as conn:
+            assert await audit.entries(conn) == []
+    finally:
+        await db.close()
+
+
+async def test_the_audit_log_is_append_only(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    clock = FakeClock()
+    try:
+        async with db.transaction() as conn:
+            await audit.record(conn, clock.now(), 1, "report.verified", "R1")
+        for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                async with db.transaction() as conn:
+                    await conn.execute(statement)
+        async with db.reading() as conn:
+            entries = await audit.entries(conn)
+        assert [(e["action"], e["subject"]) for e in entries] == [("report.verified", "R1")]
+    finally:
+        await db.close()
+
+
+async def test_unopenable_path_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(DatabaseError, match="cannot open database"):
+        await Database.open(blocker / "db.sqlite3")
+
+
+async def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="not a database"):
+        await Database.open(path)
