@@ -208,7 +208,18 @@ class CommandRouter:
                 code=report.code,
                 state=STATE_NAMES[report.state],
             )
-        return [Reply(receipt)]
+        replies = [Reply(receipt)]
+        if conversation.purpose is TargetPurpose.BROADCAST:
+            # The report text is already visible here; steer the next one somewhere private.
+            replies.append(
+                Reply(
+                    _(
+                        "Next time, please send reports to me in a direct message, so "
+                        "unconfirmed news does not spread in this chat."
+                    )
+                )
+            )
+        return replies
 
     async def _verify(
         self, actor: Member, conversation: Conversation, command: CommandLine

@@ -289,6 +289,13 @@ async def test_receipts_for_new_corroborating_and_repeated_reports(app: App) -> 
     assert "You already reported this place as R1" in await say(app, "dee", REPORT)
 
 
+async def test_a_report_typed_in_a_broadcast_chat_is_taken_and_steered_to_dm(app: App) -> None:
+    reply = await say(app, "dee", REPORT, ALERTS)
+    assert "Report R1 is with the verifiers" in reply
+    assert "Next time, please send reports to me in a direct message" in reply
+    assert "Next time" not in await say(app, "eli", "/report where: Oak", dm("eli"))
+
+
 async def test_report_fields_are_understood_in_spanish(app: App) -> None:
     await say(
         app,
