@@ -18,6 +18,11 @@ from bot.i18n import Lines, ListOf, Raw, Text, When, _, _n, lines
 BULLET = "• "
 
 
+def chat_list(labels: Sequence[str]) -> ListOf:
+    """Chat names as the reader's language lists them ("alerts and alertas")."""
+    return ListOf(tuple(Raw(label) for label in labels))
+
+
 def hotline_lines(network: Network) -> Text:
     return lines(
         *(
@@ -171,7 +176,7 @@ def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> 
             "{code} VERIFIED by {member}. Alert sent to: {targets}.",
             code=report.code,
             member=Raw(decider.handle),
-            targets=ListOf(tuple(Raw(t) for t in targets)),
+            targets=chat_list(targets),
         )
     else:
         assert report.dismiss_reason is not None  # noqa: S101 - dismissed has a reason
@@ -191,7 +196,7 @@ def update_notice(report: Report, actor: Member, targets: Sequence[str]) -> Text
         code=report.code,
         state=STATE_NAMES[report.state],
         member=Raw(actor.handle),
-        targets=ListOf(tuple(Raw(t) for t in targets)) if targets else _("no chats"),
+        targets=chat_list(targets) if targets else _("no chats"),
     )
 
 

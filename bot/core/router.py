@@ -28,6 +28,7 @@ from bot.core.errors import UserError
 from bot.core.members import MemberService
 from bot.core.models import Agency, Conversation, Member, ReportDraft, ReportState, TargetPurpose
 from bot.core.network import Network
+from bot.core.rendering import chat_list
 from bot.core.reports import Correction, ReportService, SubmissionKind
 from bot.core.rights import card_for, cards
 from bot.core.vocabulary import (
@@ -88,6 +89,10 @@ def _check_length(value: str, limit: int, field: Text) -> str:
             )
         )
     return value
+
+
+def _note(text: str) -> str:
+    return _check_length(text, MAX_NOTE_CHARS, _("note"))
 
 
 class CommandRouter:
@@ -225,16 +230,14 @@ class CommandRouter:
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
         report_id, note = take_report_code(command.body, "/verify R3")
-        report = await self.reports.verify(
-            actor, report_id, _check_length(note, MAX_NOTE_CHARS, _("note"))
-        )
+        report = await self.reports.verify(actor, report_id, _note(note))
         targets = [t.label for t in self.network.targets_for(TargetPurpose.BROADCAST)]
         return [
             Reply(
                 _(
                     "Verified {code}. The alert is going out to: {targets}.",
                     code=report.code,
-                    targets=ListOf(tuple(Raw(t) for t in targets)),
+                    targets=chat_list(targets),
                 )
             )
         ]
@@ -258,9 +261,7 @@ class CommandRouter:
                     number=report_id,
                 )
             )
-        report = await self.reports.dismiss(
-            actor, report_id, reason, _check_length(note, MAX_NOTE_CHARS, _("note"))
-        )
+        report = await self.reports.dismiss(actor, report_id, reason, _note(note))
         return [
             Reply(
                 _(
@@ -275,15 +276,13 @@ class CommandRouter:
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
         report_id, note = take_report_code(command.body, "/resolve R3")
-        done = await self.reports.resolve(
-            actor, report_id, _check_length(note, MAX_NOTE_CHARS, _("note"))
-        )
+        done = await self.reports.resolve(actor, report_id, _note(note))
         return [
             Reply(
                 _(
                     "All clear for {code} sent to: {targets}.",
                     code=done.report.code,
-                    targets=ListOf(tuple(Raw(t) for t in done.targets)),
+                    targets=chat_list(done.targets),
                 )
             )
         ]
@@ -304,15 +303,13 @@ class CommandRouter:
             else None,
             agency=parse_agency(fields["agency"]) if fields.get("agency") else None,
         )
-        done = await self.reports.correct(
-            actor, report_id, change, _check_length(note, MAX_NOTE_CHARS, _("note"))
-        )
+        done = await self.reports.correct(actor, report_id, change, _note(note))
         return [
             Reply(
                 _(
                     "Correction for {code} sent to: {targets}.",
                     code=done.report.code,
-                    targets=ListOf(tuple(Raw(t) for t in done.targets)),
+                    targets=chat_list(done.targets),
                 )
             )
         ]
@@ -321,15 +318,13 @@ class CommandRouter:
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
         report_id, note = take_report_code(command.body, "/retract R3 it was a film crew")
-        done = await self.reports.retract(
-            actor, report_id, _check_length(note, MAX_NOTE_CHARS, _("note"))
-        )
+        done = await self.reports.retract(actor, report_id, _note(note))
         return [
             Reply(
                 _(
                     "{code} is retracted; the retraction went to: {targets}.",
                     code=done.report.code,
-                    targets=ListOf(tuple(Raw(t) for t in done.targets)),
+                    targets=chat_list(done.targets),
                 )
             )
         ]

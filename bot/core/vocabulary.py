@@ -7,7 +7,7 @@ in English and Spanish, with or without accents, so a stressed volunteer typing
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import TypeVar
 
@@ -152,17 +152,40 @@ def _choices(values: list[str]) -> ListOf:
     return ListOf(tuple(Raw(value) for value in values))
 
 
-def parse_agency(text: str) -> Agency:
-    found = _AGENCIES.get(_key(text))
+def _lookup(
+    kind: type[E], index: Mapping[str, E], text: str, refusal: Callable[[Raw, ListOf], Msg]
+) -> E:
+    """The choice `text` names, or a refusal listing every choice by its plain name."""
+    found = index.get(_key(text))
     if found is None:
-        raise UserError(
-            _(
-                "I don't know the agency “{value}”. Use one of: {choices}.",
-                value=text.strip(),
-                choices=_choices([a.value for a in Agency]),
-            )
-        )
+        raise UserError(refusal(Raw(text.strip()), _choices([member.value for member in kind])))
     return found
+
+
+def parse_agency(text: str) -> Agency:
+    return _lookup(
+        Agency,
+        _AGENCIES,
+        text,
+        lambda value, choices: _(
+            "I don't know the agency “{value}”. Use one of: {choices}.",
+            value=value,
+            choices=choices,
+        ),
+    )
+
+
+def parse_source(text: str) -> Source:
+    return _lookup(
+        Source,
+        _SOURCES,
+        text,
+        lambda value, choices: _(
+            "I don't know the source “{value}”. Use one of: {choices}.",
+            value=value,
+            choices=choices,
+        ),
+    )
 
 
 def parse_signs(text: str) -> tuple[Sign, ...]:
@@ -170,31 +193,19 @@ def parse_signs(text: str) -> tuple[Sign, ...]:
     for part in text.replace(";", ",").split(","):
         if not part.strip():
             continue
-        sign = _SIGNS.get(_key(part))
-        if sign is None:
-            raise UserError(
-                _(
-                    "I don't know the sign “{value}”. Use any of: {choices}.",
-                    value=part.strip(),
-                    choices=_choices([s.value for s in Sign]),
-                )
-            )
+        sign = _lookup(
+            Sign,
+            _SIGNS,
+            part,
+            lambda value, choices: _(
+                "I don't know the sign “{value}”. Use any of: {choices}.",
+                value=value,
+                choices=choices,
+            ),
+        )
         if sign not in found:
             found.append(sign)
     return tuple(found)
-
-
-def parse_source(text: str) -> Source:
-    found = _SOURCES.get(_key(text))
-    if found is None:
-        raise UserError(
-            _(
-                "I don't know the source “{value}”. Use one of: {choices}.",
-                value=text.strip(),
-                choices=_choices([s.value for s in Source]),
-            )
-        )
-    return found
 
 
 def parse_reason(text: str) -> DismissReason | None:
