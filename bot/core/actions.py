@@ -1,0 +1,363 @@
+"""What each command does and says, with typed arguments, for every front end.
+
+The text grammar (console, Signal) parses a line and calls these; Discord's slash
+commands, buttons and modals call them with their typed options. Either way the rules
+and the replies are the same, written once here. Each method returns the replies for the
+member who acted, or raises `UserError`; `guarded` turns both into replies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+
+from bot.core import permissions, rendering
+from bot.core.commands import COMMANDS, Audience, CommandSpec, find_command
+from bot.core.errors import UserError
+from bot.core.members import MemberService
+from bot.core.models import (
+    Agency,
+    Conversation,
+    DismissReason,
+    Member,
+    ReportDraft,
+    ReportState,
+    TargetPurpose,
+)
+from bot.core.network import Network
+from bot.core.rendering import chat_list
+from bot.core.reports import Correction, ReportService, SubmissionKind
+from bot.core.rights import card_for, cards
+from bot.core.vocabulary import (
+    REASON_NAMES,
+    STATE_NAMES,
+    parse_agency,
+    parse_signs,
+    parse_source,
+)
+from bot.i18n import Lines, ListOf, Raw, Text, _, _n, language_name, lines
+
+log = logging.getLogger(__name__)
+
+MAX_PLACE_CHARS = 200
+MAX_DESCRIPTION_CHARS = 1000
+MAX_NOTE_CHARS = 500
+REPORT_EXAMPLE = next(spec.example for spec in COMMANDS if spec.name == "report")
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: Text
+    language: str | None = None  # None: the member's own language
+
+
+def check_length(value: str, limit: int, field: Text) -> str:
+    if len(value) > limit:
+        raise UserError(
+            _(
+                "The {field} is too long ({length} characters; the limit is {limit}). "
+                "Please shorten it and send it again.",
+                field=field,
+                length=len(value),
+                limit=limit,
+            )
+        )
+    return value
+
+
+def note_text(text: str) -> str:
+    return check_length(text.strip(), MAX_NOTE_CHARS, _("note"))
+
+
+def build_draft(
+    *,
+    where: str,
+    what: str = "",
+    agency: str = "",
+    signs: str = "",
+    source: str = "",
+    media: tuple[str, ...] = (),
+) -> ReportDraft:
+    """A report from the words people typed, whichever front end they typed them in."""
+    where = check_length(where.strip(), MAX_PLACE_CHARS, _("place"))
+    if not where:
+        raise UserError(
+            _(
+                "Where is it? Send the report again with the place, for example: {example}",
+                example=Raw(REPORT_EXAMPLE),
+            )
+        )
+    return ReportDraft(
+        where=where,
+        what=check_length(what.strip(), MAX_DESCRIPTION_CHARS, _("description")),
+        agency=parse_agency(agency) if agency.strip() else Agency.UNKNOWN,
+        signs=parse_signs(signs),
+        source=parse_source(source) if source.strip() else None,
+        media=media,
+    )
+
+
+async def guarded(operation: Awaitable[list[Reply]], name: str, actor: Member) -> list[Reply]:
+    """Run an action; refusals become replies and bugs become an apology, never a crash."""
+    try:
+        return await operation
+    except UserError as refusal:
+        return [Reply(refusal.message)]
+    except Exception:
+        # Only the command name and member id: message text may name people or places.
+        log.exception("command %s from member %s failed", name, actor.id)
+        return [
+            Reply(
+                _(
+                    "Something went wrong on my side and nothing was changed. "
+                    "Please try again, or tell an organizer."
+                )
+            )
+        ]
+
+
+class Actions:
+    def __init__(self, reports: ReportService, members: MemberService, network: Network) -> None:
+        self.reports = reports
+        self.members = members
+        self.network = network
+
+    # -- reports -------------------------------------------------------------------------
+
+    async def report(
+        self, actor: Member, conversation: Conversation, draft: ReportDraft
+    ) -> list[Reply]:
+        submission = await self.reports.submit(actor, draft)
+        report = submission.report
+        if submission.kind is SubmissionKind.NEW:
+            receipt: Text = _(
+                "Thank you. Report {code} is with the verifiers. Nothing is shared with the "
+                "network until a second person confirms it. Stay safe and keep your distance.",
+                code=report.code,
+            )
+        elif submission.kind is SubmissionKind.REPEAT:
+            receipt = _(
+                "You already reported this place as {code}; your new details were added to it.",
+                code=report.code,
+            )
+        else:
+            receipt = _n(
+                "Thank you. This matches report {code} ({state}); your report was added to it. "
+                "{count} independent report so far.",
+                "Thank you. This matches report {code} ({state}); your report was added to it. "
+                "{count} independent reports so far.",
+                report.independent_reports,
+                code=report.code,
+                state=STATE_NAMES[report.state],
+            )
+        replies = [Reply(receipt)]
+        if conversation.purpose is TargetPurpose.BROADCAST:
+            # The report text is already visible here; steer the next one somewhere private.
+            replies.append(
+                Reply(
+                    _(
+                        "Next time, please send reports to me in a direct message, so "
+                        "unconfirmed news does not spread in this chat."
+                    )
+                )
+            )
+        return replies
+
+    async def verify(self, actor: Member, report_id: int, note: str = "") -> list[Reply]:
+        report = await self.reports.verify(actor, report_id, note_text(note))
+        targets = [t.label for t in self.network.targets_for(TargetPurpose.BROADCAST)]
+        return [
+            Reply(
+                _(
+                    "Verified {code}. The alert is going out to: {targets}.",
+                    code=report.code,
+                    targets=chat_list(targets),
+                )
+            )
+        ]
+
+    async def dismiss(
+        self, actor: Member, report_id: int, reason: DismissReason, note: str = ""
+    ) -> list[Reply]:
+        report = await self.reports.dismiss(actor, report_id, reason, note_text(note))
+        return [
+            Reply(
+                _(
+                    "Dismissed {code} ({reason}). Nothing was broadcast.",
+                    code=report.code,
+                    reason=REASON_NAMES[reason],
+                )
+            )
+        ]
+
+    async def resolve(self, actor: Member, report_id: int, note: str = "") -> list[Reply]:
+        done = await self.reports.resolve(actor, report_id, note_text(note))
+        return [
+            Reply(
+                _(
+                    "All clear for {code} sent to: {targets}.",
+                    code=done.report.code,
+                    targets=chat_list(done.targets),
+                )
+            )
+        ]
+
+    async def correct(
+        self,
+        actor: Member,
+        report_id: int,
+        *,
+        where: str = "",
+        what: str = "",
+        agency: str = "",
+        note: str = "",
+    ) -> list[Reply]:
+        permissions.check_can_correct(actor)
+        change = Correction(
+            where=check_length(where.strip(), MAX_PLACE_CHARS, _("place")) or None,
+            what=check_length(what.strip(), MAX_DESCRIPTION_CHARS, _("description")) or None,
+            agency=parse_agency(agency) if agency.strip() else None,
+        )
+        done = await self.reports.correct(actor, report_id, change, note_text(note))
+        return [
+            Reply(
+                _(
+                    "Correction for {code} sent to: {targets}.",
+                    code=done.report.code,
+                    targets=chat_list(done.targets),
+                )
+            )
+        ]
+
+    async def retract(self, actor: Member, report_id: int, note: str = "") -> list[Reply]:
+        done = await self.reports.retract(actor, report_id, note_text(note))
+        return [
+            Reply(
+                _(
+                    "{code} is retracted; the retraction went to: {targets}.",
+                    code=done.report.code,
+                    targets=chat_list(done.targets),
+                )
+            )
+        ]
+
+    async def status(self, actor: Member, conversation: Conversation) -> list[Reply]:
+        active = await self.reports.in_states(ReportState.VERIFIED)
+        parts: list[Text | None] = [
+            _("Active alerts:") if active else _("No active alerts right now."),
+            *(rendering.bullet(rendering.status_line(r)) for r in active),
+        ]
+        if permissions.sees_pending(actor):
+            if conversation.is_private_enough_for_pending:
+                pending = await self.reports.in_states(ReportState.PENDING)
+                closed = await self.reports.recently_closed()
+                parts += [
+                    _("Waiting for a verifier:")
+                    if pending
+                    else _("No reports are waiting for a verifier."),
+                    *(rendering.bullet(rendering.status_line(r)) for r in pending),
+                ]
+                if closed:
+                    parts += [
+                        _("Closed in the last 24 hours:"),
+                        *(rendering.bullet(rendering.status_line(r)) for r in closed),
+                    ]
+            else:
+                parts.append(
+                    _(
+                        "Reports waiting for a check are only shown in the organizer chat "
+                        "or in a direct message."
+                    )
+                )
+        return [Reply(lines(*parts))]
+
+    async def open_reports(self, actor: Member, *states: ReportState) -> list[tuple[str, str]]:
+        """(code, place) of reports in `states` this member may act on, for autocomplete.
+
+        Only verifiers are shown pending reports: an autocomplete list is a way to read them.
+        """
+        if not permissions.sees_pending(actor):
+            states = tuple(s for s in states if s is not ReportState.PENDING)
+        if not states:
+            return []
+        return [(r.code, r.where) for r in await self.reports.in_states(*states)]
+
+    # -- everyone ------------------------------------------------------------------------
+
+    async def rights(self, actor: Member, language: str = "") -> list[Reply]:
+        wanted = language.strip().lower() or actor.language
+        if wanted not in cards():
+            raise UserError(
+                _(
+                    "I don't have a rights card in “{code}”. Available: {choices}.",
+                    code=Raw(wanted[:16]),
+                    choices=ListOf(
+                        tuple(Raw(f"{language_name(c)} ({c})") for c in sorted(cards()))
+                    ),
+                )
+            )
+        card = card_for(wanted)
+        review_note = (
+            None if card.reviewed else _("This card has not been reviewed by the community yet.")
+        )
+        return [
+            Reply(
+                lines(Raw(card.text), rendering.hotline_lines(self.network), review_note),
+                language=card.language,
+            )
+        ]
+
+    async def hotline(self, actor: Member) -> list[Reply]:
+        return [Reply(rendering.hotline_lines(self.network))]
+
+    async def lang(self, actor: Member, code: str = "") -> list[Reply]:
+        if not code.strip():
+            return [
+                Reply(
+                    _(
+                        "I write to you in {language}. To change it, send for example /lang es. "
+                        "Available: {choices}.",
+                        language=Raw(language_name(actor.language, menu=False)),
+                        choices=self.members.language_choices(),
+                    )
+                )
+            ]
+        updated = await self.members.set_language(actor, code)
+        return [
+            Reply(
+                _(
+                    "From now on I will write to you in {language}.",
+                    language=Raw(language_name(updated.language, menu=False)),
+                ),
+                language=updated.language,
+            )
+        ]
+
+    async def help(self, actor: Member, command: str = "") -> list[Reply]:
+        if command.strip():
+            spec = find_command(command.split()[0])
+            if spec is None:
+                raise UserError(
+                    _(
+                        "I don't know the command /{name}. Send /help to see what I can do.",
+                        name=Raw(command.split()[0].lstrip("/")[:32]),
+                    )
+                )
+            return [Reply(help_entry(spec))]
+        visible = [spec for spec in COMMANDS if audience_includes(spec.audience, actor)]
+        return [Reply(lines(_("What I can do:"), *(help_entry(spec) for spec in visible)))]
+
+
+def audience_includes(audience: Audience, member: Member) -> bool:
+    if audience is Audience.VERIFIERS:
+        return permissions.is_verifier(member)
+    if audience is Audience.ORGANIZERS:
+        return permissions.is_organizer(member)
+    return True
+
+
+def help_entry(spec: CommandSpec) -> Text:
+    summary = Lines((Raw(f"/{spec.name}: "), spec.summary), separator="")
+    example = Lines((Raw("    "), _("Example: {example}", example=Raw(spec.example))), separator="")
+    return lines(summary, example)
