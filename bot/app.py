@@ -70,6 +70,12 @@ class App:
             raise
         return app
 
+    def register_platform(self, platform: str, escape: Callable[[str], str]) -> Renderer:
+        """Give a front end its own renderer, which neutralises people's text its way."""
+        renderer = Renderer(self.network.zone, escape)
+        self.reports.platform_renderers[platform] = renderer
+        return renderer
+
     def on_outbox(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every commit that wrote outbox rows (wakes workers)."""
         self._outbox_listeners.append(listener)

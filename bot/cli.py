@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
     console.add_argument("--verbose", action="store_true", help="log what the bot does to stderr")
 
+    run = commands.add_parser("run", help="run every front end the config enables (Discord)")
+    run.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
+    run.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
+    run.add_argument("--verbose", action="store_true", help="log what the bot does to stderr")
+
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
     return parser
@@ -54,6 +60,43 @@ async def _console(args: argparse.Namespace) -> int:
         await app.close()
 
 
+class StartError(Exception):
+    """The bot cannot start for a reason the operator can fix; one line says which."""
+
+
+async def _run(args: argparse.Namespace) -> int:
+    # Imported here so `rrbot console` starts without loading discord.py.
+    import aiohttp
+    import discord
+
+    from bot.platforms.discord.client import RapidResponseBot
+
+    config = load_config(args.config)
+    if config.discord is None:
+        raise StartError(
+            f"{args.config}: no front end to run: add a [discord] section "
+            "(or try the bot with `rrbot console`)"
+        )
+    variable = config.discord.token_env
+    token = os.environ.get(variable, "").strip()
+    if not token:
+        raise StartError(
+            f"the Discord bot token is missing: put it in the environment variable {variable}"
+        )
+    bot = RapidResponseBot(config, args.db)
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        raise StartError(
+            f"Discord refused the token in {variable}: copy it again from the Developer "
+            "Portal (Bot > Reset Token)"
+        ) from None
+    except (aiohttp.ClientConnectionError, OSError) as error:
+        raise StartError(f"cannot reach Discord: {error}") from None
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -67,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             targets = list(config.targets())
             print(f"{args.config}: OK ({config.network.name}; {len(targets)} chats)")
             return 0
+        if args.command == "run":
+            return asyncio.run(_run(args))
         return asyncio.run(_console(args))
-    except (ConfigError, DatabaseError) as error:
+    except (ConfigError, DatabaseError, StartError) as error:
         print(f"rrbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -193,6 +193,48 @@ class ConsoleSection(_Section):
         return self
 
 
+Snowflake = Annotated[int, Field(gt=0, lt=2**63)]
+_ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+
+
+class DiscordBroadcast(_Section):
+    channel_id: Snowflake
+    name: str = Field(min_length=1, max_length=100)
+    languages: list[str] = Field(min_length=1)
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        return _check_languages(value)
+
+
+class DiscordSection(_Section):
+    """One Discord server. Ids are numbers (Developer Mode > right-click > Copy ID)."""
+
+    token_env: str = Field(default="RRBOT_DISCORD_TOKEN", pattern=_ENV_NAME)
+    guild_id: Snowflake
+    organizer_role_id: Snowflake
+    verifier_role_id: Snowflake
+    organizer_channel_id: Snowflake
+    organizer_channel_name: str = Field(default="organizers", min_length=1, max_length=100)
+    organizer_languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    broadcast: list[DiscordBroadcast] = Field(min_length=1)
+
+    @field_validator("organizer_languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        return _check_languages(value)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> DiscordSection:
+        if self.organizer_role_id == self.verifier_role_id:
+            raise ValueError("organizer_role_id and verifier_role_id must be different roles")
+        channels = [self.organizer_channel_id, *(b.channel_id for b in self.broadcast)]
+        if len(set(channels)) != len(channels):
+            raise ValueError("each channel may appear once (organizer and broadcast channels)")
+        return self
+
+
 class StorageSection(_Section):
     path: str = "data/rrbot.sqlite3"
 
@@ -205,6 +247,7 @@ class Config(_Section):
     limits: Limits = Limits()
     storage: StorageSection = StorageSection()
     console: ConsoleSection | None = None
+    discord: DiscordSection | None = None
 
     source: Path | None = Field(default=None, exclude=True)
 
@@ -224,6 +267,12 @@ class Config(_Section):
                         f"member {member.name!r} uses {member.language!r}, "
                         "which is not in network.languages"
                     )
+        if self.discord is not None:
+            used = [*self.discord.organizer_languages]
+            used += [code for b in self.discord.broadcast for code in b.languages]
+            extra = [code for code in used if code not in allowed]
+            if extra:
+                raise ValueError(f"discord uses {extra[0]!r}, which is not in network.languages")
         targets = list(self.targets())
         if not any(t.purpose is TargetPurpose.ORGANIZERS for t in targets):
             raise ValueError("define at least one chat with purpose = 'organizers'")
@@ -241,6 +290,22 @@ class Config(_Section):
                     purpose=chat.purpose,
                     languages=tuple(chat.languages),
                     label=chat.name,
+                )
+        if self.discord is not None:
+            yield Target(
+                platform="discord",
+                address=str(self.discord.organizer_channel_id),
+                purpose=TargetPurpose.ORGANIZERS,
+                languages=tuple(self.discord.organizer_languages),
+                label=f"#{self.discord.organizer_channel_name}",
+            )
+            for channel in self.discord.broadcast:
+                yield Target(
+                    platform="discord",
+                    address=str(channel.channel_id),
+                    purpose=TargetPurpose.BROADCAST,
+                    languages=tuple(channel.languages),
+                    label=f"#{channel.name}",
                 )
 
     def database_path(self) -> Path:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
@@ -57,12 +58,18 @@ class Backoff:
 
 class OutboxWorker:
     def __init__(
-        self, db: Database, sender: Sender, clock: Clock, backoff: Backoff | None = None
+        self,
+        db: Database,
+        sender: Sender,
+        clock: Clock,
+        backoff: Backoff | None = None,
+        on_unreachable: Callable[[OutboxEntry, str], Awaitable[object]] | None = None,
     ) -> None:
         self.db = db
         self.sender = sender
         self.clock = clock
         self.backoff = backoff or Backoff()
+        self.on_unreachable = on_unreachable
         self.wake = asyncio.Event()
         self._pass = asyncio.Lock()
 
@@ -96,6 +103,8 @@ class OutboxWorker:
                 )
                 async with self.db.transaction() as conn:
                     await outbox.mark_failed(conn, row.id, failure.reason)
+                if self.on_unreachable is not None:
+                    await self.on_unreachable(row, failure.reason)
                 return True  # a dead chat must not hold back the rows behind it
             await self._retry_later(row, failure.reason, failure.retry_after)
             return False
@@ -105,6 +114,7 @@ class OutboxWorker:
             return False
         async with self.db.transaction() as conn:
             await outbox.mark_delivered(conn, row.id, external_id, self.clock.now())
+            await outbox.clear_problem(conn, row.platform, row.address)  # it works again
         return True
 
     async def _retry_later(self, row: OutboxEntry, reason: str, retry_after: float | None) -> None:

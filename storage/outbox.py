@@ -158,3 +158,35 @@ async def alert_targets(
 async def all_entries(conn: aiosqlite.Connection) -> list[OutboxEntry]:
     async with conn.execute("SELECT * FROM outbox ORDER BY id") as cursor:
         return [_entry(row) for row in await cursor.fetchall()]
+
+
+async def record_problem(
+    conn: aiosqlite.Connection, platform: str, address: str, reason: str, now: datetime
+) -> bool:
+    """Remember that a chat is unreachable; True only the first time, so it is told once."""
+    cursor = await conn.execute(
+        "INSERT INTO delivery_problems (platform, address, reason, reported_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (platform, address) DO NOTHING",
+        (platform, address, reason[:200], to_db(now)),
+    )
+    return cursor.rowcount == 1
+
+
+async def clear_problem(conn: aiosqlite.Connection, platform: str, address: str) -> None:
+    await conn.execute(
+        "DELETE FROM delivery_problems WHERE platform = ? AND address = ?", (platform, address)
+    )
+
+
+async def delivered_card(
+    conn: aiosqlite.Connection, report_id: int, platform: str, address: str
+) -> OutboxEntry | None:
+    """The new-report card already posted in a chat, so a decision can update it."""
+    async with conn.execute(
+        "SELECT * FROM outbox WHERE report_id = ? AND platform = ? AND address = ? "
+        "AND kind = 'new_report' AND state = 'delivered' AND external_id IS NOT NULL "
+        "ORDER BY id LIMIT 1",
+        (report_id, platform, address),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else _entry(row)

@@ -51,6 +51,24 @@ class MemberService:
                 conn, platform, external_id, self.network.default_language, self.clock.now()
             )
 
+    async def identify_with_roles(
+        self, platform: str, external_id: str, roles: frozenset[Role]
+    ) -> Member:
+        """A member whose roles the platform itself knows (Discord roles), kept in step.
+
+        Called on every interaction, so taking a Discord role away takes the power away
+        at the member's very next press, not at the next restart.
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            member = await members.ensure(
+                conn, platform, external_id, self.network.default_language, now
+            )
+            if member.roles != roles:
+                await members.sync_config_roles(conn, member.id, roles, now)
+                member = await members.get(conn, member.id) or member
+            return member
+
     async def find(self, platform: str, external_id: str) -> Member | None:
         async with self.db.reading() as conn:
             return await members.find(conn, platform, external_id)

@@ -82,6 +82,10 @@ class Member:
 
     @property
     def handle(self) -> str:
+        """How a message names this member: on Discord a mention, which shows the
+        member's current name without pinging (the bot never allows user pings)."""
+        if self.platform == "discord":
+            return f"<@{self.external_id}>"
         return self.external_id
 
     def has(self, role: Role) -> bool:

@@ -13,14 +13,18 @@ from collections.abc import Sequence
 from bot.core.models import Member, Report, ReportState
 from bot.core.network import Network
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
-from bot.i18n import Lines, ListOf, Raw, Text, When, _, _n, lines
+from bot.i18n import Lines, ListOf, Raw, Text, Trusted, When, _, _n, lines
 
 BULLET = "• "
 
 
 def chat_list(labels: Sequence[str]) -> ListOf:
-    """Chat names as the reader's language lists them ("alerts and alertas")."""
-    return ListOf(tuple(Raw(label) for label in labels))
+    """Chat names as the reader's language lists them ("alerts and alertas").
+
+    The names come from the operator's config, not from reporters, so they are shown as
+    written ("#alerts" stays a channel name on Discord).
+    """
+    return ListOf(tuple(Trusted(label) for label in labels))
 
 
 def hotline_lines(network: Network) -> Text:
@@ -38,7 +42,7 @@ def hotline_lines(network: Network) -> Text:
 
 
 def bullet(text: Text) -> Text:
-    return Lines((Raw(BULLET), text), separator="")
+    return Lines((Trusted(BULLET), text), separator="")
 
 
 def rights_reminder() -> Text:
@@ -175,7 +179,7 @@ def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> 
         head: Text = _(
             "{code} VERIFIED by {member}. Alert sent to: {targets}.",
             code=report.code,
-            member=Raw(decider.handle),
+            member=Trusted(decider.handle),
             targets=chat_list(targets),
         )
     else:
@@ -183,7 +187,7 @@ def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> 
         head = _(
             "{code} dismissed by {member}: {reason}. Nothing was broadcast.",
             code=report.code,
-            member=Raw(decider.handle),
+            member=Trusted(decider.handle),
             reason=REASON_NAMES[report.dismiss_reason],
         )
     note = _("Note: {note}", note=Raw(report.decision_note)) if report.decision_note else None
@@ -195,7 +199,7 @@ def update_notice(report: Report, actor: Member, targets: Sequence[str]) -> Text
         "{code} is now {state} ({member}). Sent to: {targets}.",
         code=report.code,
         state=STATE_NAMES[report.state],
-        member=Raw(actor.handle),
+        member=Trusted(actor.handle),
         targets=chat_list(targets) if targets else _("no chats"),
     )
 

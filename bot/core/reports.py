@@ -32,7 +32,7 @@ from bot.core.models import (
 from bot.core.network import Network
 from bot.core.places import match_place
 from bot.core.vocabulary import SOURCE_NAMES, STATE_NAMES
-from bot.i18n import Raw, Renderer, Text, When, _
+from bot.i18n import Raw, Renderer, Text, Trusted, When, _
 from storage import audit, members, outbox
 from storage import reports as report_store
 from storage.database import Database
@@ -92,6 +92,8 @@ class ReportService:
         self.network = network
         self.clock = clock
         self.renderer = renderer
+        # Each platform neutralises people's text its own way; front ends register theirs.
+        self.platform_renderers: dict[str, Renderer] = {}
         self._on_outbox = on_outbox
 
     async def _post(
@@ -111,7 +113,9 @@ class ReportService:
             is_direct=False,
             languages=target.languages,
             kind=kind,
-            body=self.renderer.render_all(text, target.languages),
+            body=self.platform_renderers.get(target.platform, self.renderer).render_all(
+                text, target.languages
+            ),
             now=self.clock.now(),
             report_id=report_id,
             ping=ping,
@@ -192,7 +196,7 @@ class ReportService:
         if report.decided_by is not None:
             decider = await members.get(conn, report.decided_by)
             if decider is not None:
-                who = Raw(decider.handle)
+                who = Trusted(decider.handle)
         if report.decided_at is None:
             return UserError(
                 _(
@@ -388,6 +392,30 @@ class ReportService:
             build=lambda report: rendering.retraction(report, note),
             note=note,
         )
+
+    # -- delivery problems --------------------------------------------------------------
+
+    async def chat_unreachable(self, platform: str, address: str, reason: str) -> bool:
+        """Tell the organizers, once, that a chat cannot be posted to. True if told now."""
+        target = self.network.target(platform, address)
+        label = target.label if target else address
+        async with self.db.transaction() as conn:
+            if not await outbox.record_problem(conn, platform, address, reason, self.clock.now()):
+                return False
+            notice = _(
+                "I cannot post in {chat} any more ({reason}). Messages for it are not getting "
+                "through: check that the chat still exists and that I may post there.",
+                chat=Trusted(label),
+                reason=Raw(reason),
+            )
+            for organizers in self.network.targets_for(TargetPurpose.ORGANIZERS):
+                if (organizers.platform, organizers.address) != (platform, address):
+                    await self._post(conn, organizers, "delivery_problem", notice, report_id=None)
+            await audit.record(
+                conn, self.clock.now(), None, "delivery.unreachable", f"{platform}:{label}"
+            )
+        self._on_outbox()
+        return True
 
     # -- overview ---------------------------------------------------------------------
 

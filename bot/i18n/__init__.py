@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -49,7 +49,18 @@ class Msg:
 
 @dataclass(frozen=True)
 class Raw:
-    """Text a person wrote (a place, a description): shown as written, never translated."""
+    """Text a person wrote (a place, a description): never translated, and neutralised
+    for the platform it is shown on, so it cannot ping anyone or hide a link."""
+
+    value: str
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        return renderer.escape(self.value)
+
+
+@dataclass(frozen=True)
+class Trusted:
+    """Text the bot itself made (a member's handle, a code): shown exactly as is."""
 
     value: str
 
@@ -134,11 +145,20 @@ def language_name(code: str, in_language: str | None = None, *, menu: bool = Tru
     return name[:1].upper() + name[1:] if menu else name
 
 
-class Renderer:
-    """Turns texts into strings for a language, with dates in the network's time zone."""
+def _as_is(text: str) -> str:
+    return text
 
-    def __init__(self, zone: ZoneInfo) -> None:
+
+class Renderer:
+    """Turns texts into strings for a language, with dates in the network's time zone.
+
+    `escape` neutralises people's text for one platform (Discord mentions and masked
+    links, say); each platform renders its messages with its own renderer.
+    """
+
+    def __init__(self, zone: ZoneInfo, escape: Callable[[str], str] = _as_is) -> None:
         self.zone = zone
+        self.escape = escape
 
     def render(self, text: Text, language: str) -> str:
         return text.render(self, language)
@@ -170,6 +190,8 @@ class Renderer:
                 values[name] = value.render(self, language)
             elif isinstance(value, datetime):
                 values[name] = self.format_moment(value, language)
+            elif isinstance(value, str):
+                values[name] = self.escape(value)  # a bare string is as untrusted as Raw
             else:
                 values[name] = value
         return values

@@ -1,0 +1,1 @@
+"""The Discord front end: slash commands, the report form, verification buttons, delivery."""

@@ -1,0 +1,96 @@
+"""The Discord bot: starts the core inside discord.py's lifecycle and stops it cleanly.
+
+Everything that must exist before the first interaction (the database, the buttons of
+old cards, the cogs, the delivery worker) is set up in `setup_hook`; `close` stops the
+worker and closes the database, because an unclosed aiosqlite connection keeps the
+process from exiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import discord
+from discord.ext import commands
+
+from bot.app import App
+from bot.config import Config, DiscordSection
+from bot.core.clock import Clock
+from bot.delivery import OutboxWorker
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from bot.platforms.discord.sender import DiscordSender
+from bot.platforms.discord.views import DismissButton, VerifyButton
+from cogs.info import InfoCog
+from cogs.reports import ReportsCog
+from storage.outbox import OutboxEntry
+
+
+def intents() -> discord.Intents:
+    """Guilds only: slash commands and buttons need no message content or member list."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+class RapidResponseBot(commands.Bot):
+    def __init__(
+        self, config: Config, db_path: Path | None = None, clock: Clock | None = None
+    ) -> None:
+        if config.discord is None:
+            raise ValueError("the config has no [discord] section")
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.config = config
+        self.settings: DiscordSection = config.discord
+        self.db_path = db_path
+        self.clock = clock
+        self.front: DiscordFrontEnd | None = None
+        self.worker: OutboxWorker | None = None
+        self._worker_task: asyncio.Task[None] | None = None
+
+    async def attach(self, app: App) -> DiscordFrontEnd:
+        """Wire the core into this bot without touching the network (tests call this)."""
+        front = DiscordFrontEnd(app, self.settings)
+        self.front = front
+        self.add_dynamic_items(VerifyButton, DismissButton)
+        await self.add_cog(ReportsCog(front))
+        await self.add_cog(InfoCog(front))
+
+        async def unreachable(entry: OutboxEntry, reason: str) -> None:
+            await app.reports.chat_unreachable(entry.platform, entry.address, reason)
+
+        self.worker = OutboxWorker(
+            app.db, DiscordSender(self, front), app.clock, on_unreachable=unreachable
+        )
+        app.on_outbox(self.worker.wake.set)
+        return front
+
+    async def setup_hook(self) -> None:
+        app = await App.start(self.config, self.db_path, self.clock)
+        try:
+            await self.attach(app)
+            guild = discord.Object(id=self.settings.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        except BaseException:
+            await app.close()
+            self.front = None
+            raise
+        assert self.worker is not None  # noqa: S101 - attach() made it
+        self._worker_task = asyncio.create_task(self.worker.run(), name="discord-outbox")
+
+    async def close(self) -> None:
+        if self._worker_task is not None:
+            self._worker_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker_task
+        await super().close()
+        if self.front is not None:
+            await self.front.app.close()
+            self.front = None

@@ -1,0 +1,104 @@
+"""The buttons on a report card in the organizer channel.
+
+They are `DynamicItem`s: the report id lives in the button's custom id
+(`verify:report:12`), so a card posted last week still works after any number of
+restarts without the bot keeping a view per card in memory. Who may press is decided
+by the core; a refusal is answered privately and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.core.models import DismissReason
+from bot.core.vocabulary import REASON_NAMES
+from bot.i18n import Renderer, _, _n
+from bot.platforms.discord.frontend import front_of
+
+_REASONS = "|".join(re.escape(reason.value) for reason in DismissReason)
+
+
+class VerifyButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"verify:report:(?P<id>[0-9]{1,18})"
+):
+    def __init__(self, report_id: int, label: str = "Verify") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.success,
+                custom_id=f"verify:report:{report_id}",
+            )
+        )
+        self.report_id = report_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> VerifyButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        front = front_of(interaction)
+        await front.run(
+            interaction, "verify", lambda member: front.actions.verify(member, self.report_id)
+        )
+
+
+class DismissButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"dismiss:report:(?P<id>[0-9]{{1,18}}):(?P<reason>{_REASONS})",
+):
+    def __init__(self, report_id: int, reason: DismissReason, label: str | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or reason.value,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"dismiss:report:{report_id}:{reason.value}",
+            )
+        )
+        self.report_id = report_id
+        self.reason = reason
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> DismissButton:
+        return cls(int(match["id"]), DismissReason(match["reason"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        front = front_of(interaction)
+        await front.run(
+            interaction,
+            "dismiss",
+            lambda member: front.actions.dismiss(member, self.report_id, self.reason),
+        )
+
+
+def card_view(report_id: int, reports: int, renderer: Renderer, language: str) -> discord.ui.View:
+    """Verify, the three ways to dismiss, and how many people reported it."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(VerifyButton(report_id, renderer.render(_("Verify"), language)[:80]))
+    for reason in DismissReason:
+        label = renderer.render(_("Dismiss: {reason}", reason=REASON_NAMES[reason]), language)
+        view.add_item(DismissButton(report_id, reason, label[:80]))
+    view.add_item(
+        discord.ui.Button(
+            label=renderer.render(
+                _n("{count} independent report", "{count} independent reports", reports),
+                language,
+            )[:80],
+            style=discord.ButtonStyle.secondary,
+            custom_id=f"count:report:{report_id}",
+            disabled=True,
+        )
+    )
+    return view

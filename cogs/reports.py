@@ -1,0 +1,277 @@
+"""Slash commands and the report form: parse Discord's input, call the core, answer.
+
+No rule lives here. Each command turns its options into a call on `Actions`, the same
+calls the text grammar makes, and shows the replies privately to the member.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.actions import Reply, build_draft, guarded
+from bot.core.commands import parse_report_code
+from bot.core.errors import UserError
+from bot.core.models import DismissReason, Member, ReportState
+from bot.i18n import Renderer, _
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from cogs.describe import describe
+
+REPORT_CODE = "the report code, like R3"
+NOTE = "optional: what you saw, or why"
+
+
+class ReportForm(discord.ui.Modal):
+    """The report, as a form: where is required, everything else helps the verifiers."""
+
+    def __init__(
+        self,
+        front: DiscordFrontEnd,
+        member: Member,
+        media: tuple[str, ...] = (),
+        values: dict[str, str] | None = None,
+    ) -> None:
+        render = front.renderer.render
+        language = member.language
+        super().__init__(title=render(_("Report what you see"), language)[:45], timeout=1800)
+        self.front = front
+        self.media = media
+        values = values or {}
+
+        def field(name: str, label: str, **options: Any) -> discord.ui.TextInput[Any]:
+            text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+                label=label[:45], default=values.get(name) or None, **options
+            )
+            self.add_item(text_input)
+            return text_input
+
+        self.where = field(
+            "where", render(_("Where? (address, corner, landmark)"), language), max_length=200
+        )
+        self.what = field(
+            "what",
+            render(_("What do you see?"), language),
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=1000,
+        )
+        self.agency = field(
+            "agency",
+            render(_("Agency, if known"), language),
+            required=False,
+            max_length=40,
+            placeholder="ICE, CBP, HSI, police, unknown",
+        )
+        self.signs = field(
+            "signs",
+            render(_("Warning signs (comma-separated)"), language),
+            required=False,
+            max_length=200,
+            placeholder="vehicles, tents, buses, gathering, questioning, house",
+        )
+        self.source = field(
+            "source",
+            render(_("Did you see it yourself?"), language),
+            required=False,
+            max_length=40,
+            placeholder="first-hand, second-hand, social-media",
+        )
+
+    def values(self) -> dict[str, str]:
+        return {
+            "where": self.where.value,
+            "what": self.what.value,
+            "agency": self.agency.value,
+            "signs": self.signs.value,
+            "source": self.source.value,
+        }
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        front = self.front
+        member = await front.actor(interaction.user)
+        try:
+            draft = build_draft(**self.values(), media=self.media)
+        except UserError as refusal:
+            # The form closed; keep what they typed so fixing one field is one tap away.
+            await interaction.response.send_message(
+                front.render([Reply(refusal.message)], member),
+                ephemeral=True,
+                view=RetryView(front, member, self.media, self.values()),
+            )
+            return
+        replies = await guarded(
+            front.actions.report(member, front.conversation(interaction.user), draft),
+            "report",
+            member,
+        )
+        await front.respond(interaction, front.render(replies, member))
+
+
+class RetryView(discord.ui.View):
+    def __init__(
+        self,
+        front: DiscordFrontEnd,
+        member: Member,
+        media: tuple[str, ...],
+        values: dict[str, str],
+    ) -> None:
+        super().__init__(timeout=1800)
+        self.front, self.member, self.media, self.saved = front, member, media, values
+        button: discord.ui.Button[RetryView] = discord.ui.Button(
+            label=front.renderer.render(_("Fix and send again"), member.language)[:80],
+            style=discord.ButtonStyle.primary,
+        )
+        button.callback = self.reopen  # type: ignore[method-assign]
+        self.add_item(button)
+
+    async def reopen(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(
+            ReportForm(self.front, self.member, self.media, self.saved)
+        )
+
+
+def _code_choices(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
+    wanted = current.strip().lower()
+    return [
+        app_commands.Choice(name=f"{code} · {where}"[:100], value=code)
+        for code, where in options
+        if not wanted or wanted in code.lower() or wanted in where.lower()
+    ][:25]
+
+
+class ReportsCog(commands.Cog):
+    def __init__(self, front: DiscordFrontEnd) -> None:
+        self.front = front
+
+    @property
+    def renderer(self) -> Renderer:
+        return self.front.renderer
+
+    async def _codes(
+        self, interaction: discord.Interaction, current: str, *states: ReportState
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id != self.front.settings.guild_id:
+            return []
+        member = await self.front.actor(interaction.user)
+        return _code_choices(await self.front.actions.open_reports(member, *states), current)
+
+    async def pending_codes(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._codes(interaction, current, ReportState.PENDING)
+
+    async def active_codes(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._codes(interaction, current, ReportState.VERIFIED)
+
+    async def retractable_codes(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._codes(interaction, current, ReportState.VERIFIED, ReportState.RESOLVED)
+
+    @app_commands.command(name="report", description=describe("report"))
+    @app_commands.describe(photo="optional: a photo or video of what you see")
+    async def report(
+        self, interaction: discord.Interaction, photo: discord.Attachment | None = None
+    ) -> None:
+        front = self.front
+        if not await front.at_home(interaction):
+            return
+        member = await front.actor(interaction.user)
+        media = (photo.url,) if photo is not None else ()
+        await interaction.response.send_modal(ReportForm(front, member, media))
+
+    @app_commands.command(name="verify", description=describe("verify"))
+    @app_commands.describe(report=REPORT_CODE, note=NOTE)
+    @app_commands.autocomplete(report=pending_codes)
+    async def verify(self, interaction: discord.Interaction, report: str, note: str = "") -> None:
+        await self.front.run(
+            interaction,
+            "verify",
+            lambda member: self.front.actions.verify(member, parse_report_code(report), note),
+        )
+
+    @app_commands.command(name="dismiss", description=describe("dismiss"))
+    @app_commands.describe(report=REPORT_CODE, reason="why it is not an operation", note=NOTE)
+    @app_commands.choices(
+        reason=[
+            app_commands.Choice(name="routine presence, not an operation", value="routine"),
+            app_commands.Choice(name="false alarm", value="false-alarm"),
+            app_commands.Choice(name="could not verify", value="unverifiable"),
+        ]
+    )
+    @app_commands.autocomplete(report=pending_codes)
+    async def dismiss(
+        self,
+        interaction: discord.Interaction,
+        report: str,
+        reason: app_commands.Choice[str],
+        note: str = "",
+    ) -> None:
+        await self.front.run(
+            interaction,
+            "dismiss",
+            lambda member: self.front.actions.dismiss(
+                member, parse_report_code(report), DismissReason(reason.value), note
+            ),
+        )
+
+    @app_commands.command(name="resolve", description=describe("resolve"))
+    @app_commands.describe(report=REPORT_CODE, note=NOTE)
+    @app_commands.autocomplete(report=active_codes)
+    async def resolve(self, interaction: discord.Interaction, report: str, note: str = "") -> None:
+        await self.front.run(
+            interaction,
+            "resolve",
+            lambda member: self.front.actions.resolve(member, parse_report_code(report), note),
+        )
+
+    @app_commands.command(name="correct", description=describe("correct"))
+    @app_commands.describe(
+        report=REPORT_CODE,
+        where="the right place",
+        what="the right description",
+        agency="the right agency",
+        note="what was wrong",
+    )
+    @app_commands.autocomplete(report=active_codes)
+    async def correct(
+        self,
+        interaction: discord.Interaction,
+        report: str,
+        where: str = "",
+        what: str = "",
+        agency: str = "",
+        note: str = "",
+    ) -> None:
+        await self.front.run(
+            interaction,
+            "correct",
+            lambda member: self.front.actions.correct(
+                member, parse_report_code(report), where=where, what=what, agency=agency, note=note
+            ),
+        )
+
+    @app_commands.command(name="retract", description=describe("retract"))
+    @app_commands.describe(report=REPORT_CODE, note="why the alert was wrong")
+    @app_commands.autocomplete(report=retractable_codes)
+    async def retract(self, interaction: discord.Interaction, report: str, note: str = "") -> None:
+        await self.front.run(
+            interaction,
+            "retract",
+            lambda member: self.front.actions.retract(member, parse_report_code(report), note),
+        )
+
+    @app_commands.command(name="status", description=describe("status"))
+    async def status(self, interaction: discord.Interaction) -> None:
+        await self.front.run(
+            interaction,
+            "status",
+            lambda member: self.front.actions.status(
+                member, self.front.conversation(interaction.user)
+            ),
+        )

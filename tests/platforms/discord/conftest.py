@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from unittest.mock import AsyncMock
+
+import pytest
+
+from bot.app import App
+from bot.config import Config
+from bot.platforms.discord.client import RapidResponseBot
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from tests.conftest import example_data
+from tests.fakes import discord as fakes
+from tests.fakes.clock import FakeClock
+
+
+@pytest.fixture
+def discord_config() -> Config:
+    data = example_data()
+    data["discord"] = fakes.discord_section()
+    return Config.model_validate(data)
+
+
+class Rig:
+    """A Discord bot attached to a real core on a temporary database, with fake channels."""
+
+    def __init__(self, bot: RapidResponseBot, app: App, front: DiscordFrontEnd) -> None:
+        self.bot, self.app, self.front = bot, app, front
+        self.channels = {
+            cid: fakes.FakeChannel(cid)
+            for cid in (fakes.ORGANIZER_CHANNEL, fakes.ALERTS_CHANNEL, fakes.ALERTAS_CHANNEL)
+        }
+        bot.get_channel = lambda cid: self.channels[cid].mock if cid in self.channels else None  # type: ignore[method-assign,assignment]
+        bot.fetch_channel = AsyncMock(side_effect=fakes.http_error(404, "Unknown Channel"))  # type: ignore[method-assign]
+        self.users = {
+            "organizer": fakes.mock_member(501, fakes.ORGANIZER_ROLE),
+            "verifier": fakes.mock_member(502, fakes.VERIFIER_ROLE),
+            "verifier2": fakes.mock_member(503, fakes.VERIFIER_ROLE),
+            "member": fakes.mock_member(504),
+            "reporter": fakes.mock_member(505),
+        }
+
+    def interaction(self, who: str, guild_id: int | None = fakes.GUILD_ID) -> Any:
+        return fakes.mock_interaction(self.bot, self.users[who], guild_id)
+
+    async def deliver(self) -> int:
+        assert self.bot.worker is not None
+        return await self.bot.worker.deliver_due()
+
+    def cog(self, name: str) -> Any:
+        cog = self.bot.get_cog(name)
+        assert cog is not None
+        return cog
+
+
+@pytest.fixture
+async def rig(discord_config: Config, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
+    app = await App.start(discord_config, tmp_path / "discord.sqlite3", clock)
+    bot = RapidResponseBot(discord_config, clock=clock)
+    try:
+        front = await bot.attach(app)
+        yield Rig(bot, app, front)
+    finally:
+        await app.close()

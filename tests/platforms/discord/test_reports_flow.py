@@ -1,0 +1,197 @@
+"""Report -> verify -> broadcast on Discord, pressed by each kind of member."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import discord
+import pytest
+
+from bot.core.models import ReportState
+from cogs.reports import ReportForm, RetryView
+from tests.conftest import outbox_rows, report_count
+from tests.fakes import discord as fakes
+from tests.fakes.discord import replies_of
+from tests.platforms.discord.conftest import Rig
+
+GOOD = {
+    "where": "5th & Main",
+    "what": "2 ICE vans",
+    "agency": "ICE",
+    "signs": "vans",
+    "source": "first-hand",
+}
+
+
+async def file_report(rig: Rig, who: str = "reporter", values: dict[str, str] = GOOD) -> Any:
+    interaction = rig.interaction(who)
+    await rig.cog("ReportsCog").report.callback(rig.cog("ReportsCog"), interaction, photo=None)
+    form = interaction.response.send_modal.call_args.args[0]
+    assert isinstance(form, ReportForm)
+    submit = rig.interaction(who)
+    filled = ReportForm(rig.front, await rig.front.actor(rig.users[who]), form.media, values)
+    await filled.on_submit(submit)
+    return submit
+
+
+async def press(rig: Rig, who: str, custom_id: str) -> Any:
+    interaction = rig.interaction(who)
+    # Only what the bot registered with add_dynamic_items can answer: as after a restart.
+    for pattern, item_type in rig.bot._connection._view_store._dynamic_items.items():
+        match = pattern.fullmatch(custom_id)
+        if match:
+            item = await item_type.from_custom_id(interaction, None, match)
+            await item.callback(interaction)
+            return interaction
+    raise AssertionError(f"no dynamic item matches {custom_id}")
+
+
+async def test_report_form_files_a_report_and_posts_a_card_for_verifiers(rig: Rig) -> None:
+    submit = await file_report(rig)
+    [receipt] = replies_of(submit)
+    assert "Report R1 is with the verifiers" in receipt
+    await rig.deliver()
+    organizers = rig.channels[fakes.ORGANIZER_CHANNEL]
+    [card] = organizers.sent
+    assert card["content"].startswith(f"<@&{fakes.VERIFIER_ROLE}>\nNEW REPORT R1 (NOT VERIFIED")
+    assert card["allowed_mentions"].roles == [discord.Object(id=fakes.VERIFIER_ROLE)]
+    assert card["allowed_mentions"].everyone is False and card["allowed_mentions"].users is False
+    custom_ids = [child.custom_id for child in card["view"].children]
+    assert custom_ids == [
+        "verify:report:1",
+        "dismiss:report:1:routine",
+        "dismiss:report:1:false-alarm",
+        "dismiss:report:1:unverifiable",
+        "count:report:1",
+    ]
+    [row] = [r for r in await outbox_rows(rig.app.db) if r.platform == "discord"]
+    assert card["nonce"] == f"rr{row.id}p0"
+    for channel in (fakes.ALERTS_CHANNEL, fakes.ALERTAS_CHANNEL):
+        assert rig.channels[channel].sent == []  # unverified reports never leave organizers
+
+
+async def test_report_with_a_photo_keeps_its_link(rig: Rig) -> None:
+    interaction = rig.interaction("member")
+    photo = discord.Attachment.__new__(discord.Attachment)
+    photo.url = "https://cdn.example/photo.jpg"  # type: ignore[misc]
+    await rig.cog("ReportsCog").report.callback(rig.cog("ReportsCog"), interaction, photo=photo)
+    form = interaction.response.send_modal.call_args.args[0]
+    assert form.media == ("https://cdn.example/photo.jpg",)
+
+
+async def test_a_bad_form_is_refused_privately_and_can_be_fixed_without_retyping(rig: Rig) -> None:
+    submit = await file_report(rig, values={**GOOD, "agency": "FBI"})
+    [refusal] = replies_of(submit)
+    assert "I don't know the agency “FBI”" in refusal
+    assert await report_count(rig.app.db) == 0 and await outbox_rows(rig.app.db) == []
+    retry = submit.response.send_message.call_args.kwargs["view"]
+    assert isinstance(retry, RetryView)
+    again = rig.interaction("reporter")
+    await retry.reopen(again)
+    reopened = again.response.send_modal.call_args.args[0]
+    assert reopened.where.value == "5th & Main" and reopened.agency.value == "FBI"
+
+
+async def test_report_form_without_a_place_is_refused(rig: Rig) -> None:
+    submit = await file_report(rig, values={**GOOD, "where": "   "})
+    assert "Where is it?" in replies_of(submit)[0]
+    assert await report_count(rig.app.db) == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("reporter", False), ("member", False), ("verifier", True), ("organizer", True)],
+)
+async def test_verify_button_for_each_role(rig: Rig, who: str, allowed: bool) -> None:
+    await file_report(rig)
+    await rig.deliver()
+    before = len(await outbox_rows(rig.app.db))
+    interaction = await press(rig, who, "verify:report:1")
+    [reply] = replies_of(interaction)  # always private, whether allowed or refused
+    report = await rig.app.reports.get(1)
+    if allowed:
+        assert reply.startswith("Verified R1. The alert is going out to: ")
+        assert report.state is ReportState.VERIFIED
+    else:
+        assert reply.startswith(("Only verifiers", "You reported R1 yourself"))
+        assert report.state is ReportState.PENDING
+        assert len(await outbox_rows(rig.app.db)) == before
+
+
+async def test_the_reporter_who_is_a_verifier_still_cannot_verify(rig: Rig) -> None:
+    await file_report(rig, who="verifier")
+    [reply] = replies_of(await press(rig, "verifier", "verify:report:1"))
+    assert "You reported R1 yourself" in reply
+    assert (await rig.app.reports.get(1)).state is ReportState.PENDING
+
+
+async def test_verify_broadcasts_in_each_channels_languages_and_updates_the_card(rig: Rig) -> None:
+    await file_report(rig)
+    await rig.deliver()
+    await press(rig, "verifier", "verify:report:1")
+    await rig.deliver()
+    [alert] = rig.channels[fakes.ALERTS_CHANNEL].contents
+    [alerta] = rig.channels[fakes.ALERTAS_CHANNEL].contents
+    assert alert.startswith("VERIFIED ALERT R1")
+    assert alerta.startswith("ALERTA VERIFICADA R1") and "\n\nVERIFIED ALERT R1" in alerta
+    assert "<@505>" not in alert + alerta  # the reporter is never named
+    organizers = rig.channels[fakes.ORGANIZER_CHANNEL]
+    card_id = organizers.sent[0]["id"]
+    [(edited_id, edit)] = organizers.edits
+    assert edited_id == card_id and edit["view"] is None  # the buttons are gone
+    assert "R1 VERIFIED by <@502>" in edit["content"]
+    assert edit["content"].startswith("NEW REPORT R1")  # no second ping on the edit
+
+
+@pytest.mark.parametrize("reason", ["routine", "false-alarm", "unverifiable"])
+async def test_dismiss_buttons_close_without_broadcast(rig: Rig, reason: str) -> None:
+    await file_report(rig)
+    await rig.deliver()
+    [reply] = replies_of(await press(rig, "verifier", f"dismiss:report:1:{reason}"))
+    assert reply.startswith("Dismissed R1")
+    await rig.deliver()
+    assert rig.channels[fakes.ALERTS_CHANNEL].sent == []
+    [(_, edit)] = rig.channels[fakes.ORGANIZER_CHANNEL].edits
+    assert edit["view"] is None and "dismissed by <@502>" in edit["content"]
+
+
+async def test_a_double_press_broadcasts_once(rig: Rig) -> None:
+    await file_report(rig)
+    await rig.deliver()
+    first, second = await asyncio.gather(
+        press(rig, "verifier", "verify:report:1"), press(rig, "verifier2", "verify:report:1")
+    )
+    await rig.deliver()
+    replies = replies_of(first) + replies_of(second)
+    assert sum(r.startswith("Verified R1") for r in replies) == 1
+    assert sum("already decided" in r for r in replies) == 1
+    assert len(rig.channels[fakes.ALERTS_CHANNEL].sent) == 1
+    assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 1
+
+
+async def test_a_corroboration_updates_the_count_on_the_card(rig: Rig) -> None:
+    await file_report(rig, "reporter")
+    await rig.deliver()
+    await file_report(rig, "member", {**GOOD, "where": "Main St & 5th St"})
+    await rig.deliver()
+    organizers = rig.channels[fakes.ORGANIZER_CHANNEL]
+    assert "another report of the same place (2 independent reports" in organizers.contents[1]
+    [(_, edit)] = organizers.edits
+    assert edit["view"].children[-1].label == "2 independent reports"
+    assert edit["view"].children[0].custom_id == "verify:report:1"
+
+
+async def test_a_press_from_another_server_is_refused(rig: Rig) -> None:
+    await file_report(rig)
+    interaction = rig.interaction("verifier", guild_id=999)
+    await rig.cog("ReportsCog").verify.callback(rig.cog("ReportsCog"), interaction, report="R1")
+    assert "only works in its own network's server" in replies_of(interaction)[0]
+    assert (await rig.app.reports.get(1)).state is ReportState.PENDING
+
+
+async def test_losing_the_verifier_role_takes_the_power_away_at_once(rig: Rig) -> None:
+    await file_report(rig)
+    rig.users["verifier"].roles = []
+    [reply] = replies_of(await press(rig, "verifier", "verify:report:1"))
+    assert reply.startswith("Only verifiers")

@@ -1,0 +1,136 @@
+"""Delivery to Discord: ordered, retried without duplicates, dead channels told once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import aiohttp
+
+from bot.core.models import DismissReason
+from tests.conftest import outbox_rows
+from tests.fakes import discord as fakes
+from tests.fakes.clock import FakeClock
+from tests.platforms.discord.conftest import Rig
+from tests.platforms.discord.test_reports_flow import file_report, press
+
+
+async def verified_report(rig: Rig) -> None:
+    await file_report(rig)
+    await rig.deliver()
+    await press(rig, "verifier", "verify:report:1")
+
+
+async def test_a_lost_answer_does_not_post_the_alert_twice(rig: Rig, clock: FakeClock) -> None:
+    await verified_report(rig)
+    alerts = rig.channels[fakes.ALERTS_CHANNEL]
+    real_send = alerts.mock.send.side_effect
+
+    async def sent_but_answer_lost(content: str, **kwargs: object) -> object:
+        await real_send(content, **kwargs)  # Discord posted it...
+        raise aiohttp.ServerDisconnectedError()  # ...but we never heard back
+
+    alerts.mock.send.side_effect = sent_but_answer_lost
+    await rig.deliver()
+    alerts.mock.send.side_effect = real_send
+    clock.advance(timedelta(minutes=10))
+    await rig.deliver()
+    assert len(alerts.sent) == 1  # the retry carried the same nonce
+    assert alerts.mock.send.await_count == 2
+    row = next(r for r in await outbox_rows(rig.app.db) if r.address == str(fakes.ALERTS_CHANNEL))
+    assert (row.state, row.attempts, row.external_id) == ("delivered", 2, str(alerts.sent[0]["id"]))
+
+
+async def test_a_discord_outage_delays_but_loses_nothing(rig: Rig, clock: FakeClock) -> None:
+    await verified_report(rig)
+    for channel in rig.channels.values():
+        channel.failures = [fakes.http_error(503), fakes.http_error(502)]
+    await rig.deliver()
+    assert all(
+        not c.sent
+        for c in (rig.channels[fakes.ALERTS_CHANNEL], rig.channels[fakes.ALERTAS_CHANNEL])
+    )
+    for _ in range(3):
+        clock.advance(timedelta(minutes=10))
+        await rig.deliver()
+    assert len(rig.channels[fakes.ALERTS_CHANNEL].sent) == 1
+    assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 1
+    assert all(
+        r.state == "delivered" for r in await outbox_rows(rig.app.db) if r.platform == "discord"
+    )
+
+
+async def test_rate_limits_wait_as_long_as_discord_says(rig: Rig, clock: FakeClock) -> None:
+    await verified_report(rig)
+    error = fakes.http_error(429, "rate limited")
+    error.retry_after = 42.0  # type: ignore[attr-defined]
+    rig.channels[fakes.ALERTS_CHANNEL].failures = [error]
+    await rig.deliver()
+    row = next(r for r in await outbox_rows(rig.app.db) if r.address == str(fakes.ALERTS_CHANNEL))
+    assert row.next_attempt_at - clock.now() == timedelta(seconds=42)
+    assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 1  # the other channel went on
+
+
+async def test_a_deleted_channel_is_reported_once_and_blocks_nobody(
+    rig: Rig, clock: FakeClock
+) -> None:
+    alerts = rig.channels.pop(fakes.ALERTS_CHANNEL)  # deleted: get_channel misses, fetch 404s
+    await verified_report(rig)
+    await rig.deliver()
+    await rig.deliver()  # the notice is written during the first pass, sent in the next
+    assert alerts.sent == []
+    assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 1
+    organizers = rig.channels[fakes.ORGANIZER_CHANNEL].contents
+    problems = [m for m in organizers if m.startswith("I cannot post in #alerts")]
+    assert len(problems) == 1 and "channel or member not found" in problems[0]
+    # A second alert to the same dead channel does not tell the organizers again.
+    await file_report(
+        rig, "member", {"where": "Oak & 9th", "what": "", "agency": "", "signs": "", "source": ""}
+    )
+    await rig.deliver()
+    await press(rig, "verifier", "verify:report:2")
+    await rig.deliver()
+    await rig.deliver()
+    again = [
+        m for m in rig.channels[fakes.ORGANIZER_CHANNEL].contents if m.startswith("I cannot post")
+    ]
+    assert len(again) == 1
+    assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 2
+    states = {
+        r.state for r in await outbox_rows(rig.app.db) if r.address == str(fakes.ALERTS_CHANNEL)
+    }
+    assert states == {"failed"}
+
+
+async def test_missing_permission_is_permanent_too(rig: Rig) -> None:
+    await verified_report(rig)
+    rig.channels[fakes.ALERTS_CHANNEL].failures = [fakes.http_error(403, "Missing Permissions")]
+    await rig.deliver()
+    await rig.deliver()
+    assert any("missing permission" in m for m in rig.channels[fakes.ORGANIZER_CHANNEL].contents)
+
+
+async def test_long_messages_are_split_in_order_under_the_limit(rig: Rig) -> None:
+    long_text = "x " * 900
+    await file_report(
+        rig,
+        values={"where": "Elm", "what": long_text[:999], "agency": "", "signs": "", "source": ""},
+    )
+    await rig.deliver()
+    await press(rig, "organizer", "verify:report:1")
+    await rig.deliver()
+    alertas = rig.channels[fakes.ALERTAS_CHANNEL].sent  # bilingual: longer than 2000
+    assert len(alertas) == 2
+    assert all(len(m["content"]) <= 2000 for m in alertas)
+    assert [m["nonce"] for m in alertas] == [alertas[0]["nonce"], alertas[0]["nonce"][:-1] + "1"]
+    assert alertas[0]["content"].startswith("ALERTA VERIFICADA R1")
+
+
+async def test_a_dismissal_from_the_console_updates_the_discord_card(rig: Rig) -> None:
+    await file_report(rig)
+    await rig.deliver()
+    ana = await rig.app.members.find("console", "ana")
+    assert ana is not None
+    await rig.app.reports.dismiss(ana, 1, DismissReason.ROUTINE, "lunch")
+    await rig.deliver()
+    [(_, edit)] = rig.channels[fakes.ORGANIZER_CHANNEL].edits
+    assert edit["view"] is None and "R1 dismissed by ana" in edit["content"]
