@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aiohttp
+import discord
+import pytest
+
 from tests.conftest import EXAMPLE_CONFIG, ROOT, example_data
 from tests.fakes import discord as fakes
 from tests.test_config import write_toml
@@ -67,3 +71,64 @@ def test_discord_config_mistakes_name_their_field(tmp_path: Path) -> None:
     assert (
         "discord: organizer_role_id and verifier_role_id must be different roles" in result.stderr
     )
+
+
+def discord_config_file(tmp_path: Path) -> Path:
+    data = example_data()
+    data["discord"] = fakes.discord_section()
+    return write_toml(tmp_path / "config.toml", data)
+
+
+def test_a_refused_token_and_an_unreachable_gateway_are_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot import cli
+    from bot.platforms.discord.client import RapidResponseBot
+
+    config = discord_config_file(tmp_path)
+    monkeypatch.setenv("RRBOT_TEST_TOKEN", "not-a-real-token")
+    for failure, expected in [
+        (discord.LoginFailure("Improper token"), "Discord refused the token in RRBOT_TEST_TOKEN"),
+        (
+            aiohttp.ClientConnectionError("Cannot connect to host discord.com"),
+            "cannot reach Discord",
+        ),
+    ]:
+
+        async def start(
+            self: RapidResponseBot, token: str, *, error: BaseException = failure
+        ) -> None:
+            raise error
+
+        monkeypatch.setattr(RapidResponseBot, "start", start)
+        code = cli.main(["run", "--config", str(config), "--db", str(tmp_path / "r.db")])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err.startswith("rrbot: ") and expected in err and err.count("\n") == 1
+
+
+async def test_setup_hook_opens_everything_and_close_closes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.config import load_config
+    from bot.platforms.discord.client import RapidResponseBot
+
+    bot = RapidResponseBot(load_config(discord_config_file(tmp_path)), tmp_path / "life.db")
+    synced: list[object] = []
+
+    async def sync(*, guild: object = None) -> list[object]:
+        synced.append(guild)
+        return []
+
+    monkeypatch.setattr(bot.tree, "sync", sync)
+    await bot.setup_hook()
+    assert bot.front is not None and bot._worker_task is not None
+    assert [getattr(g, "id", None) for g in synced] == [fakes.GUILD_ID]  # guild only, fast
+    assert len(bot._connection._view_store._dynamic_items) == 2
+    db = bot.front.app.db
+    task = bot._worker_task
+    await bot.close()
+    assert task.done() and bot.front is None
+    with pytest.raises(ValueError, match="no active connection"):
+        async with db.reading():
+            pass
