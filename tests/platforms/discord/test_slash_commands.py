@@ -171,11 +171,9 @@ async def test_mention_injection_in_every_field_pings_nobody(rig: Rig) -> None:
 
 
 async def test_a_refusal_that_echoes_the_input_is_neutralised_too(rig: Rig) -> None:
-    interaction = rig.interaction("member")
     from tests.platforms.discord.test_reports_flow import GOOD
 
     submit = await file_report(rig, "member", {**GOOD, "agency": "@everyone <@&2002>"})
     [refusal] = replies_of(submit)
     assert "I don't know the agency" in refusal
     assert not any(live.search(refusal) for live in LIVE)
-    assert interaction.response.send_message.await_count == 0
