@@ -65,6 +65,14 @@ class App:
                         for m in config.console.members
                     ),
                 )
+            if config.signal is not None:
+                await app.members.sync_configured(
+                    "signal",
+                    (
+                        ConfiguredMember(m.id, frozenset(m.roles), m.language)
+                        for m in config.signal.members
+                    ),
+                )
         except BaseException:
             await db.close()
             raise

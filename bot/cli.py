@@ -11,7 +11,9 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.app import App
@@ -65,25 +67,64 @@ class StartError(Exception):
 
 
 async def _run(args: argparse.Namespace) -> int:
+    """Every front end the config enables, on one core and one database."""
+    config = load_config(args.config)
+    if config.discord is None and config.signal is None:
+        raise StartError(
+            f"{args.config}: no front end to run: add a [discord] or [signal] section "
+            "(or try the bot with `rrbot console`)"
+        )
+    token = ""
+    if config.discord is not None:
+        token = os.environ.get(config.discord.token_env, "").strip()
+        if not token:
+            raise StartError(
+                "the Discord bot token is missing: put it in the environment variable "
+                f"{config.discord.token_env}"
+            )
+    app = await App.start(config, args.db)
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        if config.signal is not None:
+            tasks.append(asyncio.create_task(await _signal(app), name="signal"))
+        if config.discord is not None:
+            tasks.append(asyncio.create_task(_discord(app, token), name="discord"))
+        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            task.result()  # a front end that stopped with an error stops the bot with it
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await app.close()
+    return 0
+
+
+async def _signal(app: App) -> Coroutine[Any, Any, None]:
+    from bot.platforms.signal.frontend import (
+        SignalFrontEnd,
+        SignalUnavailableError,
+    )
+
+    assert app.config.signal is not None  # noqa: S101 - checked by the caller
+    front = SignalFrontEnd(app, app.config.signal)
+    try:
+        await front.check_service()
+    except SignalUnavailableError as error:
+        front.client.close()
+        raise StartError(str(error)) from None
+    return front.run()
+
+
+async def _discord(app: App, token: str) -> None:
     # Imported here so `rrbot console` starts without loading discord.py.
     import aiohttp
     import discord
 
     from bot.platforms.discord.client import RapidResponseBot
 
-    config = load_config(args.config)
-    if config.discord is None:
-        raise StartError(
-            f"{args.config}: no front end to run: add a [discord] section "
-            "(or try the bot with `rrbot console`)"
-        )
-    variable = config.discord.token_env
-    token = os.environ.get(variable, "").strip()
-    if not token:
-        raise StartError(
-            f"the Discord bot token is missing: put it in the environment variable {variable}"
-        )
-    bot = RapidResponseBot(config, args.db)
+    variable = app.config.discord.token_env if app.config.discord else "?"
+    bot = RapidResponseBot(app.config, app=app)
     try:
         async with bot:
             await bot.start(token)
@@ -94,7 +135,6 @@ async def _run(args: argparse.Namespace) -> int:
         ) from None
     except (aiohttp.ClientConnectionError, OSError) as error:
         raise StartError(f"cannot reach Discord: {error}") from None
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -235,6 +235,62 @@ class DiscordSection(_Section):
         return self
 
 
+_SIGNAL_GROUP = r"^group\.[A-Za-z0-9+/=_-]{8,200}$"
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_SIGNAL_MEMBER = rf"^(\+[1-9][0-9]{{6,14}}|{_UUID})$"
+
+
+class SignalGroup(_Section):
+    """A group, by the `id` that GET /v1/groups/{number} shows ("group.…")."""
+
+    id: str = Field(pattern=_SIGNAL_GROUP)
+    name: str = Field(min_length=1, max_length=100)
+    languages: list[str] = Field(min_length=1)
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        return _check_languages(value)
+
+
+class SignalMember(_Section):
+    """A member by Signal UUID (preferred: it survives a number change) or phone number."""
+
+    id: str = Field(pattern=_SIGNAL_MEMBER)
+    roles: list[Role] = Field(default_factory=list)
+    language: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_languages([value])
+        return value
+
+
+class SignalSection(_Section):
+    url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://[^\s/]+(:[0-9]+)?/?$")
+    number: str = Field(pattern=r"^\+[1-9][0-9]{6,14}$")
+    receive_timeout: Duration = timedelta(seconds=10)
+    request_timeout: Duration = timedelta(seconds=30)
+    organizer_group: SignalGroup
+    broadcast: list[SignalGroup] = Field(min_length=1)
+    members: list[SignalMember] = Field(default_factory=list)
+    blocked: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> SignalSection:
+        groups = [self.organizer_group.id, *(g.id for g in self.broadcast)]
+        if len(set(groups)) != len(groups):
+            raise ValueError("each group may appear once (organizer and broadcast groups)")
+        ids = [m.id for m in self.members]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a member is listed twice")
+        if self.receive_timeout >= self.request_timeout:
+            raise ValueError("receive_timeout must be shorter than request_timeout")
+        return self
+
+
 class StorageSection(_Section):
     path: str = "data/rrbot.sqlite3"
 
@@ -248,6 +304,7 @@ class Config(_Section):
     storage: StorageSection = StorageSection()
     console: ConsoleSection | None = None
     discord: DiscordSection | None = None
+    signal: SignalSection | None = None
 
     source: Path | None = Field(default=None, exclude=True)
 
@@ -273,6 +330,13 @@ class Config(_Section):
             extra = [code for code in used if code not in allowed]
             if extra:
                 raise ValueError(f"discord uses {extra[0]!r}, which is not in network.languages")
+        if self.signal is not None:
+            groups = [self.signal.organizer_group, *self.signal.broadcast]
+            used = [code for group in groups for code in group.languages]
+            used += [m.language for m in self.signal.members if m.language]
+            extra = [code for code in used if code not in allowed]
+            if extra:
+                raise ValueError(f"signal uses {extra[0]!r}, which is not in network.languages")
         targets = list(self.targets())
         if not any(t.purpose is TargetPurpose.ORGANIZERS for t in targets):
             raise ValueError("define at least one chat with purpose = 'organizers'")
@@ -306,6 +370,18 @@ class Config(_Section):
                     purpose=TargetPurpose.BROADCAST,
                     languages=tuple(channel.languages),
                     label=f"#{channel.name}",
+                )
+
+        if self.signal is not None:
+            groups = [(self.signal.organizer_group, TargetPurpose.ORGANIZERS)]
+            groups += [(group, TargetPurpose.BROADCAST) for group in self.signal.broadcast]
+            for group, purpose in groups:
+                yield Target(
+                    platform="signal",
+                    address=group.id,
+                    purpose=purpose,
+                    languages=tuple(group.languages),
+                    label=group.name,
                 )
 
     def database_path(self) -> Path:

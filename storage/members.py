@@ -90,3 +90,17 @@ async def with_role(conn: aiosqlite.Connection, platform: str, role: Role) -> li
     ) as cursor:
         rows = await cursor.fetchall()
     return [_member(row, await _roles(conn, row["id"])) for row in rows]
+
+
+async def grant_role(conn: aiosqlite.Connection, member_id: int, role: Role, now: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO member_roles (member_id, role, source, granted_at) "
+        "VALUES (?, ?, 'command', ?) ON CONFLICT (member_id, role) DO NOTHING",
+        (member_id, role.value, to_db(now)),
+    )
+
+
+async def revoke_role(conn: aiosqlite.Connection, member_id: int, role: Role) -> None:
+    await conn.execute(
+        "DELETE FROM member_roles WHERE member_id = ? AND role = ?", (member_id, role.value)
+    )

@@ -31,12 +31,14 @@ from bot.core.reports import Correction, ReportService, SubmissionKind
 from bot.core.rights import card_for, cards
 from bot.core.vocabulary import (
     REASON_NAMES,
+    ROLE_NAMES,
     STATE_NAMES,
     parse_agency,
+    parse_role,
     parse_signs,
     parse_source,
 )
-from bot.i18n import Lines, ListOf, Raw, Text, _, _n, language_name, lines
+from bot.i18n import Lines, ListOf, Raw, Text, Trusted, _, _n, language_name, lines
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +240,33 @@ class Actions:
                     "{code} is retracted; the retraction went to: {targets}.",
                     code=done.report.code,
                     targets=chat_list(done.targets),
+                )
+            )
+        ]
+
+    async def role(self, actor: Member, action: str, who: str, role: str) -> list[Reply]:
+        verb = action.strip().lower()
+        if verb not in ("add", "remove", "dar", "quitar") or not who.strip() or not role.strip():
+            raise UserError(
+                _(
+                    "Write it as /role add <member> <role> or /role remove <member> <role>, "
+                    "for example: /role add +15551234567 verifier"
+                )
+            )
+        grant = verb in ("add", "dar")
+        parsed = parse_role(role)
+        member = await self.members.change_role(actor, who.strip(), parsed, grant=grant)
+        roles = (
+            ListOf(tuple(ROLE_NAMES[r] for r in sorted(member.roles)))
+            if member.roles
+            else _("no role")
+        )
+        return [
+            Reply(
+                _(
+                    "{member} now has: {roles}.",
+                    member=Trusted(member.handle),
+                    roles=roles,
                 )
             )
         ]

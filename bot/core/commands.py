@@ -76,6 +76,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Audience.ORGANIZERS,
     ),
     CommandSpec(
+        "role",
+        ("rol",),
+        _("Give a member a role, or take it away (Signal and console; on Discord use its roles)."),
+        "/role add +15551234567 verifier",
+        Audience.ORGANIZERS,
+    ),
+    CommandSpec(
         "status",
         ("estado",),
         _("Show active alerts (and, for verifiers, reports waiting for a check)."),

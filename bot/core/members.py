@@ -81,6 +81,39 @@ class MemberService:
         async with self.db.reading() as conn:
             return await members.with_role(conn, platform, role)
 
+    async def change_role(
+        self, actor: Member, external_id: str, role: Role, *, grant: bool
+    ) -> Member:
+        """Organizers give and take roles; the change is stored and audited."""
+        if not actor.has(Role.ORGANIZER):
+            raise UserError(_("Only organizers can give or take roles."))
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            target = await members.find(conn, actor.platform, external_id)
+            if target is None:
+                raise UserError(
+                    _(
+                        "I don't know “{member}” yet. They need to send me a message first "
+                        "(for example /help).",
+                        member=Raw(external_id),
+                    )
+                )
+            if grant:
+                await members.grant_role(conn, target.id, role, now)
+            else:
+                await members.revoke_role(conn, target.id, role)
+            await audit.record(
+                conn,
+                now,
+                actor.id,
+                "member.role_granted" if grant else "member.role_revoked",
+                str(target.id),
+                role=role.value,
+            )
+            updated = await members.get(conn, target.id)
+        assert updated is not None  # noqa: S101 - found above in the same transaction
+        return updated
+
     def check_language(self, code: str) -> str:
         wanted = code.strip().lower().replace("_", "-")
         if wanted not in self.network.languages:

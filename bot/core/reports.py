@@ -395,27 +395,50 @@ class ReportService:
 
     # -- delivery problems --------------------------------------------------------------
 
-    async def chat_unreachable(self, platform: str, address: str, reason: str) -> bool:
-        """Tell the organizers, once, that a chat cannot be posted to. True if told now."""
-        target = self.network.target(platform, address)
-        label = target.label if target else address
+    async def tell_organizers_once(
+        self, platform: str, key: str, reason: str, text: Text, *, skip: Target | None = None
+    ) -> bool:
+        """Post `text` to every organizer chat, once per (platform, key) until cleared."""
         async with self.db.transaction() as conn:
-            if not await outbox.record_problem(conn, platform, address, reason, self.clock.now()):
+            if not await outbox.record_problem(conn, platform, key, reason, self.clock.now()):
                 return False
-            notice = _(
-                "I cannot post in {chat} any more ({reason}). Messages for it are not getting "
-                "through: check that the chat still exists and that I may post there.",
-                chat=Trusted(label),
-                reason=Raw(reason),
-            )
             for organizers in self.network.targets_for(TargetPurpose.ORGANIZERS):
-                if (organizers.platform, organizers.address) != (platform, address):
-                    await self._post(conn, organizers, "delivery_problem", notice, report_id=None)
+                if organizers != skip:
+                    await self._post(conn, organizers, "delivery_problem", text, report_id=None)
             await audit.record(
-                conn, self.clock.now(), None, "delivery.unreachable", f"{platform}:{label}"
+                conn, self.clock.now(), None, "delivery.problem", f"{platform}:{key}"
             )
         self._on_outbox()
         return True
+
+    async def chat_unreachable(self, platform: str, address: str, reason: str) -> bool:
+        """Tell the organizers, once, that a chat cannot be posted to. True if told now."""
+        target = self.network.target(platform, address)
+        notice = _(
+            "I cannot post in {chat} any more ({reason}). Messages for it are not getting "
+            "through: check that the chat still exists and that I may post there.",
+            chat=Trusted(target.label if target else address),
+            reason=Raw(reason),
+        )
+        return await self.tell_organizers_once(platform, address, reason, notice, skip=target)
+
+    async def send_reply(
+        self, platform: str, address: str, *, is_direct: bool, language: str, text: Text
+    ) -> None:
+        """An answer to a member, through the outbox, so an outage delays it, never drops it."""
+        renderer = self.platform_renderers.get(platform, self.renderer)
+        async with self.db.transaction() as conn:
+            await outbox.enqueue(
+                conn,
+                platform=platform,
+                address=address,
+                is_direct=is_direct,
+                languages=(language,),
+                kind="reply",
+                body=renderer.render(text, language),
+                now=self.clock.now(),
+            )
+        self._on_outbox()
 
     # -- overview ---------------------------------------------------------------------
 

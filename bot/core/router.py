@@ -62,6 +62,7 @@ class CommandRouter:
             "correct": self._correct,
             "retract": self._retract,
             "status": self._status,
+            "role": self._role,
             "rights": lambda a, c, line: self.actions.rights(a, _first_word(line.body)),
             "hotline": lambda a, c, line: self.actions.hotline(a),
             "lang": lambda a, c, line: self.actions.lang(a, _first_word(line.body)),
@@ -171,6 +172,15 @@ class CommandRouter:
     ) -> list[Reply]:
         report_id, note = take_report_code(command.body, "/retract R3 it was a film crew")
         return await self.actions.retract(actor, report_id, note)
+
+    async def _role(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        words = command.body.split()
+        padded = [*words, "", "", ""][:3]
+        if len(words) > 3:
+            padded = ["", "", ""]  # too many words: ask for the right form
+        return await self.actions.role(actor, *padded)
 
     async def _status(
         self, actor: Member, conversation: Conversation, command: CommandLine

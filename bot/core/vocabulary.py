@@ -208,6 +208,27 @@ def parse_signs(text: str) -> tuple[Sign, ...]:
     return tuple(found)
 
 
+_ROLE_WORDS: Mapping[Role, tuple[str, ...]] = {
+    Role.ORGANIZER: ("organizer", "organiser", "organizador", "organizadora"),
+    Role.VERIFIER: ("verifier", "verificador", "verificadora"),
+    Role.VOLUNTEER: ("volunteer", "voluntario", "voluntaria"),
+}
+_ROLES = _parser(_ROLE_WORDS)
+
+
+def parse_role(text: str) -> Role:
+    return _lookup(
+        Role,
+        _ROLES,
+        text,
+        lambda value, choices: _(
+            "I don't know the role “{value}”. Use one of: {choices}.",
+            value=value,
+            choices=choices,
+        ),
+    )
+
+
 def parse_reason(text: str) -> DismissReason | None:
     return _REASONS.get(_key(text))
 

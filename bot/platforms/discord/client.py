@@ -36,7 +36,11 @@ def intents() -> discord.Intents:
 
 class RapidResponseBot(commands.Bot):
     def __init__(
-        self, config: Config, db_path: Path | None = None, clock: Clock | None = None
+        self,
+        config: Config,
+        db_path: Path | None = None,
+        clock: Clock | None = None,
+        app: App | None = None,
     ) -> None:
         if config.discord is None:
             raise ValueError("the config has no [discord] section")
@@ -51,6 +55,7 @@ class RapidResponseBot(commands.Bot):
         self.db_path = db_path
         self.clock = clock
         self.front: DiscordFrontEnd | None = None
+        self._given_app = app  # shared with other front ends: theirs to close, not ours
         self.worker: OutboxWorker | None = None
         self._worker_task: asyncio.Task[None] | None = None
 
@@ -72,14 +77,15 @@ class RapidResponseBot(commands.Bot):
         return front
 
     async def setup_hook(self) -> None:
-        app = await App.start(self.config, self.db_path, self.clock)
+        app = self._given_app or await App.start(self.config, self.db_path, self.clock)
         try:
             await self.attach(app)
             guild = discord.Object(id=self.settings.guild_id)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
         except BaseException:
-            await app.close()
+            if self._given_app is None:
+                await app.close()
             self.front = None
             raise
         assert self.worker is not None  # noqa: S101 - attach() made it
@@ -92,5 +98,6 @@ class RapidResponseBot(commands.Bot):
                 await self._worker_task
         await super().close()
         if self.front is not None:
-            await self.front.app.close()
+            if self._given_app is None:
+                await self.front.app.close()
             self.front = None

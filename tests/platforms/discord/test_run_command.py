@@ -42,7 +42,7 @@ def test_a_config_without_discord_has_nothing_to_run(tmp_path: Path) -> None:
     result = rrbot_run(EXAMPLE_CONFIG, tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"rrbot: {EXAMPLE_CONFIG}: no front end to run: add a [discord] section "
+        f"rrbot: {EXAMPLE_CONFIG}: no front end to run: add a [discord] or [signal] section "
         "(or try the bot with `rrbot console`)"
     ]
 

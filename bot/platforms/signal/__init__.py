@@ -1,0 +1,1 @@
+"""The Signal front end, through the signal-cli-rest-api HTTP service."""

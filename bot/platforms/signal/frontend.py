@@ -1,0 +1,239 @@
+"""Signal groups and direct messages, through signal-cli-rest-api.
+
+Messages are fetched by polling `GET /v1/receive/{number}` (normal and native modes).
+While the bot is down they wait on Signal's servers, so a restart loses nothing; once
+fetched they are stored in the inbox before they are handled, so a crash loses nothing
+either. Members are known by their Signal UUID (or number where no UUID is given),
+never by the profile name anyone can change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import logging
+from typing import Any
+
+from bot.app import App
+from bot.config import SignalSection
+from bot.core.models import Conversation, Member, Role
+from bot.delivery import DeliveryError, OutboxWorker
+from bot.i18n import Raw, _
+from bot.platforms.signal.client import About, SignalClient, SignalError
+from storage import inbox
+from storage.outbox import OutboxEntry
+
+log = logging.getLogger(__name__)
+PLATFORM = "signal"
+PING_PLACEHOLDER = "@verifier"
+
+
+class SignalUnavailableError(Exception):
+    """signal-cli-rest-api cannot be used at start-up; the message is one line."""
+
+
+def group_address(internal_id: str) -> str:
+    """The `group.…` id used to send, from the internal id that received messages carry."""
+    return "group." + base64.b64encode(internal_id.encode()).decode()
+
+
+def internal_id(address: str) -> str | None:
+    try:
+        return base64.b64decode(address.removeprefix("group."), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+class SignalFrontEnd:
+    def __init__(
+        self, app: App, settings: SignalSection, client: SignalClient | None = None
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        self.client = client or SignalClient(
+            settings.url, settings.number, read_timeout=settings.request_timeout.total_seconds()
+        )
+        # text_mode is "normal": Signal shows text literally, so there is nothing to escape.
+        self.renderer = app.register_platform(PLATFORM, lambda text: text)
+        self.blocked = set(settings.blocked)
+        self.worker = OutboxWorker(
+            app.db, SignalSender(self), app.clock, on_unreachable=self._unreachable
+        )
+        app.on_outbox(self.worker.wake.set)
+
+    async def _unreachable(self, entry: OutboxEntry, reason: str) -> None:
+        await self.app.reports.chat_unreachable(entry.platform, entry.address, reason)
+
+    async def check_service(self) -> About:
+        """Health and mode at start-up; the mode decides how messages are received."""
+        try:
+            about = await asyncio.to_thread(self.client.about)
+        except SignalError as error:
+            raise SignalUnavailableError(
+                f"cannot reach signal-cli-rest-api at {self.settings.url} ({error})"
+            ) from None
+        if not await asyncio.to_thread(self.client.healthy):
+            raise SignalUnavailableError(
+                f"signal-cli-rest-api at {self.settings.url} reports it is not healthy"
+            )
+        if about.mode == "json-rpc":
+            raise SignalUnavailableError(
+                "signal-cli-rest-api runs in json-rpc mode, where messages arrive on a websocket "
+                "and are lost while no client listens; run it in normal or native mode"
+            )
+        log.info("signal-cli-rest-api %s in %s mode", about.version, about.mode)
+        return about
+
+    # -- receiving -------------------------------------------------------------------
+
+    async def receive_once(self) -> int:
+        """Fetch waiting messages, store them, handle everything unhandled."""
+        timeout = int(self.settings.receive_timeout.total_seconds())
+        items = await asyncio.to_thread(self.client.receive, timeout)
+        now = self.app.clock.now()
+        async with self.app.db.transaction() as conn:
+            for item in items:
+                envelope = item.get("envelope")
+                if not isinstance(envelope, dict):
+                    continue
+                source = str(envelope.get("sourceUuid") or envelope.get("source") or "")
+                timestamp = envelope.get("timestamp")
+                if source and isinstance(timestamp, int):
+                    await inbox.store(conn, source, timestamp, envelope, now)
+        return await self.handle_pending()
+
+    async def handle_pending(self) -> int:
+        async with self.app.db.reading() as conn:
+            pending = await inbox.unhandled(conn)
+        for entry_id, envelope in pending:
+            try:
+                await self.handle_envelope(envelope)
+            except Exception:
+                # One bad message must not block the rest; it is not retried forever.
+                log.exception("could not handle Signal message %s", entry_id)
+            async with self.app.db.transaction() as conn:
+                await inbox.mark_handled(conn, entry_id, self.app.clock.now())
+        return len(pending)
+
+    async def _sender(self, envelope: dict[str, Any]) -> Member | None:
+        candidates = [
+            str(value)
+            for value in (envelope.get("sourceUuid"), envelope.get("sourceNumber"))
+            if value
+        ]
+        if not candidates or self.settings.number in candidates:
+            return None  # our own messages, synced from a linked device
+        if self.blocked & set(candidates):
+            return None
+        for candidate in candidates:  # whichever id the config or a /role command used
+            found = await self.app.members.find(PLATFORM, candidate)
+            if found is not None:
+                return found
+        return await self.app.members.identify(PLATFORM, candidates[0])
+
+    async def handle_envelope(self, envelope: dict[str, Any]) -> None:
+        data = envelope.get("dataMessage")
+        if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+            return  # receipts, typing, reactions: nothing for the bot
+        text: str = data["message"]
+        group = data.get("groupInfo")
+        if isinstance(group, dict) and group.get("groupId"):
+            address = group_address(str(group["groupId"]))
+            target = self.app.network.target(PLATFORM, address)
+            if target is None or not text.lstrip().startswith("/"):
+                return  # groups we were not told about, and ordinary chatter, are ignored
+            conversation = Conversation(PLATFORM, address, is_direct=False, purpose=target.purpose)
+        else:
+            conversation = None
+        member = await self._sender(envelope)
+        if member is None:
+            return
+        if conversation is None:
+            recipient = str(envelope.get("sourceNumber") or envelope.get("sourceUuid"))
+            conversation = Conversation(PLATFORM, recipient, is_direct=True)
+        replies = await self.app.router.handle(member, conversation, text)
+        for reply in replies:
+            await self.app.reports.send_reply(
+                PLATFORM,
+                conversation.address,
+                is_direct=conversation.is_direct,
+                language=reply.language or member.language,
+                text=reply.text,
+            )
+
+    async def run(self) -> None:
+        """Receive and deliver until cancelled; an outage is waited out, never fatal."""
+        await self.handle_pending()  # anything stored but not handled before a crash
+        delivery = asyncio.create_task(self.worker.run(), name="signal-outbox")
+        failures = 0
+        try:
+            while True:
+                try:
+                    await self.receive_once()
+                    failures = 0
+                except SignalError as error:
+                    failures += 1
+                    if failures == 1:
+                        log.warning("Signal receive failed, retrying: %s", error)
+                    await asyncio.sleep(min(60.0, 0.5 * 2**failures))
+        finally:
+            delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivery
+            self.client.close()
+
+
+class SignalSender:
+    platform = PLATFORM
+
+    def __init__(self, front: SignalFrontEnd) -> None:
+        self.front = front
+
+    async def _mentions(self, body: str) -> tuple[str, list[dict[str, Any]]]:
+        """Prefix one placeholder per verifier; Signal shows each as a real mention."""
+        verifiers = await self.front.app.members.with_role(PLATFORM, Role.VERIFIER)
+        if not verifiers:
+            return body, []
+        mentions = []
+        for number, verifier in enumerate(verifiers):
+            start = number * (len(PING_PLACEHOLDER) + 1)
+            mentions.append(
+                {"author": verifier.external_id, "start": start, "length": len(PING_PLACEHOLDER)}
+            )
+        prefix = " ".join(PING_PLACEHOLDER for _ in verifiers)
+        return f"{prefix}\n{body}", mentions
+
+    async def send(self, entry: OutboxEntry) -> str | None:
+        body: str = entry.body
+        mentions: list[dict[str, Any]] = []
+        if entry.ping == "verifiers" and not entry.is_direct:
+            body, mentions = await self._mentions(body)
+        try:
+            return await asyncio.to_thread(
+                self.front.client.send, entry.address, body, mentions or None
+            )
+        except SignalError as error:
+            if error.rate_limited:
+                await self._tell_rate_limited(error)
+                raise DeliveryError("rate limited", retry_after=error.retry_after or 300) from None
+            text = error.message.lower()
+            if error.status == 400 and any(
+                marker in text
+                for marker in ("invalid group", "group not found", "unregistered", "not a member")
+            ):
+                raise DeliveryError(error.message, permanent=True) from None
+            raise DeliveryError(str(error)) from None
+
+    async def _tell_rate_limited(self, error: SignalError) -> None:
+        token = error.challenge_tokens[0] if error.challenge_tokens else ""
+        notice = _(
+            "Signal is rate-limiting the bot's number. Messages are waiting and will be "
+            "retried. To lift the limit sooner, an operator must solve a captcha: see "
+            "“Signal rate limits” in the README. Challenge token: {token}",
+            token=Raw(token or "-"),
+        )
+        await self.front.app.reports.tell_organizers_once(
+            PLATFORM, "rate-limit", error.message, notice
+        )

@@ -1,0 +1,38 @@
+"""Messages received from Signal, kept until handled so a crash cannot lose one."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.timecodec import to_db
+
+
+async def store(
+    conn: aiosqlite.Connection, source: str, timestamp: int, envelope: dict[str, Any], now: datetime
+) -> bool:
+    """Keep an envelope; False when this message was stored before (a repeat)."""
+    cursor = await conn.execute(
+        "INSERT INTO signal_inbox (source, timestamp, envelope, received_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (source, timestamp) DO NOTHING",
+        (source, timestamp, json.dumps(envelope), to_db(now)),
+    )
+    return cursor.rowcount == 1
+
+
+async def unhandled(conn: aiosqlite.Connection) -> list[tuple[int, dict[str, Any]]]:
+    async with conn.execute(
+        "SELECT id, envelope FROM signal_inbox WHERE handled_at IS NULL ORDER BY id"
+    ) as cursor:
+        return [(row["id"], json.loads(row["envelope"])) for row in await cursor.fetchall()]
+
+
+async def mark_handled(conn: aiosqlite.Connection, entry_id: int, now: datetime) -> None:
+    """Handled: the text goes, only the fact that it came (for deduplication) stays."""
+    await conn.execute(
+        "UPDATE signal_inbox SET handled_at = ?, envelope = NULL WHERE id = ?",
+        (to_db(now), entry_id),
+    )
