@@ -1,0 +1,250 @@
+"""A fake signal-cli-rest-api on 127.0.0.1 that follows the official API description.
+
+It serves the endpoints the bot uses, checks every request body the bot sends and every
+response it gives itself against the service's swagger definitions, returns received
+messages in the documented `data.Message` / `receive.MessageEnvelope` shape, and can be
+told to fail, stall, rate-limit or go down. It never touches the network beyond loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from aiohttp import web
+
+SWAGGER_PATHS = [
+    Path(os.environ.get("RRBOT_SIGNAL_SWAGGER", "/nonexistent")),
+    Path(__file__).resolve().parents[3] / "shared/reference/signal-cli-rest-api/swagger.json",
+]
+
+
+def load_swagger() -> dict[str, Any] | None:
+    for path in SWAGGER_PATHS:
+        if path.is_file():
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return data
+    return None
+
+
+SWAGGER = load_swagger()
+
+
+class ContractError(AssertionError):
+    """A request or response broke the signal-cli-rest-api description."""
+
+
+def check(definition: str, value: Any) -> None:
+    if SWAGGER is None:
+        return
+    schema = {"$ref": f"#/definitions/{definition}", "definitions": SWAGGER["definitions"]}
+    try:
+        jsonschema.Draft4Validator(schema).validate(value)
+    except jsonschema.ValidationError as error:
+        raise ContractError(f"{definition}: {error.message}") from None
+
+
+@dataclass
+class Sent:
+    recipient: str
+    message: str
+    mentions: list[dict[str, Any]]
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeSignal:
+    number: str
+    mode: str = "normal"
+    sent: list[Sent] = field(default_factory=list)
+    queued: list[dict[str, Any]] = field(default_factory=list)
+    script: list[tuple[str, Any]] = field(default_factory=list)  # what the next sends do
+    contract_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    clock: int = 1_763_900_000_000
+    port: int = 0
+    _runner: web.AppRunner | None = None
+    _site: web.TCPSite | None = None
+
+    # -- control ---------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/v1/about", self._about)
+        app.router.add_get("/v1/health", self._health)
+        app.router.add_get("/v1/receive/{number}", self._receive)
+        app.router.add_post("/v2/send", self._send)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await self.up()
+
+    async def up(self) -> None:
+        assert self._runner is not None
+        self._site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await self._site.start()
+        if not self.port:
+            server = self._site._server
+            assert server is not None
+            self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def down(self) -> None:
+        """Stop listening: the bot sees connection refused, as when the container is down."""
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+        if self._runner is not None and self._runner.server is not None:
+            for connection in list(self._runner.server.connections):
+                connection.force_close()  # open keep-alive connections die with the container
+
+    async def stop(self) -> None:
+        await self.down()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def fail_next(self, status: int = 500, times: int = 1) -> None:
+        self.script += [("fail", status)] * times
+
+    def stall_next(self, seconds: float, times: int = 1) -> None:
+        self.script += [("stall", seconds)] * times
+
+    def rate_limit_next(self, times: int = 1, message: str | None = None) -> None:
+        self.script += [("rate", message)] * times
+
+    def deliver(
+        self,
+        text: str,
+        *,
+        uuid: str,
+        number: str | None = None,
+        group: str | None = None,
+        timestamp: int | None = None,
+    ) -> int:
+        """Queue a message for the bot, as Signal's servers hold it until fetched."""
+        self.clock += 1000
+        stamp = timestamp or self.clock
+        data: dict[str, Any] = {
+            "timestamp": stamp,
+            "message": text,
+            "expiresInSeconds": 0,
+            "viewOnce": False,
+        }
+        if group is not None:
+            data["groupInfo"] = {
+                "groupId": group,
+                "groupName": "group",
+                "revision": 3,
+                "type": "DELIVER",
+            }
+        envelope: dict[str, Any] = {
+            "source": number or uuid,
+            "sourceNumber": number,
+            "sourceUuid": uuid,
+            "sourceName": "Profile Name Anyone Can Change",
+            "sourceDevice": 1,
+            "timestamp": stamp,
+            "serverReceivedTimestamp": stamp + 5,
+            "serverDeliveredTimestamp": stamp + 9,
+            "dataMessage": data,
+        }
+        if number is None:
+            del envelope["sourceNumber"]
+        message = {"account": self.number, "envelope": envelope}
+        check("data.Message", message)
+        self.queued.append(message)
+        return stamp
+
+    def to(self, recipient: str) -> list[str]:
+        return [s.message for s in self.sent if s.recipient == recipient]
+
+    # -- endpoints -------------------------------------------------------------------
+
+    def _respond(self, definition: str | None, payload: Any, status: int) -> web.Response:
+        if definition is not None:
+            check(definition, payload)
+        return web.json_response(payload, status=status)
+
+    async def _about(self, request: web.Request) -> web.Response:
+        self.requests.append("about")
+        payload = {
+            "build": 2,
+            "capabilities": {"v2/send": ["quotes", "mentions"]},
+            "mode": self.mode,
+            "version": "0.97",
+            "versions": ["v1", "v2"],
+        }
+        return self._respond("client.About", payload, 200)
+
+    async def _health(self, request: web.Request) -> web.Response:
+        self.requests.append("health")
+        return web.Response(status=204)
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        self.requests.append("receive")
+        if request.match_info["number"] != self.number:
+            return self._respond("api.Error", {"error": "User is not registered"}, 400)
+        timeout = float(request.query.get("timeout", "1"))
+        waited = 0.0
+        while not self.queued and waited < min(timeout, 0.2):  # the real one long-polls
+            await asyncio.sleep(0.02)
+            waited += 0.02
+        messages, self.queued = self.queued, []
+        for message in messages:
+            check("data.Message", message)
+        return web.json_response(messages, status=200)
+
+    async def _send(self, request: web.Request) -> web.Response:
+        self.requests.append("send")
+        body = await request.json()
+        try:
+            check("api.SendMessageV2", body)
+        except ContractError as error:
+            self.contract_errors.append(str(error))
+            return self._respond("api.Error", {"error": str(error)}, 400)
+        if body.get("number") != self.number:
+            return self._respond("api.Error", {"error": "Invalid account (phone number)"}, 400)
+        groups = [r for r in body["recipients"] if r.startswith("group.")]
+        if len(groups) > 1:
+            return self._respond(
+                "api.Error",
+                {
+                    "error": "Signal Messenger Groups and phone numbers cannot be "
+                    "specified together in one request! Please split up your request."
+                },
+                400,
+            )
+        for group in groups:
+            try:
+                base64.b64decode(group.removeprefix("group."), validate=True)
+            except ValueError:
+                return self._respond("api.Error", {"error": "Invalid group id"}, 400)
+        if self.script:
+            action, value = self.script.pop(0)
+            if action == "fail":
+                return self._respond("api.Error", {"error": "Failed to send message"}, value)
+            if action == "stall":
+                await asyncio.sleep(value)
+            if action == "rate":
+                payload = {
+                    "account": self.number,
+                    "error": value
+                    or "Failed to send message due to rate limiting. Use the "
+                    "attached challenge tokens to lift the rate limit restrictions via the "
+                    "'/v1/accounts/{number}/rate-limit-challenge' endpoint.",
+                    "challenge_tokens": ["6d2f0e5c-challenge"],
+                }
+                return self._respond("api.SendMessageError", payload, 400)
+        self.clock += 1
+        self.sent.append(
+            Sent(body["recipients"][0], body["message"], body.get("mentions", []), body)
+        )
+        return self._respond("api.SendMessageResponse", {"timestamp": str(self.clock)}, 201)

@@ -1,0 +1,250 @@
+"""Report -> second-member verification -> broadcast, in Signal groups, end to end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.config import Config
+from bot.core.models import ReportState
+from bot.platforms.signal.frontend import SignalFrontEnd, SignalUnavailableError, group_address
+from tests.conftest import outbox_rows
+from tests.fakes.clock import FakeClock
+from tests.fakes.signal_server import SWAGGER, FakeSignal
+from tests.platforms.signal.conftest import (
+    ALERTAS,
+    ALERTS,
+    ANA,
+    BEN,
+    CRUZ,
+    CRUZ_NUMBER,
+    DEE,
+    ORGANIZERS,
+    STRANGERS,
+    TROLL,
+    SignalRig,
+)
+
+REPORT = "/report where: 5th & Main; what: 2 ICE vans; agency: ICE; source: first-hand"
+
+
+async def test_report_verify_broadcast_exactly_once_per_group(signal_rig: SignalRig) -> None:
+    server = signal_rig.server
+    server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.exchange()
+    organizers = signal_rig.group(ORGANIZERS)
+    assert any(m.startswith("Thank you. Report R1 is with the verifiers") for m in organizers)
+    card = next(s for s in server.sent if "NEW REPORT R1" in s.message)
+    assert card.message.startswith("@verifier @verifier\nNEW REPORT R1 (NOT VERIFIED")
+    assert {m["author"] for m in card.mentions} == {BEN, CRUZ_NUMBER}  # verifiers, by id
+    assert signal_rig.group(ALERTS) == [] and signal_rig.group(ALERTAS) == []
+
+    server.deliver("/verify R1 saw it", uuid=BEN, number="+15550000002", group=ORGANIZERS)
+    await signal_rig.exchange()
+    [alert] = signal_rig.group(ALERTS)
+    [alerta] = signal_rig.group(ALERTAS)
+    assert alert.startswith("VERIFIED ALERT R1") and alerta.startswith("ALERTA VERIFICADA R1")
+    assert DEE not in alert and "Profile Name" not in alert
+    for sent in server.sent:
+        assert sent.body["text_mode"] == "normal" and len(sent.body["recipients"]) == 1
+    assert server.contract_errors == []
+
+
+async def test_the_reporter_cannot_verify_their_own_report(signal_rig: SignalRig) -> None:
+    signal_rig.server.deliver(REPORT, uuid=BEN, group=ORGANIZERS)  # ben, a verifier, reports
+    await signal_rig.exchange()
+    signal_rig.server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.exchange()
+    assert any("You reported R1 yourself" in m for m in signal_rig.group(ORGANIZERS))
+    assert signal_rig.group(ALERTS) == []
+    assert (await signal_rig.app.reports.get(1)).state is ReportState.PENDING
+
+
+async def test_a_member_listed_by_number_is_recognised_and_answered_in_spanish(
+    signal_rig: SignalRig,
+) -> None:
+    signal_rig.server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.exchange()
+    signal_rig.server.deliver("/verificar R1", uuid=CRUZ, number=CRUZ_NUMBER, group=ORGANIZERS)
+    await signal_rig.exchange()
+    assert any(m.startswith("R1 verificado.") for m in signal_rig.group(ORGANIZERS))
+
+
+async def test_a_send_failure_is_retried_with_nothing_lost_or_doubled(
+    signal_rig: SignalRig, clock: FakeClock
+) -> None:
+    signal_rig.server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.exchange()
+    signal_rig.server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    signal_rig.server.fail_next(500, times=2)
+    await signal_rig.exchange()
+    for _ in range(4):
+        clock.advance(timedelta(minutes=5))
+        await signal_rig.front.worker.deliver_due()
+    assert len(signal_rig.group(ALERTS)) == 1 and len(signal_rig.group(ALERTAS)) == 1
+    rows = [r for r in await outbox_rows(signal_rig.app.db) if r.platform == "signal"]
+    assert rows and all(r.state == "delivered" for r in rows)
+
+
+async def test_the_service_down_for_a_while_then_back(
+    signal_rig: SignalRig, clock: FakeClock
+) -> None:
+    server = signal_rig.server
+    server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.front.receive_once()
+    await server.down()
+    for _ in range(3):  # deliveries fail while it is down; nothing is dropped
+        await signal_rig.front.worker.deliver_due()
+        clock.advance(timedelta(minutes=2))
+    assert server.sent == []
+    await server.up()
+    for _ in range(4):
+        clock.advance(timedelta(minutes=5))
+        await signal_rig.front.worker.deliver_due()
+    assert len(signal_rig.group(ALERTS)) == 1 and len(signal_rig.group(ALERTAS)) == 1
+    assert len([m for m in signal_rig.group(ORGANIZERS) if "NEW REPORT R1" in m]) == 1
+
+
+async def test_a_message_sent_while_the_bot_was_stopped_is_handled_after_restart(
+    signal_config: Config, fake_signal: FakeSignal, tmp_path: Path, clock: FakeClock
+) -> None:
+    fake_signal.deliver(REPORT, uuid=DEE, group=ORGANIZERS)  # the bot is not running yet
+    app = await App.start(signal_config, tmp_path / "late.sqlite3", clock)
+    assert signal_config.signal is not None
+    front = SignalFrontEnd(app, signal_config.signal)
+    try:
+        await front.receive_once()
+        await front.worker.deliver_due()
+        assert (await app.reports.get(1)).where == "5th & Main"
+    finally:
+        front.client.close()
+        await app.close()
+
+
+async def test_a_crash_between_receiving_and_handling_loses_nothing(
+    signal_config: Config, fake_signal: FakeSignal, tmp_path: Path, clock: FakeClock
+) -> None:
+    assert signal_config.signal is not None
+    db = tmp_path / "crash.sqlite3"
+    fake_signal.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    app = await App.start(signal_config, db, clock)
+    front = SignalFrontEnd(app, signal_config.signal)
+
+    async def crash() -> int:
+        raise RuntimeError("power cut")
+
+    front.handle_pending = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        await front.receive_once()  # fetched from Signal (gone from its queue), not handled
+    front.client.close()
+    await app.close()
+    assert fake_signal.queued == []
+
+    app = await App.start(signal_config, db, clock)
+    front = SignalFrontEnd(app, signal_config.signal)
+    try:
+        assert await front.handle_pending() == 1
+        assert (await app.reports.get(1)).where == "5th & Main"
+        assert await front.handle_pending() == 0  # and only once
+    finally:
+        front.client.close()
+        await app.close()
+
+
+async def test_repeated_envelopes_are_handled_once(signal_rig: SignalRig) -> None:
+    stamp = signal_rig.server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    signal_rig.server.deliver(REPORT, uuid=DEE, group=ORGANIZERS, timestamp=stamp)
+    await signal_rig.exchange()
+    assert sum("Report R1 is with the verifiers" in m for m in signal_rig.group(ORGANIZERS)) == 1
+
+
+async def test_what_the_bot_ignores(signal_rig: SignalRig) -> None:
+    server = signal_rig.server
+    server.deliver(REPORT, uuid=DEE, group=STRANGERS)  # a group nobody configured
+    server.deliver(REPORT, uuid=TROLL, group=ORGANIZERS)  # a blocked sender
+    server.deliver("anyone seen the vans?", uuid=DEE, group=ALERTS)  # ordinary chatter
+    await signal_rig.exchange()
+    assert server.sent == []
+    assert await outbox_rows(signal_rig.app.db) == []
+    server.deliver("hello?", uuid=DEE)  # a direct message that is not a command
+    await signal_rig.exchange()
+    [hint] = server.to(DEE)
+    assert "I only understand commands" in hint
+
+
+async def test_direct_messages_answer_the_sender_only(signal_rig: SignalRig) -> None:
+    signal_rig.server.deliver("/rights es", uuid=DEE, number="+15550000004")
+    await signal_rig.exchange()
+    [card] = signal_rig.server.to("+15550000004")
+    assert card.startswith("CONOZCA SUS DERECHOS")
+
+
+async def test_rate_limiting_waits_and_tells_organizers_once(
+    signal_rig: SignalRig, clock: FakeClock
+) -> None:
+    server = signal_rig.server
+    server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.front.receive_once()
+    server.rate_limit_next(times=3)
+    await signal_rig.front.worker.deliver_due()
+    pending = [
+        r
+        for r in await outbox_rows(signal_rig.app.db)
+        if r.state == "pending" and r.platform == "signal"
+    ]
+    assert pending and all(r.last_error == "rate limited" for r in pending[:1])
+    assert pending[0].next_attempt_at - clock.now() == timedelta(seconds=300)
+    notices = [r for r in await outbox_rows(signal_rig.app.db) if r.kind == "delivery_problem"]
+    assert {n.platform for n in notices} == {"console", "signal"}  # every organizer chat
+    assert all("6d2f0e5c-challenge" in n.body for n in notices)
+    clock.advance(timedelta(minutes=6))
+    await signal_rig.front.worker.deliver_due()  # limited again: no second notice
+    again = [r for r in await outbox_rows(signal_rig.app.db) if r.kind == "delivery_problem"]
+    assert len(again) == len(notices)
+    for _ in range(3):
+        clock.advance(timedelta(minutes=6))
+        await signal_rig.front.worker.deliver_due()
+    assert any("NEW REPORT R1" in m for m in signal_rig.group(ORGANIZERS))
+
+
+async def test_organizers_manage_roles_by_command(signal_rig: SignalRig) -> None:
+    server = signal_rig.server
+    server.deliver("/help", uuid="f0000000-0000-4000-8000-000000000006")  # a newcomer says hi
+    server.deliver("/role add f0000000-0000-4000-8000-000000000006 verifier", uuid=DEE)
+    await signal_rig.exchange()
+    assert any("Only organizers can give or take roles" in m for m in server.to(DEE))
+    server.deliver("/role add f0000000-0000-4000-8000-000000000006 verifier", uuid=ANA)
+    await signal_rig.exchange()
+    assert any("now has: verifier" in m for m in server.to(ANA))
+    member = await signal_rig.app.members.find("signal", "f0000000-0000-4000-8000-000000000006")
+    assert member is not None and {r.value for r in member.roles} == {"verifier"}
+
+
+async def test_start_up_checks_refuse_json_rpc_mode_and_an_absent_service(
+    signal_config: Config, fake_signal: FakeSignal, tmp_path: Path, clock: FakeClock
+) -> None:
+    assert signal_config.signal is not None
+    app = await App.start(signal_config, tmp_path / "s.sqlite3", clock)
+    front = SignalFrontEnd(app, signal_config.signal)
+    try:
+        assert (await front.check_service()).mode == "normal"
+        fake_signal.mode = "json-rpc"
+        with pytest.raises(SignalUnavailableError, match="json-rpc mode"):
+            await front.check_service()
+        await fake_signal.down()
+        with pytest.raises(SignalUnavailableError, match="cannot reach signal-cli-rest-api"):
+            await front.check_service()
+    finally:
+        front.client.close()
+        await app.close()
+
+
+def test_the_fake_follows_the_official_description() -> None:
+    if SWAGGER is None:
+        pytest.skip("../shared/reference/signal-cli-rest-api/swagger.json is not beside this clone")
+    assert "api.SendMessageV2" in SWAGGER["definitions"]
+    assert group_address(ORGANIZERS).startswith("group.")
