@@ -17,6 +17,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -64,10 +65,19 @@ def _check_languages(languages: list[str]) -> list[str]:
     return languages
 
 
+def _check_language(code: str) -> str:
+    return _check_languages([code])[0]
+
+
+# Language codes the bot has catalogs for, checked wherever the config names one.
+Languages = Annotated[list[str], Field(min_length=1), AfterValidator(_check_languages)]
+Language = Annotated[str, AfterValidator(_check_language)]
+
+
 class NetworkSection(_Section):
     name: str = Field(min_length=1, max_length=80)
     timezone: str
-    languages: list[str] = Field(min_length=1)
+    languages: Languages
 
     @field_validator("timezone")
     @classmethod
@@ -79,11 +89,6 @@ class NetworkSection(_Section):
                 f"unknown time zone {value!r}; use a name like America/Chicago"
             ) from None
         return value
-
-    @field_validator("languages")
-    @classmethod
-    def _known_languages(cls, value: list[str]) -> list[str]:
-        return _check_languages(value)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -142,7 +147,7 @@ class Limits(_Section):
 class ConsoleMember(_Section):
     name: str
     roles: list[Role] = Field(default_factory=list)
-    language: str | None = None
+    language: Language | None = None
 
     @field_validator("name")
     @classmethod
@@ -151,18 +156,11 @@ class ConsoleMember(_Section):
             raise ValueError("use lowercase letters, digits, '.', '_' or '-' (up to 32)")
         return value
 
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str | None) -> str | None:
-        if value is not None:
-            _check_languages([value])
-        return value
-
 
 class ConsoleChat(_Section):
     name: str
     purpose: TargetPurpose
-    languages: list[str] = Field(min_length=1)
+    languages: Languages
 
     @field_validator("name")
     @classmethod
@@ -170,11 +168,6 @@ class ConsoleChat(_Section):
         if not _NAME.match(value) or value == "dm":
             raise ValueError("use lowercase letters, digits, '.', '_' or '-'; 'dm' is reserved")
         return value
-
-    @field_validator("languages")
-    @classmethod
-    def _known_languages(cls, value: list[str]) -> list[str]:
-        return _check_languages(value)
 
 
 class ConsoleSection(_Section):
@@ -200,12 +193,7 @@ _ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
 class DiscordBroadcast(_Section):
     channel_id: Snowflake
     name: str = Field(min_length=1, max_length=100)
-    languages: list[str] = Field(min_length=1)
-
-    @field_validator("languages")
-    @classmethod
-    def _known_languages(cls, value: list[str]) -> list[str]:
-        return _check_languages(value)
+    languages: Languages
 
 
 class DiscordSection(_Section):
@@ -217,13 +205,8 @@ class DiscordSection(_Section):
     verifier_role_id: Snowflake
     organizer_channel_id: Snowflake
     organizer_channel_name: str = Field(default="organizers", min_length=1, max_length=100)
-    organizer_languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    organizer_languages: Languages = Field(default_factory=lambda: ["en"])
     broadcast: list[DiscordBroadcast] = Field(min_length=1)
-
-    @field_validator("organizer_languages")
-    @classmethod
-    def _known_languages(cls, value: list[str]) -> list[str]:
-        return _check_languages(value)
 
     @model_validator(mode="after")
     def _distinct(self) -> DiscordSection:
@@ -245,12 +228,7 @@ class SignalGroup(_Section):
 
     id: str = Field(pattern=_SIGNAL_GROUP)
     name: str = Field(min_length=1, max_length=100)
-    languages: list[str] = Field(min_length=1)
-
-    @field_validator("languages")
-    @classmethod
-    def _known_languages(cls, value: list[str]) -> list[str]:
-        return _check_languages(value)
+    languages: Languages
 
 
 class SignalMember(_Section):
@@ -258,14 +236,7 @@ class SignalMember(_Section):
 
     id: str = Field(pattern=_SIGNAL_MEMBER)
     roles: list[Role] = Field(default_factory=list)
-    language: str | None = None
-
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str | None) -> str | None:
-        if value is not None:
-            _check_languages([value])
-        return value
+    language: Language | None = None
 
 
 class SignalSection(_Section):

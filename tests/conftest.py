@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -59,3 +62,18 @@ async def outbox_rows(db: Database) -> list[outbox.OutboxEntry]:
 async def report_count(db: Database) -> int:
     async with db.reading() as conn:
         return await reports.next_id(conn) - 1
+
+
+def run_rrbot(*args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """`rrbot …` in a child process, as an operator runs it, with no RRBOT_ secrets inherited."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("RRBOT_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=environment,
+    )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +10,7 @@ import pytest
 
 from bot.config import ConfigError, load_config
 from bot.core.models import TargetPurpose
-from tests.conftest import EXAMPLE_CONFIG, ROOT, example_data
+from tests.conftest import EXAMPLE_CONFIG, ROOT, example_data, run_rrbot
 
 
 def write_toml(path: Path, data: dict[str, Any]) -> Path:
@@ -183,23 +181,7 @@ def test_rrbot_reports_config_errors_without_a_traceback(tmp_path: Path) -> None
     data = example_data()
     data["network"]["timezone"] = "Nowhere/Land"
     path = write_toml(tmp_path / "config.toml", data)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "console",
-            "--config",
-            str(path),
-            "--db",
-            str(tmp_path / "x.db"),
-        ],
-        capture_output=True,
-        text=True,
-        input="",
-        cwd=ROOT,
-        timeout=60,
-    )
+    result = run_rrbot("console", "--config", str(path), "--db", str(tmp_path / "x.db"))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"rrbot: {path}: network.timezone: unknown time zone 'Nowhere/Land'; "
@@ -209,12 +191,6 @@ def test_rrbot_reports_config_errors_without_a_traceback(tmp_path: Path) -> None
 
 
 def test_check_config_says_ok(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "check-config", "--config", str(EXAMPLE_CONFIG)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    result = run_rrbot("check-config", "--config", str(EXAMPLE_CONFIG))
     assert result.returncode == 0, result.stderr
     assert "OK (Riverside Rapid Response Network; 3 chats)" in result.stdout

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
 import discord
 import pytest
 
-from tests.conftest import EXAMPLE_CONFIG, ROOT, example_data
+from tests.conftest import EXAMPLE_CONFIG, example_data, run_rrbot
 from tests.fakes import discord as fakes
 from tests.test_config import write_toml
 
 
 def rrbot_run(config: Path, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RRBOT_")}
-    environment.update(env)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            "--db",
-            str(tmp_path / "r.db"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env=environment,
-    )
+    return run_rrbot("run", "--config", str(config), "--db", str(tmp_path / "r.db"), **env)
 
 
 def test_a_config_without_discord_has_nothing_to_run(tmp_path: Path) -> None:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from bot.platforms.signal.client import SignalClient, SignalError
-from tests.conftest import ROOT, example_data
+from tests.conftest import example_data, run_rrbot
 from tests.fakes.signal_server import FakeSignal
 from tests.platforms.signal.conftest import BOT_NUMBER, signal_section
 from tests.test_config import write_toml
@@ -87,24 +84,7 @@ def test_rrbot_run_says_in_one_line_that_signal_is_unreachable(tmp_path: Path) -
     data = example_data()
     data["signal"] = signal_section("http://127.0.0.1:9")  # nothing listens on the discard port
     config = write_toml(tmp_path / "config.toml", data)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RRBOT_")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            "--db",
-            str(tmp_path / "s.db"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env=environment,
-    )
+    result = run_rrbot("run", "--config", str(config), "--db", str(tmp_path / "s.db"))
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("rrbot: cannot reach signal-cli-rest-api at http://127.0.0.1:9")
