@@ -18,6 +18,7 @@ from bot.core.places import KnownPlace
 from bot.core.reports import ReportService
 from bot.core.router import CommandRouter
 from bot.i18n import Renderer
+from bot.scheduler import TimerScheduler
 from storage.database import Database
 
 
@@ -32,6 +33,9 @@ def network_from_config(config: Config) -> Network:
         ),
         targets=tuple(config.targets()),
         corroboration_window=config.timers.corroboration_window,
+        verification_reminder=config.timers.verification_reminder,
+        verification_expiry=config.timers.verification_expiry,
+        active_check=config.timers.active_check,
         max_message_chars=config.limits.max_message_chars,
     )
 
@@ -46,8 +50,14 @@ class App:
         self._outbox_listeners: list[Callable[[], None]] = []
         self.members = MemberService(db, self.network, clock)
         self.reports = ReportService(
-            db, self.network, clock, self.renderer, on_outbox=self._outbox_written
+            db,
+            self.network,
+            clock,
+            self.renderer,
+            on_outbox=self._outbox_written,
+            on_timers=self._timers_changed,
         )
+        self.scheduler = TimerScheduler(db, self.fire_timer)
         self.router = CommandRouter(self.reports, self.members, self.network)
 
     @classmethod
@@ -84,6 +94,16 @@ class App:
         self.reports.platform_renderers[platform] = renderer
         return renderer
 
+    async def fire_timer(self, timer_id: int) -> bool:
+        return await self.reports.fire_timer(timer_id)
+
+    async def start_timers(self) -> None:
+        """Run timers in this event loop; whatever came due while the bot was down fires now."""
+        await self.scheduler.start()
+
+    def _timers_changed(self) -> None:
+        self.scheduler.request_sync()
+
     def on_outbox(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every commit that wrote outbox rows (wakes workers)."""
         self._outbox_listeners.append(listener)
@@ -93,4 +113,5 @@ class App:
             listener()
 
     async def close(self) -> None:
+        self.scheduler.shutdown()
         await self.db.close()

@@ -54,6 +54,7 @@ async def _console(args: argparse.Namespace) -> int:
         raise ConfigError(f"{args.config}: console: this config has no [console] section")
     app = await App.start(config, args.db)
     try:
+        await app.start_timers()
         console = Console(app)
         if sys.stdin.isatty():
             return await console.run_interactive()
@@ -85,6 +86,7 @@ async def _run(args: argparse.Namespace) -> int:
     app = await App.start(config, args.db)
     tasks: list[asyncio.Task[None]] = []
     try:
+        await app.start_timers()
         if config.signal is not None:
             tasks.append(asyncio.create_task(await _signal(app), name="signal"))
         if config.discord is not None:

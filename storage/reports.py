@@ -179,7 +179,7 @@ async def record_decision(
     *,
     reason: DismissReason | None,
     note: str,
-    decided_by: int,
+    decided_by: int | None,
     now: datetime,
 ) -> None:
     await conn.execute(

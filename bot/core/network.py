@@ -30,6 +30,9 @@ class Network:
     known_places: tuple[KnownPlace, ...]
     targets: tuple[Target, ...]
     corroboration_window: timedelta = timedelta(hours=2)
+    verification_reminder: timedelta = timedelta(minutes=10)
+    verification_expiry: timedelta = timedelta(hours=1)
+    active_check: timedelta = timedelta(hours=3)
     max_message_chars: int = 2000
 
     @property

@@ -9,11 +9,12 @@ unverified so a screenshot of a card cannot pass for an alert.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from bot.core.models import Member, Report, ReportState
 from bot.core.network import Network
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
-from bot.i18n import Lines, ListOf, Raw, Text, Trusted, When, _, _n, lines
+from bot.i18n import Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
 
 BULLET = "• "
 
@@ -213,5 +214,48 @@ def status_line(report: Report) -> Text:
         code=report.code,
         where=Raw(report.where),
         state=STATE_NAMES[report.state],
+        when=When(report.updated_at),
+    )
+
+
+def late_note(due_at: datetime) -> Text:
+    return _(
+        "(Late: this was due {when}, while the bot was offline.)",
+        when=When(due_at),
+    )
+
+
+def reask(report: Report) -> Text:
+    return lines(
+        _n(
+            "Still waiting for a verifier: {code} at {where}, reported {when} "
+            "({count} independent report). Can someone check?",
+            "Still waiting for a verifier: {code} at {where}, reported {when} "
+            "({count} independent reports). Can someone check?",
+            report.independent_reports,
+            code=report.code,
+            where=Raw(report.where),
+            when=When(report.created_at),
+        ),
+        _("Send /verify {code} or /dismiss {code} routine|false|unverifiable", code=report.code),
+    )
+
+
+def expired(report: Report, after: timedelta) -> Text:
+    return _(
+        "{code} expired: nobody verified it within {span}. It is closed as “could not "
+        "verify” and nothing was broadcast. If it is still happening, report it again.",
+        code=report.code,
+        span=Span(after),
+    )
+
+
+def still_active(report: Report) -> Text:
+    assert report.decided_at is not None  # noqa: S101 - only verified reports are checked
+    return _(
+        "{code} at {where} was verified {when} and has had no news since. Is it still going "
+        "on? Send /resolve {code} when it is over, or /correct {code} if something changed.",
+        code=report.code,
+        where=Raw(report.where),
         when=When(report.updated_at),
     )

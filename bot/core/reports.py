@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import aiosqlite
@@ -32,13 +32,17 @@ from bot.core.models import (
 from bot.core.network import Network
 from bot.core.places import match_place
 from bot.core.vocabulary import SOURCE_NAMES, STATE_NAMES
-from bot.i18n import Raw, Renderer, Text, Trusted, When, _
-from storage import audit, members, outbox
+from bot.i18n import Raw, Renderer, Text, Trusted, When, _, lines
+from storage import audit, members, outbox, timers
 from storage import reports as report_store
 from storage.database import Database
 
 # How far back /status looks for closed reports: one day covers a shift and its handover.
 RECENT = timedelta(hours=24)
+# Timers of a report. A timer that fires this much after its time says it is late.
+REASK, EXPIRE, ACTIVE_CHECK = "report.reask", "report.expire", "report.active_check"
+REPORT_TIMERS = (REASK, EXPIRE, ACTIVE_CHECK)
+LATE_AFTER = timedelta(minutes=1)
 
 
 class SubmissionKind(StrEnum):
@@ -87,6 +91,7 @@ class ReportService:
         clock: Clock,
         renderer: Renderer,
         on_outbox: Callable[[], None] = lambda: None,
+        on_timers: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.network = network
@@ -95,6 +100,7 @@ class ReportService:
         # Each platform neutralises people's text its own way; front ends register theirs.
         self.platform_renderers: dict[str, Renderer] = {}
         self._on_outbox = on_outbox
+        self._on_timers = on_timers
 
     async def _post(
         self,
@@ -185,8 +191,15 @@ class ReportService:
                     conn, "new_report", rendering.new_report_card(report), report.id, ping=True
                 )
                 await audit.record(conn, now, reporter.id, "report.submitted", report.code)
+                await timers.schedule(
+                    conn, REASK, report.id, now + self.network.verification_reminder, now
+                )
+                await timers.schedule(
+                    conn, EXPIRE, report.id, now + self.network.verification_expiry, now
+                )
                 kind = SubmissionKind.NEW
         self._on_outbox()
+        self._on_timers()
         return Submission(report=report, kind=kind)
 
     # -- decide ---------------------------------------------------------------------
@@ -197,6 +210,15 @@ class ReportService:
             decider = await members.get(conn, report.decided_by)
             if decider is not None:
                 who = Trusted(decider.handle)
+        if report.decided_at is not None and report.decided_by is None:
+            return UserError(
+                _(
+                    "{code} expired without a verification ({when}). Nothing changed. If it "
+                    "is still happening, report it again.",
+                    code=report.code,
+                    when=When(report.decided_at),
+                )
+            )
         if report.decided_at is None:
             return UserError(
                 _(
@@ -261,7 +283,13 @@ class ReportService:
                 report.code,
                 reason=reason.value if reason else None,
             )
+            await timers.cancel(conn, (REASK, EXPIRE), report.id)
+            if decision is Decision.VERIFIED:
+                await timers.schedule(
+                    conn, ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                )
         self._on_outbox()
+        self._on_timers()
         return report
 
     async def verify(self, actor: Member, report_id: int, note: str = "") -> Report:
@@ -334,7 +362,13 @@ class ReportService:
                 conn, "update", rendering.update_notice(report, actor, labels), report.id
             )
             await audit.record(conn, now, actor.id, f"report.{kind}", report.code)
+            await timers.cancel(conn, (ACTIVE_CHECK,), report.id)
+            if report.state is ReportState.VERIFIED:  # news resets the "still going on?" clock
+                await timers.schedule(
+                    conn, ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                )
         self._on_outbox()
+        self._on_timers()
         return FollowUp(report=report, targets=tuple(labels))
 
     async def resolve(self, actor: Member, report_id: int, note: str = "") -> FollowUp:
@@ -392,6 +426,77 @@ class ReportService:
             build=lambda report: rendering.retraction(report, note),
             note=note,
         )
+
+    # -- timers -------------------------------------------------------------------------
+
+    async def fire_timer(self, timer_id: int) -> bool:
+        """Do what a report timer promised, once. False if it was not (or no longer) due."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            timer = await timers.get(conn, timer_id)
+            if timer is None or timer.kind not in REPORT_TIMERS or timer.due_at > now:
+                return False
+            late = now - timer.due_at > LATE_AFTER
+            if not await timers.claim(conn, timer.id, now, late=late):
+                return False  # fired already (a second schedule, a rebuilt scheduler)
+            report = await report_store.get(conn, timer.subject_id)
+            if report is not None:
+                await self._timer_effect(conn, timer.kind, report, now, late, timer.due_at)
+        self._on_outbox()
+        self._on_timers()
+        return True
+
+    async def _timer_effect(
+        self,
+        conn: aiosqlite.Connection,
+        kind: str,
+        report: Report,
+        now: datetime,
+        late: bool,
+        due_at: datetime,
+    ) -> None:
+        def with_lateness(text: Text) -> Text:
+            return lines(rendering.late_note(due_at), text) if late else text
+
+        if kind == REASK and report.state is ReportState.PENDING:
+            await self._to_organizers(
+                conn, "reask", with_lateness(rendering.reask(report)), report.id, ping=True
+            )
+            expires = report.created_at + self.network.verification_expiry
+            if now + self.network.verification_reminder < expires:
+                await timers.schedule(
+                    conn, REASK, report.id, now + self.network.verification_reminder, now
+                )
+        elif kind == EXPIRE and report.state is ReportState.PENDING:
+            await report_store.change_state(
+                conn, report.id, expected=ReportState.PENDING, new=ReportState.DISMISSED, now=now
+            )
+            await report_store.record_decision(
+                conn,
+                report.id,
+                Decision.DISMISSED,
+                reason=DismissReason.UNVERIFIABLE,
+                note="",
+                decided_by=None,
+                now=now,
+            )
+            await timers.cancel(conn, (REASK,), report.id)
+            notice = rendering.expired(report, self.network.verification_expiry)
+            await self._to_organizers(conn, "decision", with_lateness(notice), report.id)
+            await audit.record(conn, now, None, "report.expired", report.code)
+        elif kind == ACTIVE_CHECK and report.state is ReportState.VERIFIED:
+            await self._to_organizers(
+                conn, "active_check", with_lateness(rendering.still_active(report)), report.id
+            )
+            await timers.schedule(
+                conn, ACTIVE_CHECK, report.id, now + self.network.active_check, now
+            )
+
+    async def fire_due(self) -> int:
+        """Fire every timer that is due now (start-up catch-up, tests, drills)."""
+        async with self.db.reading() as conn:
+            due = await timers.pending(conn, due_by=self.clock.now())
+        return sum([await self.fire_timer(timer.id) for timer in due])
 
     # -- delivery problems --------------------------------------------------------------
 

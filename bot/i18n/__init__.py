@@ -13,14 +13,14 @@ import gettext
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_skeleton, format_time, format_timedelta
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -100,6 +100,16 @@ class When:
 
     def render(self, renderer: Renderer, language: str) -> str:
         return renderer.format_moment(self.moment, language)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A length of time the way the reader's language says it ("1 hour", "1 hora")."""
+
+    length: timedelta
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        return format_timedelta(self.length, locale=language, threshold=1.2)
 
 
 def _(msgid: str, /, **params: object) -> Msg:

@@ -1,0 +1,104 @@
+"""Unanswered reports re-ask verifiers and finally expire; old alerts get a check-in."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.app import App
+from bot.core.errors import UserError
+from bot.core.models import DismissReason, ReportDraft, ReportState
+from bot.core.reports import EXPIRE, REASK, Correction
+from storage import timers
+from tests.conftest import member, outbox_rows
+from tests.fakes.clock import FakeClock
+
+DRAFT = ReportDraft(where="5th & Main", what="vans")
+
+
+async def kinds(app: App) -> list[str]:
+    return [row.kind for row in await outbox_rows(app.db)]
+
+
+async def pending_timers(app: App, report_id: int) -> list[str]:
+    async with app.db.reading() as conn:
+        return [t.kind for t in await timers.for_subject(conn, report_id) if t.state == "pending"]
+
+
+async def test_a_pending_report_is_re_asked_until_it_expires(app: App, clock: FakeClock) -> None:
+    await app.reports.submit(await member(app, "dee"), DRAFT)
+    await app.reports.submit(await member(app, "eli"), ReportDraft(where="Main & 5th"))
+    assert await app.reports.fire_due() == 0  # nothing is due yet
+    clock.advance(app.network.verification_reminder)
+    assert await app.reports.fire_due() == 1
+    [reask] = [r for r in await outbox_rows(app.db) if r.kind == "reask"]
+    assert reask.address == "organizers" and reask.ping == "verifiers"
+    assert "Still waiting for a verifier: R1 at 5th & Main" in reask.body
+    assert "(2 independent reports)" in reask.body
+    for _ in range(10):
+        clock.advance(app.network.verification_reminder)
+        await app.reports.fire_due()
+    report = await app.reports.get(1)
+    assert (report.state, report.dismiss_reason) == (
+        ReportState.DISMISSED,
+        DismissReason.UNVERIFIABLE,
+    )
+    reasks = (await kinds(app)).count("reask")
+    expected = app.network.verification_expiry // app.network.verification_reminder - 1
+    assert reasks == expected  # one per interval, none after it expired
+    [notice] = [r for r in await outbox_rows(app.db) if "expired" in r.body]
+    assert "nobody verified it within 60 minutes" in notice.body
+    assert "alert" not in await kinds(app)
+    assert await pending_timers(app, 1) == []
+    with pytest.raises(UserError) as refused:
+        await app.reports.verify(await member(app, "ben"), 1)
+    assert "R1 expired without a verification" in app.renderer.render(refused.value.message, "en")
+
+
+async def test_a_decision_stops_the_re_asking(app: App, clock: FakeClock) -> None:
+    await app.reports.submit(await member(app, "dee"), DRAFT)
+    await app.reports.dismiss(await member(app, "ben"), 1, DismissReason.ROUTINE)
+    assert await pending_timers(app, 1) == []
+    clock.advance(app.network.verification_expiry * 2)
+    assert await app.reports.fire_due() == 0
+    assert "reask" not in await kinds(app)
+
+
+async def test_a_verified_alert_with_no_news_gets_a_check_in(app: App, clock: FakeClock) -> None:
+    await app.reports.submit(await member(app, "dee"), DRAFT)
+    await app.reports.verify(await member(app, "ben"), 1)
+    assert await pending_timers(app, 1) == ["report.active_check"]
+    clock.advance(app.network.active_check)
+    assert await app.reports.fire_due() == 1
+    [check] = [r for r in await outbox_rows(app.db) if r.kind == "active_check"]
+    assert "Is it still going on? Send /resolve R1" in check.body
+    await app.reports.correct(await member(app, "ana"), 1, Correction(what="3 vans"))
+    clock.advance(app.network.active_check - timedelta(minutes=1))
+    assert await app.reports.fire_due() == 0  # news reset the clock
+    await app.reports.resolve(await member(app, "ben"), 1)
+    assert await pending_timers(app, 1) == []
+
+
+async def test_a_timer_fires_once_however_often_it_is_run(app: App, clock: FakeClock) -> None:
+    await app.reports.submit(await member(app, "dee"), DRAFT)
+    clock.advance(app.network.verification_reminder)
+    async with app.db.reading() as conn:
+        [reask] = [t for t in await timers.pending(conn) if t.kind == REASK]
+    results = await asyncio.gather(*(app.reports.fire_timer(reask.id) for _ in range(5)))
+    assert results.count(True) == 1
+    assert (await kinds(app)).count("reask") == 1
+
+
+async def test_a_timer_that_came_due_while_the_bot_was_down_says_it_is_late(
+    app: App, clock: FakeClock
+) -> None:
+    await app.reports.submit(await member(app, "dee"), DRAFT)
+    clock.advance(timedelta(hours=5))  # the bot was off all that time
+    await app.reports.fire_due()
+    [notice] = [r for r in await outbox_rows(app.db) if "expired" in r.body]
+    assert notice.body.startswith("(Late: this was due ")
+    async with app.db.reading() as conn:
+        fired = [t for t in await timers.for_subject(conn, 1) if t.kind == EXPIRE]
+    assert fired[0].late and fired[0].state == "fired"
