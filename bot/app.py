@@ -17,8 +17,16 @@ from bot.core.network import HotlineInfo, Network
 from bot.core.places import KnownPlace
 from bot.core.reports import ReportService
 from bot.core.router import CommandRouter
+from bot.core.tasks import (
+    DUE_REMINDER,
+    OFFER_ESCALATION,
+    OFFER_REMINDER,
+    OVERDUE,
+    TaskService,
+)
 from bot.i18n import Renderer
 from bot.scheduler import TimerScheduler
+from storage import timers
 from storage.database import Database
 
 
@@ -57,8 +65,23 @@ class App:
             on_outbox=self._outbox_written,
             on_timers=self._timers_changed,
         )
+        timers = config.timers
+        self.tasks = TaskService(
+            db,
+            self.network,
+            clock,
+            lambda platform: self.reports.platform_renderers.get(platform, self.renderer),
+            {
+                OFFER_REMINDER: timers.task_accept_reminder,
+                OFFER_ESCALATION: timers.task_accept_escalation,
+                DUE_REMINDER: timers.task_due_reminder,
+                OVERDUE: timers.task_overdue_escalation,
+            },
+            on_outbox=self._outbox_written,
+            on_timers=self._timers_changed,
+        )
         self.scheduler = TimerScheduler(db, self.fire_timer)
-        self.router = CommandRouter(self.reports, self.members, self.network)
+        self.router = CommandRouter(self.reports, self.members, self.network, self.tasks)
 
     @classmethod
     async def start(
@@ -95,7 +118,14 @@ class App:
         return renderer
 
     async def fire_timer(self, timer_id: int) -> bool:
-        return await self.reports.fire_timer(timer_id)
+        """Each service fires only its own kinds of timer and declines the others."""
+        return await self.reports.fire_timer(timer_id) or await self.tasks.fire_timer(timer_id)
+
+    async def fire_due(self) -> int:
+        """Fire everything due now; tests and drills use it with an injected clock."""
+        async with self.db.reading() as conn:
+            due = await timers.pending(conn, due_by=self.clock.now())
+        return sum([await self.fire_timer(timer.id) for timer in due])
 
     async def start_timers(self) -> None:
         """Run timers in this event loop; whatever came due while the bot was down fires now."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core import permissions, rendering
 from bot.core.commands import COMMANDS, Audience, CommandSpec, find_command
@@ -21,14 +22,17 @@ from bot.core.models import (
     Conversation,
     DismissReason,
     Member,
+    PersonDetails,
     ReportDraft,
     ReportState,
     TargetPurpose,
 )
 from bot.core.network import Network
+from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
 from bot.core.rendering import chat_list
 from bot.core.reports import Correction, ReportService, SubmissionKind
 from bot.core.rights import card_for, cards
+from bot.core.tasks import TaskService, person_card, task_line, task_title
 from bot.core.vocabulary import (
     REASON_NAMES,
     ROLE_NAMES,
@@ -46,6 +50,11 @@ MAX_PLACE_CHARS = 200
 MAX_DESCRIPTION_CHARS = 1000
 MAX_NOTE_CHARS = 500
 REPORT_EXAMPLE = next(spec.example for spec in COMMANDS if spec.name == "report")
+DETAINED_EXAMPLE = next(spec.example for spec in COMMANDS if spec.name == "detained")
+PERSONAL_DATA_IN_GROUP = _(
+    "Please send personal details to me in a direct message next time: everyone in this "
+    "chat can read them. Consider deleting your message."
+)
 
 
 @dataclass(frozen=True)
@@ -120,10 +129,17 @@ async def guarded(operation: Awaitable[list[Reply]], name: str, actor: Member) -
 
 
 class Actions:
-    def __init__(self, reports: ReportService, members: MemberService, network: Network) -> None:
+    def __init__(
+        self,
+        reports: ReportService,
+        members: MemberService,
+        network: Network,
+        tasks: TaskService,
+    ) -> None:
         self.reports = reports
         self.members = members
         self.network = network
+        self.tasks = tasks
 
     # -- reports -------------------------------------------------------------------------
 
@@ -271,6 +287,178 @@ class Actions:
             )
         ]
 
+    # -- follow-through ------------------------------------------------------------------
+
+    async def detained(
+        self,
+        actor: Member,
+        conversation: Conversation,
+        report_id: int | None,
+        fields: dict[str, str],
+    ) -> list[Reply]:
+        if not permissions.is_organizer(actor):
+            raise UserError(_("Only organizers can record people detained."))
+        details = self._person_details(fields)
+        recorded = await self.tasks.record_person(actor, report_id, details)
+        now = self.reports.clock.now()
+        replies = [
+            Reply(
+                lines(
+                    _("Recorded {code}. Proposed tasks:", code=recorded.person.code),
+                    *(rendering.bullet(task_line(t, None, now)) for t in recorded.tasks),
+                    _(
+                        "Assign one with /task assign {code} <member> [when], or drop one with "
+                        "/task cancel {code}.",
+                        code=recorded.tasks[0].code,
+                    ),
+                )
+            )
+        ]
+        if not conversation.is_direct:
+            replies.append(Reply(PERSONAL_DATA_IN_GROUP))
+        return replies
+
+    def _person_details(self, fields: dict[str, str]) -> PersonDetails:
+        now = self.reports.clock.now()
+        name = check_length(fields.get("name", "").strip(), 100, _("name"))
+        if not name:
+            raise UserError(
+                _(
+                    "Who was detained? Add their name, for example: {example}",
+                    example=Raw(DETAINED_EXAMPLE),
+                )
+            )
+        dob = fields.get("dob", "").strip()
+        phone = fields.get("phone", "").strip()
+        pickup = fields.get("pickup", "").strip()
+        return PersonDetails(
+            name=name,
+            date_of_birth=parse_date_of_birth(dob, now.astimezone(self.network.zone).date())
+            if dob
+            else None,
+            contact_name=check_length(fields.get("contact", "").strip(), 100, _("contact")),
+            contact_phone=parse_phone(phone) if phone else "",
+            contact_relation=check_length(fields.get("relation", "").strip(), 40, _("relation")),
+            language=check_length(fields.get("language", "").strip(), 40, _("language")) or None,
+            children=check_length(fields.get("children", "").strip(), 200, _("children")),
+            children_by=parse_when(pickup, now, self.network.zone) if pickup else None,
+            notes=check_length(fields.get("notes", "").strip(), MAX_NOTE_CHARS, _("note")),
+        )
+
+    async def task_add(
+        self,
+        actor: Member,
+        description: str,
+        *,
+        report_id: int | None = None,
+        person_id: int | None = None,
+        when: str = "",
+    ) -> list[Reply]:
+        if not description.strip():
+            raise UserError(
+                _("What is the task? For example: /task add bring water to the vigil; due: 2h")
+            )
+        due = self._when(when)
+        task = await self.tasks.add(
+            actor,
+            check_length(description.strip(), 300, _("description")),
+            report_id=report_id,
+            person_id=person_id,
+            due_at=due,
+        )
+        return [
+            Reply(
+                _(
+                    "Added {title}. Assign it with /task assign {code} <member> [when].",
+                    title=task_title(task),
+                    code=task.code,
+                )
+            )
+        ]
+
+    def _when(self, text: str) -> datetime | None:
+        if not text.strip():
+            return None
+        return parse_when(text, self.reports.clock.now(), self.network.zone)
+
+    async def task_assign(
+        self, actor: Member, task_id: int, assignee: str, when: str = ""
+    ) -> list[Reply]:
+        if not permissions.is_organizer(actor):
+            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        member = await self.members.find(actor.platform, assignee.strip().lstrip("@"))
+        if member is None:
+            raise UserError(
+                _(
+                    "I don't know “{member}” yet. They need to send me a message first "
+                    "(for example /help).",
+                    member=Raw(assignee.strip()),
+                )
+            )
+        task = await self.tasks.assign(actor, task_id, member, self._when(when))
+        return [
+            Reply(
+                _(
+                    "Offered {code} to {member}. They will be reminded, and you will hear if "
+                    "nobody accepts it.",
+                    code=task.code,
+                    member=Trusted(member.handle),
+                )
+            )
+        ]
+
+    async def task_accept(self, actor: Member, task_id: int) -> list[Reply]:
+        task = await self.tasks.accept(actor, task_id)
+        details = (
+            _("The details are in your direct messages.") if task.person_id is not None else None
+        )
+        return [Reply(lines(_("Thank you: {code} is yours.", code=task.code), details))]
+
+    async def task_decline(self, actor: Member, task_id: int, reason: str = "") -> list[Reply]:
+        task = await self.tasks.decline(actor, task_id, note_text(reason))
+        return [
+            Reply(_("You declined {code}. The organizers will find someone else.", code=task.code))
+        ]
+
+    async def task_done(self, actor: Member, task_id: int, note: str = "") -> list[Reply]:
+        task = await self.tasks.done(actor, task_id, note_text(note))
+        return [Reply(_("Thank you! {code} is marked done.", code=task.code))]
+
+    async def task_release(self, actor: Member, task_id: int, reason: str = "") -> list[Reply]:
+        task = await self.tasks.release(actor, task_id, note_text(reason))
+        return [
+            Reply(_("{code} is released. The organizers will find someone else.", code=task.code))
+        ]
+
+    async def task_cancel(self, actor: Member, task_id: int) -> list[Reply]:
+        task = await self.tasks.cancel(actor, task_id)
+        return [Reply(_("{code} is cancelled.", code=task.code))]
+
+    async def task_list(self, actor: Member, which: str = "") -> list[Reply]:
+        now = self.reports.clock.now()
+        everyone = which.strip().lower() in ("open", "all", "abiertas", "todas")
+        if everyone and not permissions.is_organizer(actor):
+            raise UserError(_("Only organizers can see every task. Send /tasks to see yours."))
+        found = await self.tasks.listing(assignee=None if everyone else actor)
+        if not found:
+            return [Reply(_("There are no open tasks.") if everyone else _("You have no tasks."))]
+        head = _("Open tasks:") if everyone else _("Your tasks:")
+        return [Reply(lines(head, *(rendering.bullet(task_line(t, m, now)) for t, m in found)))]
+
+    async def person(
+        self, actor: Member, conversation: Conversation, person_id: int
+    ) -> list[Reply]:
+        if not conversation.is_direct:
+            raise UserError(
+                _(
+                    "Personal details are only shown in a direct message. Send me /person "
+                    "P{number} directly.",
+                    number=person_id,
+                )
+            )
+        person = await self.tasks.person_for(actor, person_id)
+        return [Reply(person_card(person))]
+
     async def status(self, actor: Member, conversation: Conversation) -> list[Reply]:
         active = await self.reports.in_states(ReportState.VERIFIED)
         parts: list[Text | None] = [
@@ -291,6 +479,13 @@ class Actions:
                     parts += [
                         _("Closed in the last 24 hours:"),
                         *(rendering.bullet(rendering.status_line(r)) for r in closed),
+                    ]
+                if permissions.is_organizer(actor):
+                    now = self.reports.clock.now()
+                    open_tasks = await self.tasks.listing()
+                    parts += [
+                        _("Open tasks:") if open_tasks else _("There are no open tasks."),
+                        *(rendering.bullet(task_line(t, m, now)) for t, m in open_tasks),
                     ]
             else:
                 parts.append(

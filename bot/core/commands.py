@@ -83,6 +83,35 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Audience.ORGANIZERS,
     ),
     CommandSpec(
+        "detained",
+        ("detenido", "detenida"),
+        _("Record a person detained (in a direct message); proposes the follow-up tasks."),
+        "/detained R3 name: Juan Pérez; dob: 1990-04-12; contact: María Pérez; "
+        "relation: sister; phone: +1 555 010 0199; children: Lincoln Elementary; pickup: 15:00",
+        Audience.ORGANIZERS,
+    ),
+    CommandSpec(
+        "task",
+        ("tarea",),
+        _(
+            "Tasks: organizers add, assign and cancel; the volunteer asked accepts, declines, "
+            "marks done or releases."
+        ),
+        "/task accept T4",
+    ),
+    CommandSpec(
+        "tasks",
+        ("tareas",),
+        _("Show your tasks; organizers: /tasks open shows every open task."),
+        "/tasks",
+    ),
+    CommandSpec(
+        "person",
+        ("persona",),
+        _("Show a detained person's details (direct message only)."),
+        "/person P2",
+    ),
+    CommandSpec(
         "status",
         ("estado",),
         _("Show active alerts (and, for verifiers, reports waiting for a check)."),
@@ -155,6 +184,20 @@ def parse_fields(body: str, labels: Mapping[str, str]) -> tuple[str, dict[str, s
             )
         fields[field] = match.group(2).strip()
     return "; ".join(free), fields
+
+
+def parse_code(token: str, prefix: str) -> int:
+    """T4, t4, #4 or 4 for tasks; P2 for people. The prefix letter is optional."""
+    match = re.match(rf"^(?:{prefix}|#)?-?(\d{{1,9}})$", token.strip(), re.IGNORECASE)
+    if match is None or int(match.group(1)) == 0:
+        raise UserError(
+            _(
+                "“{value}” is not a code I know. Codes look like {example}.",
+                value=Raw(token.strip()),
+                example=Raw(f"{prefix}3"),
+            )
+        )
+    return int(match.group(1))
 
 
 def parse_report_code(token: str) -> int:

@@ -8,7 +8,7 @@ report from one state to the next live in `reports.py`, and who may do what live
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -161,3 +161,68 @@ class Report:
     def independent_reports(self) -> int:
         """Distinct people who reported this: the original reporter and corroborators."""
         return max(1, len(self.reporters))
+
+
+class TaskKind(StrEnum):
+    CALL_CONTACT = "call_contact"
+    LEGAL_REFERRAL = "legal_referral"
+    PICK_UP_CHILDREN = "pick_up_children"
+    OTHER = "other"
+
+
+class TaskState(StrEnum):
+    OPEN = "open"  # nobody has it
+    OFFERED = "offered"  # assigned, waiting for the volunteer to accept
+    ACCEPTED = "accepted"  # the volunteer promised to do it
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_active(self) -> bool:
+        return self in (TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What an organizer records about someone detained."""
+
+    name: str
+    date_of_birth: date | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_relation: str = ""
+    language: str | None = None
+    children: str = ""  # where to pick them up
+    children_by: datetime | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    report_id: int | None
+    details: PersonDetails
+    created_at: datetime
+
+    @property
+    def code(self) -> str:
+        return f"P{self.id}"
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    kind: TaskKind
+    description: str
+    report_id: int | None
+    person_id: int | None
+    assignee_id: int | None
+    due_at: datetime | None
+    state: TaskState
+    note: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def code(self) -> str:
+        return f"T{self.id}"

@@ -14,7 +14,9 @@ from bot.core.commands import (
     COMMANDS,
     CommandLine,
     label_table,
+    parse_code,
     parse_fields,
+    parse_report_code,
     split_command,
     take_report_code,
 )
@@ -23,6 +25,7 @@ from bot.core.members import MemberService
 from bot.core.models import Conversation, Member
 from bot.core.network import Network
 from bot.core.reports import ReportService
+from bot.core.tasks import TaskService
 from bot.core.vocabulary import parse_reason, reason_choices
 from bot.i18n import Raw, _
 
@@ -47,13 +50,46 @@ CORRECTION_LABELS = label_table(
     }
 )
 
+PERSON_LABELS = label_table(
+    {
+        "name": ("name", "nombre"),
+        "dob": ("dob", "birth", "born", "date of birth", "nacimiento", "fecha de nacimiento"),
+        "contact": ("contact", "contacto"),
+        "phone": ("phone", "tel", "telephone", "telefono", "celular"),
+        "relation": ("relation", "relationship", "parentesco", "relacion"),
+        "language": ("language", "idioma", "lengua"),
+        "children": ("children", "kids", "ninos", "hijos", "escuela", "school"),
+        "pickup": ("pickup", "pick up", "pick up by", "by", "recoger", "hora"),
+        "notes": ("notes", "note", "notas", "nota"),
+    }
+)
+TASK_LABELS = label_table(
+    {
+        "report": ("report", "reporte"),
+        "person": ("person", "persona"),
+        "due": ("due", "by", "para", "vence"),
+    }
+)
+TASK_VERBS = {
+    "add": "add", "agregar": "add", "assign": "assign", "asignar": "assign",
+    "accept": "accept", "aceptar": "accept", "decline": "decline", "rechazar": "decline",
+    "done": "done", "hecho": "done", "listo": "done", "release": "release",
+    "soltar": "release", "liberar": "release", "cancel": "cancel", "cancelar": "cancel",
+}  # fmt: skip
+
 Handler = Callable[[Member, Conversation, CommandLine], Awaitable[list[Reply]]]
 
 
 class CommandRouter:
-    def __init__(self, reports: ReportService, members: MemberService, network: Network) -> None:
+    def __init__(
+        self,
+        reports: ReportService,
+        members: MemberService,
+        network: Network,
+        tasks: TaskService,
+    ) -> None:
         self.network = network
-        self.actions = Actions(reports, members, network)
+        self.actions = Actions(reports, members, network, tasks)
         self._handlers: dict[str, Handler] = {
             "report": self._report,
             "verify": self._verify,
@@ -63,6 +99,12 @@ class CommandRouter:
             "retract": self._retract,
             "status": self._status,
             "role": self._role,
+            "detained": self._detained,
+            "task": self._task,
+            "tasks": lambda a, c, line: self.actions.task_list(a, line.body),
+            "person": lambda a, c, line: self.actions.person(
+                a, c, parse_code(_first_word(line.body) or "?", "P")
+            ),
             "rights": lambda a, c, line: self.actions.rights(a, _first_word(line.body)),
             "hotline": lambda a, c, line: self.actions.hotline(a),
             "lang": lambda a, c, line: self.actions.lang(a, _first_word(line.body)),
@@ -172,6 +214,66 @@ class CommandRouter:
     ) -> list[Reply]:
         report_id, note = take_report_code(command.body, "/retract R3 it was a film crew")
         return await self.actions.retract(actor, report_id, note)
+
+    async def _detained(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        first = _first_word(command.body)
+        report_id: int | None = None
+        body = command.body
+        if first and ":" not in first:
+            report_id = parse_report_code(first)
+            body = body[len(first) :]
+        _free, fields = parse_fields(body, PERSON_LABELS)
+        return await self.actions.detained(actor, conversation, report_id, fields)
+
+    async def _task(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        words = command.body.split(maxsplit=1)
+        verb = TASK_VERBS.get(words[0].lower()) if words else None
+        rest = words[1] if len(words) > 1 else ""
+        if verb is None:
+            raise UserError(
+                _(
+                    "Write /task followed by one of: add, assign, accept, decline, done, "
+                    "release, cancel. For example: /task accept T4"
+                )
+            )
+        if verb == "add":
+            free, fields = parse_fields(rest, TASK_LABELS)
+            return await self.actions.task_add(
+                actor,
+                free,
+                report_id=parse_report_code(fields["report"]) if fields.get("report") else None,
+                person_id=parse_code(fields["person"], "P") if fields.get("person") else None,
+                when=fields.get("due", ""),
+            )
+        parts = rest.split(maxsplit=1)
+        if not parts:
+            raise UserError(
+                _("Which task? Add its code, for example: /task {verb} T4", verb=Raw(verb))
+            )
+        task_id, tail = parse_code(parts[0], "T"), parts[1] if len(parts) > 1 else ""
+        if verb == "assign":
+            member, _sep, when = tail.strip().partition(" ")
+            if not member:
+                raise UserError(
+                    _(
+                        "Who should do it? For example: /task assign T{number} dee 2h",
+                        number=task_id,
+                    )
+                )
+            return await self.actions.task_assign(actor, task_id, member, when)
+        if verb == "accept":
+            return await self.actions.task_accept(actor, task_id)
+        if verb == "decline":
+            return await self.actions.task_decline(actor, task_id, tail)
+        if verb == "done":
+            return await self.actions.task_done(actor, task_id, tail)
+        if verb == "release":
+            return await self.actions.task_release(actor, task_id, tail)
+        return await self.actions.task_cancel(actor, task_id)
 
     async def _role(
         self, actor: Member, conversation: Conversation, command: CommandLine

@@ -1,0 +1,601 @@
+"""Follow-through: people detained and the tasks the network promised their families.
+
+Rules held here for every front end:
+- only organizers record people, add, assign and cancel tasks; only the assignee
+  accepts, declines, completes or releases (open -> offered -> accepted -> done;
+  declined/released go back to open; any active task can be cancelled);
+- personal data (names, dates of birth, phone numbers, children, notes) goes only to
+  organizers and to a volunteer who *accepted* a task about that person, and only in
+  direct messages. Group chats, escalations and task lists name tasks and people by
+  code (T4, P2) and kind only;
+- every promise about time is a timer in the database, written in the same
+  transaction as the change that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.models import (
+    Member,
+    Person,
+    PersonDetails,
+    Role,
+    TargetPurpose,
+    Task,
+    TaskKind,
+    TaskState,
+)
+from bot.core.network import Network
+from bot.core.permissions import is_organizer
+from bot.i18n import Lines, Raw, Renderer, Text, Trusted, When, _, lines
+from storage import audit, members, outbox, timers
+from storage import people as people_store
+from storage import tasks as task_store
+from storage.database import Database
+
+OFFER_REMINDER, OFFER_ESCALATION = "task.offer_reminder", "task.offer_escalation"
+DUE_REMINDER, DUE_NOW, OVERDUE = "task.due_reminder", "task.due", "task.overdue"
+TASK_TIMERS = (OFFER_REMINDER, OFFER_ESCALATION, DUE_REMINDER, DUE_NOW, OVERDUE)
+LATE_AFTER = timedelta(minutes=1)
+CALL_WITHIN = timedelta(hours=1)  # the family hears from us within the hour
+REFERRAL_WITHIN = timedelta(hours=24)
+
+KIND_NAMES: dict[TaskKind, Text] = {
+    TaskKind.CALL_CONTACT: _("call the family contact"),
+    TaskKind.LEGAL_REFERRAL: _("share the hotline and a legal referral with the family"),
+    TaskKind.PICK_UP_CHILDREN: _("pick up the children"),
+    TaskKind.OTHER: _("other"),
+}
+STATE_NAMES: dict[TaskState, Text] = {
+    TaskState.OPEN: _("open"),
+    TaskState.OFFERED: _("offered"),
+    TaskState.ACCEPTED: _("accepted"),
+    TaskState.DONE: _("done"),
+    TaskState.CANCELLED: _("cancelled"),
+}
+
+
+def unknown_task(task_id: int) -> UserError:
+    return UserError(_("There is no task T{number}. Send /tasks to see yours.", number=task_id))
+
+
+def task_title(task: Task) -> Text:
+    """What a task is, without personal data: safe for any chat."""
+    head = KIND_NAMES[task.kind] if task.kind is not TaskKind.OTHER else Raw(task.description)
+    parts: list[Text] = [_("{code}: {what}", code=task.code, what=head)]
+    if task.person_id:
+        parts.append(_(" (about {person})", person=Trusted(f"P{task.person_id}")))
+    return Lines(tuple(parts), separator="")
+
+
+def task_line(task: Task, assignee: Member | None, now: datetime) -> Text:
+    parts: list[Text] = [task_title(task), _(" · {state}", state=STATE_NAMES[task.state])]
+    if assignee is not None:
+        parts.append(_(" · {member}", member=Trusted(assignee.handle)))
+    if task.due_at is not None:
+        overdue = task.state is TaskState.ACCEPTED and task.due_at < now
+        parts.append(
+            _(" · OVERDUE since {when}", when=When(task.due_at))
+            if overdue
+            else _(" · due {when}", when=When(task.due_at))
+        )
+    return Lines(tuple(parts), separator="")
+
+
+def person_card(person: Person) -> Text:
+    """Everything recorded about a person: for a direct message only."""
+    d = person.details
+    return lines(
+        _("{code}: {name}", code=person.code, name=Raw(d.name)),
+        _("Date of birth: {dob}", dob=Raw(d.date_of_birth.isoformat()))
+        if d.date_of_birth
+        else None,
+        _(
+            "Contact: {name} ({relation}), {phone}",
+            name=Raw(d.contact_name or "?"),
+            relation=Raw(d.contact_relation or "?"),
+            phone=Raw(d.contact_phone or "?"),
+        )
+        if d.contact_name or d.contact_phone
+        else None,
+        _("Language: {language}", language=Raw(d.language)) if d.language else None,
+        _("Children to pick up: {where}", where=Raw(d.children)) if d.children else None,
+        _("Pick up by: {when}", when=When(d.children_by)) if d.children_by else None,
+        _("Notes: {notes}", notes=Raw(d.notes)) if d.notes else None,
+        _("Linked to report R{number}.", number=person.report_id) if person.report_id else None,
+    )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    person: Person
+    tasks: tuple[Task, ...]
+
+
+class TaskService:
+    def __init__(
+        self,
+        db: Database,
+        network: Network,
+        clock: Clock,
+        renderer_for: Callable[[str], Renderer],
+        timer_durations: dict[str, timedelta],
+        on_outbox: Callable[[], None] = lambda: None,
+        on_timers: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.network = network
+        self.clock = clock
+        self.renderer_for = renderer_for
+        self.durations = timer_durations
+        self._on_outbox = on_outbox
+        self._on_timers = on_timers
+
+    # -- messages ------------------------------------------------------------------------
+
+    async def _dm(self, conn: aiosqlite.Connection, member: Member, kind: str, text: Text) -> None:
+        await outbox.enqueue(
+            conn,
+            platform=member.platform,
+            address=member.external_id,
+            is_direct=True,
+            languages=(member.language,),
+            kind=kind,
+            body=self.renderer_for(member.platform).render(text, member.language),
+            now=self.clock.now(),
+        )
+
+    async def _to_organizers(self, conn: aiosqlite.Connection, kind: str, text: Text) -> None:
+        for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
+            await outbox.enqueue(
+                conn,
+                platform=target.platform,
+                address=target.address,
+                is_direct=False,
+                languages=target.languages,
+                kind=kind,
+                body=self.renderer_for(target.platform).render_all(text, target.languages),
+                now=self.clock.now(),
+            )
+
+    async def _dm_organizers(self, conn: aiosqlite.Connection, kind: str, text: Text) -> None:
+        """Free text about a task may name people: organizers get it one by one, privately."""
+        platforms = {target.platform for target in self.network.targets}
+        for platform in sorted(platforms):
+            for organizer in await members.with_role(conn, platform, Role.ORGANIZER):
+                await self._dm(conn, organizer, kind, text)
+
+    async def _load(self, conn: aiosqlite.Connection, task_id: int) -> Task:
+        task = await task_store.get(conn, task_id)
+        if task is None:
+            raise unknown_task(task_id)
+        return task
+
+    def _committed(self) -> None:
+        self._on_outbox()
+        self._on_timers()
+
+    # -- people --------------------------------------------------------------------------
+
+    async def record_person(
+        self, actor: Member, report_id: int | None, details: PersonDetails
+    ) -> Recorded:
+        if not is_organizer(actor):
+            raise UserError(_("Only organizers can record people detained."))
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            if report_id is not None:
+                async with conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)) as c:
+                    if await c.fetchone() is None:
+                        raise UserError(
+                            _(
+                                "There is no report R{number}. Send /status to see open reports.",
+                                number=report_id,
+                            )
+                        )
+            person_id = await people_store.insert(
+                conn, report_id, details, recorded_by=actor.id, now=now
+            )
+            proposed: list[tuple[TaskKind, datetime | None]] = [
+                (TaskKind.CALL_CONTACT, now + CALL_WITHIN)
+            ]
+            proposed.append((TaskKind.LEGAL_REFERRAL, now + REFERRAL_WITHIN))
+            if details.children:
+                proposed.append((TaskKind.PICK_UP_CHILDREN, details.children_by))
+            created = []
+            for kind, due in proposed:
+                task_id = await task_store.insert(
+                    conn,
+                    kind,
+                    "",
+                    report_id=report_id,
+                    person_id=person_id,
+                    due_at=due,
+                    created_by=actor.id,
+                    now=now,
+                )
+                created.append(await self._load(conn, task_id))
+            await audit.record(conn, now, actor.id, "person.recorded", f"P{person_id}")
+            person = await people_store.get(conn, person_id)
+        assert person is not None  # noqa: S101 - inserted above
+        self._committed()
+        return Recorded(person=person, tasks=tuple(created))
+
+    async def person_for(self, actor: Member, person_id: int) -> Person:
+        """Organizers, and a volunteer who accepted a task about this person, may see it."""
+        async with self.db.reading() as conn:
+            person = await people_store.get(conn, person_id)
+            if person is None:
+                raise UserError(_("There is no person P{number}.", number=person_id))
+            if is_organizer(actor):
+                return person
+            mine = await task_store.in_states(
+                conn, (TaskState.ACCEPTED, TaskState.DONE), assignee_id=actor.id
+            )
+        if any(task.person_id == person_id for task in mine):
+            return person
+        raise UserError(
+            _(
+                "Only organizers and the volunteer who accepted a task about {code} can see "
+                "their details.",
+                code=f"P{person_id}",
+            )
+        )
+
+    # -- tasks ---------------------------------------------------------------------------
+
+    async def add(
+        self,
+        actor: Member,
+        description: str,
+        *,
+        report_id: int | None = None,
+        person_id: int | None = None,
+        due_at: datetime | None = None,
+    ) -> Task:
+        if not is_organizer(actor):
+            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            if person_id is not None and await people_store.get(conn, person_id) is None:
+                raise UserError(_("There is no person P{number}.", number=person_id))
+            task_id = await task_store.insert(
+                conn,
+                TaskKind.OTHER,
+                description,
+                report_id=report_id,
+                person_id=person_id,
+                due_at=due_at,
+                created_by=actor.id,
+                now=now,
+            )
+            await audit.record(conn, now, actor.id, "task.added", f"T{task_id}")
+            task = await self._load(conn, task_id)
+        self._committed()
+        return task
+
+    async def assign(
+        self, actor: Member, task_id: int, assignee: Member, due_at: datetime | None = None
+    ) -> Task:
+        if not is_organizer(actor):
+            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            task = await self._load(conn, task_id)
+            if not task.state.is_active:
+                raise UserError(
+                    _(
+                        "{code} is {state}; it cannot be assigned.",
+                        code=task.code,
+                        state=STATE_NAMES[task.state],
+                    )
+                )
+            moved = await task_store.move(
+                conn,
+                task.id,
+                expected=(TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED),
+                new=TaskState.OFFERED,
+                assignee_id=assignee.id,
+                now=now,
+                due_at=due_at,
+            )
+            assert moved  # noqa: S101 - under the transaction lock the state is as loaded
+            previous = await members.get(conn, task.assignee_id) if task.assignee_id else None
+            task = await self._load(conn, task.id)
+            await timers.cancel(conn, TASK_TIMERS, task.id)
+            await timers.schedule(
+                conn, OFFER_REMINDER, task.id, now + self.durations[OFFER_REMINDER], now
+            )
+            await timers.schedule(
+                conn, OFFER_ESCALATION, task.id, now + self.durations[OFFER_ESCALATION], now
+            )
+            if previous is not None and previous.id != assignee.id:
+                await self._dm(
+                    conn, previous, "task", _("{code} was given to someone else.", code=task.code)
+                )
+            await self._dm(conn, assignee, "task_offer", self._offer(task))
+            await audit.record(
+                conn, now, actor.id, "task.assigned", task.code, assignee=assignee.id
+            )
+        self._committed()
+        return task
+
+    def _offer(self, task: Task) -> Text:
+        return lines(
+            _("You are asked to take {title}.", title=task_title(task)),
+            _("Due: {when}", when=When(task.due_at)) if task.due_at else None,
+            _(
+                "Accept only if you will follow through: a family is counting on it. "
+                "Send /task accept {code} or /task decline {code}.",
+                code=task.code,
+            ),
+        )
+
+    async def _assignee_move(
+        self,
+        actor: Member,
+        task_id: int,
+        *,
+        expected: Sequence[TaskState],
+        new: TaskState,
+        keep_assignee: bool,
+        note: str | None = None,
+    ) -> Task:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            task = await self._load(conn, task_id)
+            if task.assignee_id != actor.id or task.state not in (
+                TaskState.OFFERED,
+                TaskState.ACCEPTED,
+            ):
+                raise UserError(
+                    _("{code} is not assigned to you. Send /tasks to see yours.", code=task.code)
+                )
+            if task.state not in expected:
+                raise UserError(
+                    _(
+                        "{code} is {state}, so this does not apply to it.",
+                        code=task.code,
+                        state=STATE_NAMES[task.state],
+                    )
+                )
+            await task_store.move(
+                conn,
+                task.id,
+                expected=expected,
+                new=new,
+                assignee_id=actor.id if keep_assignee else None,
+                now=now,
+                note=note,
+            )
+            await timers.cancel(conn, TASK_TIMERS, task.id)
+            task = await self._load(conn, task.id)
+            await self._after_move(conn, actor, task, note or "", now)
+            await audit.record(conn, now, actor.id, f"task.{new.value}", task.code)
+        self._committed()
+        return task
+
+    async def _after_move(
+        self, conn: aiosqlite.Connection, actor: Member, task: Task, note: str, now: datetime
+    ) -> None:
+        who = Trusted(actor.handle)
+        note_line = _("There is a note; I sent it to each organizer privately.") if note else None
+        if note:
+            await self._dm_organizers(
+                conn,
+                "task_note",
+                lines(
+                    _("Note from {member} on {code}:", member=who, code=task.code),
+                    Raw(note),
+                ),
+            )
+        if task.state is TaskState.ACCEPTED:
+            await self._to_organizers(
+                conn, "task_update", _("{member} accepted {code}.", member=who, code=task.code)
+            )
+            if task.person_id is not None:
+                person = await people_store.get(conn, task.person_id)
+                if person is not None:
+                    await self._dm(
+                        conn,
+                        actor,
+                        "task_details",
+                        lines(
+                            _("Thank you. The details for {code}:", code=task.code),
+                            person_card(person),
+                            _(
+                                "Send /task done {code} when it is done, or /task release {code} "
+                                "if you cannot do it after all.",
+                                code=task.code,
+                            ),
+                        ),
+                    )
+            if task.due_at is not None:
+                before = task.due_at - self.durations[DUE_REMINDER]
+                if before > now:
+                    await timers.schedule(conn, DUE_REMINDER, task.id, before, now)
+                await timers.schedule(conn, DUE_NOW, task.id, task.due_at, now)
+                await timers.schedule(
+                    conn, OVERDUE, task.id, task.due_at + self.durations[OVERDUE], now
+                )
+        elif task.state is TaskState.DONE:
+            await self._to_organizers(
+                conn,
+                "task_update",
+                lines(_("{code} is done ({member}).", code=task.code, member=who), note_line),
+            )
+        elif task.state is TaskState.OPEN:
+            await self._to_organizers(
+                conn,
+                "task_update",
+                lines(
+                    _(
+                        "{member} gave back {code}; it needs someone else: /task assign "
+                        "{code} <member>",
+                        member=who,
+                        code=task.code,
+                    ),
+                    note_line,
+                ),
+            )
+
+    async def accept(self, actor: Member, task_id: int) -> Task:
+        return await self._assignee_move(
+            actor,
+            task_id,
+            expected=(TaskState.OFFERED,),
+            new=TaskState.ACCEPTED,
+            keep_assignee=True,
+        )
+
+    async def decline(self, actor: Member, task_id: int, reason: str = "") -> Task:
+        return await self._assignee_move(
+            actor,
+            task_id,
+            expected=(TaskState.OFFERED,),
+            new=TaskState.OPEN,
+            keep_assignee=False,
+            note=reason or None,
+        )
+
+    async def done(self, actor: Member, task_id: int, note: str = "") -> Task:
+        return await self._assignee_move(
+            actor,
+            task_id,
+            expected=(TaskState.OFFERED, TaskState.ACCEPTED),
+            new=TaskState.DONE,
+            keep_assignee=True,
+            note=note or None,
+        )
+
+    async def release(self, actor: Member, task_id: int, reason: str = "") -> Task:
+        return await self._assignee_move(
+            actor,
+            task_id,
+            expected=(TaskState.ACCEPTED,),
+            new=TaskState.OPEN,
+            keep_assignee=False,
+            note=reason or None,
+        )
+
+    async def cancel(self, actor: Member, task_id: int) -> Task:
+        if not is_organizer(actor):
+            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            task = await self._load(conn, task_id)
+            if not task.state.is_active:
+                raise UserError(
+                    _(
+                        "{code} is {state}, so this does not apply to it.",
+                        code=task.code,
+                        state=STATE_NAMES[task.state],
+                    )
+                )
+            await task_store.move(
+                conn,
+                task.id,
+                expected=(task.state,),
+                new=TaskState.CANCELLED,
+                assignee_id=task.assignee_id,
+                now=now,
+            )
+            await timers.cancel(conn, TASK_TIMERS, task.id)
+            if task.assignee_id is not None:
+                assignee = await members.get(conn, task.assignee_id)
+                if assignee is not None:
+                    await self._dm(
+                        conn,
+                        assignee,
+                        "task",
+                        _("{code} was cancelled. Thank you.", code=task.code),
+                    )
+            await audit.record(conn, now, actor.id, "task.cancelled", task.code)
+            task = await self._load(conn, task.id)
+        self._committed()
+        return task
+
+    async def listing(self, *, assignee: Member | None = None) -> list[tuple[Task, Member | None]]:
+        async with self.db.reading() as conn:
+            found = await task_store.in_states(
+                conn,
+                (TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED),
+                assignee_id=assignee.id if assignee else None,
+            )
+            return [
+                (task, await members.get(conn, task.assignee_id) if task.assignee_id else None)
+                for task in found
+            ]
+
+    # -- timers ----------------------------------------------------------------------
+
+    async def fire_timer(self, timer_id: int) -> bool:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            timer = await timers.get(conn, timer_id)
+            if timer is None or timer.kind not in TASK_TIMERS or timer.due_at > now:
+                return False
+            late = now - timer.due_at > LATE_AFTER
+            if not await timers.claim(conn, timer.id, now, late=late):
+                return False
+            task = await task_store.get(conn, timer.subject_id)
+            assignee = (
+                await members.get(conn, task.assignee_id) if task and task.assignee_id else None
+            )
+            if task is not None and assignee is not None:
+                text = self._timer_text(timer.kind, task, assignee)
+                if text is not None:
+                    if late:
+                        text = lines(
+                            _(
+                                "(Late: this was due {when}, while the bot was offline.)",
+                                when=When(timer.due_at),
+                            ),
+                            text,
+                        )
+                    if timer.kind in (OFFER_ESCALATION, OVERDUE):
+                        await self._to_organizers(conn, "escalation", text)
+                    else:
+                        await self._dm(conn, assignee, "task_reminder", text)
+        self._committed()
+        return True
+
+    def _timer_text(self, kind: str, task: Task, assignee: Member) -> Text | None:
+        who = Trusted(assignee.handle)
+        if kind == OFFER_REMINDER and task.state is TaskState.OFFERED:
+            return lines(
+                _("Reminder: {code} is waiting for your answer.", code=task.code), self._offer(task)
+            )
+        if kind == OFFER_ESCALATION and task.state is TaskState.OFFERED:
+            return _(
+                "Nobody has accepted {code} yet (offered to {member}). Please assign it to "
+                "someone else: /task assign {code} <member>",
+                code=task.code,
+                member=who,
+            )
+        if kind == DUE_REMINDER and task.state is TaskState.ACCEPTED and task.due_at:
+            return _(
+                "Reminder: {title} is due {when}.", title=task_title(task), when=When(task.due_at)
+            )
+        if kind == DUE_NOW and task.state is TaskState.ACCEPTED:
+            return _(
+                "{code} is due now. Send /task done {code} when it is done, or /task release "
+                "{code} if you cannot do it.",
+                code=task.code,
+            )
+        if kind == OVERDUE and task.state is TaskState.ACCEPTED and task.due_at:
+            return _(
+                "{code} is overdue: it was due {when} and {member} has not marked it done. "
+                "Please check in with them.",
+                code=task.code,
+                when=When(task.due_at),
+                member=who,
+            )
+        return None

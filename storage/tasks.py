@@ -1,0 +1,111 @@
+"""Follow-up tasks and their state changes, each a conditional update."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from bot.core.models import Task, TaskKind, TaskState
+from storage.timecodec import from_db, maybe_from_db, to_db
+
+
+def _task(row: aiosqlite.Row) -> Task:
+    return Task(
+        id=row["id"],
+        kind=TaskKind(row["kind"]),
+        description=row["description"],
+        report_id=row["report_id"],
+        person_id=row["person_id"],
+        assignee_id=row["assignee_id"],
+        due_at=maybe_from_db(row["due_at"]),
+        state=TaskState(row["state"]),
+        note=row["note"],
+        created_at=from_db(row["created_at"]),
+        updated_at=from_db(row["updated_at"]),
+    )
+
+
+async def insert(
+    conn: aiosqlite.Connection,
+    kind: TaskKind,
+    description: str,
+    *,
+    report_id: int | None,
+    person_id: int | None,
+    due_at: datetime | None,
+    created_by: int,
+    now: datetime,
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO tasks (kind, description, report_id, person_id, due_at, created_by, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            kind.value,
+            description,
+            report_id,
+            person_id,
+            to_db(due_at) if due_at else None,
+            created_by,
+            to_db(now),
+            to_db(now),
+        ),
+    )
+    assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
+    return cursor.lastrowid
+
+
+async def get(conn: aiosqlite.Connection, task_id: int) -> Task | None:
+    async with conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else _task(row)
+
+
+async def move(
+    conn: aiosqlite.Connection,
+    task_id: int,
+    *,
+    expected: Iterable[TaskState],
+    new: TaskState,
+    assignee_id: int | None,
+    now: datetime,
+    due_at: datetime | None = None,
+    note: str | None = None,
+    keep_due: bool = True,
+) -> bool:
+    """Change state only from one of `expected`, so a race has one winner."""
+    allowed = [state.value for state in expected]
+    marks = ",".join("?" for _ in allowed)
+    cursor = await conn.execute(
+        "UPDATE tasks SET state = ?, assignee_id = ?, updated_at = ?, "  # noqa: S608
+        "due_at = CASE WHEN ? THEN COALESCE(?, due_at) ELSE ? END, "
+        "note = COALESCE(?, note) "
+        f"WHERE id = ? AND state IN ({marks})",
+        (
+            new.value,
+            assignee_id,
+            to_db(now),
+            int(keep_due),
+            to_db(due_at) if due_at else None,
+            to_db(due_at) if due_at else None,
+            note,
+            task_id,
+            *allowed,
+        ),
+    )
+    return cursor.rowcount == 1
+
+
+async def in_states(
+    conn: aiosqlite.Connection, states: Iterable[TaskState], *, assignee_id: int | None = None
+) -> list[Task]:
+    wanted = [state.value for state in states]
+    marks = ",".join("?" for _ in wanted)
+    query = f"SELECT * FROM tasks WHERE state IN ({marks})"  # noqa: S608
+    params: list[object] = list(wanted)
+    if assignee_id is not None:
+        query += " AND assignee_id = ?"
+        params.append(assignee_id)
+    async with conn.execute(query + " ORDER BY COALESCE(due_at, created_at), id", params) as cur:
+        return [_task(row) for row in await cur.fetchall()]
