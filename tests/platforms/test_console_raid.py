@@ -4,26 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import example_data, run_rrbot
+from tests.conftest import ROOT, example_data, run_rrbot
 from tests.fakes.chat import in_chat
 from tests.test_config import write_toml
 
-RAID = """\
-# 1. A report, checked and broadcast.
-dee@organizers: /report where: 5th & Main; what: agents detaining people at the bus stop; agency: ICE; source: first-hand
-ben@organizers: /verify R1 two people taken
-# 2. Two people detained, recorded privately by the organizer.
-ana@dm: /detained R1 name: Rosa Díaz; dob: 1985-02-11; contact: Marta Díaz; relation: sister; phone: +1 555 010 0199; children: Lincoln Elementary; pickup: 3h
-ana@dm: /detained R1 name: Juan Pérez; dob: 1979-07-30; contact: Luisa Pérez; relation: wife; phone: +1 555 010 0142
-# 3. Tasks assigned: dee takes the school pick-up; eli never answers about a call.
-ana@dm: /task assign T3 dee 2h
-ana@dm: /task assign T4 eli
-dee@dm: /task accept T3
-dee@dm: /task done T3 children are with their aunt
-# 4. Time passes: eli's offer is reminded, then escalated to the organizers.
-!wait 3s
-ana@organizers: /status
-"""
+RAID = ROOT / "docs" / "drills" / "raid.txt"
 
 
 def test_a_whole_raid_with_follow_through(tmp_path: Path) -> None:
@@ -36,7 +21,7 @@ def test_a_whole_raid_with_follow_through(tmp_path: Path) -> None:
         str(config),
         "--db",
         str(tmp_path / "raid.sqlite3"),
-        stdin=RAID.replace(" \\\n", " "),
+        stdin=RAID.read_text(encoding="utf-8"),
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
