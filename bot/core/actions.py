@@ -298,7 +298,7 @@ class Actions:
     ) -> list[Reply]:
         if not permissions.is_organizer(actor):
             raise UserError(_("Only organizers can record people detained."))
-        details = self._person_details(fields)
+        details = self.person_details(fields)
         recorded = await self.tasks.record_person(actor, report_id, details)
         now = self.reports.clock.now()
         replies = [
@@ -318,7 +318,7 @@ class Actions:
             replies.append(Reply(PERSONAL_DATA_IN_GROUP))
         return replies
 
-    def _person_details(self, fields: dict[str, str]) -> PersonDetails:
+    def person_details(self, fields: dict[str, str]) -> PersonDetails:
         now = self.reports.clock.now()
         name = check_length(fields.get("name", "").strip(), 100, _("name"))
         if not name:

@@ -91,6 +91,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Audience.ORGANIZERS,
     ),
     CommandSpec(
+        "cancel",
+        ("cancelar", "stop", "parar"),
+        _("Stop a step-by-step conversation; nothing is saved."),
+        "/cancel",
+        Audience.ORGANIZERS,
+    ),
+    CommandSpec(
         "task",
         ("tarea",),
         _(

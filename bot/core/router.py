@@ -20,6 +20,7 @@ from bot.core.commands import (
     split_command,
     take_report_code,
 )
+from bot.core.dialogs import DetainedConversation
 from bot.core.errors import UserError
 from bot.core.members import MemberService
 from bot.core.models import Conversation, Member
@@ -90,6 +91,7 @@ class CommandRouter:
     ) -> None:
         self.network = network
         self.actions = Actions(reports, members, network, tasks)
+        self.detained_conversation = DetainedConversation(self.actions)
         self._handlers: dict[str, Handler] = {
             "report": self._report,
             "verify": self._verify,
@@ -100,6 +102,7 @@ class CommandRouter:
             "status": self._status,
             "role": self._role,
             "detained": self._detained,
+            "cancel": self._cancel,
             "task": self._task,
             "tasks": lambda a, c, line: self.actions.task_list(a, line.body),
             "person": lambda a, c, line: self.actions.person(
@@ -127,6 +130,14 @@ class CommandRouter:
                 )
             ]
         command = split_command(text)
+        if (
+            command is None
+            and conversation.is_direct
+            and await self.detained_conversation.active(actor)
+        ):
+            return await guarded(
+                self.detained_conversation.answer(actor, conversation, text), "dialog", actor
+            )
         if command is None:
             if conversation.is_direct:
                 return [
@@ -224,8 +235,17 @@ class CommandRouter:
         if first and ":" not in first:
             report_id = parse_report_code(first)
             body = body[len(first) :]
-        _free, fields = parse_fields(body, PERSON_LABELS)
+        free, fields = parse_fields(body, PERSON_LABELS)
+        if not fields and not free:  # nothing given: ask step by step
+            return await self.detained_conversation.start(actor, conversation, report_id)
         return await self.actions.detained(actor, conversation, report_id, fields)
+
+    async def _cancel(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        if await self.detained_conversation.active(actor):
+            return await self.detained_conversation.cancel(actor)
+        return [Reply(_("There is nothing to stop."))]
 
     async def _task(
         self, actor: Member, conversation: Conversation, command: CommandLine

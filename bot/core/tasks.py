@@ -91,25 +91,35 @@ def task_line(task: Task, assignee: Member | None, now: datetime) -> Text:
 
 def person_card(person: Person) -> Text:
     """Everything recorded about a person: for a direct message only."""
-    d = person.details
     return lines(
-        _("{code}: {name}", code=person.code, name=Raw(d.name)),
+        _("{code}: {name}", code=person.code, name=Raw(person.details.name)),
+        details_lines(person.details),
+        _("Linked to report R{number}.", number=person.report_id) if person.report_id else None,
+    )
+
+
+def _contact(d: PersonDetails) -> Text:
+    """ "Marta Díaz (sister), +15550100199", leaving out whatever was not given."""
+    parts: list[Text] = []
+    if d.contact_name:
+        parts.append(Raw(d.contact_name))
+    if d.contact_relation:
+        parts.append(Raw(f" ({d.contact_relation})"))
+    if d.contact_phone:
+        parts.append(Raw(f", {d.contact_phone}" if d.contact_name else d.contact_phone))
+    return Lines(tuple(parts), separator="")
+
+
+def details_lines(d: PersonDetails) -> Text:
+    return lines(
         _("Date of birth: {dob}", dob=Raw(d.date_of_birth.isoformat()))
         if d.date_of_birth
         else None,
-        _(
-            "Contact: {name} ({relation}), {phone}",
-            name=Raw(d.contact_name or "?"),
-            relation=Raw(d.contact_relation or "?"),
-            phone=Raw(d.contact_phone or "?"),
-        )
-        if d.contact_name or d.contact_phone
-        else None,
+        _("Contact: {who}", who=_contact(d)) if d.contact_name or d.contact_phone else None,
         _("Language: {language}", language=Raw(d.language)) if d.language else None,
         _("Children to pick up: {where}", where=Raw(d.children)) if d.children else None,
         _("Pick up by: {when}", when=When(d.children_by)) if d.children_by else None,
         _("Notes: {notes}", notes=Raw(d.notes)) if d.notes else None,
-        _("Linked to report R{number}.", number=person.report_id) if person.report_id else None,
     )
 
 
