@@ -33,6 +33,7 @@ class OutboxEntry:
     external_id: str | None
     created_at: datetime
     delivered_at: datetime | None
+    task_id: int | None = None
 
 
 def _entry(row: aiosqlite.Row) -> OutboxEntry:
@@ -53,6 +54,7 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         external_id=row["external_id"],
         created_at=from_db(row["created_at"]),
         delivered_at=maybe_from_db(row["delivered_at"]),
+        task_id=row["task_id"],
     )
 
 
@@ -68,10 +70,11 @@ async def enqueue(
     now: datetime,
     report_id: int | None = None,
     ping: str | None = None,
+    task_id: int | None = None,
 ) -> int:
     cursor = await conn.execute(
         "INSERT INTO outbox (platform, address, is_direct, languages, kind, report_id, body, "
-        "ping, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "ping, next_attempt_at, created_at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             platform,
             address,
@@ -83,6 +86,7 @@ async def enqueue(
             ping,
             to_db(now),
             to_db(now),
+            task_id,
         ),
     )
     assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one

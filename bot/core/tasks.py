@@ -150,7 +150,14 @@ class TaskService:
 
     # -- messages ------------------------------------------------------------------------
 
-    async def _dm(self, conn: aiosqlite.Connection, member: Member, kind: str, text: Text) -> None:
+    async def _dm(
+        self,
+        conn: aiosqlite.Connection,
+        member: Member,
+        kind: str,
+        text: Text,
+        task_id: int | None = None,
+    ) -> None:
         await outbox.enqueue(
             conn,
             platform=member.platform,
@@ -160,6 +167,7 @@ class TaskService:
             kind=kind,
             body=self.renderer_for(member.platform).render(text, member.language),
             now=self.clock.now(),
+            task_id=task_id,
         )
 
     async def _to_organizers(self, conn: aiosqlite.Connection, kind: str, text: Text) -> None:
@@ -330,7 +338,7 @@ class TaskService:
                 await self._dm(
                     conn, previous, "task", _("{code} was given to someone else.", code=task.code)
                 )
-            await self._dm(conn, assignee, "task_offer", self._offer(task))
+            await self._dm(conn, assignee, "task_offer", self._offer(task), task_id=task.id)
             await audit.record(
                 conn, now, actor.id, "task.assigned", task.code, assignee=assignee.id
             )

@@ -21,9 +21,10 @@ from bot.core.clock import Clock
 from bot.delivery import OutboxWorker
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.platforms.discord.sender import DiscordSender
-from bot.platforms.discord.views import DismissButton, VerifyButton
+from bot.platforms.discord.views import DismissButton, TaskAnswerButton, VerifyButton
 from cogs.info import InfoCog
 from cogs.reports import ReportsCog
+from cogs.tasks import TasksCog
 from storage.outbox import OutboxEntry
 
 
@@ -63,8 +64,9 @@ class RapidResponseBot(commands.Bot):
         """Wire the core into this bot without touching the network (tests call this)."""
         front = DiscordFrontEnd(app, self.settings)
         self.front = front
-        self.add_dynamic_items(VerifyButton, DismissButton)
+        self.add_dynamic_items(VerifyButton, DismissButton, TaskAnswerButton)
         await self.add_cog(ReportsCog(front))
+        await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))
 
         async def unreachable(entry: OutboxEntry, reason: str) -> None:

@@ -17,7 +17,7 @@ from bot.core.models import ReportState
 from bot.delivery import DeliveryError
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.platforms.discord.text import split_message
-from bot.platforms.discord.views import card_view
+from bot.platforms.discord.views import card_view, task_offer_view
 from storage import outbox
 from storage.outbox import OutboxEntry
 
@@ -65,6 +65,8 @@ class DiscordSender:
     async def _post(self, destination: discord.abc.Messageable, entry: OutboxEntry) -> str:
         content, mentions = entry.body, NO_MENTIONS
         view: discord.ui.View | None = None
+        if entry.kind == "task_offer" and entry.task_id is not None:
+            view = task_offer_view(entry.task_id, self.front.renderer, entry.languages[0])
         if entry.kind == "new_report" and entry.report_id is not None:
             view = card_view(entry.report_id, 1, self.front.renderer, entry.languages[0])
             if entry.ping == "verifiers":

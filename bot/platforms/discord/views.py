@@ -102,3 +102,47 @@ def card_view(report_id: int, reports: int, renderer: Renderer, language: str) -
         )
     )
     return view
+
+
+class TaskAnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"task:(?P<answer>accept|decline):(?P<id>[0-9]{1,18})",
+):
+    """Accept or Decline on a task offer in a direct message; the core checks who presses."""
+
+    def __init__(self, task_id: int, answer: str, label: str | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or answer,
+                style=discord.ButtonStyle.success
+                if answer == "accept"
+                else discord.ButtonStyle.secondary,
+                custom_id=f"task:{answer}:{task_id}",
+            )
+        )
+        self.task_id = task_id
+        self.answer = answer
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> TaskAnswerButton:
+        return cls(int(match["id"]), match["answer"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        front = front_of(interaction)
+        actions = front.actions
+        if self.answer == "accept":
+            await front.run(interaction, "task", lambda m: actions.task_accept(m, self.task_id))
+        else:
+            await front.run(interaction, "task", lambda m: actions.task_decline(m, self.task_id))
+
+
+def task_offer_view(task_id: int, renderer: Renderer, language: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(TaskAnswerButton(task_id, "accept", renderer.render(_("Accept"), language)))
+    view.add_item(TaskAnswerButton(task_id, "decline", renderer.render(_("Decline"), language)))
+    return view

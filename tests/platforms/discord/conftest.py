@@ -33,6 +33,8 @@ class Rig:
             for cid in (fakes.ORGANIZER_CHANNEL, fakes.ALERTS_CHANNEL, fakes.ALERTAS_CHANNEL)
         }
         bot.get_channel = lambda cid: self.channels[cid].mock if cid in self.channels else None  # type: ignore[method-assign,assignment]
+        self.dms: dict[int, fakes.FakeChannel] = {}
+        bot.get_user = lambda uid: self.dms.setdefault(uid, fakes.FakeChannel(uid)).mock  # type: ignore[method-assign,assignment]
         bot.fetch_channel = AsyncMock(side_effect=fakes.http_error(404, "Unknown Channel"))  # type: ignore[method-assign]
         self.users = {
             "organizer": fakes.mock_member(501, fakes.ORGANIZER_ROLE),

@@ -47,6 +47,10 @@ def test_every_command_payload_fits_discord_limits(rig: Rig) -> None:
             "hotline",
             "lang",
             "help",
+            "task",
+            "tasks",
+            "person",
+            "detained",
         ]
     )
     assert len(names) == len(set(names)), "two commands share a name"
