@@ -248,3 +248,21 @@ def test_the_fake_follows_the_official_description() -> None:
         pytest.skip("../shared/reference/signal-cli-rest-api/swagger.json is not beside this clone")
     assert "api.SendMessageV2" in SWAGGER["definitions"]
     assert group_address(ORGANIZERS).startswith("group.")
+
+
+async def test_follow_through_in_signal_direct_messages(signal_rig: SignalRig) -> None:
+    server = signal_rig.server
+    server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.exchange()
+    server.deliver("/detained R1 name: Rosa Díaz; contact: Marta; phone: +1 555 010 0199", uuid=ANA)
+    server.deliver("/help", uuid=DEE)  # dee has talked to the bot before
+    await signal_rig.exchange()
+    server.deliver(f"/task assign T1 {DEE}", uuid=ANA)
+    await signal_rig.exchange()
+    assert any(m.startswith("You are asked to take T1") for m in server.to(DEE))
+    server.deliver("/task accept T1", uuid=DEE)
+    await signal_rig.exchange()
+    assert any("Rosa Díaz" in m and "+15550100199" in m for m in server.to(DEE))
+    for group in (ORGANIZERS, ALERTS, ALERTAS):
+        assert not any("Rosa" in m or "5550100199" in m for m in signal_rig.group(group))
