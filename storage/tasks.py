@@ -109,3 +109,18 @@ async def in_states(
         params.append(assignee_id)
     async with conn.execute(query + " ORDER BY COALESCE(due_at, created_at), id", params) as cur:
         return [_task(row) for row in await cur.fetchall()]
+
+
+async def edit(
+    conn: aiosqlite.Connection,
+    task_id: int,
+    *,
+    description: str | None,
+    due_at: datetime | None,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        "UPDATE tasks SET description = COALESCE(?, description), "
+        "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ?",
+        (description, to_db(due_at) if due_at else None, to_db(now), task_id),
+    )

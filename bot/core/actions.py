@@ -307,8 +307,8 @@ class Actions:
                     _("Recorded {code}. Proposed tasks:", code=recorded.person.code),
                     *(rendering.bullet(task_line(t, None, now)) for t in recorded.tasks),
                     _(
-                        "Assign one with /task assign {code} <member> [when], or drop one with "
-                        "/task cancel {code}.",
+                        "Assign one with /task assign {code} <member> [when], change one with "
+                        "/task edit {code} due: 16:00, or drop one with /task cancel {code}.",
                         code=recorded.tasks[0].code,
                     ),
                 )
@@ -429,6 +429,26 @@ class Actions:
         return [
             Reply(_("{code} is released. The organizers will find someone else.", code=task.code))
         ]
+
+    async def task_edit(
+        self, actor: Member, task_id: int, *, what: str = "", when: str = ""
+    ) -> list[Reply]:
+        if not what.strip() and not when.strip():
+            raise UserError(
+                _(
+                    "Say what to change, for example: /task edit T{number} due: 16:00; what: "
+                    "bring the car seat",
+                    number=task_id,
+                )
+            )
+        task = await self.tasks.edit(
+            actor,
+            task_id,
+            description=check_length(what.strip(), 300, _("description")) or None,
+            due_at=self._when(when),
+        )
+        now = self.reports.clock.now()
+        return [Reply(lines(_("Changed:"), task_line(task, None, now)))]
 
     async def task_cancel(self, actor: Member, task_id: int) -> list[Reply]:
         task = await self.tasks.cancel(actor, task_id)

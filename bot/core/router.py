@@ -71,11 +71,13 @@ TASK_LABELS = label_table(
         "due": ("due", "by", "para", "vence"),
     }
 )
+EDIT_LABELS = label_table({"what": ("what", "description", "que", "descripcion")})
 TASK_VERBS = {
     "add": "add", "agregar": "add", "assign": "assign", "asignar": "assign",
     "accept": "accept", "aceptar": "accept", "decline": "decline", "rechazar": "decline",
     "done": "done", "hecho": "done", "listo": "done", "release": "release",
     "soltar": "release", "liberar": "release", "cancel": "cancel", "cancelar": "cancel",
+    "edit": "edit", "editar": "edit", "cambiar": "edit",
 }  # fmt: skip
 
 Handler = Callable[[Member, Conversation, CommandLine], Awaitable[list[Reply]]]
@@ -256,7 +258,7 @@ class CommandRouter:
         if verb is None:
             raise UserError(
                 _(
-                    "Write /task followed by one of: add, assign, accept, decline, done, "
+                    "Write /task followed by one of: add, assign, edit, accept, decline, done, "
                     "release, cancel. For example: /task accept T4"
                 )
             )
@@ -275,6 +277,11 @@ class CommandRouter:
                 _("Which task? Add its code, for example: /task {verb} T4", verb=Raw(verb))
             )
         task_id, tail = parse_code(parts[0], "T"), parts[1] if len(parts) > 1 else ""
+        if verb == "edit":
+            free, fields = parse_fields(tail, TASK_LABELS | EDIT_LABELS)
+            return await self.actions.task_edit(
+                actor, task_id, what=fields.get("what", free), when=fields.get("due", "")
+            )
         if verb == "assign":
             member, _sep, when = tail.strip().partition(" ")
             if not member:

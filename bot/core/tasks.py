@@ -70,6 +70,8 @@ def task_title(task: Task) -> Text:
     """What a task is, without personal data: safe for any chat."""
     head = KIND_NAMES[task.kind] if task.kind is not TaskKind.OTHER else Raw(task.description)
     parts: list[Text] = [_("{code}: {what}", code=task.code, what=head)]
+    if task.kind is not TaskKind.OTHER and task.description:
+        parts.append(Raw(f" ({task.description})"))
     if task.person_id:
         parts.append(_(" (about {person})", person=Trusted(f"P{task.person_id}")))
     return Lines(tuple(parts), separator="")
@@ -502,6 +504,50 @@ class TaskService:
             keep_assignee=False,
             note=reason or None,
         )
+
+    async def edit(
+        self,
+        actor: Member,
+        task_id: int,
+        *,
+        description: str | None = None,
+        due_at: datetime | None = None,
+    ) -> Task:
+        """Organizers adjust a proposed or open task: its wording or when it is due."""
+        if not is_organizer(actor):
+            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            task = await self._load(conn, task_id)
+            if not task.state.is_active:
+                raise UserError(
+                    _(
+                        "{code} is {state}, so this does not apply to it.",
+                        code=task.code,
+                        state=STATE_NAMES[task.state],
+                    )
+                )
+            await task_store.edit(conn, task.id, description=description, due_at=due_at, now=now)
+            task = await self._load(conn, task.id)
+            if due_at is not None and task.state is TaskState.ACCEPTED:
+                await timers.cancel(conn, (DUE_REMINDER, DUE_NOW, OVERDUE), task.id)
+                before = due_at - self.durations[DUE_REMINDER]
+                if before > now:
+                    await timers.schedule(conn, DUE_REMINDER, task.id, before, now)
+                await timers.schedule(conn, DUE_NOW, task.id, due_at, now)
+                await timers.schedule(conn, OVERDUE, task.id, due_at + self.durations[OVERDUE], now)
+            if task.assignee_id is not None:
+                assignee = await members.get(conn, task.assignee_id)
+                if assignee is not None:
+                    await self._dm(
+                        conn,
+                        assignee,
+                        "task",
+                        lines(_("{code} was changed:", code=task.code), task_line(task, None, now)),
+                    )
+            await audit.record(conn, now, actor.id, "task.edited", task.code)
+        self._committed()
+        return task
 
     async def cancel(self, actor: Member, task_id: int) -> Task:
         if not is_organizer(actor):

@@ -209,3 +209,22 @@ async def test_spanish_organizers_and_volunteers(app: App) -> None:
     [offer] = [r for r in await outbox_rows(app.db) if r.kind == "task_offer"]
     assert offer.body.startswith("Se le pide que tome T1: llamar al contacto de la familia")
     assert re.search(r"Sus tareas:\n• T1", await say(app, "dee", "/tareas", dm("dee")))
+
+
+async def test_organizers_edit_a_proposed_task_and_the_assignee_hears(
+    app: App, clock: FakeClock
+) -> None:
+    await raid(app)
+    assert "Only organizers" in await say(app, "dee", "/task edit T3 due: 4h", dm("dee"))
+    await say(app, "ana", "/task assign T3 dee 1h", dm("ana"))
+    await say(app, "dee", "/task accept T3", dm("dee"))
+    changed = await say(app, "ana", "/task edit T3 due: 4h; what: bring the car seat", dm("ana"))
+    assert "T3: pick up the children (bring the car seat) (about P1)" in changed
+    assert [r for r in await outbox_rows(app.db) if r.kind == "task" and r.address == "dee"]
+    clock.advance(timedelta(hours=1, minutes=5))
+    await app.fire_due()  # the old due time no longer fires
+    assert not [r for r in await outbox_rows(app.db) if "T3 is due now" in r.body]
+    clock.advance(timedelta(hours=3))
+    await app.fire_due()
+    assert [r for r in await outbox_rows(app.db) if "T3 is due now" in r.body]
+    assert "Say what to change" in await say(app, "ana", "/task edit T3", dm("ana"))
