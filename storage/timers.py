@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -86,3 +86,20 @@ async def for_subject(conn: aiosqlite.Connection, subject_id: int) -> list[Timer
         "SELECT * FROM timers WHERE subject_id = ? ORDER BY id", (subject_id,)
     ) as cursor:
         return [_timer(row) for row in await cursor.fetchall()]
+
+
+async def claim_due(
+    conn: aiosqlite.Connection,
+    timer_id: int,
+    kinds: Iterable[str],
+    now: datetime,
+    late_after: timedelta,
+) -> Timer | None:
+    """The timer, claimed for firing, if it is one of `kinds`, due, and not fired yet."""
+    timer = await get(conn, timer_id)
+    if timer is None or timer.kind not in set(kinds) or timer.due_at > now:
+        return None
+    late = now - timer.due_at > late_after
+    if not await claim(conn, timer.id, now, late=late):
+        return None  # fired already (a second schedule, a rebuilt scheduler)
+    return Timer(timer.id, timer.kind, timer.subject_id, timer.due_at, "fired", now, late)

@@ -32,7 +32,13 @@ from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_whe
 from bot.core.rendering import chat_list
 from bot.core.reports import Correction, ReportService, SubmissionKind
 from bot.core.rights import card_for, cards
-from bot.core.tasks import TaskService, person_card, task_line, task_title
+from bot.core.tasks import (
+    TaskService,
+    person_card,
+    require_organizer,
+    task_line,
+    task_title,
+)
 from bot.core.vocabulary import (
     REASON_NAMES,
     ROLE_NAMES,
@@ -384,8 +390,7 @@ class Actions:
     async def task_assign(
         self, actor: Member, task_id: int, assignee: str, when: str = ""
     ) -> list[Reply]:
-        if not permissions.is_organizer(actor):
-            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        require_organizer(actor)  # before looking anyone up: no probing who is a member
         member = await self.members.find(actor.platform, assignee.strip().lstrip("@"))
         if member is None:
             raise UserError(

@@ -433,15 +433,12 @@ class ReportService:
         """Do what a report timer promised, once. False if it was not (or no longer) due."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            timer = await timers.get(conn, timer_id)
-            if timer is None or timer.kind not in REPORT_TIMERS or timer.due_at > now:
+            timer = await timers.claim_due(conn, timer_id, REPORT_TIMERS, now, LATE_AFTER)
+            if timer is None:
                 return False
-            late = now - timer.due_at > LATE_AFTER
-            if not await timers.claim(conn, timer.id, now, late=late):
-                return False  # fired already (a second schedule, a rebuilt scheduler)
             report = await report_store.get(conn, timer.subject_id)
             if report is not None:
-                await self._timer_effect(conn, timer.kind, report, now, late, timer.due_at)
+                await self._timer_effect(conn, timer.kind, report, now, timer.late, timer.due_at)
         self._on_outbox()
         self._on_timers()
         return True

@@ -34,6 +34,8 @@ from bot.core.models import (
 )
 from bot.core.network import Network
 from bot.core.permissions import is_organizer
+from bot.core.rendering import late_note
+from bot.core.reports import LATE_AFTER
 from bot.i18n import Lines, Raw, Renderer, Text, Trusted, When, _, lines
 from storage import audit, members, outbox, timers
 from storage import people as people_store
@@ -43,7 +45,6 @@ from storage.database import Database
 OFFER_REMINDER, OFFER_ESCALATION = "task.offer_reminder", "task.offer_escalation"
 DUE_REMINDER, DUE_NOW, OVERDUE = "task.due_reminder", "task.due", "task.overdue"
 TASK_TIMERS = (OFFER_REMINDER, OFFER_ESCALATION, DUE_REMINDER, DUE_NOW, OVERDUE)
-LATE_AFTER = timedelta(minutes=1)
 CALL_WITHIN = timedelta(hours=1)  # the family hears from us within the hour
 REFERRAL_WITHIN = timedelta(hours=24)
 
@@ -60,6 +61,21 @@ STATE_NAMES: dict[TaskState, Text] = {
     TaskState.DONE: _("done"),
     TaskState.CANCELLED: _("cancelled"),
 }
+
+
+def not_applicable(task: Task) -> UserError:
+    return UserError(
+        _(
+            "{code} is {state}, so this does not apply to it.",
+            code=task.code,
+            state=STATE_NAMES[task.state],
+        )
+    )
+
+
+def require_organizer(actor: Member) -> None:
+    if not is_organizer(actor):
+        raise UserError(_("Only organizers can add, assign or cancel tasks."))
 
 
 def unknown_task(task_id: int) -> UserError:
@@ -280,8 +296,7 @@ class TaskService:
         person_id: int | None = None,
         due_at: datetime | None = None,
     ) -> Task:
-        if not is_organizer(actor):
-            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        require_organizer(actor)
         now = self.clock.now()
         async with self.db.transaction() as conn:
             if person_id is not None and await people_store.get(conn, person_id) is None:
@@ -304,8 +319,7 @@ class TaskService:
     async def assign(
         self, actor: Member, task_id: int, assignee: Member, due_at: datetime | None = None
     ) -> Task:
-        if not is_organizer(actor):
-            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        require_organizer(actor)
         now = self.clock.now()
         async with self.db.transaction() as conn:
             task = await self._load(conn, task_id)
@@ -379,13 +393,7 @@ class TaskService:
                     _("{code} is not assigned to you. Send /tasks to see yours.", code=task.code)
                 )
             if task.state not in expected:
-                raise UserError(
-                    _(
-                        "{code} is {state}, so this does not apply to it.",
-                        code=task.code,
-                        state=STATE_NAMES[task.state],
-                    )
-                )
+                raise not_applicable(task)
             await task_store.move(
                 conn,
                 task.id,
@@ -514,19 +522,12 @@ class TaskService:
         due_at: datetime | None = None,
     ) -> Task:
         """Organizers adjust a proposed or open task: its wording or when it is due."""
-        if not is_organizer(actor):
-            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        require_organizer(actor)
         now = self.clock.now()
         async with self.db.transaction() as conn:
             task = await self._load(conn, task_id)
             if not task.state.is_active:
-                raise UserError(
-                    _(
-                        "{code} is {state}, so this does not apply to it.",
-                        code=task.code,
-                        state=STATE_NAMES[task.state],
-                    )
-                )
+                raise not_applicable(task)
             await task_store.edit(conn, task.id, description=description, due_at=due_at, now=now)
             task = await self._load(conn, task.id)
             if due_at is not None and task.state is TaskState.ACCEPTED:
@@ -550,19 +551,12 @@ class TaskService:
         return task
 
     async def cancel(self, actor: Member, task_id: int) -> Task:
-        if not is_organizer(actor):
-            raise UserError(_("Only organizers can add, assign or cancel tasks."))
+        require_organizer(actor)
         now = self.clock.now()
         async with self.db.transaction() as conn:
             task = await self._load(conn, task_id)
             if not task.state.is_active:
-                raise UserError(
-                    _(
-                        "{code} is {state}, so this does not apply to it.",
-                        code=task.code,
-                        state=STATE_NAMES[task.state],
-                    )
-                )
+                raise not_applicable(task)
             await task_store.move(
                 conn,
                 task.id,
@@ -603,11 +597,8 @@ class TaskService:
     async def fire_timer(self, timer_id: int) -> bool:
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            timer = await timers.get(conn, timer_id)
-            if timer is None or timer.kind not in TASK_TIMERS or timer.due_at > now:
-                return False
-            late = now - timer.due_at > LATE_AFTER
-            if not await timers.claim(conn, timer.id, now, late=late):
+            timer = await timers.claim_due(conn, timer_id, TASK_TIMERS, now, LATE_AFTER)
+            if timer is None:
                 return False
             task = await task_store.get(conn, timer.subject_id)
             assignee = (
@@ -616,14 +607,8 @@ class TaskService:
             if task is not None and assignee is not None:
                 text = self._timer_text(timer.kind, task, assignee)
                 if text is not None:
-                    if late:
-                        text = lines(
-                            _(
-                                "(Late: this was due {when}, while the bot was offline.)",
-                                when=When(timer.due_at),
-                            ),
-                            text,
-                        )
+                    if timer.late:
+                        text = lines(late_note(timer.due_at), text)
                     if timer.kind in (OFFER_ESCALATION, OVERDUE):
                         await self._to_organizers(conn, "escalation", text)
                     else:
