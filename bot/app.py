@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.core.clock import Clock, SystemClock
 from bot.core.members import ConfiguredMember, MemberService
+from bot.core.messenger import Messenger
 from bot.core.network import HotlineInfo, Network
 from bot.core.places import KnownPlace
 from bot.core.reports import ReportService
@@ -57,11 +58,13 @@ class App:
         self.renderer = Renderer(self.network.zone)
         self._outbox_listeners: list[Callable[[], None]] = []
         self.members = MemberService(db, self.network, clock)
+        self.messenger = Messenger(self.network, clock, self.renderer)
         self.reports = ReportService(
             db,
             self.network,
             clock,
             self.renderer,
+            self.messenger,
             on_outbox=self._outbox_written,
             on_timers=self._timers_changed,
         )
@@ -70,7 +73,7 @@ class App:
             db,
             self.network,
             clock,
-            lambda platform: self.reports.platform_renderers.get(platform, self.renderer),
+            self.messenger,
             {
                 OFFER_REMINDER: timers.task_accept_reminder,
                 OFFER_ESCALATION: timers.task_accept_escalation,
@@ -113,9 +116,7 @@ class App:
 
     def register_platform(self, platform: str, escape: Callable[[str], str]) -> Renderer:
         """Give a front end its own renderer, which neutralises people's text its way."""
-        renderer = Renderer(self.network.zone, escape)
-        self.reports.platform_renderers[platform] = renderer
-        return renderer
+        return self.messenger.register(platform, escape)
 
     async def fire_timer(self, timer_id: int) -> bool:
         """Each service fires only its own kinds of timer and declines the others."""

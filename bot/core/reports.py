@@ -18,6 +18,7 @@ import aiosqlite
 from bot.core import permissions, rendering
 from bot.core.clock import Clock
 from bot.core.errors import UserError
+from bot.core.messenger import Messenger
 from bot.core.models import (
     Agency,
     Decision,
@@ -90,6 +91,7 @@ class ReportService:
         network: Network,
         clock: Clock,
         renderer: Renderer,
+        messenger: Messenger,
         on_outbox: Callable[[], None] = lambda: None,
         on_timers: Callable[[], None] = lambda: None,
     ) -> None:
@@ -97,8 +99,7 @@ class ReportService:
         self.network = network
         self.clock = clock
         self.renderer = renderer
-        # Each platform neutralises people's text its own way; front ends register theirs.
-        self.platform_renderers: dict[str, Renderer] = {}
+        self.messenger = messenger
         self._on_outbox = on_outbox
         self._on_timers = on_timers
 
@@ -112,20 +113,7 @@ class ReportService:
         report_id: int | None,
         ping: str | None = None,
     ) -> None:
-        await outbox.enqueue(
-            conn,
-            platform=target.platform,
-            address=target.address,
-            is_direct=False,
-            languages=target.languages,
-            kind=kind,
-            body=self.platform_renderers.get(target.platform, self.renderer).render_all(
-                text, target.languages
-            ),
-            now=self.clock.now(),
-            report_id=report_id,
-            ping=ping,
-        )
+        await self.messenger.to_chat(conn, target, kind, text, report_id=report_id, ping=ping)
 
     async def _to_organizers(
         self,
@@ -136,10 +124,9 @@ class ReportService:
         *,
         ping: bool = False,
     ) -> None:
-        for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
-            await self._post(
-                conn, target, kind, text, report_id=report_id, ping="verifiers" if ping else None
-            )
+        await self.messenger.to_organizers(
+            conn, kind, text, report_id=report_id, ping="verifiers" if ping else None
+        )
 
     async def _load(self, conn: aiosqlite.Connection, report_id: int) -> Report:
         report = await report_store.get(conn, report_id)
@@ -504,9 +491,7 @@ class ReportService:
         async with self.db.transaction() as conn:
             if not await outbox.record_problem(conn, platform, key, reason, self.clock.now()):
                 return False
-            for organizers in self.network.targets_for(TargetPurpose.ORGANIZERS):
-                if organizers != skip:
-                    await self._post(conn, organizers, "delivery_problem", text, report_id=None)
+            await self.messenger.to_organizers(conn, "delivery_problem", text, skip=skip)
             await audit.record(
                 conn, self.clock.now(), None, "delivery.problem", f"{platform}:{key}"
             )
@@ -528,17 +513,15 @@ class ReportService:
         self, platform: str, address: str, *, is_direct: bool, language: str, text: Text
     ) -> None:
         """An answer to a member, through the outbox, so an outage delays it, never drops it."""
-        renderer = self.platform_renderers.get(platform, self.renderer)
         async with self.db.transaction() as conn:
-            await outbox.enqueue(
+            await self.messenger.to_address(
                 conn,
-                platform=platform,
-                address=address,
+                platform,
+                address,
                 is_direct=is_direct,
-                languages=(language,),
+                language=language,
                 kind="reply",
-                body=renderer.render(text, language),
-                now=self.clock.now(),
+                text=text,
             )
         self._on_outbox()
 

@@ -22,12 +22,12 @@ import aiosqlite
 
 from bot.core.clock import Clock
 from bot.core.errors import UserError
+from bot.core.messenger import Messenger
 from bot.core.models import (
     Member,
     Person,
     PersonDetails,
     Role,
-    TargetPurpose,
     Task,
     TaskKind,
     TaskState,
@@ -36,8 +36,8 @@ from bot.core.network import Network
 from bot.core.permissions import is_organizer
 from bot.core.rendering import late_note
 from bot.core.reports import LATE_AFTER
-from bot.i18n import Lines, Raw, Renderer, Text, Trusted, When, _, lines
-from storage import audit, members, outbox, timers
+from bot.i18n import Lines, Raw, Text, Trusted, When, _, lines
+from storage import audit, members, timers
 from storage import people as people_store
 from storage import tasks as task_store
 from storage.database import Database
@@ -153,7 +153,7 @@ class TaskService:
         db: Database,
         network: Network,
         clock: Clock,
-        renderer_for: Callable[[str], Renderer],
+        messenger: Messenger,
         timer_durations: dict[str, timedelta],
         on_outbox: Callable[[], None] = lambda: None,
         on_timers: Callable[[], None] = lambda: None,
@@ -161,7 +161,7 @@ class TaskService:
         self.db = db
         self.network = network
         self.clock = clock
-        self.renderer_for = renderer_for
+        self.messenger = messenger
         self.durations = timer_durations
         self._on_outbox = on_outbox
         self._on_timers = on_timers
@@ -176,30 +176,10 @@ class TaskService:
         text: Text,
         task_id: int | None = None,
     ) -> None:
-        await outbox.enqueue(
-            conn,
-            platform=member.platform,
-            address=member.external_id,
-            is_direct=True,
-            languages=(member.language,),
-            kind=kind,
-            body=self.renderer_for(member.platform).render(text, member.language),
-            now=self.clock.now(),
-            task_id=task_id,
-        )
+        await self.messenger.to_member(conn, member, kind, text, task_id=task_id)
 
     async def _to_organizers(self, conn: aiosqlite.Connection, kind: str, text: Text) -> None:
-        for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
-            await outbox.enqueue(
-                conn,
-                platform=target.platform,
-                address=target.address,
-                is_direct=False,
-                languages=target.languages,
-                kind=kind,
-                body=self.renderer_for(target.platform).render_all(text, target.languages),
-                now=self.clock.now(),
-            )
+        await self.messenger.to_organizers(conn, kind, text)
 
     async def _dm_organizers(self, conn: aiosqlite.Connection, kind: str, text: Text) -> None:
         """Free text about a task may name people: organizers get it one by one, privately."""

@@ -1,0 +1,117 @@
+"""Writing messages into the outbox, rendered the way each platform needs them.
+
+Every service that speaks goes through here, inside its own transaction, so "render for
+this chat's languages and platform, then enqueue" is written once. Front ends register
+how their platform neutralises people's text (`register`); everything else uses the
+plain renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import aiosqlite
+
+from bot.core.clock import Clock
+from bot.core.models import Member, Target, TargetPurpose
+from bot.core.network import Network
+from bot.i18n import Renderer, Text
+from storage import outbox
+
+
+class Messenger:
+    def __init__(self, network: Network, clock: Clock, renderer: Renderer) -> None:
+        self.network = network
+        self.clock = clock
+        self.renderer = renderer
+        self._platforms: dict[str, Renderer] = {}
+
+    def register(self, platform: str, escape: Callable[[str], str]) -> Renderer:
+        renderer = Renderer(self.network.zone, escape)
+        self._platforms[platform] = renderer
+        return renderer
+
+    def renderer_for(self, platform: str) -> Renderer:
+        return self._platforms.get(platform, self.renderer)
+
+    async def to_chat(
+        self,
+        conn: aiosqlite.Connection,
+        target: Target,
+        kind: str,
+        text: Text,
+        *,
+        report_id: int | None = None,
+        ping: str | None = None,
+    ) -> None:
+        await outbox.enqueue(
+            conn,
+            platform=target.platform,
+            address=target.address,
+            is_direct=False,
+            languages=target.languages,
+            kind=kind,
+            body=self.renderer_for(target.platform).render_all(text, target.languages),
+            now=self.clock.now(),
+            report_id=report_id,
+            ping=ping,
+        )
+
+    async def to_organizers(
+        self,
+        conn: aiosqlite.Connection,
+        kind: str,
+        text: Text,
+        *,
+        report_id: int | None = None,
+        ping: str | None = None,
+        skip: Target | None = None,
+    ) -> None:
+        for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
+            if target != skip:
+                await self.to_chat(conn, target, kind, text, report_id=report_id, ping=ping)
+
+    async def to_address(
+        self,
+        conn: aiosqlite.Connection,
+        platform: str,
+        address: str,
+        *,
+        is_direct: bool,
+        language: str,
+        kind: str,
+        text: Text,
+        task_id: int | None = None,
+    ) -> None:
+        """One message in one language: a reply, or a direct message to a member."""
+        await outbox.enqueue(
+            conn,
+            platform=platform,
+            address=address,
+            is_direct=is_direct,
+            languages=(language,),
+            kind=kind,
+            body=self.renderer_for(platform).render(text, language),
+            now=self.clock.now(),
+            task_id=task_id,
+        )
+
+    async def to_member(
+        self,
+        conn: aiosqlite.Connection,
+        member: Member,
+        kind: str,
+        text: Text,
+        *,
+        task_id: int | None = None,
+    ) -> None:
+        await self.to_address(
+            conn,
+            member.platform,
+            member.external_id,
+            is_direct=True,
+            language=member.language,
+            kind=kind,
+            text=text,
+            task_id=task_id,
+        )
