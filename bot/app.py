@@ -18,6 +18,7 @@ from bot.core.network import HotlineInfo, Network
 from bot.core.places import KnownPlace
 from bot.core.reports import ReportService
 from bot.core.router import CommandRouter
+from bot.core.summary import SummaryService
 from bot.core.tasks import (
     DUE_REMINDER,
     OFFER_ESCALATION,
@@ -45,6 +46,7 @@ def network_from_config(config: Config) -> Network:
         verification_reminder=config.timers.verification_reminder,
         verification_expiry=config.timers.verification_expiry,
         active_check=config.timers.active_check,
+        daily_summary=config.timers.daily_summary,
         max_message_chars=config.limits.max_message_chars,
     )
 
@@ -80,6 +82,14 @@ class App:
                 DUE_REMINDER: timers.task_due_reminder,
                 OVERDUE: timers.task_overdue_escalation,
             },
+            on_outbox=self._outbox_written,
+            on_timers=self._timers_changed,
+        )
+        self.summary = SummaryService(
+            db,
+            self.network,
+            clock,
+            self.messenger,
             on_outbox=self._outbox_written,
             on_timers=self._timers_changed,
         )
@@ -120,7 +130,11 @@ class App:
 
     async def fire_timer(self, timer_id: int) -> bool:
         """Each service fires only its own kinds of timer and declines the others."""
-        return await self.reports.fire_timer(timer_id) or await self.tasks.fire_timer(timer_id)
+        return (
+            await self.reports.fire_timer(timer_id)
+            or await self.tasks.fire_timer(timer_id)
+            or await self.summary.fire_timer(timer_id)
+        )
 
     async def fire_due(self) -> int:
         """Fire everything due now; tests and drills use it with an injected clock."""
@@ -130,6 +144,7 @@ class App:
 
     async def start_timers(self) -> None:
         """Run timers in this event loop; whatever came due while the bot was down fires now."""
+        await self.summary.ensure_scheduled()
         await self.scheduler.start()
 
     def _timers_changed(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -130,6 +130,18 @@ class Timers(_Section):
     task_accept_escalation: Duration = timedelta(minutes=30)
     task_due_reminder: Duration = timedelta(minutes=30)
     task_overdue_escalation: Duration = timedelta(minutes=30)
+    # A morning summary for the organizer chat, at this local time ("08:00"); off if unset.
+    daily_summary: time | None = None
+
+    @field_validator("daily_summary", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return time.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f'{value!r} is not a time of day like "08:00"') from None
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Timers:

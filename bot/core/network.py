@@ -7,7 +7,7 @@ from them, and tests build it directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.models import Target, TargetPurpose
@@ -33,6 +33,7 @@ class Network:
     verification_reminder: timedelta = timedelta(minutes=10)
     verification_expiry: timedelta = timedelta(hours=1)
     active_check: timedelta = timedelta(hours=3)
+    daily_summary: time | None = None
     max_message_chars: int = 2000
 
     @property

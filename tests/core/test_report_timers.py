@@ -102,3 +102,40 @@ async def test_a_timer_that_came_due_while_the_bot_was_down_says_it_is_late(
     async with app.db.reading() as conn:
         fired = [t for t in await timers.for_subject(conn, 1) if t.kind == EXPIRE]
     assert fired[0].late and fired[0].state == "fired"
+
+
+async def test_the_daily_summary_counts_and_names_no_one(tmp_path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    from bot.config import Config
+    from tests.conftest import example_data
+
+    data = example_data()
+    data["timers"]["daily_summary"] = "08:00"
+    app = await App.start(Config.model_validate(data), tmp_path / "s.sqlite3", clock)
+    try:
+        await app.reports.submit(await member(app, "dee"), DRAFT)
+        await app.summary.ensure_scheduled()
+        await app.summary.ensure_scheduled()  # at every start-up: still one
+        async with app.db.reading() as conn:
+            assert sum(t.kind == "summary.daily" for t in await timers.pending(conn)) == 1
+        clock.advance(timedelta(days=1))  # R1 has expired by the morning...
+        await app.reports.submit(await member(app, "eli"), ReportDraft(where="Oak & 9th"))
+        await app.fire_due()  # ...and R2 came in just before the summary
+        [summary] = [r for r in await outbox_rows(app.db) if r.kind == "summary"]
+        assert summary.address == "organizers"
+        assert "1 report waiting for a verifier" in summary.body
+        assert "0 active alerts" in summary.body and "5th" not in summary.body
+        async with app.db.reading() as conn:
+            [next_one] = [t for t in await timers.pending(conn) if t.kind == "summary.daily"]
+        assert next_one.due_at > clock.now()
+    finally:
+        await app.close()
+
+
+def test_a_bad_summary_time_is_one_clear_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.config import Config
+    from tests.conftest import example_data
+
+    data = example_data()
+    data["timers"]["daily_summary"] = "breakfast"
+    with pytest.raises(Exception, match="is not a time of day like"):
+        Config.model_validate(data)
