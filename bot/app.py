@@ -26,6 +26,7 @@ from bot.core.tasks import (
     OVERDUE,
     TaskService,
 )
+from bot.data_key import load_cipher
 from bot.i18n import Renderer
 from bot.scheduler import TimerScheduler
 from storage import timers
@@ -98,9 +99,18 @@ class App:
 
     @classmethod
     async def start(
-        cls, config: Config, db_path: Path | str | None = None, clock: Clock | None = None
+        cls,
+        config: Config,
+        db_path: Path | str | None = None,
+        clock: Clock | None = None,
+        *,
+        deployment: bool = False,
     ) -> App:
-        db = await Database.open(db_path if db_path is not None else config.database_path())
+        path = Path(db_path) if db_path is not None else config.database_path()
+        cipher = (
+            load_cipher(config, path, deployment=deployment) if str(path) != ":memory:" else None
+        )
+        db = await Database.open(path, cipher)
         app = cls(config, db, clock or SystemClock())
         try:
             if config.console is not None:

@@ -19,6 +19,7 @@ from bot import __version__
 from bot.app import App
 from bot.config import ConfigError, load_config
 from bot.platforms.console import Console
+from storage.crypto import DataKeyError, generate_key
 from storage.database import DatabaseError
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -42,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
     run.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
     run.add_argument("--verbose", action="store_true", help="log what the bot does to stderr")
+
+    commands.add_parser(
+        "generate-key", help="print a new data key (put it in RRBOT_DATA_KEY, keep a copy safe)"
+    )
 
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
@@ -83,7 +88,7 @@ async def _run(args: argparse.Namespace) -> int:
                 "the Discord bot token is missing: put it in the environment variable "
                 f"{config.discord.token_env}"
             )
-    app = await App.start(config, args.db)
+    app = await App.start(config, args.db, deployment=True)
     tasks: list[asyncio.Task[None]] = []
     try:
         await app.start_timers()
@@ -146,7 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # aiosqlite logs every statement with its parameters at DEBUG: message text must never
+    # reach a log, so its logger stays quiet whatever the verbosity.
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     try:
+        if args.command == "generate-key":
+            print(generate_key())
+            return 0
         if args.command == "check-config":
             config = load_config(args.config)
             targets = list(config.targets())
@@ -155,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return asyncio.run(_run(args))
         return asyncio.run(_console(args))
-    except (ConfigError, DatabaseError, StartError) as error:
+    except (ConfigError, DatabaseError, StartError, DataKeyError) as error:
         print(f"rrbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -278,6 +278,18 @@ class StorageSection(_Section):
     path: str = "data/rrbot.sqlite3"
 
 
+class SecuritySection(_Section):
+    """Where the data key comes from: the environment first, then a key file.
+
+    An empty key_file means a file beside the database (<database>.key), created on
+    first start so a trial needs no setup. For a real deployment put the key in the
+    environment (or on another disk) so a copy of the data disk alone opens nothing.
+    """
+
+    key_env: str = Field(default="RRBOT_DATA_KEY", pattern=_ENV_NAME)
+    key_file: str = ""
+
+
 class Config(_Section):
     network: NetworkSection
     hotlines: list[Hotline] = Field(min_length=1)
@@ -285,6 +297,7 @@ class Config(_Section):
     timers: Timers = Timers()
     limits: Limits = Limits()
     storage: StorageSection = StorageSection()
+    security: SecuritySection = SecuritySection()
     console: ConsoleSection | None = None
     discord: DiscordSection | None = None
     signal: SignalSection | None = None
@@ -366,6 +379,14 @@ class Config(_Section):
                     languages=tuple(group.languages),
                     label=group.name,
                 )
+
+    def key_path(self, database: Path) -> Path:
+        if not self.security.key_file:
+            return database.with_name(database.name + ".key")
+        path = Path(self.security.key_file)
+        if not path.is_absolute() and self.source is not None:
+            path = self.source.parent / path
+        return path
 
     def database_path(self) -> Path:
         path = Path(self.storage.path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,9 @@ from importlib import resources
 from pathlib import Path
 
 import aiosqlite
+
+from storage import crypto
+from storage.crypto import DataKeyError, FieldCipher
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -40,15 +44,38 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+# Columns that hold personal data or message text, sealed with the data key.
+SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("people", "id", "name"),
+    ("people", "id", "date_of_birth"),
+    ("people", "id", "contact_name"),
+    ("people", "id", "contact_phone"),
+    ("people", "id", "contact_relation"),
+    ("people", "id", "children"),
+    ("people", "id", "notes"),
+    ("tasks", "id", "description"),
+    ("tasks", "id", "note"),
+    ("dialogs", "member_id", "data"),
+    ("outbox", "id", "body"),
+    ("signal_inbox", "id", "envelope"),
+)
+_KEY_CHECK = "rapid response bot key check"
+
+
 class Database:
-    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: str, cipher: FieldCipher) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
         self.path = path
+        self.cipher = cipher
 
     @classmethod
-    async def open(cls, path: Path | str) -> Database:
-        """Open (creating if needed) and migrate the database at `path`."""
+    async def open(cls, path: Path | str, cipher: FieldCipher | None = None) -> Database:
+        """Open (creating if needed) and migrate the database at `path`.
+
+        Without a cipher a throwaway key is used: fine for a test, useless for data that
+        must survive a restart, which is why the application always passes one.
+        """
         target = str(path)
         try:
             if target != ":memory:":
@@ -56,10 +83,14 @@ class Database:
             connection = await aiosqlite.connect(target, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise DatabaseError(f"cannot open database {target}: {error}") from None
-        database = cls(connection, target)
+        database = cls(
+            connection, target, cipher or FieldCipher(bytes.fromhex(secrets.token_hex(32)))
+        )
         try:
             await database._configure()
             await database._migrate()
+            await database._check_key()
+            await database._seal_plaintext()
         except sqlite3.DatabaseError as error:
             await connection.close()
             raise DatabaseError(f"cannot use database {target}: {error}") from None
@@ -113,13 +144,49 @@ class Database:
                     await self._connection.execute("ROLLBACK")
                 raise
 
+    async def _check_key(self) -> None:
+        async with self.transaction() as conn:
+            async with conn.execute("SELECT value FROM settings WHERE name = 'key_check'") as c:
+                row = await c.fetchone()
+            if row is None:
+                sealed = self.cipher.seal(_KEY_CHECK, "settings.key_check")
+                await conn.execute(
+                    "INSERT INTO settings (name, value) VALUES ('key_check', ?)", (sealed,)
+                )
+                return
+            try:
+                ok = self.cipher.open(row["value"], "settings.key_check") == _KEY_CHECK
+            except DataKeyError:
+                ok = False
+            if not ok:
+                raise DatabaseError(
+                    f"the data key does not open {self.path}: start the bot with the key this "
+                    "database was created with"
+                )
+
+    async def _seal_plaintext(self) -> None:
+        """Seal values written before field encryption existed (a one-time upgrade)."""
+        async with self.transaction() as conn:
+            for table, key, column in SEALED_COLUMNS:
+                async with conn.execute(
+                    f"SELECT {key} AS k, {column} AS v FROM {table} "  # noqa: S608 - constants
+                    f"WHERE {column} IS NOT NULL AND {column} NOT LIKE 'enc1:%'"
+                ) as cursor:
+                    rows = await cursor.fetchall()
+                for row in rows:
+                    await conn.execute(
+                        f"UPDATE {table} SET {column} = ? WHERE {key} = ?",  # noqa: S608
+                        (self.cipher.seal(row["v"], f"{table}.{column}"), row["k"]),
+                    )
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run a block as one atomic write; everything or nothing is stored."""
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
-                yield self._connection
+                with crypto.using(self.cipher):
+                    yield self._connection
             except BaseException:
                 await self._connection.execute("ROLLBACK")
                 raise
@@ -131,6 +198,7 @@ class Database:
         async with self._lock:
             await self._connection.execute("BEGIN")
             try:
-                yield self._connection
+                with crypto.using(self.cipher):
+                    yield self._connection
             finally:
                 await self._connection.execute("COMMIT")

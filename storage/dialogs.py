@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.crypto import seal, unseal_text
 from storage.timecodec import from_db, to_db
 
 
@@ -29,7 +30,7 @@ async def get(conn: aiosqlite.Connection, member_id: int) -> Dialog | None:
         row["member_id"],
         row["kind"],
         row["step"],
-        json.loads(row["data"]),
+        json.loads(unseal_text(row["data"], "dialogs.data")),
         from_db(row["updated_at"]),
     )
 
@@ -46,7 +47,7 @@ async def save(
         "INSERT INTO dialogs (member_id, kind, step, data, updated_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (member_id) DO UPDATE SET kind = excluded.kind, step = excluded.step, "
         "data = excluded.data, updated_at = excluded.updated_at",
-        (member_id, kind, step, json.dumps(data), to_db(now)),
+        (member_id, kind, step, seal(json.dumps(data), "dialogs.data"), to_db(now)),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.crypto import seal, unseal_text
 from storage.timecodec import to_db
 
 
@@ -18,7 +19,7 @@ async def store(
     cursor = await conn.execute(
         "INSERT INTO signal_inbox (source, timestamp, envelope, received_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (source, timestamp) DO NOTHING",
-        (source, timestamp, json.dumps(envelope), to_db(now)),
+        (source, timestamp, seal(json.dumps(envelope), "signal_inbox.envelope"), to_db(now)),
     )
     return cursor.rowcount == 1
 
@@ -27,7 +28,11 @@ async def unhandled(conn: aiosqlite.Connection) -> list[tuple[int, dict[str, Any
     async with conn.execute(
         "SELECT id, envelope FROM signal_inbox WHERE handled_at IS NULL ORDER BY id"
     ) as cursor:
-        return [(row["id"], json.loads(row["envelope"])) for row in await cursor.fetchall()]
+        rows = await cursor.fetchall()
+    return [
+        (row["id"], json.loads(unseal_text(row["envelope"], "signal_inbox.envelope")))
+        for row in rows
+    ]
 
 
 async def mark_handled(conn: aiosqlite.Connection, entry_id: int, now: datetime) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.crypto import seal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 
@@ -45,7 +46,7 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         languages=tuple(row["languages"].split(",")),
         kind=row["kind"],
         report_id=row["report_id"],
-        body=row["body"],
+        body=unseal_text(row["body"], "outbox.body"),
         ping=row["ping"],
         state=row["state"],
         attempts=row["attempts"],
@@ -82,7 +83,7 @@ async def enqueue(
             ",".join(languages),
             kind,
             report_id,
-            body,
+            seal(body, "outbox.body"),
             ping,
             to_db(now),
             to_db(now),

@@ -7,25 +7,29 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.core.models import Person, PersonDetails
+from storage.crypto import seal, unseal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 
+def _open(row: aiosqlite.Row, column: str) -> str:
+    return unseal_text(row[column], f"people.{column}")
+
+
 def _person(row: aiosqlite.Row) -> Person:
+    dob = unseal(row["date_of_birth"], "people.date_of_birth")
     return Person(
         id=row["id"],
         report_id=row["report_id"],
         details=PersonDetails(
-            name=row["name"],
-            date_of_birth=date.fromisoformat(row["date_of_birth"])
-            if row["date_of_birth"]
-            else None,
-            contact_name=row["contact_name"],
-            contact_phone=row["contact_phone"],
-            contact_relation=row["contact_relation"],
+            name=_open(row, "name"),
+            date_of_birth=date.fromisoformat(dob) if dob else None,
+            contact_name=_open(row, "contact_name"),
+            contact_phone=_open(row, "contact_phone"),
+            contact_relation=_open(row, "contact_relation"),
             language=row["language"],
-            children=row["children"],
+            children=_open(row, "children"),
             children_by=maybe_from_db(row["children_by"]),
-            notes=row["notes"],
+            notes=_open(row, "notes"),
         ),
         created_at=from_db(row["created_at"]),
     )
@@ -45,15 +49,18 @@ async def insert(
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             report_id,
-            details.name,
-            details.date_of_birth.isoformat() if details.date_of_birth else None,
-            details.contact_name,
-            details.contact_phone,
-            details.contact_relation,
+            seal(details.name, "people.name"),
+            seal(
+                details.date_of_birth.isoformat() if details.date_of_birth else None,
+                "people.date_of_birth",
+            ),
+            seal(details.contact_name, "people.contact_name"),
+            seal(details.contact_phone, "people.contact_phone"),
+            seal(details.contact_relation, "people.contact_relation"),
             details.language,
-            details.children,
+            seal(details.children, "people.children"),
             to_db(details.children_by) if details.children_by else None,
-            details.notes,
+            seal(details.notes, "people.notes"),
             recorded_by,
             to_db(now),
         ),

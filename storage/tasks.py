@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.core.models import Task, TaskKind, TaskState
+from storage.crypto import seal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 
@@ -15,13 +16,13 @@ def _task(row: aiosqlite.Row) -> Task:
     return Task(
         id=row["id"],
         kind=TaskKind(row["kind"]),
-        description=row["description"],
+        description=unseal_text(row["description"], "tasks.description"),
         report_id=row["report_id"],
         person_id=row["person_id"],
         assignee_id=row["assignee_id"],
         due_at=maybe_from_db(row["due_at"]),
         state=TaskState(row["state"]),
-        note=row["note"],
+        note=unseal_text(row["note"], "tasks.note"),
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
     )
@@ -43,7 +44,7 @@ async def insert(
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             kind.value,
-            description,
+            seal(description, "tasks.description"),
             report_id,
             person_id,
             to_db(due_at) if due_at else None,
@@ -89,7 +90,7 @@ async def move(
             int(keep_due),
             to_db(due_at) if due_at else None,
             to_db(due_at) if due_at else None,
-            note,
+            seal(note, "tasks.note"),
             task_id,
             *allowed,
         ),
@@ -122,5 +123,10 @@ async def edit(
     await conn.execute(
         "UPDATE tasks SET description = COALESCE(?, description), "
         "due_at = COALESCE(?, due_at), updated_at = ? WHERE id = ?",
-        (description, to_db(due_at) if due_at else None, to_db(now), task_id),
+        (
+            seal(description, "tasks.description"),
+            to_db(due_at) if due_at else None,
+            to_db(now),
+            task_id,
+        ),
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from storage import audit
+from storage.crypto import FieldCipher, generate_key, parse_key
 from storage.database import Database, DatabaseError, migrations
 from tests.fakes.clock import FakeClock
 
@@ -33,8 +34,9 @@ async def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
     numbers = [number for number, _, _ in migrations()]
     assert numbers == list(range(1, len(numbers) + 1))
     path = tmp_path / "a.sqlite3"
+    cipher = FieldCipher(parse_key(generate_key()))
     for _ in range(2):  # reopening must not re-run migrations
-        db = await Database.open(path)
+        db = await Database.open(path, cipher)
         await db.close()
     with sqlite3.connect(path) as raw:
         tables = {
@@ -54,12 +56,13 @@ async def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
 
 async def test_a_database_from_a_newer_bot_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite3"
-    db = await Database.open(path)
+    cipher = FieldCipher(parse_key(generate_key()))
+    db = await Database.open(path, cipher)
     await db.close()
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA user_version = 99")
     with pytest.raises(DatabaseError, match="newer than this version"):
-        await Database.open(path)
+        await Database.open(path, cipher)
 
 
 async def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:

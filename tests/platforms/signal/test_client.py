@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.platforms.signal.client import SignalClient, SignalError
+from storage.crypto import generate_key
 from tests.conftest import example_data, run_rrbot
 from tests.fakes.signal_server import FakeSignal
 from tests.platforms.signal.conftest import BOT_NUMBER, signal_section
@@ -84,7 +85,14 @@ def test_rrbot_run_says_in_one_line_that_signal_is_unreachable(tmp_path: Path) -
     data = example_data()
     data["signal"] = signal_section("http://127.0.0.1:9")  # nothing listens on the discard port
     config = write_toml(tmp_path / "config.toml", data)
-    result = run_rrbot("run", "--config", str(config), "--db", str(tmp_path / "s.db"))
+    result = run_rrbot(
+        "run",
+        "--config",
+        str(config),
+        "--db",
+        str(tmp_path / "s.db"),
+        RRBOT_DATA_KEY=generate_key(),  # as a deployment runs: the key in the environment
+    )
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("rrbot: cannot reach signal-cli-rest-api at http://127.0.0.1:9")
