@@ -101,6 +101,7 @@ class Database:
 
     async def close(self) -> None:
         async with self._lock:
+            await self._settle()
             # Fold the WAL back into the main file so a copy of the .sqlite3 alone is whole.
             await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             await self._connection.close()
@@ -164,6 +165,37 @@ class Database:
                     "database was created with"
                 )
 
+    async def rotate_key(self, new: FieldCipher) -> int:
+        """Re-seal every sealed value with `new`, in one transaction; returns how many.
+
+        The WAL is then folded into the main file and truncated, so no page sealed with
+        the old key lingers beside the database.
+        """
+        count = 0
+        async with self.transaction() as conn:
+            for table, key, column in SEALED_COLUMNS:
+                field = f"{table}.{column}"
+                async with conn.execute(
+                    f"SELECT {key} AS k, {column} AS v FROM {table} "  # noqa: S608 - constants
+                    f"WHERE {column} IS NOT NULL"
+                ) as cursor:
+                    rows = await cursor.fetchall()
+                for row in rows:
+                    plain = self.cipher.open(row["v"], field)
+                    await conn.execute(
+                        f"UPDATE {table} SET {column} = ? WHERE {key} = ?",  # noqa: S608
+                        (new.seal(plain, field), row["k"]),
+                    )
+                    count += 1
+            await conn.execute(
+                "UPDATE settings SET value = ? WHERE name = 'key_check'",
+                (new.seal(_KEY_CHECK, "settings.key_check"),),
+            )
+        self.cipher = new
+        async with self._lock:
+            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return count
+
     async def _seal_plaintext(self) -> None:
         """Seal values written before field encryption existed (a one-time upgrade)."""
         async with self.transaction() as conn:
@@ -179,10 +211,23 @@ class Database:
                         (self.cipher.seal(row["v"], f"{table}.{column}"), row["k"]),
                     )
 
+    async def _settle(self) -> None:
+        """Undo what a cancelled operation may have left behind.
+
+        A coroutine cancelled while awaiting BEGIN (at shutdown, say) never reaches its
+        COMMIT or ROLLBACK, but aiosqlite still runs the BEGIN in its thread. Waiting for
+        the queue to drain, then rolling back any open transaction, makes every
+        transaction start clean however the previous one ended.
+        """
+        await self._connection.execute("SELECT 1")
+        if self._connection.in_transaction:
+            await self._connection.execute("ROLLBACK")
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run a block as one atomic write; everything or nothing is stored."""
         async with self._lock:
+            await self._settle()
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
                 with crypto.using(self.cipher):
@@ -196,6 +241,7 @@ class Database:
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
         """Read a consistent snapshot without racing another coroutine's transaction."""
         async with self._lock:
+            await self._settle()
             await self._connection.execute("BEGIN")
             try:
                 with crypto.using(self.cipher):

@@ -108,3 +108,41 @@ async def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="not a database"):
         await Database.open(path)
+
+
+async def test_cancelled_transactions_leave_the_database_usable(tmp_path: Path) -> None:
+    """Shutdown cancels tasks at any await; the next transaction must still start clean."""
+    import asyncio
+
+    db = await Database.open(tmp_path / "c.sqlite3")
+    clock = FakeClock()
+
+    async def write(number: int) -> None:
+        async with db.transaction() as conn:
+            await audit.record(conn, clock.now(), number, "test.write")
+            await asyncio.sleep(0)
+            await audit.record(conn, clock.now(), number, "test.write")
+
+    async def read() -> None:
+        async with db.reading() as conn:
+            await audit.entries(conn)
+
+    try:
+        for delay_steps in range(12):  # cancel after 0, 1, 2, ... event-loop steps
+            tasks = [asyncio.create_task(write(delay_steps)), asyncio.create_task(read())]
+            for _ in range(delay_steps):
+                await asyncio.sleep(0)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await write(100 + delay_steps)  # never "cannot start a transaction within ..."
+        async with db.reading() as conn:
+            entries = await audit.entries(conn)
+        by_actor: dict[int, int] = {}
+        for entry in entries:
+            actor = int(entry["actor_id"])  # type: ignore[call-overload]
+            by_actor[actor] = by_actor.get(actor, 0) + 1
+        assert all(count == 2 for count in by_actor.values())  # all or nothing, never half
+        assert all(by_actor.get(100 + n) == 2 for n in range(12))
+    finally:
+        await db.close()
