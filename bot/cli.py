@@ -18,6 +18,7 @@ from typing import Any
 from bot import __version__
 from bot.app import App
 from bot.config import ConfigError, load_config
+from bot.data_key import rotate
 from bot.platforms.console import Console
 from storage.crypto import DataKeyError, generate_key
 from storage.database import DatabaseError
@@ -47,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "generate-key", help="print a new data key (put it in RRBOT_DATA_KEY, keep a copy safe)"
     )
+    rotate = commands.add_parser(
+        "rotate-key",
+        help="stop the bot first; re-seal all personal data with the key in RRBOT_NEW_DATA_KEY",
+    )
+    rotate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
+    rotate.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
 
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
@@ -157,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "generate-key":
             print(generate_key())
+            return 0
+        if args.command == "rotate-key":
+            config = load_config(args.config)
+            print(asyncio.run(rotate(config, args.db or config.database_path())))
             return 0
         if args.command == "check-config":
             config = load_config(args.config)

@@ -36,3 +36,43 @@ def load_cipher(config: Config, database: Path, *, deployment: bool = False) -> 
         config.security.key_env,
     )
     return FieldCipher(parse_key(key))
+
+
+NEW_KEY_ENV = "RRBOT_NEW_DATA_KEY"
+
+
+async def rotate(config: Config, database: Path) -> str:
+    """Re-seal the database with the key in RRBOT_NEW_DATA_KEY; returns a one-line summary.
+
+    The operator holds the new key before anything changes. With a key file, the new key
+    is written beside it first and moved into place only after the database committed,
+    so at every moment one of the two files opens the data.
+    """
+    from storage.database import Database
+
+    new_text = os.environ.get(NEW_KEY_ENV, "").strip()
+    if not new_text:
+        raise DataKeyError(
+            f"put the new key in {NEW_KEY_ENV} first (make one with rrbot generate-key)"
+        )
+    new = FieldCipher(parse_key(new_text))
+    old = load_cipher(config, database)
+    if old.key_id == new.key_id:
+        raise DataKeyError("the new key is the key already in use")
+    key_file = None if os.environ.get(config.security.key_env) else config.key_path(database)
+    staged = key_file.with_name(key_file.name + ".new") if key_file else None
+    if staged is not None:
+        descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(new_text + "\n")
+    db = await Database.open(database, old)
+    try:
+        count = await db.rotate_key(new)
+    finally:
+        await db.close()
+    if staged is not None and key_file is not None:
+        staged.replace(key_file)
+        return f"re-sealed {count} values; the new key is now in {key_file}"
+    return (
+        f"re-sealed {count} values; now start the bot with the new key in {config.security.key_env}"
+    )
