@@ -88,14 +88,11 @@ class TasksCog(commands.Cog):
         if interaction.guild_id != self.front.settings.guild_id:
             return []
         member = await self.front.actor(interaction.user)
-        if everyone and not is_organizer(member):
-            return []
-        found = await self.front.app.tasks.listing(assignee=None if everyone else member)
         wanted = current.strip().lower()
         return [
-            app_commands.Choice(name=f"{task.code} · {task.kind.value}"[:100], value=task.code)
-            for task, _assignee in found
-            if not wanted or wanted in task.code.lower()
+            app_commands.Choice(name=f"{code} · {kind}"[:100], value=code)
+            for code, kind in await self.front.actions.task_codes(member, everyone=everyone)
+            if not wanted or wanted in code.lower()
         ][:25]
 
     async def my_codes(

@@ -532,6 +532,16 @@ class Actions:
             return []
         return [(r.code, r.where) for r in await self.reports.in_states(*states)]
 
+    async def task_codes(self, actor: Member, *, everyone: bool) -> list[tuple[str, str]]:
+        """(code, kind) of tasks this member may act on, for autocomplete.
+
+        Everyone sees their own; only organizers are offered every open task.
+        """
+        if everyone and not permissions.is_organizer(actor):
+            return []
+        found = await self.tasks.listing(assignee=None if everyone else actor)
+        return [(task.code, task.kind.value) for task, _assignee in found]
+
     # -- everyone ------------------------------------------------------------------------
 
     async def rights(self, actor: Member, language: str = "") -> list[Reply]:

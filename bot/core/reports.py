@@ -103,18 +103,6 @@ class ReportService:
         self._on_outbox = on_outbox
         self._on_timers = on_timers
 
-    async def _post(
-        self,
-        conn: aiosqlite.Connection,
-        target: Target,
-        kind: str,
-        text: Text,
-        *,
-        report_id: int | None,
-        ping: str | None = None,
-    ) -> None:
-        await self.messenger.to_chat(conn, target, kind, text, report_id=report_id, ping=ping)
-
     async def _to_organizers(
         self,
         conn: aiosqlite.Connection,
@@ -251,7 +239,7 @@ class ReportService:
             sent_to: list[str] = []
             if decision is Decision.VERIFIED:
                 for target in self.network.targets_for(TargetPurpose.BROADCAST):
-                    await self._post(
+                    await self.messenger.to_chat(
                         conn,
                         target,
                         "alert",
@@ -343,7 +331,7 @@ class ReportService:
                 target = known or Target(
                     platform, address, TargetPurpose.BROADCAST, languages, address
                 )
-                await self._post(conn, target, kind, text, report_id=report.id)
+                await self.messenger.to_chat(conn, target, kind, text, report_id=report.id)
                 labels.append(target.label)
             await self._to_organizers(
                 conn, "update", rendering.update_notice(report, actor, labels), report.id

@@ -168,25 +168,12 @@ class TaskService:
 
     # -- messages ------------------------------------------------------------------------
 
-    async def _dm(
-        self,
-        conn: aiosqlite.Connection,
-        member: Member,
-        kind: str,
-        text: Text,
-        task_id: int | None = None,
-    ) -> None:
-        await self.messenger.to_member(conn, member, kind, text, task_id=task_id)
-
-    async def _to_organizers(self, conn: aiosqlite.Connection, kind: str, text: Text) -> None:
-        await self.messenger.to_organizers(conn, kind, text)
-
     async def _dm_organizers(self, conn: aiosqlite.Connection, kind: str, text: Text) -> None:
         """Free text about a task may name people: organizers get it one by one, privately."""
         platforms = {target.platform for target in self.network.targets}
         for platform in sorted(platforms):
             for organizer in await members.with_role(conn, platform, Role.ORGANIZER):
-                await self._dm(conn, organizer, kind, text)
+                await self.messenger.to_member(conn, organizer, kind, text)
 
     async def _load(self, conn: aiosqlite.Connection, task_id: int) -> Task:
         task = await task_store.get(conn, task_id)
@@ -331,10 +318,12 @@ class TaskService:
                 conn, OFFER_ESCALATION, task.id, now + self.durations[OFFER_ESCALATION], now
             )
             if previous is not None and previous.id != assignee.id:
-                await self._dm(
+                await self.messenger.to_member(
                     conn, previous, "task", _("{code} was given to someone else.", code=task.code)
                 )
-            await self._dm(conn, assignee, "task_offer", self._offer(task), task_id=task.id)
+            await self.messenger.to_member(
+                conn, assignee, "task_offer", self._offer(task), task_id=task.id
+            )
             await audit.record(
                 conn, now, actor.id, "task.assigned", task.code, assignee=assignee.id
             )
@@ -405,13 +394,13 @@ class TaskService:
                 ),
             )
         if task.state is TaskState.ACCEPTED:
-            await self._to_organizers(
+            await self.messenger.to_organizers(
                 conn, "task_update", _("{member} accepted {code}.", member=who, code=task.code)
             )
             if task.person_id is not None:
                 person = await people_store.get(conn, task.person_id)
                 if person is not None:
-                    await self._dm(
+                    await self.messenger.to_member(
                         conn,
                         actor,
                         "task_details",
@@ -434,13 +423,13 @@ class TaskService:
                     conn, OVERDUE, task.id, task.due_at + self.durations[OVERDUE], now
                 )
         elif task.state is TaskState.DONE:
-            await self._to_organizers(
+            await self.messenger.to_organizers(
                 conn,
                 "task_update",
                 lines(_("{code} is done ({member}).", code=task.code, member=who), note_line),
             )
         elif task.state is TaskState.OPEN:
-            await self._to_organizers(
+            await self.messenger.to_organizers(
                 conn,
                 "task_update",
                 lines(
@@ -520,7 +509,7 @@ class TaskService:
             if task.assignee_id is not None:
                 assignee = await members.get(conn, task.assignee_id)
                 if assignee is not None:
-                    await self._dm(
+                    await self.messenger.to_member(
                         conn,
                         assignee,
                         "task",
@@ -549,7 +538,7 @@ class TaskService:
             if task.assignee_id is not None:
                 assignee = await members.get(conn, task.assignee_id)
                 if assignee is not None:
-                    await self._dm(
+                    await self.messenger.to_member(
                         conn,
                         assignee,
                         "task",
@@ -590,9 +579,9 @@ class TaskService:
                     if timer.late:
                         text = lines(late_note(timer.due_at), text)
                     if timer.kind in (OFFER_ESCALATION, OVERDUE):
-                        await self._to_organizers(conn, "escalation", text)
+                        await self.messenger.to_organizers(conn, "escalation", text)
                     else:
-                        await self._dm(conn, assignee, "task_reminder", text)
+                        await self.messenger.to_member(conn, assignee, "task_reminder", text)
         self._committed()
         return True
 
