@@ -1,7 +1,9 @@
 """The append-only audit log: who did what, when.
 
-Details hold codes and decisions, never report text or personal data, so the log can
-be kept longer than the reports it describes.
+Details hold codes and decisions, never report text or personal data, and actors are
+named by keyed hash, so the log can be kept longer than the reports it describes and a
+copied log does not say who reported what. With the data key an organizer can still
+check whether a given member did something (`member_hash`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,13 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.identities import member_hash
 from storage.timecodec import to_db
+
+
+def member_ref(member_id: int) -> str:
+    """How an entry names a member it is about (not only its actor): by keyed hash."""
+    return member_hash(member_id)
 
 
 async def record(
@@ -23,8 +31,14 @@ async def record(
     **detail: str | int | None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO audit_log (at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-        (to_db(at), actor_id, action, subject, json.dumps(detail, sort_keys=True)),
+        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+        (
+            to_db(at),
+            None if actor_id is None else member_hash(actor_id),
+            action,
+            subject,
+            json.dumps(detail, sort_keys=True),
+        ),
     )
 
 
@@ -41,7 +55,7 @@ async def entries(
     return [
         {
             "at": row["at"],
-            "actor_id": row["actor_id"],
+            "actor": row["actor"],
             "action": row["action"],
             "subject": row["subject"],
             "detail": json.loads(row["detail"]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PREFIX = "enc1:"
+HASH_PREFIX = "h1:"
 KEY_BYTES = 32
 
 
@@ -45,9 +47,24 @@ def parse_key(text: str) -> bytes:
 
 
 class FieldCipher:
-    def __init__(self, key: bytes) -> None:
+    """Seals values with the data key and makes keyed hashes with the database's hash key.
+
+    The hash key is random, made once per database and stored sealed with the data key,
+    so hashes survive key rotation (a rotated key must not break "is this the same
+    member?") and mean nothing to whoever holds the database without the data key.
+    """
+
+    def __init__(self, key: bytes, hash_key: bytes | None = None) -> None:
         self._aead = AESGCM(key)
         self.key_id = hashlib.sha256(b"rrbot-key-id:" + key).hexdigest()[:8]
+        self.hash_key = hash_key
+
+    def digest(self, value: str, purpose: str) -> str:
+        """A keyed hash: equal values give equal hashes, nothing else can be learnt."""
+        if self.hash_key is None:
+            raise DataKeyError("the database's hash key has not been loaded")
+        mac = hmac.new(self.hash_key, f"{purpose}\0{value}".encode(), hashlib.sha256)
+        return HASH_PREFIX + mac.hexdigest()[:32]
 
     def seal(self, value: str, field: str) -> str:
         nonce = os.urandom(12)
@@ -101,3 +118,11 @@ def unseal_text(value: str, field: str) -> str:
 
 def is_sealed(value: str | None) -> bool:
     return value is None or value.startswith(PREFIX)
+
+
+def digest(value: str, purpose: str) -> str:
+    return _cipher().digest(value, purpose)
+
+
+def is_digest(value: str) -> bool:
+    return value.startswith(HASH_PREFIX)

@@ -10,6 +10,7 @@ because two interleaved BEGINs on one connection would corrupt each other's work
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 import secrets
 import sqlite3
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage import crypto
+from storage import crypto, identities
 from storage.crypto import DataKeyError, FieldCipher
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -44,20 +45,34 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-# Columns that hold personal data or message text, sealed with the data key.
-SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("people", "id", "name"),
-    ("people", "id", "date_of_birth"),
-    ("people", "id", "contact_name"),
-    ("people", "id", "contact_phone"),
-    ("people", "id", "contact_relation"),
-    ("people", "id", "children"),
-    ("people", "id", "notes"),
-    ("tasks", "id", "description"),
-    ("tasks", "id", "note"),
-    ("dialogs", "member_id", "data"),
-    ("outbox", "id", "body"),
-    ("signal_inbox", "id", "envelope"),
+# Columns that hold personal data or message text, sealed with the data key, with the
+# rows they apply to (group chat addresses come from the config and stay readable, so
+# alerts can be grouped by chat).
+SEALED_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("people", "id", "name", ""),
+    ("people", "id", "date_of_birth", ""),
+    ("people", "id", "contact_name", ""),
+    ("people", "id", "contact_phone", ""),
+    ("people", "id", "contact_relation", ""),
+    ("people", "id", "children", ""),
+    ("people", "id", "notes", ""),
+    ("tasks", "id", "description", ""),
+    ("tasks", "id", "note", ""),
+    ("dialogs", "member_id", "data", ""),
+    ("outbox", "id", "body", ""),
+    ("outbox", "id", "address", "is_direct = 1"),
+    ("signal_inbox", "id", "envelope", ""),
+    ("members", "id", "external_sealed", ""),
+    ("reports", "id", "place", ""),
+    ("reports", "id", "description", ""),
+    ("reports", "id", "media", ""),
+    ("reports", "id", "reporter_sealed", ""),
+    ("corroborations", "id", "place", ""),
+    ("corroborations", "id", "description", ""),
+    ("corroborations", "id", "media", ""),
+    ("corroborations", "id", "reporter_sealed", ""),
+    ("decisions", "id", "note", ""),
+    ("report_updates", "id", "note", ""),
 )
 _KEY_CHECK = "rapid response bot key check"
 
@@ -90,7 +105,9 @@ class Database:
             await database._configure()
             await database._migrate()
             await database._check_key()
+            await database._load_hash_key()
             await database._seal_plaintext()
+            await database._hash_identities()
         except sqlite3.DatabaseError as error:
             await connection.close()
             raise DatabaseError(f"cannot use database {target}: {error}") from None
@@ -173,43 +190,63 @@ class Database:
         """
         count = 0
         async with self.transaction() as conn:
-            for table, key, column in SEALED_COLUMNS:
+            for table, key, column, rows_filter in SEALED_COLUMNS:
                 field = f"{table}.{column}"
-                async with conn.execute(
-                    f"SELECT {key} AS k, {column} AS v FROM {table} "  # noqa: S608 - constants
-                    f"WHERE {column} IS NOT NULL"
-                ) as cursor:
-                    rows = await cursor.fetchall()
-                for row in rows:
-                    plain = self.cipher.open(row["v"], field)
+                async for row_key, value in _sealed_values(conn, table, key, column, rows_filter):
+                    plain = self.cipher.open(value, field)
                     await conn.execute(
                         f"UPDATE {table} SET {column} = ? WHERE {key} = ?",  # noqa: S608
-                        (new.seal(plain, field), row["k"]),
+                        (new.seal(plain, field), row_key),
                     )
                     count += 1
             await conn.execute(
                 "UPDATE settings SET value = ? WHERE name = 'key_check'",
                 (new.seal(_KEY_CHECK, "settings.key_check"),),
             )
+            new.hash_key = self.cipher.hash_key
+            await conn.execute(
+                "UPDATE settings SET value = ? WHERE name = 'hash_key'",
+                (new.seal(_encode_key(new.hash_key), "settings.hash_key"),),
+            )
         self.cipher = new
         async with self._lock:
             await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return count
 
+    async def _load_hash_key(self) -> None:
+        """Load the key for keyed hashes, making it the first time (see FieldCipher)."""
+        async with self.transaction() as conn:
+            async with conn.execute("SELECT value FROM settings WHERE name = 'hash_key'") as c:
+                row = await c.fetchone()
+            if row is None:
+                key = secrets.token_bytes(32)
+                await conn.execute(
+                    "INSERT INTO settings (name, value) VALUES ('hash_key', ?)",
+                    (self.cipher.seal(_encode_key(key), "settings.hash_key"),),
+                )
+            else:
+                key = base64.b64decode(self.cipher.open(row["value"], "settings.hash_key"))
+        self.cipher.hash_key = key
+
     async def _seal_plaintext(self) -> None:
         """Seal values written before field encryption existed (a one-time upgrade)."""
         async with self.transaction() as conn:
-            for table, key, column in SEALED_COLUMNS:
-                async with conn.execute(
-                    f"SELECT {key} AS k, {column} AS v FROM {table} "  # noqa: S608 - constants
-                    f"WHERE {column} IS NOT NULL AND {column} NOT LIKE 'enc1:%'"
-                ) as cursor:
-                    rows = await cursor.fetchall()
-                for row in rows:
-                    await conn.execute(
-                        f"UPDATE {table} SET {column} = ? WHERE {key} = ?",  # noqa: S608
-                        (self.cipher.seal(row["v"], f"{table}.{column}"), row["k"]),
-                    )
+            for table, key, column, rows_filter in SEALED_COLUMNS:
+                field = f"{table}.{column}"
+                plaintext = f"{column} NOT LIKE 'enc1:%'" + (
+                    f" AND {rows_filter}" if rows_filter else ""
+                )
+                async for row_key, value in _sealed_values(conn, table, key, column, plaintext):
+                    if not crypto.is_sealed(value):
+                        await conn.execute(
+                            f"UPDATE {table} SET {column} = ? WHERE {key} = ?",  # noqa: S608
+                            (self.cipher.seal(value, field), row_key),
+                        )
+
+    async def _hash_identities(self) -> None:
+        """Move identities written before migration 9 to their sealed and hashed columns."""
+        async with self.transaction() as conn:
+            await identities.upgrade(conn)
 
     async def _settle(self) -> None:
         """Undo what a cancelled operation may have left behind.
@@ -248,3 +285,20 @@ class Database:
                     yield self._connection
             finally:
                 await self._connection.execute("COMMIT")
+
+
+def _encode_key(key: bytes | None) -> str:
+    assert key is not None  # noqa: S101 - loaded at open, before any rotation
+    return base64.b64encode(key).decode()
+
+
+async def _sealed_values(
+    conn: aiosqlite.Connection, table: str, key: str, column: str, rows_filter: str
+) -> AsyncIterator[tuple[object, str]]:
+    where = f"{column} IS NOT NULL" + (f" AND {rows_filter}" if rows_filter else "")
+    async with conn.execute(
+        f"SELECT {key} AS k, {column} AS v FROM {table} WHERE {where}"  # noqa: S608 - constants
+    ) as cursor:
+        rows = await cursor.fetchall()
+    for row in rows:
+        yield row["k"], row["v"]

@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from storage.crypto import seal, unseal_text
+from storage.identities import signal_source_hash
 from storage.timecodec import to_db
 
 
@@ -19,7 +20,12 @@ async def store(
     cursor = await conn.execute(
         "INSERT INTO signal_inbox (source, timestamp, envelope, received_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (source, timestamp) DO NOTHING",
-        (source, timestamp, seal(json.dumps(envelope), "signal_inbox.envelope"), to_db(now)),
+        (
+            signal_source_hash(source),
+            timestamp,
+            seal(json.dumps(envelope), "signal_inbox.envelope"),
+            to_db(now),
+        ),
     )
     return cursor.rowcount == 1
 

@@ -1,4 +1,8 @@
-"""Members and their roles."""
+"""Members and their roles.
+
+A member's platform id (a Signal phone number, a Discord user id) is stored sealed, and
+found by its keyed hash: a copied database does not list who is in the network.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.core.models import Member, Role
+from storage.crypto import seal, unseal_text
+from storage.identities import member_key
 from storage.timecodec import to_db
 
 
@@ -22,7 +28,7 @@ def _member(row: aiosqlite.Row, roles: frozenset[Role]) -> Member:
     return Member(
         id=row["id"],
         platform=row["platform"],
-        external_id=row["external_id"],
+        external_id=unseal_text(row["external_sealed"], "members.external_sealed"),
         language=row["language"],
         roles=roles,
     )
@@ -36,7 +42,8 @@ async def get(conn: aiosqlite.Connection, member_id: int) -> Member | None:
 
 async def find(conn: aiosqlite.Connection, platform: str, external_id: str) -> Member | None:
     async with conn.execute(
-        "SELECT * FROM members WHERE platform = ? AND external_id = ?", (platform, external_id)
+        "SELECT * FROM members WHERE platform = ? AND external_key = ?",
+        (platform, member_key(platform, external_id)),
     ) as cursor:
         row = await cursor.fetchone()
     return None if row is None else _member(row, await _roles(conn, row["id"]))
@@ -46,14 +53,28 @@ async def ensure(
     conn: aiosqlite.Connection, platform: str, external_id: str, language: str, now: datetime
 ) -> Member:
     """The member with this platform id, created with `language` on first sight."""
-    await conn.execute(
-        "INSERT INTO members (platform, external_id, language, created_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (platform, external_id) DO NOTHING",
-        (platform, external_id, language, to_db(now)),
-    )
     member = await find(conn, platform, external_id)
-    assert member is not None  # noqa: S101 - inserted just above in the same transaction
-    return member
+    if member is not None:
+        return member
+    cursor = await conn.execute(
+        "INSERT INTO members (platform, external_key, external_sealed, language, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            platform,
+            member_key(platform, external_id),
+            seal(external_id, "members.external_sealed"),
+            language,
+            to_db(now),
+        ),
+    )
+    assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
+    return Member(
+        id=cursor.lastrowid,
+        platform=platform,
+        external_id=external_id,
+        language=language,
+        roles=frozenset(),
+    )
 
 
 async def set_language(conn: aiosqlite.Connection, member_id: int, language: str) -> None:

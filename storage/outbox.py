@@ -12,7 +12,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.crypto import seal, unseal_text
+from storage.crypto import digest, seal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 
@@ -41,7 +41,9 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
     return OutboxEntry(
         id=row["id"],
         platform=row["platform"],
-        address=row["address"],
+        address=unseal_text(row["address"], "outbox.address")
+        if row["is_direct"]
+        else row["address"],
         is_direct=bool(row["is_direct"]),
         languages=tuple(row["languages"].split(",")),
         kind=row["kind"],
@@ -78,7 +80,8 @@ async def enqueue(
         "ping, next_attempt_at, created_at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             platform,
-            address,
+            # A member's platform id (a phone number) is personal data; a chat's is config.
+            seal(address, "outbox.address") if is_direct else address,
             int(is_direct),
             ",".join(languages),
             kind,
@@ -172,15 +175,21 @@ async def record_problem(
     cursor = await conn.execute(
         "INSERT INTO delivery_problems (platform, address, reason, reported_at) "
         "VALUES (?, ?, ?, ?) ON CONFLICT (platform, address) DO NOTHING",
-        (platform, address, reason[:200], to_db(now)),
+        (platform, _problem_key(platform, address), reason[:200], to_db(now)),
     )
     return cursor.rowcount == 1
 
 
 async def clear_problem(conn: aiosqlite.Connection, platform: str, address: str) -> None:
     await conn.execute(
-        "DELETE FROM delivery_problems WHERE platform = ? AND address = ?", (platform, address)
+        "DELETE FROM delivery_problems WHERE platform = ? AND address = ?",
+        (platform, _problem_key(platform, address)),
     )
+
+
+def _problem_key(platform: str, address: str) -> str:
+    """Problems are only looked up, never listed, so a hash serves (and hides DMs)."""
+    return digest(address, f"chat:{platform}")
 
 
 async def delivered_card(

@@ -1,4 +1,10 @@
-"""Reports with their decision, corroborations and later updates."""
+"""Reports with their decision, corroborations and later updates.
+
+What people wrote (places, descriptions, media links, notes) is sealed. Who reported is
+sealed while the report is open, because the two-person rule and telling reporters the
+outcome need it; when the report closes only a keyed hash stays, enough to rate-limit
+and to say "this member reported before", not enough to say who reported what.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ from bot.core.models import (
     Sign,
     Source,
 )
+from storage.crypto import seal, unseal_text
+from storage.identities import REPORTER_FIELD, member_hash, place_hash
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 _SELECT = (
@@ -30,29 +38,40 @@ def _signs(text: str) -> tuple[Sign, ...]:
     return tuple(Sign(part) for part in text.split(",") if part)
 
 
+def _reporter(sealed: str | None, table: str) -> int | None:
+    return None if sealed is None else int(unseal_text(sealed, f"{table}.{REPORTER_FIELD}"))
+
+
+def _seal_reporter(member_id: int, table: str) -> tuple[str, str]:
+    return seal(str(member_id), f"{table}.{REPORTER_FIELD}") or "", member_hash(member_id)
+
+
 async def _reporters(
     conn: aiosqlite.Connection, report_id: int, first: int | None
 ) -> frozenset[int]:
     async with conn.execute(
-        "SELECT DISTINCT reporter_id FROM corroborations "
-        "WHERE report_id = ? AND reporter_id IS NOT NULL",
+        "SELECT reporter_sealed FROM corroborations "
+        "WHERE report_id = ? AND reporter_sealed IS NOT NULL",
         (report_id,),
     ) as cursor:
-        others = {row["reporter_id"] for row in await cursor.fetchall()}
-    return frozenset(others | ({first} if first is not None else set()))
+        others = {
+            _reporter(row["reporter_sealed"], "corroborations") for row in await cursor.fetchall()
+        }
+    return frozenset(member for member in others | {first} if member is not None)
 
 
 async def _report(conn: aiosqlite.Connection, row: aiosqlite.Row) -> Report:
+    reporter = _reporter(row["reporter_sealed"], "reports")
     return Report(
         id=row["id"],
         state=ReportState(row["state"]),
-        where=row["place"],
-        what=row["description"],
+        where=unseal_text(row["place"], "reports.place"),
+        what=unseal_text(row["description"], "reports.description"),
         agency=Agency(row["agency"]),
         signs=_signs(row["signs"]),
         source=Source(row["source"]) if row["source"] else None,
-        media=tuple(json.loads(row["media"])),
-        reporter_id=row["reporter_id"],
+        media=tuple(json.loads(unseal_text(row["media"], "reports.media"))),
+        reporter_id=reporter,
         place_key=row["place_key"],
         known_location=row["known_location"],
         created_at=from_db(row["created_at"]),
@@ -60,8 +79,10 @@ async def _report(conn: aiosqlite.Connection, row: aiosqlite.Row) -> Report:
         decided_by=row["decided_by"],
         decided_at=maybe_from_db(row["decided_at"]),
         dismiss_reason=DismissReason(row["reason"]) if row["reason"] else None,
-        decision_note=row["decision_note"] or "",
-        reporters=await _reporters(conn, row["id"], row["reporter_id"]),
+        decision_note=unseal_text(row["decision_note"], "decisions.note")
+        if row["decision_note"]
+        else "",
+        reporters=await _reporters(conn, row["id"], reporter),
     )
 
 
@@ -74,20 +95,22 @@ async def insert(
     reporter_id: int,
     now: datetime,
 ) -> int:
+    reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "reports")
     cursor = await conn.execute(
         "INSERT INTO reports (place, place_key, known_location, description, agency, signs, "
-        "source, media, reporter_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "source, media, reporter_sealed, reporter_hash, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            draft.where,
-            place_key,
+            seal(draft.where, "reports.place"),
+            place_hash(place_key),
             known_location,
-            draft.what,
+            seal(draft.what, "reports.description"),
             draft.agency.value,
             ",".join(sign.value for sign in draft.signs),
             draft.source.value if draft.source else None,
-            json.dumps(list(draft.media)),
-            reporter_id,
+            seal(json.dumps(list(draft.media)), "reports.media"),
+            reporter_sealed,
+            reporter_hash,
             to_db(now),
             to_db(now),
         ),
@@ -109,7 +132,7 @@ async def find_open_match(
     async with conn.execute(
         f"{_SELECT} WHERE r.place_key = ? AND r.state IN ('pending', 'verified') "
         "AND r.created_at >= ? ORDER BY r.id DESC LIMIT 1",
-        (place_key, to_db(since)),
+        (place_hash(place_key), to_db(since)),
     ) as cursor:
         row = await cursor.fetchone()
     return None if row is None else await _report(conn, row)
@@ -138,18 +161,21 @@ async def add_corroboration(
     reporter_id: int,
     now: datetime,
 ) -> None:
+    reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "corroborations")
     await conn.execute(
-        "INSERT INTO corroborations (report_id, reporter_id, place, description, agency, signs, "
-        "source, media, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO corroborations (report_id, reporter_sealed, reporter_hash, place, "
+        "description, agency, signs, source, media, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             report_id,
-            reporter_id,
-            draft.where,
-            draft.what,
+            reporter_sealed,
+            reporter_hash,
+            seal(draft.where, "corroborations.place"),
+            seal(draft.what, "corroborations.description"),
             draft.agency.value,
             ",".join(sign.value for sign in draft.signs),
             draft.source.value if draft.source else None,
-            json.dumps(list(draft.media)),
+            seal(json.dumps(list(draft.media)), "corroborations.media"),
             to_db(now),
         ),
     )
@@ -169,7 +195,33 @@ async def change_state(
         "UPDATE reports SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
         (new.value, to_db(now), report_id, expected.value),
     )
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    if not new.is_open:
+        await forget_reporters(conn, report_id)
+    return True
+
+
+async def forget_reporters(conn: aiosqlite.Connection, report_id: int) -> None:
+    """A closed report keeps only the keyed hashes of the people who reported it."""
+    for table, column in (("reports", "id"), ("corroborations", "report_id")):
+        await conn.execute(
+            f"UPDATE {table} SET reporter_sealed = NULL WHERE {column} = ?",  # noqa: S608
+            (report_id,),
+        )
+
+
+async def reports_by(conn: aiosqlite.Connection, member_id: int, since: datetime) -> int:
+    """How many reports (new or corroborating) a member sent since `since`."""
+    reporter = member_hash(member_id)
+    async with conn.execute(
+        "SELECT (SELECT COUNT(*) FROM reports WHERE reporter_hash = ? AND created_at >= ?) "
+        "+ (SELECT COUNT(*) FROM corroborations WHERE reporter_hash = ? AND created_at >= ?) "
+        "AS n",
+        (reporter, to_db(since), reporter, to_db(since)),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return int(row["n"]) if row else 0
 
 
 async def record_decision(
@@ -185,7 +237,14 @@ async def record_decision(
     await conn.execute(
         "INSERT INTO decisions (report_id, decision, reason, note, decided_by, decided_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (report_id, decision.value, reason.value if reason else None, note, decided_by, to_db(now)),
+        (
+            report_id,
+            decision.value,
+            reason.value if reason else None,
+            seal(note, "decisions.note"),
+            decided_by,
+            to_db(now),
+        ),
     )
 
 
@@ -203,7 +262,14 @@ async def update_details(
         "UPDATE reports SET place = COALESCE(?, place), place_key = COALESCE(?, place_key), "
         "description = COALESCE(?, description), agency = COALESCE(?, agency), updated_at = ? "
         "WHERE id = ?",
-        (where, place_key, what, agency.value if agency else None, to_db(now), report_id),
+        (
+            seal(where, "reports.place"),
+            None if place_key is None else place_hash(place_key),
+            seal(what, "reports.description"),
+            agency.value if agency else None,
+            to_db(now),
+            report_id,
+        ),
     )
 
 
@@ -218,7 +284,7 @@ async def record_update(
 ) -> None:
     await conn.execute(
         "INSERT INTO report_updates (report_id, kind, note, actor_id, at) VALUES (?, ?, ?, ?, ?)",
-        (report_id, kind, note, actor_id, to_db(now)),
+        (report_id, kind, seal(note, "report_updates.note"), actor_id, to_db(now)),
     )
 
 

@@ -107,7 +107,7 @@ class MemberService:
                 now,
                 actor.id,
                 "member.role_granted" if grant else "member.role_revoked",
-                str(target.id),
+                audit.member_ref(target.id),
                 role=role.value,
             )
             updated = await members.get(conn, target.id)

@@ -259,3 +259,29 @@ def still_active(report: Report) -> Text:
         where=Raw(report.where),
         when=When(report.updated_at),
     )
+
+
+def outcome_for_reporter(report: Report) -> Text:
+    """What a reporter hears back: the outcome, never who checked it."""
+    if report.state is ReportState.VERIFIED:
+        return _(
+            "Thank you. Your report {code} ({where}) was checked and confirmed by a "
+            "verifier, and the network has been alerted.",
+            code=report.code,
+            where=Raw(report.where),
+        )
+    if report.decided_by is None:
+        return _(
+            "Your report {code} ({where}) could not be verified in time and was closed. "
+            "If it is still happening, report it again.",
+            code=report.code,
+            where=Raw(report.where),
+        )
+    assert report.dismiss_reason is not None  # noqa: S101 - dismissed has a reason
+    return _(
+        "Thank you. Your report {code} ({where}) was checked and dismissed: {reason}. "
+        "No alert was sent. Keep reporting what you see: checking is how we avoid panic.",
+        code=report.code,
+        where=Raw(report.where),
+        reason=REASON_NAMES[report.dismiss_reason],
+    )

@@ -235,7 +235,9 @@ class ReportService:
             await report_store.record_decision(
                 conn, report.id, decision, reason=reason, note=note, decided_by=actor.id, now=now
             )
+            reporters = report.reporters  # the report is closed (and forgets them) below
             report = await self._load(conn, report.id)
+            await self._tell_reporters(conn, reporters, report)
             sent_to: list[str] = []
             if decision is Decision.VERIFIED:
                 for target in self.network.targets_for(TargetPurpose.BROADCAST):
@@ -453,6 +455,7 @@ class ReportService:
                 now=now,
             )
             await timers.cancel(conn, (REASK,), report.id)
+            await self._tell_reporters(conn, report.reporters, await self._load(conn, report.id))
             notice = rendering.expired(report, self.network.verification_expiry)
             await self._to_organizers(conn, "decision", with_lateness(notice), report.id)
             await audit.record(conn, now, None, "report.expired", report.code)
@@ -470,6 +473,17 @@ class ReportService:
             due = await timers.pending(conn, due_by=self.clock.now())
         return sum([await self.fire_timer(timer.id) for timer in due])
 
+    async def _tell_reporters(
+        self, conn: aiosqlite.Connection, reporters: frozenset[int], report: Report
+    ) -> None:
+        """Everyone who reported the place hears the outcome, privately."""
+        for member_id in sorted(reporters):
+            member = await members.get(conn, member_id)
+            if member is not None:
+                await self.messenger.to_member(
+                    conn, member, "outcome", rendering.outcome_for_reporter(report)
+                )
+
     # -- delivery problems --------------------------------------------------------------
 
     async def tell_organizers_once(
@@ -480,9 +494,8 @@ class ReportService:
             if not await outbox.record_problem(conn, platform, key, reason, self.clock.now()):
                 return False
             await self.messenger.to_organizers(conn, "delivery_problem", text, skip=skip)
-            await audit.record(
-                conn, self.clock.now(), None, "delivery.problem", f"{platform}:{key}"
-            )
+            # The key may be a member's phone number: the platform is all the log needs.
+            await audit.record(conn, self.clock.now(), None, "delivery.problem", platform)
         self._on_outbox()
         return True
 

@@ -325,7 +325,12 @@ class TaskService:
                 conn, assignee, "task_offer", self._offer(task), task_id=task.id
             )
             await audit.record(
-                conn, now, actor.id, "task.assigned", task.code, assignee=assignee.id
+                conn,
+                now,
+                actor.id,
+                "task.assigned",
+                task.code,
+                assignee=audit.member_ref(assignee.id),
             )
         self._committed()
         return task

@@ -28,6 +28,10 @@ SECRETS = [
     "Escuela Benito Juarez",
     "insulin twice a day",
     "kids are with their aunt Nayeli",
+    "+15550109876",  # a reporter's phone number (their platform id)
+    "5550109876",
+    "742 Evergreen Terrace",  # what the reporter wrote
+    "agents knocking at the blue door",
 ]
 
 
@@ -97,6 +101,14 @@ async def test_a_seized_database_wal_and_logs_reveal_no_personal_data(
     try:
         await say(app, "dee", "/report where: 5th & Main; what: arrests")
         await say(app, "ben", "/verify R1")
+        phone = await app.members.identify("console", "+15550109876")
+        await say(app, phone, "/report where: 742 Evergreen Terrace; what: agents knocking")
+        await say(
+            app,
+            "dee",
+            "/report where: 742 Evergreen Terrace; what: agents knocking at the blue door",
+        )
+        await say(app, "ben", "/dismiss R2 routine")  # closed: the reporters are forgotten
         await say(
             app,
             "ana",
