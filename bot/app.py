@@ -8,6 +8,7 @@ are synced before the first message is handled.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
@@ -17,6 +18,7 @@ from bot.core.messenger import Messenger
 from bot.core.network import HotlineInfo, Network
 from bot.core.places import KnownPlace
 from bot.core.reports import ReportService
+from bot.core.retention import RetentionPolicy, RetentionService
 from bot.core.router import CommandRouter
 from bot.core.summary import SummaryService
 from bot.core.tasks import (
@@ -49,6 +51,7 @@ def network_from_config(config: Config) -> Network:
         active_check=config.timers.active_check,
         daily_summary=config.timers.daily_summary,
         max_message_chars=config.limits.max_message_chars,
+        reports_per_hour=config.limits.reports_per_hour,
     )
 
 
@@ -92,6 +95,20 @@ class App:
             clock,
             self.messenger,
             on_outbox=self._outbox_written,
+            on_timers=self._timers_changed,
+        )
+        kept = config.retention
+        self.retention = RetentionService(
+            db,
+            self.network,
+            clock,
+            RetentionPolicy(
+                people=timedelta(days=kept.people_days),
+                reports=timedelta(days=kept.reports_days),
+                messages=timedelta(days=kept.messages_days),
+                audit=timedelta(days=kept.audit_days),
+                purge_at=kept.purge_at,
+            ),
             on_timers=self._timers_changed,
         )
         self.scheduler = TimerScheduler(db, self.fire_timer)
@@ -144,6 +161,7 @@ class App:
             await self.reports.fire_timer(timer_id)
             or await self.tasks.fire_timer(timer_id)
             or await self.summary.fire_timer(timer_id)
+            or await self.retention.fire_timer(timer_id)
         )
 
     async def fire_due(self) -> int:
@@ -155,6 +173,7 @@ class App:
     async def start_timers(self) -> None:
         """Run timers in this event loop; whatever came due while the bot was down fires now."""
         await self.summary.ensure_scheduled()
+        await self.retention.ensure_scheduled()
         await self.scheduler.start()
 
     def _timers_changed(self) -> None:

@@ -55,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     rotate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
     rotate.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
 
+    purge = commands.add_parser(
+        "purge", help="delete what the [retention] settings say is no longer needed, now"
+    )
+    purge.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
+    purge.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
+    purge.add_argument(
+        "--dry-run", action="store_true", help="only show what would be deleted; change nothing"
+    )
+
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
     return parser
@@ -77,6 +86,29 @@ async def _console(args: argparse.Namespace) -> int:
 
 class StartError(Exception):
     """The bot cannot start for a reason the operator can fix; one line says which."""
+
+
+async def _purge(args: argparse.Namespace) -> str:
+    """The daily purge on demand; with --dry-run, what it would delete."""
+    config = load_config(args.config)
+    app = await App.start(config, args.db, deployment=True)
+    try:
+        if args.dry_run:
+            counts = await app.retention.plan()
+            head = "rrbot purge --dry-run: nothing is deleted. A purge now would delete:"
+        else:
+            counts = await app.retention.purge()
+            head = "rrbot purge: deleted (and overwrote on disk):"
+    finally:
+        await app.close()
+    kept = config.retention
+    rows = [f"  {count:>7}  {name}" for name, count in counts.items()]
+    policy = (
+        f"Kept: people {kept.people_days} days after their last task closed, closed reports "
+        f"{kept.reports_days} days, sent messages {kept.messages_days} days, audit log "
+        f"{kept.audit_days} days ([retention] in {args.config})."
+    )
+    return "\n".join([head, *rows, policy])
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -168,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "rotate-key":
             config = load_config(args.config)
             print(asyncio.run(rotate(config, args.db or config.database_path())))
+            return 0
+        if args.command == "purge":
+            print(asyncio.run(_purge(args)))
             return 0
         if args.command == "check-config":
             config = load_config(args.config)

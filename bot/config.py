@@ -119,6 +119,15 @@ class KnownLocation(_Section):
         return value
 
 
+def _time_of_day(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f'{value!r} is not a time of day like "08:00"') from None
+    return value
+
+
 class Timers(_Section):
     """Every timer of the network. Issue-by-issue features read the ones they need."""
 
@@ -133,15 +142,7 @@ class Timers(_Section):
     # A morning summary for the organizer chat, at this local time ("08:00"); off if unset.
     daily_summary: time | None = None
 
-    @field_validator("daily_summary", mode="before")
-    @classmethod
-    def _clock_time(cls, value: object) -> object:
-        if isinstance(value, str):
-            try:
-                return time.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f'{value!r} is not a time of day like "08:00"') from None
-        return value
+    _clock_time = field_validator("daily_summary", mode="before")(_time_of_day)
 
     @model_validator(mode="after")
     def _ordered(self) -> Timers:
@@ -154,6 +155,20 @@ class Timers(_Section):
 
 class Limits(_Section):
     max_message_chars: int = Field(default=2000, ge=200, le=10000)
+    # Reports (new or corroborating) one member may send per hour; more are refused.
+    reports_per_hour: int = Field(default=6, ge=1, le=1000)
+
+
+class Retention(_Section):
+    """How long the bot keeps what it knows; the daily purge deletes the rest."""
+
+    people_days: int = Field(default=30, ge=1, le=3650)
+    reports_days: int = Field(default=90, ge=1, le=3650)
+    messages_days: int = Field(default=7, ge=1, le=3650)
+    audit_days: int = Field(default=365, ge=1, le=3650)
+    purge_at: time = time(3, 30)
+
+    _clock_time = field_validator("purge_at", mode="before")(_time_of_day)
 
 
 class ConsoleMember(_Section):
@@ -296,6 +311,7 @@ class Config(_Section):
     known_locations: list[KnownLocation] = Field(default_factory=list)
     timers: Timers = Timers()
     limits: Limits = Limits()
+    retention: Retention = Retention()
     storage: StorageSection = StorageSection()
     security: SecuritySection = SecuritySection()
     console: ConsoleSection | None = None

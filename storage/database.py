@@ -117,10 +117,9 @@ class Database:
         return database
 
     async def close(self) -> None:
+        # Fold the WAL back into the main file so a copy of the .sqlite3 alone is whole.
+        await self.checkpoint()
         async with self._lock:
-            await self._settle()
-            # Fold the WAL back into the main file so a copy of the .sqlite3 alone is whole.
-            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             await self._connection.close()
 
     async def _configure(self) -> None:
@@ -209,8 +208,7 @@ class Database:
                 (new.seal(_encode_key(new.hash_key), "settings.hash_key"),),
             )
         self.cipher = new
-        async with self._lock:
-            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await self.checkpoint()
         return count
 
     async def _load_hash_key(self) -> None:
@@ -247,6 +245,12 @@ class Database:
         """Move identities written before migration 9 to their sealed and hashed columns."""
         async with self.transaction() as conn:
             await identities.upgrade(conn)
+
+    async def checkpoint(self) -> None:
+        """Fold the WAL into the main file and truncate it: deleted rows leave the -wal."""
+        async with self._lock:
+            await self._settle()
+            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def _settle(self) -> None:
         """Undo what a cancelled operation may have left behind.

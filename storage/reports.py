@@ -211,17 +211,23 @@ async def forget_reporters(conn: aiosqlite.Connection, report_id: int) -> None:
         )
 
 
-async def reports_by(conn: aiosqlite.Connection, member_id: int, since: datetime) -> int:
-    """How many reports (new or corroborating) a member sent since `since`."""
+async def reports_by(
+    conn: aiosqlite.Connection, member_id: int, since: datetime
+) -> tuple[int, datetime | None]:
+    """How many reports (new or corroborating) a member sent since `since`, and the
+    oldest of them (when the member may send again)."""
     reporter = member_hash(member_id)
     async with conn.execute(
-        "SELECT (SELECT COUNT(*) FROM reports WHERE reporter_hash = ? AND created_at >= ?) "
-        "+ (SELECT COUNT(*) FROM corroborations WHERE reporter_hash = ? AND created_at >= ?) "
-        "AS n",
-        (reporter, to_db(since), reporter, to_db(since)),
+        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM ("
+        "SELECT created_at FROM reports WHERE reporter_hash = :who AND created_at >= :since "
+        "UNION ALL SELECT created_at FROM corroborations "
+        "WHERE reporter_hash = :who AND created_at >= :since)",
+        {"who": reporter, "since": to_db(since)},
     ) as cursor:
         row = await cursor.fetchone()
-    return int(row["n"]) if row else 0
+    if row is None:
+        return 0, None
+    return int(row["n"]), maybe_from_db(row["oldest"])
 
 
 async def record_decision(

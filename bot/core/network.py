@@ -35,6 +35,7 @@ class Network:
     active_check: timedelta = timedelta(hours=3)
     daily_summary: time | None = None
     max_message_chars: int = 2000
+    reports_per_hour: int = 6
 
     @property
     def default_language(self) -> str:

@@ -44,6 +44,7 @@ RECENT = timedelta(hours=24)
 REASK, EXPIRE, ACTIVE_CHECK = "report.reask", "report.expire", "report.active_check"
 REPORT_TIMERS = (REASK, EXPIRE, ACTIVE_CHECK)
 LATE_AFTER = timedelta(minutes=1)
+RATE_WINDOW = timedelta(hours=1)
 
 
 class SubmissionKind(StrEnum):
@@ -128,8 +129,47 @@ class ReportService:
 
     # -- submit ---------------------------------------------------------------------
 
+    async def _check_rate(self, reporter: Member, now: datetime) -> None:
+        """A member may send `reports_per_hour` reports; organizers, who relay calls from
+        the hotline, are not limited. A flood is refused before any work is done, so it
+        costs one indexed count and never slows anyone else."""
+        if permissions.is_organizer(reporter):
+            return
+        limit = self.network.reports_per_hour
+        async with self.db.reading() as conn:
+            count, oldest = await report_store.reports_by(conn, reporter.id, now - RATE_WINDOW)
+        if count < limit or oldest is None:
+            return
+        hour = int(now.timestamp() // RATE_WINDOW.total_seconds())
+        await self.tell_organizers_once(
+            "rate",
+            f"{reporter.platform}:{reporter.external_id}:{hour}",
+            "too many reports",
+            _(
+                "{member} has sent {count} reports within an hour, the most one member may "
+                "send, and I am refusing more for now. If they are relaying a real emergency, "
+                "an organizer can send the reports for them; if it is a flood, consider "
+                "removing them from the network.",
+                member=Trusted(reporter.handle),
+                count=count,
+            ),
+        )
+        raise UserError(
+            lines(
+                _(
+                    "You have sent {count} reports within an hour, the most one member can "
+                    "send, so I did not take this one. You can report again from {when}. If "
+                    "people are in danger now, call:",
+                    count=count,
+                    when=When(oldest + RATE_WINDOW),
+                ),
+                rendering.hotline_lines(self.network),
+            )
+        )
+
     async def submit(self, reporter: Member, draft: ReportDraft) -> Submission:
         now = self.clock.now()
+        await self._check_rate(reporter, now)
         place = match_place(draft.where, self.network.known_places)
         async with self.db.transaction() as conn:
             match = await report_store.find_open_match(

@@ -8,9 +8,9 @@ the next day when it fires, so it survives restarts and never doubles.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.core.clock import Clock
+from bot.core.clock import Clock, next_daily
 from bot.core.messenger import Messenger
 from bot.core.models import ReportState, Task, TaskState
 from bot.core.network import Network
@@ -39,15 +39,7 @@ class SummaryService:
 
     def next_time(self, after: datetime) -> datetime | None:
         at = self.network.daily_summary
-        if at is None:
-            return None
-        local = after.astimezone(self.network.zone)
-        moment = datetime.combine(local.date(), at, tzinfo=self.network.zone)
-        if moment <= local:
-            moment = datetime.combine(
-                local.date() + timedelta(days=1), at, tzinfo=self.network.zone
-            )
-        return moment
+        return None if at is None else next_daily(after, at, self.network.zone)
 
     async def ensure_scheduled(self) -> None:
         """At start-up: one pending summary if the config asks for it, none if not."""

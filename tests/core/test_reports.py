@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -11,7 +12,8 @@ from bot.core.errors import UserError
 from bot.core.models import Agency, DismissReason, ReportDraft, ReportState, Sign, Source
 from bot.core.reports import Correction, SubmissionKind
 from storage import audit
-from tests.conftest import member, outbox_rows
+from tests.conftest import member, outbox_rows, report_count
+from tests.core.test_router import say
 from tests.fakes.clock import FakeClock
 
 DRAFT = ReportDraft(
@@ -270,3 +272,38 @@ async def test_a_known_location_carries_a_caution_for_verifiers(app: App) -> Non
     card = (await outbox_rows(app.db))[0].body
     assert "near the federal building" in card
     assert "routine business" in card
+
+
+# -- rate limit -----------------------------------------------------------------------
+
+
+async def test_a_member_who_floods_is_refused_kindly_and_organizers_hear_it_once(
+    app: App, clock: FakeClock
+) -> None:
+    limit = app.network.reports_per_hour
+    for n in range(limit):
+        await say(app, "eli", f"/report where: {n} Oak St; what: vans")
+        clock.advance(60)
+    refused = await say(app, "eli", "/report where: 99 Oak St; what: vans")
+    assert f"You have sent {limit} reports within an hour" in refused
+    assert "+1 555 0100" in refused  # the hotline, for a real emergency
+    assert await report_count(app.db) == limit  # nothing was stored
+    await say(app, "eli", "/report where: 98 Oak St; what: vans")  # still refused
+    notices = [row for row in await outbox_rows(app.db) if row.kind == "delivery_problem"]
+    assert len(notices) == 1 and "eli has sent 6 reports" in notices[0].body
+    assert not notices[0].is_direct
+
+    # Others are not slowed or limited, and organizers (who relay hotline calls) never are.
+    assert "Report R" in await say(app, "dee", "/report where: 1 Pine St; what: bus")
+    for n in range(limit + 2):
+        assert "within an hour" not in await say(app, "ana", f"/report where: {n} Elm; what: x")
+
+    # An hour after the first, eli may report again.
+    clock.advance(timedelta(hours=1) - timedelta(seconds=60 * limit) + timedelta(seconds=1))
+    assert "within an hour" not in await say(app, "eli", "/report where: 97 Oak St; what: vans")
+
+
+async def test_corroborations_count_towards_the_limit(app: App, clock: FakeClock) -> None:
+    for _ in range(app.network.reports_per_hour):
+        await say(app, "eli", "/report where: 5 Oak St; what: vans")
+    assert "within an hour" in await say(app, "eli", "/report where: 5 Oak St; what: vans")

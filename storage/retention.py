@@ -1,0 +1,103 @@
+"""What the retention rules delete, as SQL the dry run and the purge share.
+
+Each rule is one table and one condition, counted by `rrbot purge --dry-run` and
+deleted by the purge with exactly the same condition, so the dry run cannot promise
+something the purge does differently. Rules run in order: tasks before the people they
+are about (deleting a person would otherwise detach its tasks from the rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.timecodec import to_db
+
+# A person may go once nothing about them is still being done and the last task about
+# them closed before the cut-off.
+_PERSON_DONE = (
+    "p.created_at < :people AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = p.id "
+    "AND (t.state IN ('open', 'offered', 'accepted') OR t.updated_at >= :people))"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # what an operator reads in the dry run
+    table: str  # may carry an alias the condition uses ("people AS p")
+    where: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "closed tasks",
+        "tasks",
+        "state IN ('done', 'cancelled') AND updated_at < :people AND (person_id IS NULL OR "  # noqa: S608
+        "person_id IN (SELECT p.id FROM people p WHERE " + _PERSON_DONE + "))",
+    ),
+    Rule("people detained (names, dates of birth, contacts)", "people AS p", _PERSON_DONE),
+    Rule(
+        "closed reports (with their decisions, corroborations and updates)",
+        "reports",
+        "state NOT IN ('pending', 'verified') AND updated_at < :reports",
+    ),
+    Rule(
+        "sent messages",
+        "outbox",
+        "state != 'pending' AND created_at < :messages AND (report_id IS NULL OR report_id "
+        "NOT IN (SELECT id FROM reports WHERE state IN ('pending', 'verified')))",
+    ),
+    Rule("handled Signal receipts", "signal_inbox", "handled_at < :messages"),
+    Rule("abandoned conversations", "dialogs", "updated_at < :messages"),
+    Rule("finished timers", "timers", "state != 'pending' AND created_at < :messages"),
+    Rule("audit log entries", "audit_log", "at < :audit"),
+)
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    people: datetime
+    reports: datetime
+    messages: datetime
+    audit: datetime
+
+    def params(self) -> dict[str, str]:
+        return {
+            "people": to_db(self.people),
+            "reports": to_db(self.reports),
+            "messages": to_db(self.messages),
+            "audit": to_db(self.audit),
+        }
+
+
+async def count(conn: aiosqlite.Connection, cutoffs: Cutoffs) -> dict[str, int]:
+    """How many rows each rule would delete now (the dry run)."""
+    found: dict[str, int] = {}
+    for rule in RULES:
+        async with conn.execute(
+            f"SELECT COUNT(*) AS n FROM {rule.table} WHERE {rule.where}",  # noqa: S608 - constants
+            cutoffs.params(),
+        ) as cursor:
+            row = await cursor.fetchone()
+        found[rule.name] = int(row["n"]) if row else 0
+    return found
+
+
+async def delete(conn: aiosqlite.Connection, cutoffs: Cutoffs) -> dict[str, int]:
+    """Delete what the rules select; returns how many rows each rule removed."""
+    # The audit log refuses deletions newer than this mark (see migration 9).
+    await conn.execute(
+        "INSERT INTO settings (name, value) VALUES ('audit_kept_since', :audit) "
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        cutoffs.params(),
+    )
+    removed: dict[str, int] = {}
+    for rule in RULES:
+        cursor = await conn.execute(
+            f"DELETE FROM {rule.table} WHERE {rule.where}",  # noqa: S608 - constants
+            cutoffs.params(),
+        )
+        removed[rule.name] = cursor.rowcount
+    return removed
