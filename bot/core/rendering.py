@@ -59,12 +59,16 @@ def rights_reminder() -> Text:
     )
 
 
-def _details(report: Report) -> list[Text]:
+# A broadcast alert must read on a lock screen; the organizer chat sees everything.
+ALERT_WHAT_CHARS = 300
+
+
+def _details(report: Report, *, what_limit: int | None = None) -> list[Text]:
     parts: list[Text] = [
         _("Where: {where}", where=Raw(report.where)),
     ]
     if report.what:
-        parts.append(_("What: {what}", what=Raw(report.what)))
+        parts.append(_("What: {what}", what=Raw(report.what, limit=what_limit)))
     parts.append(_("Agency: {agency}", agency=AGENCY_NAMES[report.agency]))
     if report.signs:
         parts.append(_("Signs: {signs}", signs=ListOf(tuple(SIGN_NAMES[s] for s in report.signs))))
@@ -126,7 +130,7 @@ def alert(report: Report, network: Network) -> Text:
     assert report.decided_at is not None  # noqa: S101 - only verified reports are alerts
     return lines(
         _("VERIFIED ALERT {code}: immigration enforcement activity confirmed", code=report.code),
-        *_details(report),
+        *_details(report, what_limit=ALERT_WHAT_CHARS),
         _(
             "Seen: {seen} · Verified: {verified}",
             seen=When(report.created_at),
@@ -158,7 +162,7 @@ def correction(report: Report, changes: Sequence[Text], note: str) -> Text:
         _("Changed: {fields}", fields=ListOf(tuple(changes))) if changes else None,
         _("Note: {note}", note=Raw(note)) if note else None,
         _("Current details:"),
-        *_details(report),
+        *_details(report, what_limit=ALERT_WHAT_CHARS),
     )
 
 

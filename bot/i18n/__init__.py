@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,15 +48,40 @@ class Msg:
         return renderer.translate(self, language)
 
 
+# Characters that change how the text around them is shown rather than being shown:
+# C0/C1 controls (but tab and newline) and the bidirectional embeddings, overrides and
+# isolates. A place name carrying U+202E could make the rest of an alert read backwards
+# ("R3 verify" shown as something else). Marks that right-to-left writing needs (LRM,
+# RLM, ALM) and the joiners some scripts need (ZWJ, ZWNJ) are kept.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
+
+
+def neutralise(text: str) -> str:
+    """People's text with nothing in it that could rearrange or hide the text around it."""
+    return _HIDDEN.sub("", _LINE_BREAKS.sub("\n", text))
+
+
 @dataclass(frozen=True)
 class Raw:
     """Text a person wrote (a place, a description): never translated, and neutralised
-    for the platform it is shown on, so it cannot ping anyone or hide a link."""
+    for the platform it is shown on, so it cannot ping anyone, hide a link or reorder
+    the message. With a `limit`, longer text is cut and says how much was left out."""
 
     value: str
+    limit: int | None = None
 
     def render(self, renderer: Renderer, language: str) -> str:
-        return renderer.escape(self.value)
+        text = neutralise(self.value)
+        if self.limit is None or len(text) <= self.limit:
+            return renderer.escape(text)
+        kept = text[: self.limit].rstrip()
+        note = _n(
+            "[{count} more character not shown]",
+            "[{count} more characters not shown]",
+            len(text) - len(kept),
+        )
+        return f"{renderer.escape(kept)}… {note.render(renderer, language)}"
 
 
 @dataclass(frozen=True)
@@ -201,7 +227,7 @@ class Renderer:
             elif isinstance(value, datetime):
                 values[name] = self.format_moment(value, language)
             elif isinstance(value, str):
-                values[name] = self.escape(value)  # a bare string is as untrusted as Raw
+                values[name] = Raw(value).render(self, language)  # as untrusted as Raw
             else:
                 values[name] = value
         return values

@@ -7,6 +7,7 @@ from datetime import timedelta
 import aiohttp
 
 from bot.core.models import DismissReason
+from bot.i18n import Raw, _, lines
 from tests.conftest import outbox_rows
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock
@@ -49,7 +50,7 @@ async def test_a_discord_outage_delays_but_loses_nothing(rig: Rig, clock: FakeCl
         not c.sent
         for c in (rig.channels[fakes.ALERTS_CHANNEL], rig.channels[fakes.ALERTAS_CHANNEL])
     )
-    for _ in range(3):
+    for _attempt in range(3):
         clock.advance(timedelta(minutes=10))
         await rig.deliver()
     assert len(rig.channels[fakes.ALERTS_CHANNEL].sent) == 1
@@ -110,19 +111,19 @@ async def test_missing_permission_is_permanent_too(rig: Rig) -> None:
 
 
 async def test_long_messages_are_split_in_order_under_the_limit(rig: Rig) -> None:
-    long_text = "x " * 900
-    await file_report(
-        rig,
-        values={"where": "Elm", "what": long_text[:999], "agency": "", "signs": "", "source": ""},
-    )
+    # A bilingual chat doubles every message; a long enough one passes Discord's 2,000.
+    target = next(t for t in rig.app.network.targets if t.address == str(fakes.ALERTAS_CHANNEL))
+    async with rig.app.db.transaction() as conn:
+        text = lines(_("VERIFIED ALERT {code}: immigration enforcement activity confirmed",
+                       code="R1"), Raw("x " * 600))  # fmt: skip
+        await rig.app.messenger.to_chat(conn, target, "alert", text)
     await rig.deliver()
-    await press(rig, "organizer", "verify:report:1")
-    await rig.deliver()
-    alertas = rig.channels[fakes.ALERTAS_CHANNEL].sent  # bilingual: longer than 2000
+    alertas = rig.channels[fakes.ALERTAS_CHANNEL].sent
     assert len(alertas) == 2
     assert all(len(m["content"]) <= 2000 for m in alertas)
     assert [m["nonce"] for m in alertas] == [alertas[0]["nonce"], alertas[0]["nonce"][:-1] + "1"]
     assert alertas[0]["content"].startswith("ALERTA VERIFICADA R1")
+    assert alertas[1]["content"].rstrip().endswith("x")
 
 
 async def test_a_dismissal_from_the_console_updates_the_discord_card(rig: Rig) -> None:

@@ -266,3 +266,22 @@ async def test_follow_through_in_signal_direct_messages(signal_rig: SignalRig) -
     assert any("Rosa Díaz" in m and "+15550100199" in m for m in server.to(DEE))
     for group in (ORGANIZERS, ALERTS, ALERTAS):
         assert not any("Rosa" in m or "5550100199" in m for m in signal_rig.group(group))
+
+
+async def test_styling_and_bidi_tricks_in_a_report_reach_signal_as_plain_text(
+    signal_rig: SignalRig,
+) -> None:
+    """text_mode "normal": Signal shows *stars* and ~tildes~ literally, nothing is styled;
+    a right-to-left override cannot reverse the rest of the alert."""
+    server = signal_rig.server
+    place = "**5th** & ~Main~ ||corner|| `x`"
+    server.deliver(f"/report where: {place}\u202e; what: vans", uuid=DEE, group=ORGANIZERS)
+    await signal_rig.exchange()
+    server.deliver("/verify R1", uuid=BEN, number="+15550000002", group=ORGANIZERS)
+    await signal_rig.exchange()
+    [alert] = signal_rig.group(ALERTS)
+    assert f"Where: {place}\n" in alert and "\u202e" not in alert
+    for sent in server.sent:
+        assert sent.body["text_mode"] == "normal"
+        assert "text_style" not in sent.body and "styles" not in sent.body
+    assert server.contract_errors == []
