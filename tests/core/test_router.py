@@ -27,53 +27,7 @@ async def say(app: App, who: Member | str, text: str, where: Conversation = ORGA
     return "\n".join(app.renderer.render(r.text, r.language or actor.language) for r in replies)
 
 
-async def nobody(app: App) -> Member:
-    """A member the bot has never given a role (e.g. a newcomer in a Signal group)."""
-    return await app.members.identify("console", "newcomer")
-
-
-# -- permission matrix --------------------------------------------------------------
-
-ROLES = ["none", "volunteer", "verifier", "organizer", "reporter"]
-ALLOWED = {
-    "verify": {"verifier", "organizer"},
-    "dismiss": {"verifier", "organizer"},
-    "resolve": {"verifier", "organizer", "reporter"},
-    "correct": {"organizer"},
-    "retract": {"organizer"},
-}
-COMMAND_TEXT = {
-    "verify": "/verify R1",
-    "dismiss": "/dismiss R1 routine",
-    "resolve": "/resolve R1",
-    "correct": "/correct R1 what: three vans",
-    "retract": "/retract R1 mistaken",
-}
-
-
-@pytest.mark.parametrize("command", list(ALLOWED))
-@pytest.mark.parametrize("role", ROLES)
-async def test_permission_matrix(app: App, command: str, role: str) -> None:
-    # The reporter is ben, a verifier: being a verifier does not let you decide your own.
-    reporter = "ben" if role == "reporter" else "dee"
-    await say(app, reporter, REPORT)
-    if command in ("resolve", "correct", "retract"):
-        await say(app, "cruz", "/verify R1")
-    actor = {
-        "none": await nobody(app),
-        "volunteer": await member(app, "eli"),
-        "verifier": await member(app, "cruz"),
-        "organizer": await member(app, "ana"),
-        "reporter": await member(app, "ben"),
-    }[role]
-    before = (await app.reports.get(1), len(await outbox_rows(app.db)))
-    reply = await say(app, actor, COMMAND_TEXT[command])
-    after = (await app.reports.get(1), len(await outbox_rows(app.db)))
-    if role in ALLOWED[command]:
-        assert after != before, reply
-    else:
-        assert after == before, reply
-        assert reply.startswith(("Only ", "Solo ", "You reported R1 yourself")), reply
+# The permission matrix for every front end is in tests/test_permission_matrix.py.
 
 
 # -- bad input ----------------------------------------------------------------------

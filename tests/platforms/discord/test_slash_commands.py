@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from bot.core.models import ReportState
-from tests.conftest import outbox_rows
 from tests.fakes import discord as fakes
 from tests.fakes.discord import replies_of
 from tests.platforms.discord.conftest import Rig
@@ -26,41 +23,6 @@ def choice(value: str) -> Any:
     from discord import app_commands
 
     return app_commands.Choice(name=value, value=value)
-
-
-ROLES = ["member", "verifier", "organizer", "reporter"]
-EXPECTED = {  # command -> who may do it (the reporter filed R1)
-    "verify": {"verifier", "organizer"},
-    "dismiss": {"verifier", "organizer"},
-    "resolve": {"verifier", "organizer"},
-    "correct": {"organizer"},
-    "retract": {"organizer"},
-}
-
-
-async def prepare(rig: Rig, command: str) -> None:
-    await file_report(rig, "reporter")
-    if command in ("resolve", "correct", "retract"):
-        await press(rig, "verifier2", "verify:report:1")
-
-
-@pytest.mark.parametrize("who", ROLES)
-@pytest.mark.parametrize("command", list(EXPECTED))
-async def test_report_commands_for_each_role(rig: Rig, command: str, who: str) -> None:
-    await prepare(rig, command)
-    before = (await rig.app.reports.get(1), len(await outbox_rows(rig.app.db)))
-    options: dict[str, Any] = {"report": "R1"}
-    if command == "dismiss":
-        options["reason"] = choice("false-alarm")
-    if command == "correct":
-        options["where"] = "5th & Maple"
-    reply = await call(rig, "ReportsCog", command, who, **options)
-    after = (await rig.app.reports.get(1), len(await outbox_rows(rig.app.db)))
-    if who in EXPECTED[command]:
-        assert after != before, reply
-    else:
-        assert after == before, reply
-        assert reply.startswith(("Only ", "You reported R1 yourself")), reply
 
 
 async def test_bad_codes_are_answered_not_raised(rig: Rig) -> None:

@@ -1,0 +1,106 @@
+"""The permission matrix (tests/test_permission_matrix.py) on Discord: every slash
+command, button and form, for every role, roles read from the member's Discord roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from discord import app_commands
+
+from cogs.reports import ReportForm
+from cogs.tasks import DetainedForm
+from tests.fakes import discord as fakes
+from tests.fakes.discord import replies_of
+from tests.platforms.discord.conftest import Rig
+from tests.platforms.discord.test_reports_flow import press
+from tests.test_permission_matrix import MATRIX, ROLES, Entry, fingerprint, judge, prepare
+
+# Discord has no volunteer role: "none" and "volunteer" are both members without a
+# network role; the volunteer is the one T1 was offered to.
+USERS = {"none": 507, "volunteer": 506, "verifier": 502, "organizer": 501, "reporter": 508}
+COGS = {
+    "ReportsCog": ("verify", "dismiss", "resolve", "correct", "retract", "status"),
+    "InfoCog": ("rights", "hotline", "lang", "help"),
+    "TasksCog": ("add", "assign", "accept", "decline", "cancel", "tasks", "person", "detained"),
+}
+
+
+def choice(value: str) -> app_commands.Choice[str]:
+    return app_commands.Choice(name=value, value=value)
+
+
+def options(rig: Rig, name: str) -> dict[str, Any]:
+    return {
+        "verify": {"report": "R1"},
+        "dismiss": {"report": "R1", "reason": choice("routine")},
+        "resolve": {"report": "R1", "note": "over"},
+        "correct": {"report": "R1", "where": "5th & Maple"},
+        "retract": {"report": "R1", "note": "film crew"},
+        "lang": {"language": "es"},
+        "person": {"person": "P1"},
+        "tasks": {"which": choice("open")},
+        "add": {"description": "bring documents"},
+        "assign": {"task": "T2", "member": rig.users["volunteer"]},
+        "cancel": {"task": "T2"},
+        "accept": {"task": "T1"},
+        "decline": {"task": "T1", "reason": "busy"},
+        "detained": {"report": "R1"},
+    }.get(name, {})
+
+
+async def slash(rig: Rig, who: str, name: str) -> Any:
+    cog_name = next(cog for cog, names in COGS.items() if name in names)
+    cog = rig.cog(cog_name)
+    interaction = rig.interaction(who)
+    await getattr(cog, name).callback(cog, interaction, **options(rig, name))
+    return interaction
+
+
+async def form(rig: Rig, who: str, name: str) -> list[Any]:
+    """Open the form with its command and, if it opened, fill it in and send it."""
+    opened = await slash(rig, who, name) if name == "detained" else rig.interaction(who)
+    if name == "report":
+        cog = rig.cog("ReportsCog")
+        await cog.report.callback(cog, opened, photo=None)
+    if not opened.response.send_modal.await_count:
+        return [opened]
+    shown = opened.response.send_modal.call_args.args[0]
+    member = await rig.front.actor(rig.users[who])
+    submit = rig.interaction(who)
+    if isinstance(shown, ReportForm):
+        values = {"where": "9 Oak St", "what": "vans", "agency": "", "signs": "", "source": ""}
+        await ReportForm(rig.front, member, shown.media, values).on_submit(submit)
+    else:
+        assert isinstance(shown, DetainedForm)
+        filled = DetainedForm(rig.front, member, "R1", shown.extra)
+        filled.name._value = "Rosa Ek"  # what the organizer typed
+        filled.phone._value = "555 010 3333"
+        await filled.on_submit(submit)
+    return [opened, submit]
+
+
+async def run(rig: Rig, way: str, who: str) -> list[Any]:
+    kind, _sep, what = way.partition(":")
+    if kind == "slash":
+        return [await slash(rig, who, what)]
+    if kind == "button":
+        return [await press(rig, who, what)]
+    return await form(rig, who, what)
+
+
+WAYS = [(entry, way) for entry in MATRIX for way in entry.discord]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("entry", "way"), WAYS, ids=[w for _, w in WAYS])
+async def test_discord(rig: Rig, entry: Entry, way: str, role: str) -> None:
+    rig.users["none"] = fakes.mock_member(USERS["none"])
+    rig.users["volunteer"] = fakes.mock_member(USERS["volunteer"])
+    rig.users["reporter"] = fakes.mock_member(USERS["reporter"], fakes.VERIFIER_ROLE)
+    cast = {role_name: await rig.front.actor(rig.users[role_name]) for role_name in ROLES}
+    await prepare(rig.app, cast, entry.verified)
+    before = await fingerprint(rig.app)
+    interactions = await run(rig, way, role)
+    reply = "\n".join(text for i in interactions for text in replies_of(i))
+    judge(entry, role, await fingerprint(rig.app) != before, reply)
