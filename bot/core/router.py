@@ -107,9 +107,7 @@ class CommandRouter:
             "cancel": self._cancel,
             "task": self._task,
             "tasks": lambda a, c, line: self.actions.task_list(a, line.body),
-            "person": lambda a, c, line: self.actions.person(
-                a, c, parse_code(_first_word(line.body) or "?", "P")
-            ),
+            "person": self._person,
             "rights": lambda a, c, line: self.actions.rights(a, _first_word(line.body)),
             "hotline": lambda a, c, line: self.actions.hotline(a),
             "lang": lambda a, c, line: self.actions.lang(a, _first_word(line.body)),
@@ -161,7 +159,21 @@ class CommandRouter:
                 )
             ]
         handler = self._handlers[command.spec.name]
-        return await guarded(handler(actor, conversation, command), command.spec.name, actor)
+
+        async def run() -> list[Reply]:
+            # Called in here, so a refusal raised while reading the arguments (before the
+            # handler's coroutine exists) is answered like any other.
+            return await handler(actor, conversation, command)
+
+        return await guarded(run(), command.spec.name, actor)
+
+    async def _person(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        code = _first_word(command.body)
+        if not code:
+            raise UserError(_("Which person? Add their code, for example: /person P2"))
+        return await self.actions.person(actor, conversation, parse_code(code, "P"))
 
     async def _report(
         self, actor: Member, conversation: Conversation, command: CommandLine

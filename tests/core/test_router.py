@@ -253,3 +253,8 @@ async def test_report_fields_are_understood_in_spanish(app: App) -> None:
     assert [s.value for s in report.signs] == ["buses", "tents"]
     assert report.source is not None and report.source.value == "first-hand"
     assert report.media == ("a.jpg", "b.jpg")
+
+
+@pytest.mark.parametrize("text", ["/person", "/PERSON", "/persona   "])
+async def test_person_without_a_code_asks_for_one(app: App, text: str) -> None:
+    assert "Which person? Add their code" in await say(app, "ana", text, dm("ana"))
