@@ -20,6 +20,7 @@ from bot.app import App
 from bot.config import ConfigError, load_config
 from bot.data_key import rotate
 from bot.platforms.console import Console
+from bot.redact import PrivateFormatter
 from storage.crypto import DataKeyError, generate_key
 from storage.database import DatabaseError
 
@@ -185,10 +186,11 @@ async def _discord(app: App, token: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(
         level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[handler],
     )
     # aiosqlite logs every statement with its parameters at DEBUG: message text must never
     # reach a log, so its logger stays quiet whatever the verbosity.

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.core.clock import Clock
+from bot.redact import redact
 from storage import outbox
 from storage.database import Database
 from storage.outbox import OutboxEntry
@@ -38,6 +39,7 @@ class DeliveryError(Exception):
     def __init__(
         self, reason: str, *, permanent: bool = False, retry_after: float | None = None
     ) -> None:
+        reason = redact(reason)  # kept, logged and shown to organizers: no numbers or ids
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
