@@ -205,3 +205,23 @@ def test_interactive_mode_in_a_real_terminal(tmp_path: Path) -> None:
         os.close(fd)
     text = output.decode()
     assert "Members:" in text and "Try:" in text
+
+
+def test_the_verbose_log_of_a_whole_session_names_nobody(tmp_path: Path) -> None:
+    """The operator's log (--verbose) of a session with people detained, read in full."""
+    script = "\n".join(
+        line
+        for line in (ROOT / "docs" / "drills" / "raid.txt").read_text().splitlines()
+        if not line.startswith("!wait")  # the drill's waits are not needed for the log
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--config", str(EXAMPLE_CONFIG),
+         "--db", str(tmp_path / "log.sqlite3"), "--verbose"],
+        input=script, capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Rosa Díaz" in result.stdout  # the session did record them (shown in DMs)
+    assert "INFO" in result.stderr  # the log was on
+    for secret in ("Rosa", "Díaz", "Marta", "Juan Pérez", "Luisa", "0199", "0142",
+                   "Lincoln", "5th & Main", "bus stop", "their aunt"):  # fmt: skip
+        assert secret not in result.stderr, secret
