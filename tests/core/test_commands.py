@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from bot.core.commands import (
     COMMANDS,
     find_command,
+    label_key,
     parse_fields,
     parse_report_code,
     split_command,
@@ -103,3 +104,34 @@ def test_split_command_never_crashes(text: str) -> None:
     line = split_command(text)
     if line is not None:
         assert text.strip().startswith("/")
+
+
+# Values people type: anything but the separators, trimmed, not empty.
+VALUES = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=["Cs", "Cc", "Zl", "Zp"], blacklist_characters=";\n\r\x85"
+        ),
+        min_size=1,
+        max_size=60,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+LABELS = st.sampled_from(["where", "dónde", "Donde", "what", "qué", "agency", "agencia", "signs",
+                          "source", "fuente"])  # fmt: skip
+
+
+@given(st.dictionaries(LABELS, VALUES, max_size=4), st.sampled_from(["; ", "\n", " ;\n "]))
+def test_labelled_fields_come_back_as_typed_in_any_order_and_language(
+    typed: dict[str, str], separator: str
+) -> None:
+    canonical = {label: REPORT_LABELS[label_key(label)] for label in typed}
+    if len(set(canonical.values())) < len(canonical):
+        return  # the same field under two spellings: refused, tested above
+    body = separator.join(f"{label}: {value}" for label, value in typed.items())
+    _free, fields = parse_fields(body, REPORT_LABELS)
+    for label, value in typed.items():
+        if ":" in value.split(" ")[0] and label_key(value.split(":")[0]) in REPORT_LABELS:
+            return  # a value that itself starts like a label
+        assert fields[canonical[label]] == value.strip()
