@@ -75,7 +75,7 @@ def catalogs(_args: list[str]) -> int:
     template = locales / "messages.pot"
     pybabel = str(BIN / "pybabel")
     extract = [pybabel, "extract", "--no-location", "--sort-output", "--omit-header"]
-    extract += ["-k", "_n:1,2", "-o", str(template), "bot", "cogs", "storage"]
+    extract += ["-k", "_n:1,2", "-k", "N_", "-o", str(template), "bot", "cogs", "storage"]
     code = subprocess.call(extract, cwd=ROOT)
     for po in sorted(locales.glob("*/LC_MESSAGES/messages.po")):
         if code == 0:

@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.rights import cards
-from bot.i18n import language_name
+from bot.i18n import N_, language_name
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from cogs.describe import describe
 
@@ -35,11 +35,18 @@ class InfoCog(commands.Cog):
         ]
 
     @app_commands.command(name="rights", description=describe("rights"))
-    @app_commands.describe(language="show the card in another language")
+    @app_commands.describe(
+        language=N_("show the card in another language"),
+        more=N_("the longer card, with advice for bystanders"),
+    )
     @app_commands.autocomplete(language=_card_languages)
-    async def rights(self, interaction: discord.Interaction, language: str = "") -> None:
+    async def rights(
+        self, interaction: discord.Interaction, language: str = "", more: bool = False
+    ) -> None:
         await self.front.run(
-            interaction, "rights", lambda member: self.front.actions.rights(member, language)
+            interaction,
+            "rights",
+            lambda member: self.front.actions.rights(member, language, more=more),
         )
 
     @app_commands.command(name="hotline", description=describe("hotline"))
@@ -49,7 +56,7 @@ class InfoCog(commands.Cog):
         )
 
     @app_commands.command(name="lang", description=describe("lang"))
-    @app_commands.describe(language="the language I should write to you in")
+    @app_commands.describe(language=N_("the language I should write to you in"))
     @app_commands.autocomplete(language=_network_languages)
     async def lang(self, interaction: discord.Interaction, language: str = "") -> None:
         await self.front.run(
@@ -57,7 +64,7 @@ class InfoCog(commands.Cog):
         )
 
     @app_commands.command(name="help", description=describe("help"))
-    @app_commands.describe(command="a command to explain, like report")
+    @app_commands.describe(command=N_("a command to explain, like report"))
     async def help(self, interaction: discord.Interaction, command: str = "") -> None:
         await self.front.run(
             interaction, "help", lambda member: self.front.actions.help(member, command)

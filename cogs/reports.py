@@ -16,12 +16,12 @@ from bot.core.actions import Reply, build_draft, guarded
 from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
 from bot.core.models import DismissReason, Member, ReportState
-from bot.i18n import Renderer, _
+from bot.i18n import N_, Renderer, _
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from cogs.describe import describe
 
-REPORT_CODE = "the report code, like R3"
-NOTE = "optional: what you saw, or why"
+REPORT_CODE = N_("the report code, like R3")
+NOTE = N_("optional: what you saw, or why")
 
 
 class ReportForm(discord.ui.Modal):
@@ -174,7 +174,7 @@ class ReportsCog(commands.Cog):
         return await self._codes(interaction, current, ReportState.VERIFIED, ReportState.RESOLVED)
 
     @app_commands.command(name="report", description=describe("report"))
-    @app_commands.describe(photo="optional: a photo or video of what you see")
+    @app_commands.describe(photo=N_("optional: a photo or video of what you see"))
     async def report(
         self, interaction: discord.Interaction, photo: discord.Attachment | None = None
     ) -> None:
@@ -196,7 +196,7 @@ class ReportsCog(commands.Cog):
         )
 
     @app_commands.command(name="dismiss", description=describe("dismiss"))
-    @app_commands.describe(report=REPORT_CODE, reason="why it is not an operation", note=NOTE)
+    @app_commands.describe(report=REPORT_CODE, reason=N_("why it is not an operation"), note=NOTE)
     @app_commands.choices(
         reason=[
             app_commands.Choice(name="routine presence, not an operation", value="routine"),
@@ -233,10 +233,10 @@ class ReportsCog(commands.Cog):
     @app_commands.command(name="correct", description=describe("correct"))
     @app_commands.describe(
         report=REPORT_CODE,
-        where="the right place",
-        what="the right description",
-        agency="the right agency",
-        note="what was wrong",
+        where=N_("the right place"),
+        what=N_("the right description"),
+        agency=N_("the right agency"),
+        note=N_("what was wrong"),
     )
     @app_commands.autocomplete(report=active_codes)
     async def correct(
@@ -257,7 +257,7 @@ class ReportsCog(commands.Cog):
         )
 
     @app_commands.command(name="retract", description=describe("retract"))
-    @app_commands.describe(report=REPORT_CODE, note="why the alert was wrong")
+    @app_commands.describe(report=REPORT_CODE, note=N_("why the alert was wrong"))
     @app_commands.autocomplete(report=retractable_codes)
     async def retract(self, interaction: discord.Interaction, report: str, note: str = "") -> None:
         await self.front.run(

@@ -17,11 +17,11 @@ from bot.core.actions import guarded
 from bot.core.commands import parse_code, parse_report_code
 from bot.core.models import Member
 from bot.core.permissions import is_organizer
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from cogs.describe import describe
 
-TASK_CODE = "the task code, like T4"
+TASK_CODE = N_("the task code, like T4")
 
 
 class DetainedForm(discord.ui.Modal):
@@ -105,10 +105,10 @@ class TasksCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return await self._codes(interaction, current, everyone=True)
 
-    @task.command(name="add", description="Add a task (organizers)")
+    @task.command(name="add", description=N_("Add a task (organizers)"))
     @app_commands.describe(
-        description="what needs doing", report="a report code, like R3",
-        person="a person code, like P2", due="when: 2h, 15:30 or 2026-11-24 08:00",
+        description=N_("what needs doing"), report=N_("a report code, like R3"),
+        person=N_("a person code, like P2"), due=N_("when: 2h, 15:30 or 2026-11-24 08:00"),
     )  # fmt: skip
     async def add(
         self,
@@ -131,8 +131,8 @@ class TasksCog(commands.Cog):
             ),
         )
 
-    @task.command(name="assign", description="Offer a task to a member (organizers)")
-    @app_commands.describe(task=TASK_CODE, member="who should do it", due="when it is due")
+    @task.command(name="assign", description=N_("Offer a task to a member (organizers)"))
+    @app_commands.describe(task=TASK_CODE, member=N_("who should do it"), due=N_("when it is due"))
     @app_commands.autocomplete(task=open_codes)
     async def assign(
         self,
@@ -151,7 +151,7 @@ class TasksCog(commands.Cog):
 
         await front.run(interaction, "task", offer)
 
-    @task.command(name="accept", description="Accept a task offered to you")
+    @task.command(name="accept", description=N_("Accept a task offered to you"))
     @app_commands.describe(task=TASK_CODE)
     @app_commands.autocomplete(task=my_codes)
     async def accept(self, interaction: discord.Interaction, task: str) -> None:
@@ -160,8 +160,8 @@ class TasksCog(commands.Cog):
             interaction, "task", lambda m: actions.task_accept(m, parse_code(task, "T"))
         )
 
-    @task.command(name="decline", description="Decline a task offered to you")
-    @app_commands.describe(task=TASK_CODE, reason="optional: why")
+    @task.command(name="decline", description=N_("Decline a task offered to you"))
+    @app_commands.describe(task=TASK_CODE, reason=N_("optional: why"))
     @app_commands.autocomplete(task=my_codes)
     async def decline(self, interaction: discord.Interaction, task: str, reason: str = "") -> None:
         actions = self.front.actions
@@ -169,8 +169,10 @@ class TasksCog(commands.Cog):
             interaction, "task", lambda m: actions.task_decline(m, parse_code(task, "T"), reason)
         )
 
-    @task.command(name="done", description="Mark your task done")
-    @app_commands.describe(task=TASK_CODE, note="optional: how it went (organizers only see it)")
+    @task.command(name="done", description=N_("Mark your task done"))
+    @app_commands.describe(
+        task=TASK_CODE, note=N_("optional: how it went (organizers only see it)")
+    )
     @app_commands.autocomplete(task=my_codes)
     async def done(self, interaction: discord.Interaction, task: str, note: str = "") -> None:
         actions = self.front.actions
@@ -178,8 +180,8 @@ class TasksCog(commands.Cog):
             interaction, "task", lambda m: actions.task_done(m, parse_code(task, "T"), note)
         )
 
-    @task.command(name="release", description="Give back a task you cannot do")
-    @app_commands.describe(task=TASK_CODE, reason="optional: why")
+    @task.command(name="release", description=N_("Give back a task you cannot do"))
+    @app_commands.describe(task=TASK_CODE, reason=N_("optional: why"))
     @app_commands.autocomplete(task=my_codes)
     async def release(self, interaction: discord.Interaction, task: str, reason: str = "") -> None:
         actions = self.front.actions
@@ -187,7 +189,7 @@ class TasksCog(commands.Cog):
             interaction, "task", lambda m: actions.task_release(m, parse_code(task, "T"), reason)
         )
 
-    @task.command(name="cancel", description="Cancel a task (organizers)")
+    @task.command(name="cancel", description=N_("Cancel a task (organizers)"))
     @app_commands.describe(task=TASK_CODE)
     @app_commands.autocomplete(task=open_codes)
     async def cancel(self, interaction: discord.Interaction, task: str) -> None:
@@ -197,11 +199,11 @@ class TasksCog(commands.Cog):
         )
 
     @app_commands.command(name="tasks", description=describe("tasks"))
-    @app_commands.describe(which="yours, or every open task (organizers)")
+    @app_commands.describe(which=N_("yours, or every open task (organizers)"))
     @app_commands.choices(
         which=[
-            app_commands.Choice(name="mine", value="mine"),
-            app_commands.Choice(name="open", value="open"),
+            app_commands.Choice(name=N_("mine"), value="mine"),
+            app_commands.Choice(name=N_("open"), value="open"),
         ]
     )
     async def tasks(
@@ -214,7 +216,7 @@ class TasksCog(commands.Cog):
         )
 
     @app_commands.command(name="person", description=describe("person"))
-    @app_commands.describe(person="a person code, like P2")
+    @app_commands.describe(person=N_("a person code, like P2"))
     async def person(self, interaction: discord.Interaction, person: str) -> None:
         front = self.front
         await front.run(
@@ -227,9 +229,9 @@ class TasksCog(commands.Cog):
 
     @app_commands.command(name="detained", description=describe("detained"))
     @app_commands.describe(
-        report="the report code, like R3", relation="how the contact is related",
-        language="the family's language", children="children to pick up: where",
-        pickup="by when: 15:30, 3pm or 2h",
+        report=N_("the report code, like R3"), relation=N_("how the contact is related"),
+        language=N_("the family's language"), children=N_("children to pick up: where"),
+        pickup=N_("by when: 15:30, 3pm or 2h"),
     )  # fmt: skip
     async def detained(
         self,

@@ -31,7 +31,7 @@ from bot.core.network import Network
 from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
 from bot.core.rendering import chat_list
 from bot.core.reports import Correction, ReportService, SubmissionKind
-from bot.core.rights import card_for, cards
+from bot.core.rights import MORE_WORDS, card_for, cards
 from bot.core.tasks import (
     TaskService,
     person_card,
@@ -57,6 +57,7 @@ MAX_DESCRIPTION_CHARS = 1000
 MAX_NOTE_CHARS = 500
 REPORT_EXAMPLE = next(spec.example for spec in COMMANDS if spec.name == "report")
 DETAINED_EXAMPLE = next(spec.example for spec in COMMANDS if spec.name == "detained")
+MORE_HINT = _("For the longer card, with advice for bystanders: /rights more")
 PERSONAL_DATA_IN_GROUP = _(
     "Please send personal details to me in a direct message next time: everyone in this "
     "chat can read them. Consider deleting your message."
@@ -544,8 +545,12 @@ class Actions:
 
     # -- everyone ------------------------------------------------------------------------
 
-    async def rights(self, actor: Member, language: str = "") -> list[Reply]:
-        wanted = language.strip().lower() or actor.language
+    async def rights(self, actor: Member, language: str = "", *, more: bool = False) -> list[Reply]:
+        """The short card, or with `more` the longer one; "/rights es more" in any order."""
+        words = language.lower().split()
+        more = more or any(word in MORE_WORDS for word in words)
+        codes = [word for word in words if word not in MORE_WORDS]
+        wanted = codes[0] if codes else actor.language
         if wanted not in cards():
             raise UserError(
                 _(
@@ -562,7 +567,14 @@ class Actions:
         )
         return [
             Reply(
-                lines(Raw(card.text), rendering.hotline_lines(self.network), review_note),
+                lines(
+                    Raw(card.more if more else card.text),
+                    rendering.hotline_lines(self.network),
+                    None
+                    if more
+                    else _("For the longer card, with advice for bystanders: /rights more"),
+                    review_note,
+                ),
                 language=card.language,
             )
         ]

@@ -16,12 +16,23 @@ from bot.i18n import SOURCE_LANGUAGE
 REVIEWED = "reviewed"
 
 
+# The line that separates the short card (a phone screen) from the longer one. It is
+# the same in every language, so translators copy it as it is.
+MORE_MARKER = "=== more ==="
+# What people type after /rights for the longer card, in the supported languages.
+MORE_WORDS = frozenset(
+    {"more", "más", "mas", "plus", "mais", "thêm", "them", "더", "더보기", "更多", "详细",
+     "higit", "pa", "plis", "المزيد", "مزيد", "full", "long"}
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class RightsCard:
     language: str
     source: str
     review: str
-    text: str
+    text: str  # the short card
+    more: str  # the longer card, with advice for bystanders
 
     @property
     def reviewed(self) -> bool:
@@ -47,10 +58,16 @@ def parse_card(language: str, raw: str) -> RightsCard:
     for required in ("source", "review"):
         if not header.get(required):
             raise RightsContentError(f"rights card {language}: header needs '{required}:'")
-    text = "\n".join(lines[end + 1 :]).strip()
-    if not text:
-        raise RightsContentError(f"rights card {language}: the card has no text")
-    return RightsCard(language, header["source"], header["review"], text)
+    body = lines[end + 1 :]
+    if MORE_MARKER not in (line.strip() for line in body):
+        raise RightsContentError(
+            f"rights card {language}: the longer card needs a line {MORE_MARKER}"
+        )
+    split = next(i for i, line in enumerate(body) if line.strip() == MORE_MARKER)
+    text, more = "\n".join(body[:split]).strip(), "\n".join(body[split + 1 :]).strip()
+    if not text or not more:
+        raise RightsContentError(f"rights card {language}: the short or the longer card is empty")
+    return RightsCard(language, header["source"], header["review"], text, more)
 
 
 @cache

@@ -108,7 +108,7 @@ class CommandRouter:
             "task": self._task,
             "tasks": lambda a, c, line: self.actions.task_list(a, line.body),
             "person": self._person,
-            "rights": lambda a, c, line: self.actions.rights(a, _first_word(line.body)),
+            "rights": lambda a, c, line: self.actions.rights(a, line.body),
             "hotline": lambda a, c, line: self.actions.hotline(a),
             "lang": lambda a, c, line: self.actions.lang(a, _first_word(line.body)),
             "help": lambda a, c, line: self.actions.help(a, line.body),

@@ -148,6 +148,18 @@ def _n(singular: str, plural: str, count: int, /, **params: object) -> Msg:
     return Msg(singular, (("count", count), *params.items()), plural=plural, count=count)
 
 
+def N_(msgid: str, /) -> str:  # noqa: N802 - the gettext convention for "mark only"
+    """Mark a plain string for the catalog where a `str` is required (Discord command
+    descriptions); whoever shows it looks the translation up with `lookup`."""
+    return msgid
+
+
+def lookup(msgid: str, language: str) -> str | None:
+    """The catalog's translation of `msgid` in `language`, or None if it has none."""
+    translated = _translations(language).gettext(msgid)
+    return None if translated == msgid else translated
+
+
 def lines(*parts: Text | None) -> Lines:
     return Lines(tuple(part for part in parts if part is not None))
 

@@ -16,7 +16,7 @@ from bot.core.rights import RightsContentError, cards, parse_card
 from bot.i18n import LOCALES, Renderer, _, _n, available_languages
 from tests.conftest import ROOT
 
-KEYWORDS = {"_": None, "_n": (1, 2)}
+KEYWORDS = {"_": None, "_n": (1, 2), "N_": None}
 
 
 def code_messages() -> set[str | tuple[str, str]]:

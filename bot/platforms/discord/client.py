@@ -21,6 +21,7 @@ from bot.core.clock import Clock
 from bot.delivery import OutboxWorker
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.platforms.discord.sender import DiscordSender
+from bot.platforms.discord.translator import CatalogTranslator
 from bot.platforms.discord.views import DismissButton, TaskAnswerButton, VerifyButton
 from cogs.info import InfoCog
 from cogs.reports import ReportsCog
@@ -84,6 +85,7 @@ class RapidResponseBot(commands.Bot):
             await self.attach(app)
             guild = discord.Object(id=self.settings.guild_id)
             self.tree.copy_global_to(guild=guild)
+            await self.tree.set_translator(CatalogTranslator())
             await self.tree.sync(guild=guild)
         except BaseException:
             if self._given_app is None:

@@ -1,0 +1,71 @@
+"""Slash commands carry the catalogs' translations for the Discord locales we support."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.platforms.discord.translator import CatalogTranslator
+from tests.platforms.discord.conftest import Rig
+
+NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+async def payloads(rig: Rig) -> dict[str, dict[str, Any]]:
+    translator = CatalogTranslator()
+    return {
+        command.name: await command.get_translated_payload(rig.bot.tree, translator)
+        for command in rig.bot.tree.get_commands()
+    }
+
+
+def every_localisation(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(kind, locale, text) for the command, its options, sub-options and choices."""
+    found = []
+    for kind in ("name", "description"):
+        for locale, text in (payload.get(f"{kind}_localizations") or {}).items():
+            found.append((kind, locale, text))
+    for option in payload.get("options", []):
+        found += every_localisation(option)
+    for choice in payload.get("choices", []):
+        for locale, text in (choice.get("name_localizations") or {}).items():
+            found.append(("choice", locale, text))
+    return found
+
+
+async def test_spanish_members_see_spanish_commands_and_descriptions(rig: Rig) -> None:
+    commands = await payloads(rig)
+    report = commands["report"]
+    assert report["name_localizations"]["es-ES"] == "reportar"
+    assert report["name_localizations"]["es-419"] == "reportar"
+    assert report["description_localizations"]["es-419"].startswith("Reportar lo que ve")
+    dismiss = next(o for o in commands["dismiss"]["options"] if o["name"] == "reason")
+    assert dismiss["description_localizations"]["es-ES"] == "por qué no es un operativo"
+    routine = next(c for c in dismiss["choices"] if c["value"] == "routine")
+    assert routine["name_localizations"]["es-ES"] == "presencia de rutina, no es un operativo"
+    task = commands["task"]
+    add = next(o for o in task["options"] if o["name"] == "add")
+    assert add["description_localizations"]["es-ES"] == "Agregar una tarea (organizadores)"
+    assert task["name_localizations"]["es-ES"] == "tarea"
+
+
+async def test_every_localisation_fits_discords_rules(rig: Rig) -> None:
+    for name, payload in (await payloads(rig)).items():
+        for kind, locale, text in every_localisation(payload):
+            if kind == "name":
+                assert NAME.match(text) and text == text.lower(), (name, locale, text)
+            else:
+                assert 1 <= len(text) <= 100, (name, kind, locale, text)
+
+
+async def test_spanish_command_names_are_unique(rig: Rig) -> None:
+    spanish = [
+        p.get("name_localizations", {}).get("es-ES", n) for n, p in (await payloads(rig)).items()
+    ]
+    assert len(set(spanish)) == len(spanish)
+
+
+async def test_locales_without_a_catalog_stay_english(rig: Rig) -> None:
+    for payload in (await payloads(rig)).values():
+        for _kind, locale, _text in every_localisation(payload):
+            assert locale not in ("de", "ja", "en-GB")
