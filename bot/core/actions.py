@@ -48,7 +48,18 @@ from bot.core.vocabulary import (
     parse_signs,
     parse_source,
 )
-from bot.i18n import Lines, ListOf, Raw, Text, Trusted, _, _n, language_name, lines
+from bot.i18n import (
+    Lines,
+    ListOf,
+    Raw,
+    Text,
+    Trusted,
+    _,
+    _n,
+    language_name,
+    languages,
+    lines,
+)
 
 log = logging.getLogger(__name__)
 
@@ -595,11 +606,23 @@ class Actions:
                 )
             ]
         updated = await self.members.set_language(actor, code)
+        info = languages().get(updated.language)
+        unreviewed = (
+            _(
+                "This translation has not been reviewed by the community yet. If something "
+                "reads wrong, please tell an organizer."
+            )
+            if info is None or not info.reviewed
+            else None
+        )
         return [
             Reply(
-                _(
-                    "From now on I will write to you in {language}.",
-                    language=Raw(language_name(updated.language, menu=False)),
+                lines(
+                    _(
+                        "From now on I will write to you in {language}.",
+                        language=Raw(language_name(updated.language, menu=False)),
+                    ),
+                    unreviewed,
                 ),
                 language=updated.language,
             )

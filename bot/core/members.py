@@ -9,7 +9,7 @@ from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.models import Member, Role
 from bot.core.network import Network
-from bot.i18n import ListOf, Raw, _, language_name
+from bot.i18n import ListOf, Raw, _, language_name, normalise_language
 from storage import audit, members
 from storage.database import Database
 
@@ -115,7 +115,7 @@ class MemberService:
         return updated
 
     def check_language(self, code: str) -> str:
-        wanted = code.strip().lower().replace("_", "-")
+        wanted = normalise_language(code)
         if wanted not in self.network.languages:
             raise UserError(
                 _(

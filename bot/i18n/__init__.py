@@ -12,6 +12,7 @@ from __future__ import annotations
 import gettext
 import io
 import re
+import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -164,12 +165,44 @@ def lines(*parts: Text | None) -> Lines:
     return Lines(tuple(part for part in parts if part is not None))
 
 
+REVIEWED = "reviewed"
+
+
+@dataclass(frozen=True)
+class LanguageInfo:
+    code: str
+    name: str
+    review: str
+
+    @property
+    def reviewed(self) -> bool:
+        return self.review == REVIEWED
+
+
+@cache
+def languages() -> dict[str, LanguageInfo]:
+    """What locales/languages.toml says of each language (name, review status)."""
+    with (LOCALES / "languages.toml").open("rb") as handle:
+        table = tomllib.load(handle)
+    return {
+        code: LanguageInfo(code, str(entry["name"]), str(entry["review"]))
+        for code, entry in table.items()
+    }
+
+
 @cache
 def available_languages() -> frozenset[str]:
+    """Languages with a catalog (English is the source and needs none)."""
     found = {SOURCE_LANGUAGE}
     for po in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
         found.add(po.parent.parent.name)
     return frozenset(found)
+
+
+def normalise_language(code: str) -> str:
+    """ "es-MX" -> "es", "zh-Hans" -> "zh", "PT_br" -> "pt": people type codes many ways."""
+    wanted = code.strip().lower().replace("_", "-")
+    return wanted if wanted in available_languages() else wanted.split("-")[0]
 
 
 @cache
@@ -189,7 +222,11 @@ def _translations(language: str) -> gettext.NullTranslations:
 
 def language_name(code: str, in_language: str | None = None, *, menu: bool = True) -> str:
     """The language's own name: "Español" in a menu, "español" inside a sentence."""
-    name = Locale.parse(code).get_display_name(in_language or code) or code
+    known = languages().get(code)
+    locale = Locale.parse(code)
+    if known is not None and in_language in (None, code) and (menu or locale.language != code):
+        return known.name  # our own spelling ("中文（简体）"; Tagalog, which CLDR calls Filipino)
+    name = locale.get_display_name(in_language or code) or code
     return name[:1].upper() + name[1:] if menu else name
 
 

@@ -186,7 +186,10 @@ async def test_status_with_nothing_going_on(app: App) -> None:
 
 async def test_lang_changes_the_language_of_every_later_reply(app: App) -> None:
     assert "I write to you in English" in await say(app, "dee", "/lang")
-    assert await say(app, "dee", "/lang es") == "Desde ahora le escribiré en español."
+    assert await say(app, "dee", "/lang es") == (
+        "Desde ahora le escribiré en español.\nEsta traducción todavía no ha sido revisada por "
+        "la comunidad. Si algo suena mal, avise a una persona organizadora."
+    )
     assert "Gracias. El reporte R1 está con los verificadores." in await say(app, "dee", REPORT)
     assert await say(app, "dee", "/idioma en") == "From now on I will write to you in English."
 

@@ -23,7 +23,7 @@ from bot.i18n import available_languages, lookup
 DISCORD_LOCALES: dict[Locale, str] = {
     Locale.spain_spanish: "es",
     Locale.latin_american_spanish: "es",
-    Locale.chinese: "zh_Hans",
+    Locale.chinese: "zh",
     Locale.vietnamese: "vi",
     Locale.korean: "ko",
     Locale.brazil_portuguese: "pt",

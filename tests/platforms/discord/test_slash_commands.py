@@ -69,8 +69,8 @@ async def test_info_commands_for_everyone(rig: Rig) -> None:
 
 
 async def test_lang_switches_every_later_answer_including_buttons(rig: Rig) -> None:
-    assert await call(rig, "InfoCog", "lang", "verifier", language="es") == (
-        "Desde ahora le escribiré en español."
+    assert (await call(rig, "InfoCog", "lang", "verifier", language="es")).startswith(
+        "Desde ahora le escribiré en español.\nEsta traducción todavía no ha sido revisada"
     )
     await file_report(rig, "reporter")
     [reply] = replies_of(await press(rig, "verifier", "verify:report:1"))
