@@ -59,6 +59,7 @@ from bot.i18n import (
     language_name,
     languages,
     lines,
+    normalise_language,
 )
 
 log = logging.getLogger(__name__)
@@ -561,7 +562,7 @@ class Actions:
         words = language.lower().split()
         more = more or any(word in MORE_WORDS for word in words)
         codes = [word for word in words if word not in MORE_WORDS]
-        wanted = codes[0] if codes else actor.language
+        wanted = normalise_language(codes[0]) if codes else actor.language
         if wanted not in cards():
             raise UserError(
                 _(

@@ -12,8 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot import i18n
-from bot.core.rights import RightsContentError, cards, parse_card
-from bot.i18n import LOCALES, Renderer, _, _n, available_languages
+from bot.i18n import LOCALES, Renderer, _, _n, available_languages, languages
 from tests.conftest import ROOT
 
 KEYWORDS = {"_": None, "_n": (1, 2), "N_": None}
@@ -67,8 +66,17 @@ def test_every_catalog_translates_every_message_with_the_same_placeholders(langu
                 assert fields(form) == fields(message.id[1]), message.id
 
 
-def test_english_and_spanish_are_available() -> None:
-    assert {"en", "es"} <= available_languages()
+SUPPORTED = {"en", "es", "zh", "vi", "tl", "ko", "ht", "pt", "ar", "fr"}
+
+
+def test_every_supported_language_has_a_catalog_and_a_review_status() -> None:
+    assert available_languages() == SUPPORTED
+    listed = languages()
+    assert set(listed) == SUPPORTED
+    assert listed["en"].reviewed
+    for code, info in listed.items():
+        assert info.review in ("reviewed", "needs community review"), code
+        assert info.name, code
 
 
 def test_a_broken_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,26 +96,3 @@ def test_plurals_follow_the_count() -> None:
     assert renderer.render(one, "es") == "1 foto o video adjunto"
     assert renderer.render(two, "es") == "2 fotos o videos adjuntos"
     assert renderer.render(two, "en") == "2 photos or videos attached"
-
-
-def test_every_network_language_has_a_rights_card_with_source_and_review() -> None:
-    found = cards()
-    assert set(found) >= available_languages()
-    for card in found.values():
-        assert card.source and card.review in ("reviewed", "needs community review")
-        assert "silent" in card.text.lower() or "silencio" in card.text.lower()
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "no header",
-        "---\nsource: x\n---\ntext",
-        "---\nreview: reviewed\n---\ntext",
-        "---\nsource: x\nreview: reviewed\n---\n   ",
-        "---\nsource x\n---\ntext",
-    ],
-)
-def test_a_malformed_rights_card_is_refused(raw: str) -> None:
-    with pytest.raises(RightsContentError):
-        parse_card("xx", raw)
