@@ -69,3 +69,13 @@ async def test_locales_without_a_catalog_stay_english(rig: Rig) -> None:
     for payload in (await payloads(rig)).values():
         for _kind, locale, _text in every_localisation(payload):
             assert locale not in ("de", "ja", "en-GB")
+
+
+async def test_each_supported_discord_locale_gets_its_language(rig: Rig) -> None:
+    described = (await payloads(rig))["hotline"]["description_localizations"]
+    assert described["zh-CN"] == "显示快速响应热线。"
+    assert described["vi"] == "Hiển thị đường dây nóng phản ứng nhanh."
+    assert described["ko"] == "신속 대응 핫라인을 보여 줍니다."
+    assert described["pt-BR"] == "Mostrar a linha de emergência de resposta rápida."
+    assert described["fr"] == "Afficher la ligne d'urgence de réponse rapide."
+    assert set(described) == {"es-ES", "es-419", "zh-CN", "vi", "ko", "pt-BR", "fr"}
