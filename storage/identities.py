@@ -7,6 +7,8 @@ against another's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import aiosqlite
 
 from storage.crypto import HASH_PREFIX, digest, seal
@@ -72,19 +74,20 @@ async def upgrade(conn: aiosqlite.Connection) -> None:
                 "UPDATE audit_log SET actor_id = NULL, actor = ? WHERE id = ?",
                 (member_hash(row["actor_id"]), row["id"]),
             )
+    await _hash_column(conn, "reports", "place_key", place_hash)
+    await _hash_column(conn, "signal_inbox", "source", signal_source_hash)
+
+
+async def _hash_column(
+    conn: aiosqlite.Connection, table: str, column: str, hasher: Callable[[str], str]
+) -> None:
+    """Replace the plaintext values of a column that is only ever compared by hash."""
     async with conn.execute(
-        f"SELECT id, place_key FROM reports WHERE place_key NOT LIKE '{HASH_PREFIX}%'"  # noqa: S608
+        f"SELECT id, {column} AS v FROM {table} "  # noqa: S608 - constants
+        f"WHERE {column} NOT LIKE '{HASH_PREFIX}%'"
     ) as cursor:
         for row in await cursor.fetchall():
             await conn.execute(
-                "UPDATE reports SET place_key = ? WHERE id = ?",
-                (place_hash(row["place_key"]), row["id"]),
-            )
-    async with conn.execute(
-        f"SELECT id, source FROM signal_inbox WHERE source NOT LIKE '{HASH_PREFIX}%'"  # noqa: S608
-    ) as cursor:
-        for row in await cursor.fetchall():
-            await conn.execute(
-                "UPDATE signal_inbox SET source = ? WHERE id = ?",
-                (signal_source_hash(row["source"]), row["id"]),
+                f"UPDATE {table} SET {column} = ? WHERE id = ?",  # noqa: S608 - constants
+                (hasher(row["v"]), row["id"]),
             )
