@@ -284,4 +284,6 @@ class Renderer:
     def format_moment(self, moment: datetime, language: str) -> str:
         day = format_skeleton("MMMEd", moment, tzinfo=self.zone, locale=language)
         time = format_time(moment, format="short", tzinfo=self.zone, locale=language)
-        return f"{day}, {time}"
+        # The locale's own way of joining a date and a time ("{1}, {0}", "{1}، {0}", "{0} {1}").
+        glue = str(Locale.parse(language).datetime_formats["medium"])
+        return glue.replace("{1}", day).replace("{0}", time)

@@ -97,8 +97,8 @@ BAD_INPUT = [
     (
         "dee",
         "/lang xx",
-        "I can't write in “xx” yet. Choose one of: English (en) and Español (es)",
-        "Todavía no puedo escribir en «xx». Elija uno de: English (en) y Español (es)",
+        "I can't write in “xx” yet. Choose one of: English (en), Español (es), 中文（简体） (zh)",
+        "Todavía no puedo escribir en «xx». Elija uno de: English (en), Español (es), 中文",
     ),
     (
         "dee",

@@ -106,3 +106,11 @@ def test_dates_are_written_the_readers_way_in_the_networks_time_zone(
     text = Renderer(ZoneInfo("America/Los_Angeles")).render(When(moment), language)
     assert expected in text, text
     assert "14:30" in text or "2:30" in text, text
+
+
+def test_date_and_time_are_joined_the_locales_way() -> None:
+    moment = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+    renderer = Renderer(ZoneInfo("America/Los_Angeles"))
+    assert renderer.render(When(moment), "en") == "Tue, Nov 24, 2:30\u202fPM"  # CLDR narrow space
+    assert "، " in renderer.render(When(moment), "ar")  # the Arabic comma
+    assert renderer.render(When(moment), "vi").startswith("14:30")  # time first
