@@ -8,6 +8,7 @@ people type on phones, fast, in the language they think in.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -132,9 +133,56 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("help", ("ayuda",), _("Show the commands, or how to use one."), "/help report"),
 )
 
-_BY_NAME: dict[str, CommandSpec] = {
-    name: spec for spec in COMMANDS for name in (spec.name, *spec.aliases)
-}
+# A command's name in other languages: typed in any chat, and shown in Discord's menus
+# to members whose Discord speaks that language. Spanish names are the first alias of
+# each command above. Written without accents, which people often leave out on a phone;
+# accented spellings are accepted too.
+LOCAL_NAMES: Mapping[str, Mapping[str, str]] = {
+    "fr": {
+        "report": "signaler", "verify": "verifier", "dismiss": "ecarter",
+        "resolve": "terminer", "correct": "corriger", "retract": "retirer", "role": "role",
+        "detained": "detenu", "cancel": "annuler", "task": "tache", "tasks": "taches",
+        "person": "personne", "status": "etat", "rights": "droits", "hotline": "urgence",
+        "lang": "langue", "help": "aide",
+    },
+    "pt": {
+        "report": "relatar", "verify": "verificar", "dismiss": "descartar",
+        "resolve": "encerrar", "correct": "corrigir", "retract": "retirar", "role": "papel",
+        "detained": "detido", "cancel": "cancelar", "task": "tarefa", "tasks": "tarefas",
+        "person": "pessoa", "status": "situacao", "rights": "direitos",
+        "hotline": "emergencia", "lang": "idioma", "help": "ajuda",
+    },
+}  # fmt: skip
+
+
+def local_name(command: str, language: str) -> str | None:
+    """What the command is called in `language`, if it has its own name there."""
+    if language == "es":
+        spec = _BY_NAME.get(command)
+        return (
+            spec.aliases[0] if spec is not None and spec.name == command and spec.aliases else None
+        )
+    return LOCAL_NAMES.get(language, {}).get(command)
+
+
+def _fold(name: str) -> str:
+    """Lowercase without accents: "Vérifier" and "verifier" are the same command."""
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _names() -> dict[str, CommandSpec]:
+    by_name: dict[str, CommandSpec] = {}
+    for spec in COMMANDS:
+        local = [names[spec.name] for names in LOCAL_NAMES.values() if spec.name in names]
+        for name in (spec.name, *spec.aliases, *local):
+            other = by_name.setdefault(_fold(name), spec)
+            if other is not spec:  # one word, two commands: a mistake in the tables above
+                raise RuntimeError(f"/{name} names both /{other.name} and /{spec.name}")
+    return by_name
+
+
+_BY_NAME = _names()
 _COMMAND = re.compile(r"^/(\S*)(?:\s+(.*))?$", re.DOTALL)
 _REPORT_CODE = re.compile(r"^(?:r|#)?-?(\d{1,9})$", re.IGNORECASE)
 _LABEL = re.compile(r"^([^:\n]{1,24}):(.*)$", re.DOTALL)
@@ -153,11 +201,13 @@ def split_command(text: str) -> CommandLine | None:
     if match is None:
         return None
     name = match.group(1).lower()
-    return CommandLine(name=name, body=(match.group(2) or "").strip(), spec=_BY_NAME.get(name))
+    return CommandLine(
+        name=name, body=(match.group(2) or "").strip(), spec=_BY_NAME.get(_fold(name))
+    )
 
 
 def find_command(name: str) -> CommandSpec | None:
-    return _BY_NAME.get(name.lower().lstrip("/"))
+    return _BY_NAME.get(_fold(name.lstrip("/")))
 
 
 def label_key(label: str) -> str:

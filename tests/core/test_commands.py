@@ -135,3 +135,15 @@ def test_labelled_fields_come_back_as_typed_in_any_order_and_language(
         if ":" in value.split(" ")[0] and label_key(value.split(":")[0]) in REPORT_LABELS:
             return  # a value that itself starts like a label
         assert fields[canonical[label]] == value.strip()
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [("/signaler where: x", "report"), ("/Vérifier R1", "verify"), ("/droits plus", "rights"),
+     ("/relatar where: x", "report"), ("/situação", "status"), ("/AYUDA", "help")],
+)  # fmt: skip
+def test_french_portuguese_and_accented_names_reach_the_same_command(
+    typed: str, command: str
+) -> None:
+    line = split_command(typed)
+    assert line is not None and line.spec is not None and line.spec.name == command

@@ -3,10 +3,10 @@
 Discord shows a command's name, description, options and choices in the language of
 the member's Discord client, if the bot registered a localisation for that locale.
 Descriptions come from the catalogs (their English text is the msgid). Names are
-localised only where the command grammar already has the word (the Spanish aliases), so
-a typed `/reportar` and the menu's `/reportar` are the same command. Tagalog, Haitian
-Creole and Arabic have no Discord locale: those members see English commands, and the
-bot's answers still come in their language (/lang).
+localised only where the command grammar has the word too (Spanish, French and
+Portuguese), so a typed `/signaler` and the menu's `/signaler` are the same command.
+Tagalog, Haitian Creole and Arabic have no Discord locale: those members see English
+commands, and the bot's answers still come in their language (/lang).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from discord import Locale, app_commands
 from discord.app_commands import TranslationContextLocation, TranslationContextTypes, locale_str
 
-from bot.core.commands import COMMANDS
+from bot.core.commands import local_name
 from bot.i18n import available_languages, lookup
 
 # Discord locale -> our catalog language.
@@ -29,9 +29,6 @@ DISCORD_LOCALES: dict[Locale, str] = {
     Locale.brazil_portuguese: "pt",
     Locale.french: "fr",
 }
-# Command names per language: the first alias of each command in that language.
-_NAME_LANGUAGE = "es"
-_NAMES = {spec.name: spec.aliases[0] for spec in COMMANDS if spec.aliases}
 _VALID_NAME = re.compile(r"^[-_\w]{1,32}$")
 _NAMED = (TranslationContextLocation.command_name, TranslationContextLocation.group_name)
 _DESCRIBED_LIMIT = 100
@@ -45,9 +42,7 @@ class CatalogTranslator(app_commands.Translator):
         if language is None or language not in available_languages():
             return None
         if context.location in _NAMED:
-            if language != _NAME_LANGUAGE:
-                return None
-            name = _NAMES.get(string.message)
+            name = local_name(string.message, language)
             return name if name and _VALID_NAME.match(name) and name == name.lower() else None
         if context.location is TranslationContextLocation.parameter_name:
             return None  # option names stay as typed in the examples

@@ -79,3 +79,14 @@ async def test_each_supported_discord_locale_gets_its_language(rig: Rig) -> None
     assert described["pt-BR"] == "Mostrar a linha de emergência de resposta rápida."
     assert described["fr"] == "Afficher la ligne d'urgence de réponse rapide."
     assert set(described) == {"es-ES", "es-419", "zh-CN", "vi", "ko", "pt-BR", "fr"}
+
+
+async def test_french_and_portuguese_menus_name_commands_as_the_grammar_does(rig: Rig) -> None:
+    from bot.core.commands import find_command
+
+    for name, payload in (await payloads(rig)).items():
+        for locale in ("fr", "pt-BR", "es-ES"):
+            local = payload["name_localizations"][locale]
+            spec = find_command(local)
+            assert spec is not None and spec.name == name, (name, locale, local)
+    assert (await payloads(rig))["report"]["name_localizations"]["fr"] == "signaler"
