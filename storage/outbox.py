@@ -124,6 +124,13 @@ async def mark_delivered(
         "delivered_at = ?, last_error = NULL WHERE id = ? AND state = 'pending'",
         (external_id, to_db(now), entry_id),
     )
+    # A direct message, once delivered, is the member's to keep and nobody else's: its
+    # text and its address (who got a receipt for R12, who was sent a person's details)
+    # are erased at once. Group messages stay until the purge, for edits and follow-ups.
+    await conn.execute(
+        "UPDATE outbox SET body = '', address = '' WHERE id = ? AND is_direct = 1",
+        (entry_id,),
+    )
     return cursor.rowcount == 1
 
 

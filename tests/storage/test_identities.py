@@ -156,3 +156,20 @@ async def test_hashes_survive_key_rotation(tmp_path: Path) -> None:
 
 def _now() -> datetime:
     return FakeClock().now()
+
+
+async def test_a_delivered_direct_message_keeps_neither_its_text_nor_its_address(
+    app: App,
+) -> None:
+    from storage import outbox
+
+    await say(app, "dee", REPORT)
+    await say(app, "ben", "/verify R1")  # dee hears the outcome by direct message
+    async with app.db.transaction() as conn:
+        for row in await outbox.pending(conn, "console"):
+            await outbox.mark_delivered(conn, row.id, None, app.clock.now())
+    with raw(app) as db:
+        direct = db.execute("SELECT body, address FROM outbox WHERE is_direct = 1").fetchall()
+        group = db.execute("SELECT body, address FROM outbox WHERE is_direct = 0").fetchall()
+    assert direct and all((row["body"], row["address"]) == ("", "") for row in direct)
+    assert group and all(row["body"].startswith("enc1:") and row["address"] for row in group)
