@@ -52,6 +52,8 @@ RULES: tuple[Rule, ...] = (
     Rule("handled Signal receipts", "signal_inbox", "handled_at < :messages"),
     Rule("abandoned conversations", "dialogs", "updated_at < :messages"),
     Rule("finished timers", "timers", "state != 'pending' AND created_at < :messages"),
+    # "Organizers were told this member flooded" marks, one per member and hour.
+    Rule("flood notices", "delivery_problems", "platform = 'rate' AND reported_at < :messages"),
     Rule("audit log entries", "audit_log", "at < :audit"),
 )
 

@@ -582,9 +582,7 @@ class Actions:
                 lines(
                     Raw(card.more if more else card.text),
                     rendering.hotline_lines(self.network),
-                    None
-                    if more
-                    else _("For the longer card, with advice for bystanders: /rights more"),
+                    None if more else MORE_HINT,
                     review_note,
                 ),
                 language=card.language,

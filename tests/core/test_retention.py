@@ -171,3 +171,11 @@ def test_rrbot_purge_dry_run_lists_what_would_go_and_deletes_nothing(tmp_path: P
     bad = rrbot("purge", "--dry-run", "--config", str(broken), "--db", str(db), cwd=tmp_path)
     assert bad.returncode == 2 and "retention.people_days" in bad.stderr
     assert bad.stderr.count("\n") == 1
+
+
+async def test_flood_notices_are_forgotten_with_the_messages(app: App, clock: FakeClock) -> None:
+    for n in range(app.network.reports_per_hour + 1):
+        await say(app, "eli", f"/report where: {n} Oak St")
+    assert (await app.retention.plan())["flood notices"] == 0
+    clock.advance(timedelta(days=8))
+    assert (await app.retention.purge())["flood notices"] == 1
