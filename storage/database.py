@@ -56,6 +56,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("people", "id", "contact_relation", ""),
     ("people", "id", "children", ""),
     ("people", "id", "notes", ""),
+    ("people", "id", "language", ""),
     ("tasks", "id", "description", ""),
     ("tasks", "id", "note", ""),
     ("dialogs", "member_id", "data", ""),
@@ -231,7 +232,7 @@ class Database:
         async with self.transaction() as conn:
             for table, key, column, rows_filter in SEALED_COLUMNS:
                 field = f"{table}.{column}"
-                plaintext = f"{column} NOT LIKE 'enc1:%'" + (
+                plaintext = f"{column} NOT LIKE 'enc1:%' AND {column} != ''" + (
                     f" AND {rows_filter}" if rows_filter else ""
                 )
                 async for row_key, value in _sealed_values(conn, table, key, column, plaintext):
