@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core import permissions, rendering
-from bot.core.commands import COMMANDS, Audience, CommandSpec, find_command
+from bot.core.commands import COMMANDS, Audience, CommandSpec, find_command, local_name
 from bot.core.errors import UserError
 from bot.core.members import MemberService
 from bot.core.models import (
@@ -52,6 +52,7 @@ from bot.i18n import (
     Lines,
     ListOf,
     Raw,
+    Renderer,
     Text,
     Trusted,
     _,
@@ -650,7 +651,18 @@ def audience_includes(audience: Audience, member: Member) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class CommandName:
+    """ "/report", or "/report (/signaler)" for a reader whose language has its own name."""
+
+    name: str
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        local = local_name(self.name, language)
+        return f"/{self.name}" + (f" (/{local})" if local and local != self.name else "")
+
+
 def help_entry(spec: CommandSpec) -> Text:
-    summary = Lines((Raw(f"/{spec.name}: "), spec.summary), separator="")
+    summary = Lines((CommandName(spec.name), Raw(": "), spec.summary), separator="")
     example = Lines((Raw("    "), _("Example: {example}", example=Raw(spec.example))), separator="")
     return lines(summary, example)

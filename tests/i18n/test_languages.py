@@ -114,3 +114,11 @@ def test_date_and_time_are_joined_the_locales_way() -> None:
     assert renderer.render(When(moment), "en") == "Tue, Nov 24, 2:30\u202fPM"  # CLDR narrow space
     assert "، " in renderer.render(When(moment), "ar")  # the Arabic comma
     assert renderer.render(When(moment), "vi").startswith("14:30")  # time first
+
+
+async def test_help_shows_the_commands_own_name_in_the_readers_language(world: App) -> None:
+    await say(world, "dee", "/langue fr")
+    french = await say(world, "dee", "/aide", dm("dee"))
+    assert "/report (/signaler): " in french and "/rights (/droits): " in french
+    await say(world, "dee", "/lang en")
+    assert "/report: " in await say(world, "dee", "/help", dm("dee"))
