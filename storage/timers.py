@@ -103,3 +103,32 @@ async def claim_due(
     if not await claim(conn, timer.id, now, late=late):
         return None  # fired already (a second schedule, a rebuilt scheduler)
     return Timer(timer.id, timer.kind, timer.subject_id, timer.due_at, "fired", now, late)
+
+
+async def keep_one(
+    conn: aiosqlite.Connection, kind: str, due: datetime | None, now: datetime
+) -> None:
+    """Exactly one pending timer of a recurring `kind` (none when `due` is None)."""
+    if due is None:
+        await cancel(conn, (kind,), 0)
+        return
+    async with conn.execute(
+        "SELECT 1 FROM timers WHERE kind = ? AND state = 'pending' LIMIT 1", (kind,)
+    ) as cursor:
+        if await cursor.fetchone() is None:
+            await schedule(conn, kind, 0, due, now)
+
+
+async def claim_recurring(
+    conn: aiosqlite.Connection,
+    timer_id: int,
+    kind: str,
+    now: datetime,
+    late_after: timedelta,
+    following: datetime | None,
+) -> Timer | None:
+    """Claim a recurring timer and schedule its next run in the same transaction."""
+    timer = await claim_due(conn, timer_id, (kind,), now, late_after)
+    if timer is not None and following is not None:
+        await schedule(conn, kind, 0, following, now)
+    return timer

@@ -69,23 +69,24 @@ class RetentionService:
         log.info("retention purge: %s", ", ".join(f"{n} {k}" for k, n in removed.items()))
         return removed
 
+    def _next(self, after: datetime) -> datetime:
+        return next_daily(after, self.policy.purge_at, self.network.zone)
+
     async def ensure_scheduled(self) -> None:
         """At start-up: exactly one pending daily purge."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            if not [t for t in await timers.pending(conn) if t.kind == DAILY]:
-                due = next_daily(now, self.policy.purge_at, self.network.zone)
-                await timers.schedule(conn, DAILY, 0, due, now)
+            await timers.keep_one(conn, DAILY, self._next(now), now)
         self._on_timers()
 
     async def fire_timer(self, timer_id: int) -> bool:
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            timer = await timers.claim_due(conn, timer_id, (DAILY,), now, LATE_AFTER)
+            timer = await timers.claim_recurring(
+                conn, timer_id, DAILY, now, LATE_AFTER, self._next(now)
+            )
             if timer is None:
                 return False
-            following = next_daily(now, self.policy.purge_at, self.network.zone)
-            await timers.schedule(conn, DAILY, 0, following, now)
         self._on_timers()
         await self.purge()
         return True

@@ -45,18 +45,15 @@ class SummaryService:
         """At start-up: one pending summary if the config asks for it, none if not."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            pending = [t for t in await timers.pending(conn) if t.kind == DAILY]
-            due = self.next_time(now)
-            if due is None:
-                await timers.cancel(conn, (DAILY,), 0)
-            elif not pending:
-                await timers.schedule(conn, DAILY, 0, due, now)
+            await timers.keep_one(conn, DAILY, self.next_time(now), now)
         self._on_timers()
 
     async def fire_timer(self, timer_id: int) -> bool:
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            timer = await timers.claim_due(conn, timer_id, (DAILY,), now, LATE_AFTER)
+            timer = await timers.claim_recurring(
+                conn, timer_id, DAILY, now, LATE_AFTER, self.next_time(now)
+            )
             if timer is None:
                 return False
             pending = await report_store.in_states(conn, (ReportState.PENDING,))
@@ -71,9 +68,6 @@ class SummaryService:
             await self.messenger.to_organizers(
                 conn, "summary", self._text(len(pending), len(active), len(open_tasks), overdue)
             )
-            following = self.next_time(now)
-            if following is not None:
-                await timers.schedule(conn, DAILY, 0, following, now)
         self._on_outbox()
         self._on_timers()
         return True
