@@ -245,7 +245,13 @@ class Database:
     async def _hash_identities(self) -> None:
         """Move identities written before migration 9 to their sealed and hashed columns."""
         async with self.transaction() as conn:
+            # Once done, never needed again: later versions only write hashed identities,
+            # so start-up does not rescan the tables every time.
+            async with conn.execute("SELECT 1 FROM settings WHERE name = 'identities'") as c:
+                if await c.fetchone() is not None:
+                    return
             await identities.upgrade(conn)
+            await conn.execute("INSERT INTO settings (name, value) VALUES ('identities', 'hashed')")
 
     async def checkpoint(self) -> None:
         """Fold the WAL into the main file and truncate it: deleted rows leave the -wal."""
