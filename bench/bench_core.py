@@ -22,9 +22,8 @@ from pathlib import Path
 from bot.app import App
 from bot.config import Config, load_config
 from bot.core.errors import UserError
-from bot.core.models import Member, ReportDraft
+from bot.core.models import Member, OutboxEntry, ReportDraft
 from bot.delivery import OutboxWorker
-from storage.outbox import OutboxEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = 500
@@ -90,7 +89,7 @@ async def run() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         app = await App.start(config, Path(folder) / "bench.sqlite3")
         try:
-            worker = OutboxWorker(app.db, NullSender(), app.clock)
+            worker = OutboxWorker(app.store, NullSender(), app.clock)
             dee = await app.members.find("console", "dee")
             eli = await app.members.find("console", "eli")
             ben = await app.members.find("console", "ben")

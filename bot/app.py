@@ -1,8 +1,9 @@
 """Wires one deployment together: config -> network, database, services, router.
 
-Front ends get an `App` and only talk to the core through it. Start-up order matters:
-the database is opened and migrated before anything can write, and configured members
-are synced before the first message is handled.
+Front ends get an `App` and only talk to the core through it. This is the one place
+that knows the core's storage seam is SQLite (`storage.database.Database`). Start-up
+order matters: the database is opened and migrated before anything can write, and
+configured members are synced before the first message is handled.
 """
 
 from __future__ import annotations
@@ -15,23 +16,19 @@ from bot.config import Config
 from bot.core.clock import Clock, SystemClock
 from bot.core.members import ConfiguredMember, MemberService
 from bot.core.messenger import Messenger
+from bot.core.models import TimerKind
 from bot.core.network import HotlineInfo, Network
 from bot.core.places import KnownPlace
 from bot.core.reports import ReportService
 from bot.core.retention import RetentionPolicy, RetentionService
 from bot.core.router import CommandRouter
+from bot.core.store import Changes
 from bot.core.summary import SummaryService
-from bot.core.tasks import (
-    DUE_REMINDER,
-    OFFER_ESCALATION,
-    OFFER_REMINDER,
-    OVERDUE,
-    TaskService,
-)
+from bot.core.tasks import TaskService
+from bot.core.timers import TimerDispatcher
 from bot.data_key import load_cipher
 from bot.i18n import Renderer
 from bot.scheduler import TimerScheduler
-from storage import timers
 from storage.database import Database
 
 
@@ -56,50 +53,33 @@ def network_from_config(config: Config) -> Network:
 
 
 class App:
-    def __init__(self, config: Config, db: Database, clock: Clock) -> None:
+    def __init__(self, config: Config, store: Database, clock: Clock) -> None:
         self.config = config
-        self.db = db
+        self.store = store
         self.clock = clock
         self.network = network_from_config(config)
         self.renderer = Renderer(self.network.zone)
         self._outbox_listeners: list[Callable[[], None]] = []
-        self.members = MemberService(db, self.network, clock)
+        self.members = MemberService(store, self.network, clock)
         self.messenger = Messenger(self.network, clock, self.renderer)
-        self.reports = ReportService(
-            db,
-            self.network,
-            clock,
-            self.renderer,
-            self.messenger,
-            on_outbox=self._outbox_written,
-            on_timers=self._timers_changed,
-        )
+        self.reports = ReportService(store, self.network, clock, self.renderer, self.messenger)
         timers = config.timers
         self.tasks = TaskService(
-            db,
+            store,
             self.network,
             clock,
             self.messenger,
             {
-                OFFER_REMINDER: timers.task_accept_reminder,
-                OFFER_ESCALATION: timers.task_accept_escalation,
-                DUE_REMINDER: timers.task_due_reminder,
-                OVERDUE: timers.task_overdue_escalation,
+                TimerKind.TASK_OFFER_REMINDER: timers.task_accept_reminder,
+                TimerKind.TASK_OFFER_ESCALATION: timers.task_accept_escalation,
+                TimerKind.TASK_DUE_REMINDER: timers.task_due_reminder,
+                TimerKind.TASK_OVERDUE: timers.task_overdue_escalation,
             },
-            on_outbox=self._outbox_written,
-            on_timers=self._timers_changed,
         )
-        self.summary = SummaryService(
-            db,
-            self.network,
-            clock,
-            self.messenger,
-            on_outbox=self._outbox_written,
-            on_timers=self._timers_changed,
-        )
+        self.summary = SummaryService(store, self.network, clock, self.messenger)
         kept = config.retention
         self.retention = RetentionService(
-            db,
+            store,
             self.network,
             clock,
             RetentionPolicy(
@@ -109,10 +89,29 @@ class App:
                 audit=timedelta(days=kept.audit_days),
                 purge_at=kept.purge_at,
             ),
-            on_timers=self._timers_changed,
         )
-        self.scheduler = TimerScheduler(db, self.fire_timer)
+        report_timer = self.reports.on_timer
+        task_timer = self.tasks.on_timer
+        self.timers = TimerDispatcher(
+            store,
+            clock,
+            self.messenger,
+            {
+                TimerKind.REPORT_REASK: report_timer,
+                TimerKind.REPORT_EXPIRE: report_timer,
+                TimerKind.REPORT_ACTIVE_CHECK: report_timer,
+                TimerKind.TASK_OFFER_REMINDER: task_timer,
+                TimerKind.TASK_OFFER_ESCALATION: task_timer,
+                TimerKind.TASK_DUE_REMINDER: task_timer,
+                TimerKind.TASK_DUE: task_timer,
+                TimerKind.TASK_OVERDUE: task_timer,
+                TimerKind.DAILY_SUMMARY: self.summary.on_timer,
+                TimerKind.DAILY_PURGE: self.retention.on_timer,
+            },
+        )
+        self.scheduler = TimerScheduler(self.timers.fire)
         self.router = CommandRouter(self.reports, self.members, self.network, self.tasks)
+        store.add_commit_hook(self._committed)
 
     @classmethod
     async def start(
@@ -155,38 +154,29 @@ class App:
         """Give a front end its own renderer, which neutralises people's text its way."""
         return self.messenger.register(platform, escape)
 
-    async def fire_timer(self, timer_id: int) -> bool:
-        """Each service fires only its own kinds of timer and declines the others."""
-        return (
-            await self.reports.fire_timer(timer_id)
-            or await self.tasks.fire_timer(timer_id)
-            or await self.summary.fire_timer(timer_id)
-            or await self.retention.fire_timer(timer_id)
-        )
-
     async def fire_due(self) -> int:
         """Fire everything due now; tests and drills use it with an injected clock."""
-        async with self.db.reading() as conn:
-            due = await timers.pending(conn, due_by=self.clock.now())
-        return sum([await self.fire_timer(timer.id) for timer in due])
+        return await self.timers.fire_due()
 
     async def start_timers(self) -> None:
         """Run timers in this event loop; whatever came due while the bot was down fires now."""
         await self.summary.ensure_scheduled()
         await self.retention.ensure_scheduled()
-        await self.scheduler.start()
-
-    def _timers_changed(self) -> None:
-        self.scheduler.request_sync()
+        async with self.store.reading() as tx:
+            pending = await tx.timers.pending()
+        self.scheduler.start(pending)
 
     def on_outbox(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every commit that wrote outbox rows (wakes workers)."""
         self._outbox_listeners.append(listener)
 
-    def _outbox_written(self) -> None:
-        for listener in self._outbox_listeners:
-            listener()
+    def _committed(self, changes: Changes) -> None:
+        if changes.outbox:
+            for listener in self._outbox_listeners:
+                listener()
+        if changes.timers:
+            self.scheduler.apply(changes)
 
     async def close(self) -> None:
         self.scheduler.shutdown()
-        await self.db.close()
+        await self.store.close()

@@ -19,10 +19,10 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.core.clock import Clock
+from bot.core.messenger import RECORDED
+from bot.core.models import OutboxEntry
+from bot.core.store import Store
 from bot.redact import redact
-from storage import outbox
-from storage.database import Database
-from storage.outbox import OutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +61,13 @@ class Backoff:
 class OutboxWorker:
     def __init__(
         self,
-        db: Database,
+        store: Store,
         sender: Sender,
         clock: Clock,
         backoff: Backoff | None = None,
         on_unreachable: Callable[[OutboxEntry, str], Awaitable[object]] | None = None,
     ) -> None:
-        self.db = db
+        self.store = store
         self.sender = sender
         self.clock = clock
         self.backoff = backoff or Backoff()
@@ -78,8 +78,8 @@ class OutboxWorker:
     async def deliver_due(self) -> int:
         """Send every row that is due now; return how many were delivered."""
         async with self._pass:  # one pass at a time, or a row could go out twice
-            async with self.db.reading() as conn:
-                rows = await outbox.pending(conn, self.sender.platform)
+            async with self.store.reading() as tx:
+                rows = await tx.outbox.pending(self.sender.platform)
             delivered = 0
             held: set[tuple[str, bool]] = set()
             for row in rows:
@@ -103,8 +103,8 @@ class OutboxWorker:
                 log.warning(
                     "outbox %s to %s failed for good: %s", row.id, row.platform, failure.reason
                 )
-                async with self.db.transaction() as conn:
-                    await outbox.mark_failed(conn, row.id, failure.reason)
+                async with self.store.transaction() as tx:
+                    await tx.outbox.mark_failed(row.id, failure.reason)
                 if self.on_unreachable is not None:
                     await self.on_unreachable(row, failure.reason)
                 return True  # a dead chat must not hold back the rows behind it
@@ -114,17 +114,17 @@ class OutboxWorker:
             log.exception("outbox %s to %s raised; will retry", row.id, row.platform)
             await self._retry_later(row, type(error).__name__, None)
             return False
-        async with self.db.transaction() as conn:
-            await outbox.mark_delivered(conn, row.id, external_id, self.clock.now())
-            await outbox.clear_problem(conn, row.platform, row.address)  # it works again
+        async with self.store.transaction() as tx:
+            await tx.outbox.mark_delivered(row.id, external_id, self.clock.now())
+            await tx.outbox.clear_problem(row.platform, row.address)  # it works again
+            if row.kind in RECORDED and row.report_id is not None:
+                await tx.broadcasts.delivered(row.id, external_id)  # so the card can be edited
         return True
 
     async def _retry_later(self, row: OutboxEntry, reason: str, retry_after: float | None) -> None:
         wait = retry_after if retry_after is not None else self.backoff.delay(row.attempts)
-        async with self.db.transaction() as conn:
-            await outbox.mark_retry(
-                conn, row.id, reason, self.clock.now() + timedelta(seconds=wait)
-            )
+        async with self.store.transaction() as tx:
+            await tx.outbox.mark_retry(row.id, reason, self.clock.now() + timedelta(seconds=wait))
 
     async def drain(self, within: float = 30.0) -> None:
         """Deliver until nothing is due (or `within` seconds pass); ends a console script."""
@@ -132,8 +132,8 @@ class OutboxWorker:
         deadline = loop.time() + within
         while loop.time() < deadline:
             await self.deliver_due()
-            async with self.db.reading() as conn:
-                soonest = await outbox.next_attempt(conn, self.sender.platform)
+            async with self.store.reading() as tx:
+                soonest = await tx.outbox.next_attempt(self.sender.platform)
             if soonest is None:
                 return
             wait = (soonest - self.clock.now()).total_seconds()
@@ -145,8 +145,8 @@ class OutboxWorker:
             self.wake.clear()
             try:
                 await self.deliver_due()
-                async with self.db.reading() as conn:
-                    soonest = await outbox.next_attempt(conn, self.sender.platform)
+                async with self.store.reading() as tx:
+                    soonest = await tx.outbox.next_attempt(self.sender.platform)
             except Exception:
                 log.exception("delivery pass for %s failed; retrying", self.sender.platform)
                 soonest = None

@@ -1,90 +1,87 @@
-"""Wakes the core when a timer is due, using APScheduler 3 with an in-memory job store.
+"""Wakes the timer dispatcher when a timer is due, using APScheduler 3 in memory.
 
 The database is the source of truth for every timer; APScheduler only knows when to
-wake up. At start-up (and after every change the core makes) the jobs are rebuilt from
-the pending timers, so a restart loses nothing. A timer that came due while the bot was
-down runs at once (`misfire_grace_time=None`) and the core marks it late. Running the
-same timer twice is harmless: the core claims it with a conditional update first.
+wake up. At start-up the pending timers are loaded once; after that every commit tells
+the scheduler which timers changed (`apply`, a commit hook), and each change adds,
+moves or removes that one job, so scheduling costs the same with ten timers pending or
+ten thousand. A timer that came due while the bot was down runs at once
+(`misfire_grace_time=None`) and is marked late. Running a timer twice is harmless: the
+dispatcher claims it with a compare-and-set first.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
-from storage import timers
-from storage.database import Database
+from bot.core.models import Timer
+from bot.core.store import Changes
 
 log = logging.getLogger(__name__)
+# APScheduler logs every job added and run at INFO: thousands of lines on a busy day.
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _job_id(timer_id: int) -> str:
+    return f"timer:{timer_id}"
 
 
 class TimerScheduler:
-    def __init__(self, db: Database, fire: Callable[[int], Awaitable[bool]]) -> None:
-        self.db = db
+    def __init__(self, fire: Callable[[int], Awaitable[bool]]) -> None:
         self.fire = fire
         self._scheduler = AsyncIOScheduler(
             timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True}
         )
-        self._sync_task: asyncio.Task[None] | None = None
-        self._again = False
 
-    async def start(self) -> None:
-        """Start inside the running event loop and load every pending timer."""
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def start(self, pending: Iterable[Timer]) -> int:
+        """Start inside the running event loop with one job per pending timer."""
+        count = 0
+        for timer in pending:  # added before start: APScheduler files them in one go
+            self._schedule(timer)
+            count += 1
         self._scheduler.start()
-        await self.sync()
+        return count
 
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
-    async def sync(self) -> int:
-        """One job per pending timer; returns how many are scheduled."""
-        async with self.db.reading() as conn:
-            pending = await timers.pending(conn)
-        wanted = {f"timer:{timer.id}" for timer in pending}
-        for job in self._scheduler.get_jobs():
-            if job.id not in wanted:
-                job.remove()  # cancelled or fired elsewhere
-        for timer in pending:
-            self._scheduler.add_job(
-                self._run,
-                DateTrigger(run_date=timer.due_at),
-                args=[timer.id],
-                id=f"timer:{timer.id}",
-                replace_existing=True,
-                misfire_grace_time=None,
-                coalesce=True,
-            )
-        return len(pending)
-
-    def request_sync(self) -> None:
-        """Called by the core after a commit that changed timers; coalesces bursts."""
+    def apply(self, changes: Changes) -> None:
+        """A commit hook: add, move or remove the job of each timer that changed."""
         if not self._scheduler.running:
-            return
-        if self._sync_task is not None and not self._sync_task.done():
-            self._again = True
-            return
-        self._sync_task = asyncio.get_running_loop().create_task(self._sync_soon())
+            return  # started later, from the database
+        for timer_id, timer in changes.timers.items():
+            if timer is None:
+                # A job that ran already is gone: APScheduler forgets a date job once started.
+                with contextlib.suppress(JobLookupError):
+                    self._scheduler.remove_job(_job_id(timer_id))
+            else:
+                self._schedule(timer)
 
-    async def _sync_soon(self) -> None:
-        while True:
-            self._again = False
-            try:
-                await self.sync()
-            except Exception:
-                log.exception("could not rebuild the timer schedule")
-            if not self._again:
-                return
+    def job_count(self) -> int:
+        return len(self._scheduler.get_jobs())
+
+    def _schedule(self, timer: Timer) -> None:
+        self._scheduler.add_job(
+            self._run,
+            DateTrigger(run_date=timer.run_at),
+            args=[timer.id],
+            id=_job_id(timer.id),
+            replace_existing=True,
+        )
 
     async def _run(self, timer_id: int) -> None:
         try:
             await self.fire(timer_id)
-        except Exception:
-            log.exception("timer %s failed; it stays pending and is retried", timer_id)
-            await asyncio.sleep(5)
-            self.request_sync()
+        except Exception:  # the dispatcher records failures itself; this is a last resort
+            log.exception("timer %s could not be dispatched", timer_id)

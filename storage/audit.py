@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -17,48 +18,50 @@ from storage.identities import member_hash
 from storage.timecodec import to_db
 
 
-def member_ref(member_id: int) -> str:
-    """How an entry names a member it is about (not only its actor): by keyed hash."""
-    return member_hash(member_id)
+class SqliteAudit:
+    """The append-only audit log."""
 
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
 
-async def record(
-    conn: aiosqlite.Connection,
-    at: datetime,
-    actor_id: int | None,
-    action: str,
-    subject: str | None = None,
-    **detail: str | int | None,
-) -> None:
-    await conn.execute(
-        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-        (
-            to_db(at),
-            None if actor_id is None else member_hash(actor_id),
-            action,
-            subject,
-            json.dumps(detail, sort_keys=True),
-        ),
-    )
+    def member_ref(self, member_id: int) -> str:
+        """How an entry names a member it is about (not only its actor): by keyed hash."""
+        return member_hash(member_id)
 
+    async def record(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        subject: str | None = None,
+        **detail: str | int | None,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            (
+                to_db(at),
+                None if actor_id is None else member_hash(actor_id),
+                action,
+                subject,
+                json.dumps(detail, sort_keys=True),
+            ),
+        )
 
-async def entries(
-    conn: aiosqlite.Connection, subject: str | None = None
-) -> list[dict[str, object]]:
-    query = "SELECT * FROM audit_log"
-    params: tuple[str, ...] = ()
-    if subject is not None:
-        query += " WHERE subject = ?"
-        params = (subject,)
-    async with conn.execute(query + " ORDER BY id", params) as cursor:
-        rows = await cursor.fetchall()
-    return [
-        {
-            "at": row["at"],
-            "actor": row["actor"],
-            "action": row["action"],
-            "subject": row["subject"],
-            "detail": json.loads(row["detail"]),
-        }
-        for row in rows
-    ]
+    async def entries(self, subject: str | None = None) -> list[dict[str, Any]]:
+        query = "SELECT * FROM audit_log"
+        params: tuple[str, ...] = ()
+        if subject is not None:
+            query += " WHERE subject = ?"
+            params = (subject,)
+        async with self._conn.execute(query + " ORDER BY id", params) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            {
+                "at": row["at"],
+                "actor": row["actor"],
+                "action": row["action"],
+                "subject": row["subject"],
+                "detail": json.loads(row["detail"]),
+            }
+            for row in rows
+        ]

@@ -1,16 +1,18 @@
-"""The SQLite database: one connection, durable settings, migrations, transactions.
+"""The SQLite database: the core's `Store`, with durable settings and migrations.
 
 SQLite is the source of truth for everything the bot promises (reports, decisions,
 messages still to send), so it runs in WAL mode with `synchronous=FULL`: a power cut
 after we said "verified" must not forget the verification. One aiosqlite connection
-is shared by every coroutine; an asyncio lock makes each transaction run alone on it,
-because two interleaved BEGINs on one connection would corrupt each other's work.
+is shared by the coroutines of a process; an asyncio lock keeps two BEGINs from
+interleaving on it (a property of one connection, not of correctness: the core checks
+every compare-and-set, so two processes, or two connections, stay correct too).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import re
 import secrets
 import sqlite3
@@ -21,8 +23,12 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.core.store import Changes, CommitHook
 from storage import crypto, identities
 from storage.crypto import DataKeyError, FieldCipher
+from storage.unit_of_work import SqliteTransaction
+
+log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -82,8 +88,12 @@ class Database:
     def __init__(self, connection: aiosqlite.Connection, path: str, cipher: FieldCipher) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
+        self._hooks: list[CommitHook] = []
         self.path = path
         self.cipher = cipher
+
+    def add_commit_hook(self, hook: CommitHook) -> None:
+        self._hooks.append(hook)
 
     @classmethod
     async def open(cls, path: Path | str, cipher: FieldCipher | None = None) -> Database:
@@ -163,7 +173,7 @@ class Database:
                 raise
 
     async def _check_key(self) -> None:
-        async with self.transaction() as conn:
+        async with self._raw_transaction() as conn:
             async with conn.execute("SELECT value FROM settings WHERE name = 'key_check'") as c:
                 row = await c.fetchone()
             if row is None:
@@ -189,7 +199,7 @@ class Database:
         the old key lingers beside the database.
         """
         count = 0
-        async with self.transaction() as conn:
+        async with self._raw_transaction() as conn:
             for table, key, column, rows_filter in SEALED_COLUMNS:
                 field = f"{table}.{column}"
                 async for row_key, value in _sealed_values(conn, table, key, column, rows_filter):
@@ -214,7 +224,7 @@ class Database:
 
     async def _load_hash_key(self) -> None:
         """Load the key for keyed hashes, making it the first time (see FieldCipher)."""
-        async with self.transaction() as conn:
+        async with self._raw_transaction() as conn:
             async with conn.execute("SELECT value FROM settings WHERE name = 'hash_key'") as c:
                 row = await c.fetchone()
             if row is None:
@@ -229,7 +239,7 @@ class Database:
 
     async def _seal_plaintext(self) -> None:
         """Seal values written before field encryption existed (a one-time upgrade)."""
-        async with self.transaction() as conn:
+        async with self._raw_transaction() as conn:
             for table, key, column, rows_filter in SEALED_COLUMNS:
                 field = f"{table}.{column}"
                 plaintext = f"{column} NOT LIKE 'enc1:%' AND {column} != ''" + (
@@ -244,7 +254,7 @@ class Database:
 
     async def _hash_identities(self) -> None:
         """Move identities written before migration 9 to their sealed and hashed columns."""
-        async with self.transaction() as conn:
+        async with self._raw_transaction() as conn:
             # Once done, never needed again: later versions only write hashed identities,
             # so start-up does not rescan the tables every time.
             async with conn.execute("SELECT 1 FROM settings WHERE name = 'identities'") as c:
@@ -272,8 +282,8 @@ class Database:
             await self._connection.execute("ROLLBACK")
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run a block as one atomic write; everything or nothing is stored."""
+    async def _raw_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction on the bare connection, for the database's own upkeep."""
         async with self._lock:
             await self._settle()
             await self._connection.execute("BEGIN IMMEDIATE")
@@ -286,16 +296,35 @@ class Database:
             await self._connection.execute("COMMIT")
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[SqliteTransaction]:
+        """Run a block as one atomic write; everything or nothing is stored."""
+        async with self._raw_transaction() as conn:
+            tx = SqliteTransaction(conn)
+            yield tx
+        await self._committed(tx.changes)
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[SqliteTransaction]:
         """Read a consistent snapshot without racing another coroutine's transaction."""
         async with self._lock:
             await self._settle()
             await self._connection.execute("BEGIN")
             try:
                 with crypto.using(self.cipher):
-                    yield self._connection
+                    yield SqliteTransaction(self._connection)
             finally:
                 await self._connection.execute("COMMIT")
+
+    async def _committed(self, changes: Changes) -> None:
+        if not changes:
+            return
+        if changes.purged:
+            await self.checkpoint()  # deleted rows must not linger in the -wal file
+        for hook in self._hooks:
+            try:
+                hook(changes)
+            except Exception:  # a hook must never undo a commit that already happened
+                log.exception("a commit hook failed")
 
 
 def _encode_key(key: bytes | None) -> str:

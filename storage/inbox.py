@@ -13,37 +13,42 @@ from storage.identities import signal_source_hash
 from storage.timecodec import to_db
 
 
-async def store(
-    conn: aiosqlite.Connection, source: str, timestamp: int, envelope: dict[str, Any], now: datetime
-) -> bool:
-    """Keep an envelope; False when this message was stored before (a repeat)."""
-    cursor = await conn.execute(
-        "INSERT INTO signal_inbox (source, timestamp, envelope, received_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (source, timestamp) DO NOTHING",
-        (
-            signal_source_hash(source),
-            timestamp,
-            seal(json.dumps(envelope), "signal_inbox.envelope"),
-            to_db(now),
-        ),
-    )
-    return cursor.rowcount == 1
+class SqliteInbox:
+    """Signal messages kept until handled."""
 
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
 
-async def unhandled(conn: aiosqlite.Connection) -> list[tuple[int, dict[str, Any]]]:
-    async with conn.execute(
-        "SELECT id, envelope FROM signal_inbox WHERE handled_at IS NULL ORDER BY id"
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [
-        (row["id"], json.loads(unseal_text(row["envelope"], "signal_inbox.envelope")))
-        for row in rows
-    ]
+    async def store(
+        self, source: str, timestamp: int, envelope: dict[str, Any], now: datetime
+    ) -> bool:
+        """Keep an envelope; False when this message was stored before (a repeat)."""
+        cursor = await self._conn.execute(
+            "INSERT INTO signal_inbox (source, timestamp, envelope, received_at) "
+            "VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (source, timestamp) DO NOTHING",
+            (
+                signal_source_hash(source),
+                timestamp,
+                seal(json.dumps(envelope), "signal_inbox.envelope"),
+                to_db(now),
+            ),
+        )
+        return cursor.rowcount == 1
 
+    async def unhandled(self) -> list[tuple[int, dict[str, Any]]]:
+        async with self._conn.execute(
+            "SELECT id, envelope FROM signal_inbox WHERE handled_at IS NULL ORDER BY id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            (row["id"], json.loads(unseal_text(row["envelope"], "signal_inbox.envelope")))
+            for row in rows
+        ]
 
-async def mark_handled(conn: aiosqlite.Connection, entry_id: int, now: datetime) -> None:
-    """Handled: the text goes, only the fact that it came (for deduplication) stays."""
-    await conn.execute(
-        "UPDATE signal_inbox SET handled_at = ?, envelope = NULL WHERE id = ?",
-        (to_db(now), entry_id),
-    )
+    async def mark_handled(self, entry_id: int, now: datetime) -> None:
+        """Handled: the text goes, only the fact that it came (for deduplication) stays."""
+        await self._conn.execute(
+            "UPDATE signal_inbox SET handled_at = ?, envelope = NULL WHERE id = ?",
+            (to_db(now), entry_id),
+        )

@@ -17,13 +17,6 @@ from storage.identities import member_key
 from storage.timecodec import to_db
 
 
-async def _roles(conn: aiosqlite.Connection, member_id: int) -> frozenset[Role]:
-    async with conn.execute(
-        "SELECT role FROM member_roles WHERE member_id = ?", (member_id,)
-    ) as cursor:
-        return frozenset(Role(row["role"]) for row in await cursor.fetchall())
-
-
 def _member(row: aiosqlite.Row, roles: frozenset[Role]) -> Member:
     return Member(
         id=row["id"],
@@ -34,94 +27,97 @@ def _member(row: aiosqlite.Row, roles: frozenset[Role]) -> Member:
     )
 
 
-async def get(conn: aiosqlite.Connection, member_id: int) -> Member | None:
-    async with conn.execute("SELECT * FROM members WHERE id = ?", (member_id,)) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else _member(row, await _roles(conn, member_id))
+class SqliteMembers:
+    """Members and their roles."""
 
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
 
-async def find(conn: aiosqlite.Connection, platform: str, external_id: str) -> Member | None:
-    async with conn.execute(
-        "SELECT * FROM members WHERE platform = ? AND external_key = ?",
-        (platform, member_key(platform, external_id)),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else _member(row, await _roles(conn, row["id"]))
+    async def _roles(self, member_id: int) -> frozenset[Role]:
+        async with self._conn.execute(
+            "SELECT role FROM member_roles WHERE member_id = ?", (member_id,)
+        ) as cursor:
+            return frozenset(Role(row["role"]) for row in await cursor.fetchall())
 
+    async def get(self, member_id: int) -> Member | None:
+        async with self._conn.execute("SELECT * FROM members WHERE id = ?", (member_id,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _member(row, await self._roles(member_id))
 
-async def ensure(
-    conn: aiosqlite.Connection, platform: str, external_id: str, language: str, now: datetime
-) -> Member:
-    """The member with this platform id, created with `language` on first sight."""
-    member = await find(conn, platform, external_id)
-    if member is not None:
-        return member
-    cursor = await conn.execute(
-        "INSERT INTO members (platform, external_key, external_sealed, language, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (
-            platform,
-            member_key(platform, external_id),
-            seal(external_id, "members.external_sealed"),
-            language,
-            to_db(now),
-        ),
-    )
-    assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
-    return Member(
-        id=cursor.lastrowid,
-        platform=platform,
-        external_id=external_id,
-        language=language,
-        roles=frozenset(),
-    )
+    async def find(self, platform: str, external_id: str) -> Member | None:
+        async with self._conn.execute(
+            "SELECT * FROM members WHERE platform = ? AND external_key = ?",
+            (platform, member_key(platform, external_id)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _member(row, await self._roles(row["id"]))
 
-
-async def set_language(conn: aiosqlite.Connection, member_id: int, language: str) -> None:
-    await conn.execute("UPDATE members SET language = ? WHERE id = ?", (language, member_id))
-
-
-async def sync_config_roles(
-    conn: aiosqlite.Connection, member_id: int, roles: Iterable[Role], now: datetime
-) -> None:
-    """Make the config-given roles exactly `roles`; roles granted by command stay."""
-    wanted = {role.value for role in roles}
-    async with conn.execute(
-        "SELECT role FROM member_roles WHERE member_id = ? AND source = 'config'", (member_id,)
-    ) as cursor:
-        have = {row["role"] for row in await cursor.fetchall()}
-    for role in have - wanted:
-        await conn.execute(
-            "DELETE FROM member_roles WHERE member_id = ? AND role = ? AND source = 'config'",
-            (member_id, role),
+    async def ensure(self, platform: str, external_id: str, language: str, now: datetime) -> Member:
+        """The member with this platform id, created with `language` on first sight."""
+        member = await self.find(platform, external_id)
+        if member is not None:
+            return member
+        cursor = await self._conn.execute(
+            "INSERT INTO members (platform, external_key, external_sealed, language, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                platform,
+                member_key(platform, external_id),
+                seal(external_id, "members.external_sealed"),
+                language,
+                to_db(now),
+            ),
         )
-    for role in sorted(wanted - have):
-        await conn.execute(
+        assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return Member(
+            id=cursor.lastrowid,
+            platform=platform,
+            external_id=external_id,
+            language=language,
+            roles=frozenset(),
+        )
+
+    async def set_language(self, member_id: int, language: str) -> None:
+        await self._conn.execute(
+            "UPDATE members SET language = ? WHERE id = ?", (language, member_id)
+        )
+
+    async def sync_config_roles(self, member_id: int, roles: Iterable[Role], now: datetime) -> None:
+        """Make the config-given roles exactly `roles`; roles granted by command stay."""
+        wanted = {role.value for role in roles}
+        async with self._conn.execute(
+            "SELECT role FROM member_roles WHERE member_id = ? AND source = 'config'", (member_id,)
+        ) as cursor:
+            have = {row["role"] for row in await cursor.fetchall()}
+        for role in have - wanted:
+            await self._conn.execute(
+                "DELETE FROM member_roles WHERE member_id = ? AND role = ? AND source = 'config'",
+                (member_id, role),
+            )
+        for role in sorted(wanted - have):
+            await self._conn.execute(
+                "INSERT INTO member_roles (member_id, role, source, granted_at) "
+                "VALUES (?, ?, 'config', ?) ON CONFLICT (member_id, role) DO NOTHING",
+                (member_id, role, to_db(now)),
+            )
+
+    async def with_role(self, platform: str, role: Role) -> list[Member]:
+        async with self._conn.execute(
+            "SELECT m.* FROM members m JOIN member_roles r ON r.member_id = m.id "
+            "WHERE m.platform = ? AND r.role = ? ORDER BY m.id",
+            (platform, role.value),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_member(row, await self._roles(row["id"])) for row in rows]
+
+    async def grant_role(self, member_id: int, role: Role, now: datetime) -> None:
+        await self._conn.execute(
             "INSERT INTO member_roles (member_id, role, source, granted_at) "
-            "VALUES (?, ?, 'config', ?) ON CONFLICT (member_id, role) DO NOTHING",
-            (member_id, role, to_db(now)),
+            "VALUES (?, ?, 'command', ?) ON CONFLICT (member_id, role) DO NOTHING",
+            (member_id, role.value, to_db(now)),
         )
 
-
-async def with_role(conn: aiosqlite.Connection, platform: str, role: Role) -> list[Member]:
-    async with conn.execute(
-        "SELECT m.* FROM members m JOIN member_roles r ON r.member_id = m.id "
-        "WHERE m.platform = ? AND r.role = ? ORDER BY m.id",
-        (platform, role.value),
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [_member(row, await _roles(conn, row["id"])) for row in rows]
-
-
-async def grant_role(conn: aiosqlite.Connection, member_id: int, role: Role, now: datetime) -> None:
-    await conn.execute(
-        "INSERT INTO member_roles (member_id, role, source, granted_at) "
-        "VALUES (?, ?, 'command', ?) ON CONFLICT (member_id, role) DO NOTHING",
-        (member_id, role.value, to_db(now)),
-    )
-
-
-async def revoke_role(conn: aiosqlite.Connection, member_id: int, role: Role) -> None:
-    await conn.execute(
-        "DELETE FROM member_roles WHERE member_id = ? AND role = ?", (member_id, role.value)
-    )
+    async def revoke_role(self, member_id: int, role: Role) -> None:
+        await self._conn.execute(
+            "DELETE FROM member_roles WHERE member_id = ? AND role = ?", (member_id, role.value)
+        )

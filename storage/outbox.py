@@ -7,34 +7,19 @@ verification. Delivery workers take rows per platform in order and record the ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.core.models import MessageKind, OutboxEntry
+from bot.core.store import Changes
 from storage.crypto import digest, seal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 
-@dataclass(frozen=True)
-class OutboxEntry:
-    id: int
-    platform: str
-    address: str
-    is_direct: bool
-    languages: tuple[str, ...]
-    kind: str
-    report_id: int | None
-    body: str
-    ping: str | None
-    state: str
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
-    external_id: str | None
-    created_at: datetime
-    delivered_at: datetime | None
-    task_id: int | None = None
+def _problem_key(platform: str, address: str) -> str:
+    """Problems are only looked up, never listed, so a hash serves (and hides DMs)."""
+    return digest(address, f"chat:{platform}")
 
 
 def _entry(row: aiosqlite.Row) -> OutboxEntry:
@@ -46,7 +31,7 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         else row["address"],
         is_direct=bool(row["is_direct"]),
         languages=tuple(row["languages"].split(",")),
-        kind=row["kind"],
+        kind=MessageKind(row["kind"]),
         report_id=row["report_id"],
         body=unseal_text(row["body"], "outbox.body"),
         ping=row["ping"],
@@ -61,153 +46,110 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
     )
 
 
-async def enqueue(
-    conn: aiosqlite.Connection,
-    *,
-    platform: str,
-    address: str,
-    is_direct: bool,
-    languages: tuple[str, ...],
-    kind: str,
-    body: str,
-    now: datetime,
-    report_id: int | None = None,
-    ping: str | None = None,
-    task_id: int | None = None,
-) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO outbox (platform, address, is_direct, languages, kind, report_id, body, "
-        "ping, next_attempt_at, created_at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            platform,
-            # A member's platform id (a phone number) is personal data; a chat's is config.
-            seal(address, "outbox.address") if is_direct else address,
-            int(is_direct),
-            ",".join(languages),
-            kind,
-            report_id,
-            seal(body, "outbox.body"),
-            ping,
-            to_db(now),
-            to_db(now),
-            task_id,
-        ),
-    )
-    assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
-    return cursor.lastrowid
+class SqliteOutbox:
+    """Messages still to send, and what became of them."""
 
+    def __init__(self, conn: aiosqlite.Connection, changes: Changes) -> None:
+        self._conn = conn
+        self._changes = changes
 
-async def pending(conn: aiosqlite.Connection, platform: str) -> list[OutboxEntry]:
-    """Undelivered rows of a platform in the order they were written."""
-    async with conn.execute(
-        "SELECT * FROM outbox WHERE platform = ? AND state = 'pending' ORDER BY id",
-        (platform,),
-    ) as cursor:
-        return [_entry(row) for row in await cursor.fetchall()]
+    async def enqueue(
+        self,
+        *,
+        platform: str,
+        address: str,
+        is_direct: bool,
+        languages: tuple[str, ...],
+        kind: MessageKind,
+        body: str,
+        now: datetime,
+        report_id: int | None = None,
+        ping: str | None = None,
+        task_id: int | None = None,
+    ) -> int:
+        cursor = await self._conn.execute(
+            "INSERT INTO outbox (platform, address, is_direct, languages, kind, report_id, body, "
+            "ping, next_attempt_at, created_at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                platform,
+                # A member's platform id (a phone number) is personal data; a chat's is config.
+                seal(address, "outbox.address") if is_direct else address,
+                int(is_direct),
+                ",".join(languages),
+                kind.value,
+                report_id,
+                seal(body, "outbox.body"),
+                ping,
+                to_db(now),
+                to_db(now),
+                task_id,
+            ),
+        )
+        assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        self._changes.outbox.add(platform)
+        return cursor.lastrowid
 
+    async def pending(self, platform: str) -> list[OutboxEntry]:
+        """Undelivered rows of a platform in the order they were written."""
+        async with self._conn.execute(
+            "SELECT * FROM outbox WHERE platform = ? AND state = 'pending' ORDER BY id",
+            (platform,),
+        ) as cursor:
+            return [_entry(row) for row in await cursor.fetchall()]
 
-async def next_attempt(conn: aiosqlite.Connection, platform: str) -> datetime | None:
-    async with conn.execute(
-        "SELECT MIN(next_attempt_at) AS soonest FROM outbox "
-        "WHERE platform = ? AND state = 'pending'",
-        (platform,),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return maybe_from_db(row["soonest"] if row else None)
+    async def next_attempt(self, platform: str) -> datetime | None:
+        async with self._conn.execute(
+            "SELECT MIN(next_attempt_at) AS soonest FROM outbox "
+            "WHERE platform = ? AND state = 'pending'",
+            (platform,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return maybe_from_db(row["soonest"] if row else None)
 
+    async def mark_delivered(self, entry_id: int, external_id: str | None, now: datetime) -> bool:
+        cursor = await self._conn.execute(
+            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, external_id = ?, "
+            "delivered_at = ?, last_error = NULL WHERE id = ? AND state = 'pending'",
+            (external_id, to_db(now), entry_id),
+        )
+        # A direct message, once delivered, is the member's to keep and nobody else's: its
+        # text and its address (who got a receipt for R12, who was sent a person's details)
+        # are erased at once. Group messages stay until the purge, for edits and follow-ups.
+        await self._conn.execute(
+            "UPDATE outbox SET body = '', address = '' WHERE id = ? AND is_direct = 1",
+            (entry_id,),
+        )
+        return cursor.rowcount == 1
 
-async def mark_delivered(
-    conn: aiosqlite.Connection, entry_id: int, external_id: str | None, now: datetime
-) -> bool:
-    cursor = await conn.execute(
-        "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, external_id = ?, "
-        "delivered_at = ?, last_error = NULL WHERE id = ? AND state = 'pending'",
-        (external_id, to_db(now), entry_id),
-    )
-    # A direct message, once delivered, is the member's to keep and nobody else's: its
-    # text and its address (who got a receipt for R12, who was sent a person's details)
-    # are erased at once. Group messages stay until the purge, for edits and follow-ups.
-    await conn.execute(
-        "UPDATE outbox SET body = '', address = '' WHERE id = ? AND is_direct = 1",
-        (entry_id,),
-    )
-    return cursor.rowcount == 1
+    async def mark_retry(self, entry_id: int, error: str, next_attempt_at: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (error[:500], to_db(next_attempt_at), entry_id),
+        )
 
+    async def mark_failed(self, entry_id: int, error: str) -> None:
+        await self._conn.execute(
+            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (error[:500], entry_id),
+        )
 
-async def mark_retry(
-    conn: aiosqlite.Connection, entry_id: int, error: str, next_attempt_at: datetime
-) -> None:
-    await conn.execute(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
-        "WHERE id = ? AND state = 'pending'",
-        (error[:500], to_db(next_attempt_at), entry_id),
-    )
+    async def all_entries(self) -> list[OutboxEntry]:
+        async with self._conn.execute("SELECT * FROM outbox ORDER BY id") as cursor:
+            return [_entry(row) for row in await cursor.fetchall()]
 
+    async def record_problem(self, platform: str, address: str, reason: str, now: datetime) -> bool:
+        """Remember that a chat is unreachable; True only the first time, so it is told once."""
+        cursor = await self._conn.execute(
+            "INSERT INTO delivery_problems (platform, address, reason, reported_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, address) DO NOTHING",
+            (platform, _problem_key(platform, address), reason[:200], to_db(now)),
+        )
+        return cursor.rowcount == 1
 
-async def mark_failed(conn: aiosqlite.Connection, entry_id: int, error: str) -> None:
-    await conn.execute(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? "
-        "WHERE id = ? AND state = 'pending'",
-        (error[:500], entry_id),
-    )
-
-
-async def alert_targets(
-    conn: aiosqlite.Connection, report_id: int
-) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The chats that got a report's alert: (platform, address, languages) in first-sent order.
-
-    Follow-ups (all clear, corrections) go to exactly these chats, even if the config
-    has changed since, so nobody who saw an alert misses the news that it is over.
-    """
-    async with conn.execute(
-        "SELECT platform, address, languages, MIN(id) AS first FROM outbox "
-        "WHERE report_id = ? AND kind = 'alert' AND is_direct = 0 "
-        "GROUP BY platform, address ORDER BY first",
-        (report_id,),
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [(row["platform"], row["address"], tuple(row["languages"].split(","))) for row in rows]
-
-
-async def all_entries(conn: aiosqlite.Connection) -> list[OutboxEntry]:
-    async with conn.execute("SELECT * FROM outbox ORDER BY id") as cursor:
-        return [_entry(row) for row in await cursor.fetchall()]
-
-
-async def record_problem(
-    conn: aiosqlite.Connection, platform: str, address: str, reason: str, now: datetime
-) -> bool:
-    """Remember that a chat is unreachable; True only the first time, so it is told once."""
-    cursor = await conn.execute(
-        "INSERT INTO delivery_problems (platform, address, reason, reported_at) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT (platform, address) DO NOTHING",
-        (platform, _problem_key(platform, address), reason[:200], to_db(now)),
-    )
-    return cursor.rowcount == 1
-
-
-async def clear_problem(conn: aiosqlite.Connection, platform: str, address: str) -> None:
-    await conn.execute(
-        "DELETE FROM delivery_problems WHERE platform = ? AND address = ?",
-        (platform, _problem_key(platform, address)),
-    )
-
-
-def _problem_key(platform: str, address: str) -> str:
-    """Problems are only looked up, never listed, so a hash serves (and hides DMs)."""
-    return digest(address, f"chat:{platform}")
-
-
-async def delivered_card(
-    conn: aiosqlite.Connection, report_id: int, platform: str, address: str
-) -> OutboxEntry | None:
-    """The new-report card already posted in a chat, so a decision can update it."""
-    async with conn.execute(
-        "SELECT * FROM outbox WHERE report_id = ? AND platform = ? AND address = ? "
-        "AND kind = 'new_report' AND state = 'delivered' AND external_id IS NOT NULL "
-        "ORDER BY id LIMIT 1",
-        (report_id, platform, address),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else _entry(row)
+    async def clear_problem(self, platform: str, address: str) -> None:
+        await self._conn.execute(
+            "DELETE FROM delivery_problems WHERE platform = ? AND address = ?",
+            (platform, _problem_key(platform, address)),
+        )

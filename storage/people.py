@@ -35,41 +35,46 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
-async def insert(
-    conn: aiosqlite.Connection,
-    report_id: int | None,
-    details: PersonDetails,
-    *,
-    recorded_by: int,
-    now: datetime,
-) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO people (report_id, name, date_of_birth, contact_name, contact_phone, "
-        "contact_relation, language, children, children_by, notes, recorded_by, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            report_id,
-            seal(details.name, "people.name"),
-            seal(
-                details.date_of_birth.isoformat() if details.date_of_birth else None,
-                "people.date_of_birth",
+class SqlitePeople:
+    """People detained."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def insert(
+        self,
+        report_id: int | None,
+        details: PersonDetails,
+        *,
+        recorded_by: int,
+        now: datetime,
+    ) -> int:
+        cursor = await self._conn.execute(
+            "INSERT INTO people (report_id, name, date_of_birth, contact_name, contact_phone, "
+            "contact_relation, language, children, children_by, notes, recorded_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report_id,
+                seal(details.name, "people.name"),
+                seal(
+                    details.date_of_birth.isoformat() if details.date_of_birth else None,
+                    "people.date_of_birth",
+                ),
+                seal(details.contact_name, "people.contact_name"),
+                seal(details.contact_phone, "people.contact_phone"),
+                seal(details.contact_relation, "people.contact_relation"),
+                seal(details.language, "people.language"),
+                seal(details.children, "people.children"),
+                to_db(details.children_by) if details.children_by else None,
+                seal(details.notes, "people.notes"),
+                recorded_by,
+                to_db(now),
             ),
-            seal(details.contact_name, "people.contact_name"),
-            seal(details.contact_phone, "people.contact_phone"),
-            seal(details.contact_relation, "people.contact_relation"),
-            seal(details.language, "people.language"),
-            seal(details.children, "people.children"),
-            to_db(details.children_by) if details.children_by else None,
-            seal(details.notes, "people.notes"),
-            recorded_by,
-            to_db(now),
-        ),
-    )
-    assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
-    return cursor.lastrowid
+        )
+        assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cursor.lastrowid
 
-
-async def get(conn: aiosqlite.Connection, person_id: int) -> Person | None:
-    async with conn.execute("SELECT * FROM people WHERE id = ?", (person_id,)) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else _person(row)
+    async def get(self, person_id: int) -> Person | None:
+        async with self._conn.execute("SELECT * FROM people WHERE id = ?", (person_id,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _person(row)

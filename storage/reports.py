@@ -46,256 +46,253 @@ def _seal_reporter(member_id: int, table: str) -> tuple[str, str]:
     return seal(str(member_id), f"{table}.{REPORTER_FIELD}") or "", member_hash(member_id)
 
 
-async def _reporters(
-    conn: aiosqlite.Connection, report_id: int, first: int | None
-) -> frozenset[int]:
-    async with conn.execute(
-        "SELECT reporter_sealed FROM corroborations "
-        "WHERE report_id = ? AND reporter_sealed IS NOT NULL",
-        (report_id,),
-    ) as cursor:
-        others = {
-            _reporter(row["reporter_sealed"], "corroborations") for row in await cursor.fetchall()
-        }
-    return frozenset(member for member in others | {first} if member is not None)
+class SqliteReports:
+    """Reports with their decision, corroborations and later updates."""
 
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
 
-async def _report(conn: aiosqlite.Connection, row: aiosqlite.Row) -> Report:
-    reporter = _reporter(row["reporter_sealed"], "reports")
-    return Report(
-        id=row["id"],
-        state=ReportState(row["state"]),
-        where=unseal_text(row["place"], "reports.place"),
-        what=unseal_text(row["description"], "reports.description"),
-        agency=Agency(row["agency"]),
-        signs=_signs(row["signs"]),
-        source=Source(row["source"]) if row["source"] else None,
-        media=tuple(json.loads(unseal_text(row["media"], "reports.media"))),
-        reporter_id=reporter,
-        place_key=row["place_key"],
-        known_location=row["known_location"],
-        created_at=from_db(row["created_at"]),
-        updated_at=from_db(row["updated_at"]),
-        decided_by=row["decided_by"],
-        decided_at=maybe_from_db(row["decided_at"]),
-        dismiss_reason=DismissReason(row["reason"]) if row["reason"] else None,
-        decision_note=unseal_text(row["decision_note"], "decisions.note")
-        if row["decision_note"]
-        else "",
-        reporters=await _reporters(conn, row["id"], reporter),
-    )
-
-
-async def insert(
-    conn: aiosqlite.Connection,
-    draft: ReportDraft,
-    *,
-    place_key: str,
-    known_location: str | None,
-    reporter_id: int,
-    now: datetime,
-) -> int:
-    reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "reports")
-    cursor = await conn.execute(
-        "INSERT INTO reports (place, place_key, known_location, description, agency, signs, "
-        "source, media, reporter_sealed, reporter_hash, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            seal(draft.where, "reports.place"),
-            place_hash(place_key),
-            known_location,
-            seal(draft.what, "reports.description"),
-            draft.agency.value,
-            ",".join(sign.value for sign in draft.signs),
-            draft.source.value if draft.source else None,
-            seal(json.dumps(list(draft.media)), "reports.media"),
-            reporter_sealed,
-            reporter_hash,
-            to_db(now),
-            to_db(now),
-        ),
-    )
-    assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
-    return cursor.lastrowid
-
-
-async def get(conn: aiosqlite.Connection, report_id: int) -> Report | None:
-    async with conn.execute(f"{_SELECT} WHERE r.id = ?", (report_id,)) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else await _report(conn, row)
-
-
-async def find_open_match(
-    conn: aiosqlite.Connection, place_key: str, since: datetime
-) -> Report | None:
-    """The newest open report of the same place made since `since`, if any."""
-    async with conn.execute(
-        f"{_SELECT} WHERE r.place_key = ? AND r.state IN ('pending', 'verified') "
-        "AND r.created_at >= ? ORDER BY r.id DESC LIMIT 1",
-        (place_hash(place_key), to_db(since)),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else await _report(conn, row)
-
-
-async def in_states(
-    conn: aiosqlite.Connection, states: Iterable[ReportState], *, since: datetime | None = None
-) -> list[Report]:
-    wanted = [state.value for state in states]
-    marks = ",".join("?" for _ in wanted)
-    query = f"{_SELECT} WHERE r.state IN ({marks})"
-    params: list[str] = list(wanted)
-    if since is not None:
-        query += " AND r.updated_at >= ?"
-        params.append(to_db(since))
-    async with conn.execute(query + " ORDER BY r.id", params) as cursor:
-        rows = await cursor.fetchall()
-    return [await _report(conn, row) for row in rows]
-
-
-async def add_corroboration(
-    conn: aiosqlite.Connection,
-    report_id: int,
-    draft: ReportDraft,
-    *,
-    reporter_id: int,
-    now: datetime,
-) -> None:
-    reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "corroborations")
-    await conn.execute(
-        "INSERT INTO corroborations (report_id, reporter_sealed, reporter_hash, place, "
-        "description, agency, signs, source, media, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            report_id,
-            reporter_sealed,
-            reporter_hash,
-            seal(draft.where, "corroborations.place"),
-            seal(draft.what, "corroborations.description"),
-            draft.agency.value,
-            ",".join(sign.value for sign in draft.signs),
-            draft.source.value if draft.source else None,
-            seal(json.dumps(list(draft.media)), "corroborations.media"),
-            to_db(now),
-        ),
-    )
-    await conn.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (to_db(now), report_id))
-
-
-async def change_state(
-    conn: aiosqlite.Connection,
-    report_id: int,
-    *,
-    expected: ReportState,
-    new: ReportState,
-    now: datetime,
-) -> bool:
-    """Move the report only if it is still in `expected`: the guard against double presses."""
-    cursor = await conn.execute(
-        "UPDATE reports SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-        (new.value, to_db(now), report_id, expected.value),
-    )
-    if cursor.rowcount != 1:
-        return False
-    if not new.is_open:
-        await forget_reporters(conn, report_id)
-    return True
-
-
-async def forget_reporters(conn: aiosqlite.Connection, report_id: int) -> None:
-    """A closed report keeps only the keyed hashes of the people who reported it."""
-    for table, column in (("reports", "id"), ("corroborations", "report_id")):
-        await conn.execute(
-            f"UPDATE {table} SET reporter_sealed = NULL WHERE {column} = ?",  # noqa: S608
+    async def _reporters(self, report_id: int, first: int | None) -> frozenset[int]:
+        async with self._conn.execute(
+            "SELECT reporter_sealed FROM corroborations "
+            "WHERE report_id = ? AND reporter_sealed IS NOT NULL",
             (report_id,),
+        ) as cursor:
+            others = {
+                _reporter(row["reporter_sealed"], "corroborations")
+                for row in await cursor.fetchall()
+            }
+        return frozenset(member for member in others | {first} if member is not None)
+
+    async def _report(self, row: aiosqlite.Row) -> Report:
+        reporter = _reporter(row["reporter_sealed"], "reports")
+        return Report(
+            id=row["id"],
+            state=ReportState(row["state"]),
+            where=unseal_text(row["place"], "reports.place"),
+            what=unseal_text(row["description"], "reports.description"),
+            agency=Agency(row["agency"]),
+            signs=_signs(row["signs"]),
+            source=Source(row["source"]) if row["source"] else None,
+            media=tuple(json.loads(unseal_text(row["media"], "reports.media"))),
+            reporter_id=reporter,
+            place_key=row["place_key"],
+            known_location=row["known_location"],
+            created_at=from_db(row["created_at"]),
+            updated_at=from_db(row["updated_at"]),
+            decided_by=row["decided_by"],
+            decided_at=maybe_from_db(row["decided_at"]),
+            dismiss_reason=DismissReason(row["reason"]) if row["reason"] else None,
+            decision_note=unseal_text(row["decision_note"], "decisions.note")
+            if row["decision_note"]
+            else "",
+            reporters=await self._reporters(row["id"], reporter),
         )
 
+    async def insert(
+        self,
+        draft: ReportDraft,
+        *,
+        place_key: str,
+        known_location: str | None,
+        reporter_id: int,
+        now: datetime,
+    ) -> int:
+        reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "reports")
+        cursor = await self._conn.execute(
+            "INSERT INTO reports (place, place_key, known_location, description, agency, signs, "
+            "source, media, reporter_sealed, reporter_hash, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                seal(draft.where, "reports.place"),
+                place_hash(place_key),
+                known_location,
+                seal(draft.what, "reports.description"),
+                draft.agency.value,
+                ",".join(sign.value for sign in draft.signs),
+                draft.source.value if draft.source else None,
+                seal(json.dumps(list(draft.media)), "reports.media"),
+                reporter_sealed,
+                reporter_hash,
+                to_db(now),
+                to_db(now),
+            ),
+        )
+        assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cursor.lastrowid
 
-async def reports_by(
-    conn: aiosqlite.Connection, member_id: int, since: datetime
-) -> tuple[int, datetime | None]:
-    """How many reports (new or corroborating) a member sent since `since`, and the
-    oldest of them (when the member may send again)."""
-    reporter = member_hash(member_id)
-    async with conn.execute(
-        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM ("
-        "SELECT created_at FROM reports WHERE reporter_hash = :who AND created_at >= :since "
-        "UNION ALL SELECT created_at FROM corroborations "
-        "WHERE reporter_hash = :who AND created_at >= :since)",
-        {"who": reporter, "since": to_db(since)},
-    ) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
-        return 0, None
-    return int(row["n"]), maybe_from_db(row["oldest"])
+    async def exists(self, report_id: int) -> bool:
+        async with self._conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)) as c:
+            return await c.fetchone() is not None
 
+    async def get(self, report_id: int) -> Report | None:
+        async with self._conn.execute(f"{_SELECT} WHERE r.id = ?", (report_id,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else await self._report(row)
 
-async def record_decision(
-    conn: aiosqlite.Connection,
-    report_id: int,
-    decision: Decision,
-    *,
-    reason: DismissReason | None,
-    note: str,
-    decided_by: int | None,
-    now: datetime,
-) -> None:
-    await conn.execute(
-        "INSERT INTO decisions (report_id, decision, reason, note, decided_by, decided_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            report_id,
-            decision.value,
-            reason.value if reason else None,
-            seal(note, "decisions.note"),
-            decided_by,
-            to_db(now),
-        ),
-    )
+    async def find_open_match(self, place_key: str, since: datetime) -> Report | None:
+        """The newest open report of the same place made since `since`, if any."""
+        async with self._conn.execute(
+            f"{_SELECT} WHERE r.place_key = ? AND r.state IN ('pending', 'verified') "
+            "AND r.created_at >= ? ORDER BY r.id DESC LIMIT 1",
+            (place_hash(place_key), to_db(since)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else await self._report(row)
 
+    async def in_states(
+        self, states: Iterable[ReportState], *, since: datetime | None = None
+    ) -> list[Report]:
+        wanted = [state.value for state in states]
+        marks = ",".join("?" for _ in wanted)
+        query = f"{_SELECT} WHERE r.state IN ({marks})"
+        params: list[str] = list(wanted)
+        if since is not None:
+            query += " AND r.updated_at >= ?"
+            params.append(to_db(since))
+        async with self._conn.execute(query + " ORDER BY r.id", params) as cursor:
+            rows = await cursor.fetchall()
+        return [await self._report(row) for row in rows]
 
-async def update_details(
-    conn: aiosqlite.Connection,
-    report_id: int,
-    *,
-    where: str | None = None,
-    place_key: str | None = None,
-    what: str | None = None,
-    agency: Agency | None = None,
-    now: datetime,
-) -> None:
-    await conn.execute(
-        "UPDATE reports SET place = COALESCE(?, place), place_key = COALESCE(?, place_key), "
-        "description = COALESCE(?, description), agency = COALESCE(?, agency), updated_at = ? "
-        "WHERE id = ?",
-        (
-            seal(where, "reports.place"),
-            None if place_key is None else place_hash(place_key),
-            seal(what, "reports.description"),
-            agency.value if agency else None,
-            to_db(now),
-            report_id,
-        ),
-    )
+    async def add_corroboration(
+        self,
+        report_id: int,
+        draft: ReportDraft,
+        *,
+        reporter_id: int,
+        now: datetime,
+    ) -> None:
+        reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "corroborations")
+        await self._conn.execute(
+            "INSERT INTO corroborations (report_id, reporter_sealed, reporter_hash, place, "
+            "description, agency, signs, source, media, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report_id,
+                reporter_sealed,
+                reporter_hash,
+                seal(draft.where, "corroborations.place"),
+                seal(draft.what, "corroborations.description"),
+                draft.agency.value,
+                ",".join(sign.value for sign in draft.signs),
+                draft.source.value if draft.source else None,
+                seal(json.dumps(list(draft.media)), "corroborations.media"),
+                to_db(now),
+            ),
+        )
+        await self._conn.execute(
+            "UPDATE reports SET updated_at = ? WHERE id = ?", (to_db(now), report_id)
+        )
 
+    async def change_state(
+        self,
+        report_id: int,
+        *,
+        expected: ReportState,
+        new: ReportState,
+        now: datetime,
+    ) -> bool:
+        """Move the report only if it is still in `expected`: the guard against double presses."""
+        cursor = await self._conn.execute(
+            "UPDATE reports SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+            (new.value, to_db(now), report_id, expected.value),
+        )
+        if cursor.rowcount != 1:
+            return False
+        if not new.is_open:
+            await self.forget_reporters(report_id)
+        return True
 
-async def record_update(
-    conn: aiosqlite.Connection,
-    report_id: int,
-    kind: str,
-    *,
-    note: str,
-    actor_id: int,
-    now: datetime,
-) -> None:
-    await conn.execute(
-        "INSERT INTO report_updates (report_id, kind, note, actor_id, at) VALUES (?, ?, ?, ?, ?)",
-        (report_id, kind, seal(note, "report_updates.note"), actor_id, to_db(now)),
-    )
+    async def forget_reporters(self, report_id: int) -> None:
+        """A closed report keeps only the keyed hashes of the people who reported it."""
+        for table, column in (("reports", "id"), ("corroborations", "report_id")):
+            await self._conn.execute(
+                f"UPDATE {table} SET reporter_sealed = NULL WHERE {column} = ?",  # noqa: S608
+                (report_id,),
+            )
 
+    async def reports_by(self, member_id: int, since: datetime) -> tuple[int, datetime | None]:
+        """How many reports (new or corroborating) a member sent since `since`, and the
+        oldest of them (when the member may send again)."""
+        reporter = member_hash(member_id)
+        async with self._conn.execute(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM ("
+            "SELECT created_at FROM reports WHERE reporter_hash = :who AND created_at >= :since "
+            "UNION ALL SELECT created_at FROM corroborations "
+            "WHERE reporter_hash = :who AND created_at >= :since)",
+            {"who": reporter, "since": to_db(since)},
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return 0, None
+        return int(row["n"]), maybe_from_db(row["oldest"])
 
-async def next_id(conn: aiosqlite.Connection) -> int:
-    """The number the next report will get (AUTOINCREMENT never reuses one)."""
-    async with conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'reports'") as cursor:
-        row = await cursor.fetchone()
-    return (int(row["seq"]) if row else 0) + 1
+    async def record_decision(
+        self,
+        report_id: int,
+        decision: Decision,
+        *,
+        reason: DismissReason | None,
+        note: str,
+        decided_by: int | None,
+        now: datetime,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO decisions (report_id, decision, reason, note, decided_by, decided_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                report_id,
+                decision.value,
+                reason.value if reason else None,
+                seal(note, "decisions.note"),
+                decided_by,
+                to_db(now),
+            ),
+        )
+
+    async def update_details(
+        self,
+        report_id: int,
+        *,
+        where: str | None = None,
+        place_key: str | None = None,
+        what: str | None = None,
+        agency: Agency | None = None,
+        now: datetime,
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE reports SET place = COALESCE(?, place), place_key = COALESCE(?, place_key), "
+            "description = COALESCE(?, description), agency = COALESCE(?, agency), updated_at = ? "
+            "WHERE id = ?",
+            (
+                seal(where, "reports.place"),
+                None if place_key is None else place_hash(place_key),
+                seal(what, "reports.description"),
+                agency.value if agency else None,
+                to_db(now),
+                report_id,
+            ),
+        )
+
+    async def record_update(
+        self,
+        report_id: int,
+        kind: str,
+        *,
+        note: str,
+        actor_id: int,
+        now: datetime,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO report_updates (report_id, kind, note, actor_id, at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (report_id, kind, seal(note, "report_updates.note"), actor_id, to_db(now)),
+        )
+
+    async def next_id(self) -> int:
+        """The number the next report will get (AUTOINCREMENT never reuses one)."""
+        async with self._conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'reports'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row["seq"]) if row else 0) + 1

@@ -9,10 +9,10 @@ are about (deleting a person would otherwise detach its tasks from the rule).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import aiosqlite
 
+from bot.core.store import Changes, Cutoffs
 from storage.timecodec import to_db
 
 # A person may go once nothing about them is still being done and the last task about
@@ -46,8 +46,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "sent messages",
         "outbox",
-        "state != 'pending' AND created_at < :messages AND (report_id IS NULL OR report_id "
-        "NOT IN (SELECT id FROM reports WHERE state IN ('pending', 'verified')))",
+        "state != 'pending' AND created_at < :messages",
     ),
     Rule("handled Signal receipts", "signal_inbox", "handled_at < :messages"),
     Rule("abandoned conversations", "dialogs", "updated_at < :messages"),
@@ -58,48 +57,48 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Cutoffs:
-    people: datetime
-    reports: datetime
-    messages: datetime
-    audit: datetime
-
-    def params(self) -> dict[str, str]:
-        return {
-            "people": to_db(self.people),
-            "reports": to_db(self.reports),
-            "messages": to_db(self.messages),
-            "audit": to_db(self.audit),
-        }
+def _params(cutoffs: Cutoffs) -> dict[str, str]:
+    return {
+        "people": to_db(cutoffs.people),
+        "reports": to_db(cutoffs.reports),
+        "messages": to_db(cutoffs.messages),
+        "audit": to_db(cutoffs.audit),
+    }
 
 
-async def count(conn: aiosqlite.Connection, cutoffs: Cutoffs) -> dict[str, int]:
-    """How many rows each rule would delete now (the dry run)."""
-    found: dict[str, int] = {}
-    for rule in RULES:
-        async with conn.execute(
-            f"SELECT COUNT(*) AS n FROM {rule.table} WHERE {rule.where}",  # noqa: S608 - constants
-            cutoffs.params(),
-        ) as cursor:
-            row = await cursor.fetchone()
-        found[rule.name] = int(row["n"]) if row else 0
-    return found
+class SqliteRetention:
+    """The retention rules, counted and applied."""
 
+    def __init__(self, conn: aiosqlite.Connection, changes: Changes) -> None:
+        self._conn = conn
+        self._changes = changes
 
-async def delete(conn: aiosqlite.Connection, cutoffs: Cutoffs) -> dict[str, int]:
-    """Delete what the rules select; returns how many rows each rule removed."""
-    # The audit log refuses deletions newer than this mark (see migration 9).
-    await conn.execute(
-        "INSERT INTO settings (name, value) VALUES ('audit_kept_since', :audit) "
-        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        cutoffs.params(),
-    )
-    removed: dict[str, int] = {}
-    for rule in RULES:
-        cursor = await conn.execute(
-            f"DELETE FROM {rule.table} WHERE {rule.where}",  # noqa: S608 - constants
-            cutoffs.params(),
+    async def count(self, cutoffs: Cutoffs) -> dict[str, int]:
+        """How many rows each rule would delete now (the dry run)."""
+        found: dict[str, int] = {}
+        for rule in RULES:
+            async with self._conn.execute(
+                f"SELECT COUNT(*) AS n FROM {rule.table} WHERE {rule.where}",  # noqa: S608 - constants
+                _params(cutoffs),
+            ) as cursor:
+                row = await cursor.fetchone()
+            found[rule.name] = int(row["n"]) if row else 0
+        return found
+
+    async def delete(self, cutoffs: Cutoffs) -> dict[str, int]:
+        """Delete what the rules select; returns how many rows each rule removed."""
+        # The audit log refuses deletions newer than this mark (see migration 9).
+        await self._conn.execute(
+            "INSERT INTO settings (name, value) VALUES ('audit_kept_since', :audit) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            _params(cutoffs),
         )
-        removed[rule.name] = cursor.rowcount
-    return removed
+        removed: dict[str, int] = {}
+        for rule in RULES:
+            cursor = await self._conn.execute(
+                f"DELETE FROM {rule.table} WHERE {rule.where}",  # noqa: S608 - constants
+                _params(cutoffs),
+            )
+            removed[rule.name] = cursor.rowcount
+        self._changes.purged = True
+        return removed

@@ -1,134 +1,127 @@
-"""Timers: what is due when, and whether it already fired."""
+"""Timers: what is due when, and whether it already fired.
+
+Every change is noted in the unit of work's `Changes`, so after the commit the timer
+dispatcher adds, moves or removes exactly the jobs of the timers that changed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import aiosqlite
 
+from bot.core.models import Timer, TimerKind, TimerState
+from bot.core.store import Changes
 from storage.timecodec import from_db, maybe_from_db, to_db
 
-
-@dataclass(frozen=True)
-class Timer:
-    id: int
-    kind: str
-    subject_id: int
-    due_at: datetime
-    state: str
-    fired_at: datetime | None
-    late: bool
+_ERROR_CHARS = 300
 
 
 def _timer(row: aiosqlite.Row) -> Timer:
     return Timer(
         id=row["id"],
-        kind=row["kind"],
+        kind=TimerKind(row["kind"]),
         subject_id=row["subject_id"],
         due_at=from_db(row["due_at"]),
-        state=row["state"],
+        state=TimerState(row["state"]),
         fired_at=maybe_from_db(row["fired_at"]),
         late=bool(row["late"]),
+        attempts=row["attempts"],
+        retry_at=maybe_from_db(row["retry_at"]),
     )
 
 
-async def schedule(
-    conn: aiosqlite.Connection, kind: str, subject_id: int, due_at: datetime, now: datetime
-) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO timers (kind, subject_id, due_at, created_at) VALUES (?, ?, ?, ?)",
-        (kind, subject_id, to_db(due_at), to_db(now)),
-    )
-    assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
-    return cursor.lastrowid
+class SqliteTimers:
+    def __init__(self, conn: aiosqlite.Connection, changes: Changes) -> None:
+        self._conn = conn
+        self._changes = changes
 
+    async def schedule(
+        self, kind: TimerKind, subject_id: int, due_at: datetime, now: datetime
+    ) -> int:
+        cursor = await self._conn.execute(
+            "INSERT INTO timers (kind, subject_id, due_at, created_at) VALUES (?, ?, ?, ?)",
+            (kind.value, subject_id, to_db(due_at), to_db(now)),
+        )
+        timer_id = cursor.lastrowid
+        assert timer_id is not None  # noqa: S101 - an INSERT always has one
+        self._changes.timers[timer_id] = Timer(
+            timer_id, kind, subject_id, due_at, TimerState.PENDING
+        )
+        return timer_id
 
-async def cancel(conn: aiosqlite.Connection, kinds: Iterable[str], subject_id: int) -> None:
-    wanted = list(kinds)
-    marks = ",".join("?" for _ in wanted)
-    await conn.execute(
-        f"UPDATE timers SET state = 'cancelled' WHERE state = 'pending' "  # noqa: S608
-        f"AND subject_id = ? AND kind IN ({marks})",
-        (subject_id, *wanted),
-    )
+    async def cancel(self, kinds: Iterable[TimerKind], subject_id: int) -> None:
+        wanted = [kind.value for kind in kinds]
+        marks = ",".join("?" for _ in wanted)
+        async with self._conn.execute(
+            "UPDATE timers SET state = 'cancelled' WHERE state = 'pending' "  # noqa: S608
+            f"AND subject_id = ? AND kind IN ({marks}) RETURNING id",
+            (subject_id, *wanted),
+        ) as cursor:
+            for row in await cursor.fetchall():
+                self._changes.timers[row["id"]] = None
 
+    async def get(self, timer_id: int) -> Timer | None:
+        async with self._conn.execute("SELECT * FROM timers WHERE id = ?", (timer_id,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _timer(row)
 
-async def get(conn: aiosqlite.Connection, timer_id: int) -> Timer | None:
-    async with conn.execute("SELECT * FROM timers WHERE id = ?", (timer_id,)) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else _timer(row)
+    async def claim(self, timer_id: int, now: datetime, *, late: bool) -> bool:
+        cursor = await self._conn.execute(
+            "UPDATE timers SET state = 'fired', fired_at = ?, late = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (to_db(now), int(late), timer_id),
+        )
+        if cursor.rowcount != 1:
+            return False
+        self._changes.timers[timer_id] = None
+        return True
 
+    async def pending(self, *, due_by: datetime | None = None) -> list[Timer]:
+        query = "SELECT * FROM timers WHERE state = 'pending'"
+        params: tuple[str, ...] = ()
+        if due_by is not None:
+            query += " AND COALESCE(retry_at, due_at) <= ?"
+            params = (to_db(due_by),)
+        async with self._conn.execute(query + " ORDER BY due_at, id", params) as cursor:
+            return [_timer(row) for row in await cursor.fetchall()]
 
-async def claim(conn: aiosqlite.Connection, timer_id: int, now: datetime, *, late: bool) -> bool:
-    """pending -> fired, only once: the second caller (a double schedule) gets False."""
-    cursor = await conn.execute(
-        "UPDATE timers SET state = 'fired', fired_at = ?, late = ? "
-        "WHERE id = ? AND state = 'pending'",
-        (to_db(now), int(late), timer_id),
-    )
-    return cursor.rowcount == 1
+    async def for_subject(self, subject_id: int) -> list[Timer]:
+        async with self._conn.execute(
+            "SELECT * FROM timers WHERE subject_id = ? ORDER BY id", (subject_id,)
+        ) as cursor:
+            return [_timer(row) for row in await cursor.fetchall()]
 
+    async def keep_one(self, kind: TimerKind, due: datetime | None, now: datetime) -> None:
+        if due is None:
+            await self.cancel((kind,), 0)
+            return
+        async with self._conn.execute(
+            "SELECT 1 FROM timers WHERE kind = ? AND state = 'pending' LIMIT 1", (kind.value,)
+        ) as cursor:
+            if await cursor.fetchone() is None:
+                await self.schedule(kind, 0, due, now)
 
-async def pending(conn: aiosqlite.Connection, *, due_by: datetime | None = None) -> list[Timer]:
-    query = "SELECT * FROM timers WHERE state = 'pending'"
-    params: tuple[str, ...] = ()
-    if due_by is not None:
-        query += " AND due_at <= ?"
-        params = (to_db(due_by),)
-    async with conn.execute(query + " ORDER BY due_at, id", params) as cursor:
-        return [_timer(row) for row in await cursor.fetchall()]
+    async def retry(self, timer_id: int, at: datetime, error: str) -> bool:
+        async with self._conn.execute(
+            "UPDATE timers SET attempts = attempts + 1, retry_at = ?, last_error = ? "
+            "WHERE id = ? AND state = 'pending' RETURNING *",
+            (to_db(at), error[:_ERROR_CHARS], timer_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return False
+        self._changes.timers[timer_id] = _timer(row)
+        return True
 
-
-async def for_subject(conn: aiosqlite.Connection, subject_id: int) -> list[Timer]:
-    async with conn.execute(
-        "SELECT * FROM timers WHERE subject_id = ? ORDER BY id", (subject_id,)
-    ) as cursor:
-        return [_timer(row) for row in await cursor.fetchall()]
-
-
-async def claim_due(
-    conn: aiosqlite.Connection,
-    timer_id: int,
-    kinds: Iterable[str],
-    now: datetime,
-    late_after: timedelta,
-) -> Timer | None:
-    """The timer, claimed for firing, if it is one of `kinds`, due, and not fired yet."""
-    timer = await get(conn, timer_id)
-    if timer is None or timer.kind not in set(kinds) or timer.due_at > now:
-        return None
-    late = now - timer.due_at > late_after
-    if not await claim(conn, timer.id, now, late=late):
-        return None  # fired already (a second schedule, a rebuilt scheduler)
-    return Timer(timer.id, timer.kind, timer.subject_id, timer.due_at, "fired", now, late)
-
-
-async def keep_one(
-    conn: aiosqlite.Connection, kind: str, due: datetime | None, now: datetime
-) -> None:
-    """Exactly one pending timer of a recurring `kind` (none when `due` is None)."""
-    if due is None:
-        await cancel(conn, (kind,), 0)
-        return
-    async with conn.execute(
-        "SELECT 1 FROM timers WHERE kind = ? AND state = 'pending' LIMIT 1", (kind,)
-    ) as cursor:
-        if await cursor.fetchone() is None:
-            await schedule(conn, kind, 0, due, now)
-
-
-async def claim_recurring(
-    conn: aiosqlite.Connection,
-    timer_id: int,
-    kind: str,
-    now: datetime,
-    late_after: timedelta,
-    following: datetime | None,
-) -> Timer | None:
-    """Claim a recurring timer and schedule its next run in the same transaction."""
-    timer = await claim_due(conn, timer_id, (kind,), now, late_after)
-    if timer is not None and following is not None:
-        await schedule(conn, kind, 0, following, now)
-    return timer
+    async def fail(self, timer_id: int, error: str) -> bool:
+        cursor = await self._conn.execute(
+            "UPDATE timers SET state = 'failed', attempts = attempts + 1, last_error = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (error[:_ERROR_CHARS], timer_id),
+        )
+        if cursor.rowcount != 1:
+            return False
+        self._changes.timers[timer_id] = None
+        return True

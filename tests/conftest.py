@@ -12,9 +12,8 @@ import pytest
 
 from bot.app import App
 from bot.config import Config, load_config
-from bot.core.models import Member
-from storage import outbox, reports
-from storage.database import Database
+from bot.core.models import Member, OutboxEntry
+from bot.core.store import Store
 from tests.fakes.chat import ChatHarness
 from tests.fakes.clock import FakeClock
 
@@ -54,14 +53,14 @@ async def member(app: App, name: str) -> Member:
     return found
 
 
-async def outbox_rows(db: Database) -> list[outbox.OutboxEntry]:
-    async with db.reading() as conn:
-        return await outbox.all_entries(conn)
+async def outbox_rows(store: Store) -> list[OutboxEntry]:
+    async with store.reading() as tx:
+        return await tx.outbox.all_entries()
 
 
-async def report_count(db: Database) -> int:
-    async with db.reading() as conn:
-        return await reports.next_id(conn) - 1
+async def report_count(store: Store) -> int:
+    async with store.reading() as tx:
+        return await tx.reports.next_id() - 1
 
 
 def run_rrbot(*args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:

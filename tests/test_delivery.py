@@ -5,10 +5,9 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from bot.core.models import MessageKind, OutboxEntry
 from bot.delivery import Backoff, DeliveryError, OutboxWorker
-from storage import outbox
 from storage.database import Database
-from storage.outbox import OutboxEntry
 from tests.conftest import outbox_rows
 from tests.fakes.clock import FakeClock
 
@@ -36,14 +35,13 @@ class FlakySender:
 
 
 async def enqueue(db: Database, clock: FakeClock, address: str, body: str) -> None:
-    async with db.transaction() as conn:
-        await outbox.enqueue(
-            conn,
+    async with db.transaction() as tx:
+        await tx.outbox.enqueue(
             platform="test",
             address=address,
             is_direct=False,
             languages=("en",),
-            kind="alert",
+            kind=MessageKind.ALERT,
             body=body,
             now=clock.now(),
         )

@@ -137,7 +137,7 @@ MATRIX: tuple[Entry, ...] = (
 
 async def fingerprint(app: App) -> tuple[object, ...]:
     """Everything a command may change, except the replies themselves."""
-    with sqlite3.connect(app.db.path) as db:
+    with sqlite3.connect(app.store.path) as db:
         return tuple(
             db.execute(query).fetchall()
             for query in (

@@ -19,7 +19,7 @@ def fast_config() -> Config:
 
 
 async def reasks(app: App) -> int:
-    return sum(row.kind == "reask" for row in await outbox_rows(app.db))
+    return sum(row.kind == "reask" for row in await outbox_rows(app.store))
 
 
 async def test_timers_fire_on_time_in_real_time(tmp_path: Path) -> None:
@@ -38,12 +38,12 @@ async def test_timers_fire_on_time_in_real_time(tmp_path: Path) -> None:
 
 async def test_a_scheduler_rebuilt_twice_still_fires_each_timer_once(tmp_path: Path) -> None:
     app = await App.start(fast_config(), tmp_path / "t.sqlite3")
-    extra = TimerScheduler(app.db, app.fire_timer)  # as if the schedule was loaded twice
+    extra = TimerScheduler(app.timers.fire)  # as if the schedule was loaded twice
     try:
         await app.reports.submit(await member(app, "dee"), ReportDraft(where="Elm"))
         await app.start_timers()
-        await extra.start()
-        await app.scheduler.sync()
+        async with app.store.reading() as tx:
+            extra.start(await tx.timers.pending())
         await asyncio.sleep(1.6)
         assert await reasks(app) == 1
     finally:

@@ -17,7 +17,6 @@ from bot.core.models import Conversation, Member
 from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
 from bot.core.tasks import details_lines
 from bot.i18n import Msg, Raw, Text, _, lines
-from storage import dialogs
 
 KIND = "detained"
 STEPS = ("name", "dob", "contact", "relation", "phone", "language", "children", "pickup",
@@ -43,12 +42,12 @@ QUESTIONS: dict[str, Msg] = {
 class DetainedConversation:
     def __init__(self, actions: Actions) -> None:
         self.actions = actions
-        self.db = actions.reports.db
+        self.store = actions.reports.store
         self.clock = actions.reports.clock
 
     async def active(self, member: Member) -> bool:
-        async with self.db.reading() as conn:
-            dialog = await dialogs.get(conn, member.id)
+        async with self.store.reading() as tx:
+            dialog = await tx.dialogs.get(member.id)
         return dialog is not None and dialog.kind == KIND
 
     async def start(
@@ -61,8 +60,8 @@ class DetainedConversation:
                 _("Personal details are only taken in a direct message: send me /detained there.")
             )
         data = {"report": str(report_id) if report_id else ""}
-        async with self.db.transaction() as conn:
-            await dialogs.save(conn, actor.id, KIND, "name", data, self.clock.now())
+        async with self.store.transaction() as tx:
+            await tx.dialogs.save(actor.id, KIND, "name", data, self.clock.now())
         intro = (
             _("Recording a person detained in R{number}.", number=report_id)
             if report_id
@@ -79,13 +78,13 @@ class DetainedConversation:
         ]
 
     async def cancel(self, actor: Member) -> list[Reply]:
-        async with self.db.transaction() as conn:
-            await dialogs.end(conn, actor.id)
+        async with self.store.transaction() as tx:
+            await tx.dialogs.end(actor.id)
         return [Reply(_("Stopped. Nothing was saved."))]
 
     async def answer(self, actor: Member, conversation: Conversation, text: str) -> list[Reply]:
-        async with self.db.reading() as conn:
-            dialog = await dialogs.get(conn, actor.id)
+        async with self.store.reading() as tx:
+            dialog = await tx.dialogs.get(actor.id)
         if dialog is None:
             return []
         now = self.clock.now()
@@ -111,8 +110,8 @@ class DetainedConversation:
         step = STEPS[STEPS.index(dialog.step) + 1]
         if step == "pickup" and not data.get("children"):
             step = "notes"
-        async with self.db.transaction() as conn:
-            await dialogs.save(conn, actor.id, KIND, step, data, now)
+        async with self.store.transaction() as tx:
+            await tx.dialogs.save(actor.id, KIND, step, data, now)
         if step == "confirm":
             return [Reply(self._summary(data))]
         return [Reply(QUESTIONS[step])]
@@ -153,6 +152,6 @@ class DetainedConversation:
             return [Reply(_("Send yes to save it, or no to discard it."))]
         report = int(data["report"]) if data.get("report") else None
         replies = await self.actions.detained(actor, conversation, report, self._fields(data))
-        async with self.db.transaction() as conn:
-            await dialogs.end(conn, actor.id)
+        async with self.store.transaction() as tx:
+            await tx.dialogs.end(actor.id)
         return replies

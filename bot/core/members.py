@@ -9,9 +9,8 @@ from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.models import Member, Role
 from bot.core.network import Network
+from bot.core.store import Store
 from bot.i18n import ListOf, Raw, _, language_name, normalise_language
-from storage import audit, members
-from storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -22,8 +21,8 @@ class ConfiguredMember:
 
 
 class MemberService:
-    def __init__(self, db: Database, network: Network, clock: Clock) -> None:
-        self.db = db
+    def __init__(self, store: Store, network: Network, clock: Clock) -> None:
+        self.store = store
         self.network = network
         self.clock = clock
 
@@ -34,21 +33,20 @@ class MemberService:
         choice is theirs and survives restarts.
         """
         now = self.clock.now()
-        async with self.db.transaction() as conn:
+        async with self.store.transaction() as tx:
             for entry in configured:
-                member = await members.ensure(
-                    conn,
+                member = await tx.members.ensure(
                     platform,
                     entry.external_id,
                     entry.language or self.network.default_language,
                     now,
                 )
-                await members.sync_config_roles(conn, member.id, entry.roles, now)
+                await tx.members.sync_config_roles(member.id, entry.roles, now)
 
     async def identify(self, platform: str, external_id: str) -> Member:
-        async with self.db.transaction() as conn:
-            return await members.ensure(
-                conn, platform, external_id, self.network.default_language, self.clock.now()
+        async with self.store.transaction() as tx:
+            return await tx.members.ensure(
+                platform, external_id, self.network.default_language, self.clock.now()
             )
 
     async def identify_with_roles(
@@ -60,26 +58,26 @@ class MemberService:
         at the member's very next press, not at the next restart.
         """
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            member = await members.ensure(
-                conn, platform, external_id, self.network.default_language, now
+        async with self.store.transaction() as tx:
+            member = await tx.members.ensure(
+                platform, external_id, self.network.default_language, now
             )
             if member.roles != roles:
-                await members.sync_config_roles(conn, member.id, roles, now)
-                member = await members.get(conn, member.id) or member
+                await tx.members.sync_config_roles(member.id, roles, now)
+                member = await tx.members.get(member.id) or member
             return member
 
     async def find(self, platform: str, external_id: str) -> Member | None:
-        async with self.db.reading() as conn:
-            return await members.find(conn, platform, external_id)
+        async with self.store.reading() as tx:
+            return await tx.members.find(platform, external_id)
 
     async def get(self, member_id: int) -> Member | None:
-        async with self.db.reading() as conn:
-            return await members.get(conn, member_id)
+        async with self.store.reading() as tx:
+            return await tx.members.get(member_id)
 
     async def with_role(self, platform: str, role: Role) -> list[Member]:
-        async with self.db.reading() as conn:
-            return await members.with_role(conn, platform, role)
+        async with self.store.reading() as tx:
+            return await tx.members.with_role(platform, role)
 
     async def change_role(
         self, actor: Member, external_id: str, role: Role, *, grant: bool
@@ -88,8 +86,8 @@ class MemberService:
         if not actor.has(Role.ORGANIZER):
             raise UserError(_("Only organizers can give or take roles."))
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            target = await members.find(conn, actor.platform, external_id)
+        async with self.store.transaction() as tx:
+            target = await tx.members.find(actor.platform, external_id)
             if target is None:
                 raise UserError(
                     _(
@@ -99,18 +97,17 @@ class MemberService:
                     )
                 )
             if grant:
-                await members.grant_role(conn, target.id, role, now)
+                await tx.members.grant_role(target.id, role, now)
             else:
-                await members.revoke_role(conn, target.id, role)
-            await audit.record(
-                conn,
+                await tx.members.revoke_role(target.id, role)
+            await tx.audit.record(
                 now,
                 actor.id,
                 "member.role_granted" if grant else "member.role_revoked",
-                audit.member_ref(target.id),
+                tx.audit.member_ref(target.id),
                 role=role.value,
             )
-            updated = await members.get(conn, target.id)
+            updated = await tx.members.get(target.id)
         assert updated is not None  # noqa: S101 - found above in the same transaction
         return updated
 
@@ -131,11 +128,9 @@ class MemberService:
 
     async def set_language(self, member: Member, code: str) -> Member:
         language = self.check_language(code)
-        async with self.db.transaction() as conn:
-            await members.set_language(conn, member.id, language)
-            await audit.record(
-                conn, self.clock.now(), member.id, "member.language", language=language
-            )
-            updated = await members.get(conn, member.id)
+        async with self.store.transaction() as tx:
+            await tx.members.set_language(member.id, language)
+            await tx.audit.record(self.clock.now(), member.id, "member.language", language=language)
+            updated = await tx.members.get(member.id)
         assert updated is not None  # noqa: S101 - the member exists: we just updated it
         return updated

@@ -4,19 +4,25 @@ Every service that speaks goes through here, inside its own transaction, so "ren
 this chat's languages and platform, then enqueue" is written once. Front ends register
 how their platform neutralises people's text (`register`); everything else uses the
 plain renderer.
+
+It also keeps the broadcast record: an alert, and the card verifiers act on, are noted
+per chat (`tx.broadcasts`) in the same transaction, because later news (all clear,
+correction, retraction) and card edits must reach exactly those chats long after the
+outbox rows that carried them are gone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import aiosqlite
-
 from bot.core.clock import Clock
-from bot.core.models import Member, Target, TargetPurpose
+from bot.core.models import Member, MessageKind, Target, TargetPurpose
 from bot.core.network import Network
+from bot.core.store import Transaction
 from bot.i18n import Renderer, Text
-from storage import outbox
+
+# Messages about a report that later news must find again.
+RECORDED = frozenset({MessageKind.ALERT, MessageKind.NEW_REPORT})
 
 
 class Messenger:
@@ -36,31 +42,41 @@ class Messenger:
 
     async def to_chat(
         self,
-        conn: aiosqlite.Connection,
+        tx: Transaction,
         target: Target,
-        kind: str,
+        kind: MessageKind,
         text: Text,
         *,
         report_id: int | None = None,
         ping: str | None = None,
     ) -> None:
-        await outbox.enqueue(
-            conn,
+        now = self.clock.now()
+        outbox_id = await tx.outbox.enqueue(
             platform=target.platform,
             address=target.address,
             is_direct=False,
             languages=target.languages,
             kind=kind,
             body=self.renderer_for(target.platform).render_all(text, target.languages),
-            now=self.clock.now(),
+            now=now,
             report_id=report_id,
             ping=ping,
         )
+        if report_id is not None and kind in RECORDED:
+            await tx.broadcasts.record(
+                report_id,
+                kind=kind,
+                platform=target.platform,
+                address=target.address,
+                languages=target.languages,
+                outbox_id=outbox_id,
+                now=now,
+            )
 
     async def to_organizers(
         self,
-        conn: aiosqlite.Connection,
-        kind: str,
+        tx: Transaction,
+        kind: MessageKind,
         text: Text,
         *,
         report_id: int | None = None,
@@ -69,23 +85,22 @@ class Messenger:
     ) -> None:
         for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
             if target != skip:
-                await self.to_chat(conn, target, kind, text, report_id=report_id, ping=ping)
+                await self.to_chat(tx, target, kind, text, report_id=report_id, ping=ping)
 
     async def to_address(
         self,
-        conn: aiosqlite.Connection,
+        tx: Transaction,
         platform: str,
         address: str,
         *,
         is_direct: bool,
         language: str,
-        kind: str,
+        kind: MessageKind,
         text: Text,
         task_id: int | None = None,
     ) -> None:
         """One message in one language: a reply, or a direct message to a member."""
-        await outbox.enqueue(
-            conn,
+        await tx.outbox.enqueue(
             platform=platform,
             address=address,
             is_direct=is_direct,
@@ -98,15 +113,15 @@ class Messenger:
 
     async def to_member(
         self,
-        conn: aiosqlite.Connection,
+        tx: Transaction,
         member: Member,
-        kind: str,
+        kind: MessageKind,
         text: Text,
         *,
         task_id: int | None = None,
     ) -> None:
         await self.to_address(
-            conn,
+            tx,
             member.platform,
             member.external_id,
             is_direct=True,

@@ -1,8 +1,8 @@
 """The network's vocabulary: members, reports, decisions and the chats we talk to.
 
 These are plain values with no behaviour beyond naming things; the rules that move a
-report from one state to the next live in `reports.py`, and who may do what lives in
-`permissions.py`.
+report or a task from one state to the next live in `transitions.py`, and who may do
+what lives in `permissions.py`.
 """
 
 from __future__ import annotations
@@ -226,3 +226,115 @@ class Task:
     @property
     def code(self) -> str:
         return f"T{self.id}"
+
+
+class TimerKind(StrEnum):
+    """Every promise the bot makes about time; each kind has one handler."""
+
+    REPORT_REASK = "report.reask"
+    REPORT_EXPIRE = "report.expire"
+    REPORT_ACTIVE_CHECK = "report.active_check"
+    TASK_OFFER_REMINDER = "task.offer_reminder"
+    TASK_OFFER_ESCALATION = "task.offer_escalation"
+    TASK_DUE_REMINDER = "task.due_reminder"
+    TASK_DUE = "task.due"
+    TASK_OVERDUE = "task.overdue"
+    DAILY_SUMMARY = "summary.daily"
+    DAILY_PURGE = "retention.daily"
+
+
+class TimerState(StrEnum):
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+    FAILED = "failed"  # its handler kept failing; organizers were told
+
+
+@dataclass(frozen=True)
+class Timer:
+    id: int
+    kind: TimerKind
+    subject_id: int
+    due_at: datetime  # when it was promised for (lateness is measured from here)
+    state: TimerState
+    fired_at: datetime | None = None
+    late: bool = False
+    attempts: int = 0  # failed attempts so far
+    retry_at: datetime | None = None  # after a failure: when to try again
+
+    @property
+    def run_at(self) -> datetime:
+        return self.retry_at or self.due_at
+
+
+class MessageKind(StrEnum):
+    """What an outgoing message is, so senders know how to show it (cards, buttons)."""
+
+    NEW_REPORT = "new_report"  # the card verifiers act on
+    CORROBORATION = "corroboration"
+    REASK = "reask"
+    DECISION = "decision"
+    ALERT = "alert"  # the broadcast
+    RESOLVED = "resolved"
+    CORRECTED = "corrected"
+    RETRACTED = "retracted"
+    UPDATE = "update"  # organizers hear a follow-up went out
+    ACTIVE_CHECK = "active_check"
+    OUTCOME = "outcome"  # a reporter hears what became of their report
+    REPLY = "reply"
+    DELIVERY_PROBLEM = "delivery_problem"
+    TIMER_FAILED = "timer_failed"
+    SUMMARY = "summary"
+    TASK = "task"
+    TASK_OFFER = "task_offer"
+    TASK_DETAILS = "task_details"
+    TASK_NOTE = "task_note"
+    TASK_UPDATE = "task_update"
+    TASK_REMINDER = "task_reminder"
+    ESCALATION = "escalation"
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One message the bot owes one chat."""
+
+    id: int
+    platform: str
+    address: str
+    is_direct: bool
+    languages: tuple[str, ...]
+    kind: MessageKind
+    report_id: int | None
+    body: str
+    ping: str | None
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    external_id: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    task_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """A chat that got a message about a report that later news must reach or edit."""
+
+    report_id: int
+    kind: MessageKind
+    platform: str
+    address: str
+    languages: tuple[str, ...]
+    external_id: str | None  # the platform's message id once sent (to edit a card)
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A step-by-step conversation in progress."""
+
+    member_id: int
+    kind: str
+    step: str
+    data: dict[str, str]
+    updated_at: datetime

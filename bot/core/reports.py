@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import aiosqlite
-
 from bot.core import permissions, rendering
 from bot.core.clock import Clock
 from bot.core.errors import UserError
@@ -24,26 +22,29 @@ from bot.core.models import (
     Decision,
     DismissReason,
     Member,
+    MessageKind,
     Report,
     ReportDraft,
     ReportState,
     Target,
     TargetPurpose,
+    Timer,
+    TimerKind,
 )
 from bot.core.network import Network
 from bot.core.places import match_place
+from bot.core.store import Store, Transaction
 from bot.core.vocabulary import SOURCE_NAMES, STATE_NAMES
 from bot.i18n import Raw, Renderer, Text, Trusted, When, _, lines
-from storage import audit, members, outbox, timers
-from storage import reports as report_store
-from storage.database import Database
 
 # How far back /status looks for closed reports: one day covers a shift and its handover.
 RECENT = timedelta(hours=24)
-# Timers of a report. A timer that fires this much after its time says it is late.
-REASK, EXPIRE, ACTIVE_CHECK = "report.reask", "report.expire", "report.active_check"
+REASK, EXPIRE, ACTIVE_CHECK = (
+    TimerKind.REPORT_REASK,
+    TimerKind.REPORT_EXPIRE,
+    TimerKind.REPORT_ACTIVE_CHECK,
+)
 REPORT_TIMERS = (REASK, EXPIRE, ACTIVE_CHECK)
-LATE_AFTER = timedelta(minutes=1)
 RATE_WINDOW = timedelta(hours=1)
 
 
@@ -76,6 +77,13 @@ class FollowUp:
     targets: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PostedCard:
+    external_id: str  # the platform's message id
+    languages: tuple[str, ...]
+    body: str
+
+
 def unknown_report(report_id: int) -> UserError:
     return UserError(
         _(
@@ -88,44 +96,40 @@ def unknown_report(report_id: int) -> UserError:
 class ReportService:
     def __init__(
         self,
-        db: Database,
+        store: Store,
         network: Network,
         clock: Clock,
         renderer: Renderer,
         messenger: Messenger,
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timers: Callable[[], None] = lambda: None,
     ) -> None:
-        self.db = db
+        self.store = store
         self.network = network
         self.clock = clock
         self.renderer = renderer
         self.messenger = messenger
-        self._on_outbox = on_outbox
-        self._on_timers = on_timers
 
     async def _to_organizers(
         self,
-        conn: aiosqlite.Connection,
-        kind: str,
+        tx: Transaction,
+        kind: MessageKind,
         text: Text,
         report_id: int,
         *,
         ping: bool = False,
     ) -> None:
         await self.messenger.to_organizers(
-            conn, kind, text, report_id=report_id, ping="verifiers" if ping else None
+            tx, kind, text, report_id=report_id, ping="verifiers" if ping else None
         )
 
-    async def _load(self, conn: aiosqlite.Connection, report_id: int) -> Report:
-        report = await report_store.get(conn, report_id)
+    async def _load(self, tx: Transaction, report_id: int) -> Report:
+        report = await tx.reports.get(report_id)
         if report is None:
             raise unknown_report(report_id)
         return report
 
     async def get(self, report_id: int) -> Report:
-        async with self.db.reading() as conn:
-            return await self._load(conn, report_id)
+        async with self.store.reading() as tx:
+            return await self._load(tx, report_id)
 
     # -- submit ---------------------------------------------------------------------
 
@@ -136,8 +140,8 @@ class ReportService:
         if permissions.is_organizer(reporter):
             return
         limit = self.network.reports_per_hour
-        async with self.db.reading() as conn:
-            count, oldest = await report_store.reports_by(conn, reporter.id, now - RATE_WINDOW)
+        async with self.store.reading() as tx:
+            count, oldest = await tx.reports.reports_by(reporter.id, now - RATE_WINDOW)
         if count < limit or oldest is None:
             return
         hour = int(now.timestamp() // RATE_WINDOW.total_seconds())
@@ -171,58 +175,59 @@ class ReportService:
         now = self.clock.now()
         await self._check_rate(reporter, now)
         place = match_place(draft.where, self.network.known_places)
-        async with self.db.transaction() as conn:
-            match = await report_store.find_open_match(
-                conn, place.key, now - self.network.corroboration_window
+        async with self.store.transaction() as tx:
+            match = await tx.reports.find_open_match(
+                place.key, now - self.network.corroboration_window
             )
             if match is not None:
                 repeat = reporter.id in match.reporters
-                await report_store.add_corroboration(
-                    conn, match.id, draft, reporter_id=reporter.id, now=now
+                await tx.reports.add_corroboration(
+                    match.id, draft, reporter_id=reporter.id, now=now
                 )
-                report = await self._load(conn, match.id)
+                report = await self._load(tx, match.id)
                 source = SOURCE_NAMES[draft.source] if draft.source else _("source not given")
                 await self._to_organizers(
-                    conn,
-                    "corroboration",
+                    tx,
+                    MessageKind.CORROBORATION,
                     rendering.corroboration_card(report, what=draft.what, source_text=source),
                     report.id,
                 )
-                await audit.record(
-                    conn, now, reporter.id, "report.corroborated", report.code, repeat=int(repeat)
+                await tx.audit.record(
+                    now, reporter.id, "report.corroborated", report.code, repeat=int(repeat)
                 )
                 kind = SubmissionKind.REPEAT if repeat else SubmissionKind.CORROBORATION
             else:
-                report_id = await report_store.insert(
-                    conn,
+                report_id = await tx.reports.insert(
                     draft,
                     place_key=place.key,
                     known_location=place.known.name if place.known else None,
                     reporter_id=reporter.id,
                     now=now,
                 )
-                report = await self._load(conn, report_id)
+                report = await self._load(tx, report_id)
                 await self._to_organizers(
-                    conn, "new_report", rendering.new_report_card(report), report.id, ping=True
+                    tx,
+                    MessageKind.NEW_REPORT,
+                    rendering.new_report_card(report),
+                    report.id,
+                    ping=True,
                 )
-                await audit.record(conn, now, reporter.id, "report.submitted", report.code)
-                await timers.schedule(
-                    conn, REASK, report.id, now + self.network.verification_reminder, now
+                await tx.audit.record(now, reporter.id, "report.submitted", report.code)
+                await tx.timers.schedule(
+                    REASK, report.id, now + self.network.verification_reminder, now
                 )
-                await timers.schedule(
-                    conn, EXPIRE, report.id, now + self.network.verification_expiry, now
+                await tx.timers.schedule(
+                    EXPIRE, report.id, now + self.network.verification_expiry, now
                 )
                 kind = SubmissionKind.NEW
-        self._on_outbox()
-        self._on_timers()
         return Submission(report=report, kind=kind)
 
     # -- decide ---------------------------------------------------------------------
 
-    async def _already_decided(self, conn: aiosqlite.Connection, report: Report) -> UserError:
+    async def _already_decided(self, tx: Transaction, report: Report) -> UserError:
         who: Text = _("someone")
         if report.decided_by is not None:
-            decider = await members.get(conn, report.decided_by)
+            decider = await tx.members.get(report.decided_by)
             if decider is not None:
                 who = Trusted(decider.handle)
         if report.decided_at is not None and report.decided_by is None:
@@ -261,52 +266,52 @@ class ReportService:
         note: str,
     ) -> Report:
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            report = await self._load(conn, report_id)
+        async with self.store.transaction() as tx:
+            report = await self._load(tx, report_id)
             permissions.check_can_decide(actor, report)
             new_state = (
                 ReportState.VERIFIED if decision is Decision.VERIFIED else ReportState.DISMISSED
             )
-            changed = await report_store.change_state(
-                conn, report.id, expected=ReportState.PENDING, new=new_state, now=now
+            changed = await tx.reports.change_state(
+                report.id, expected=ReportState.PENDING, new=new_state, now=now
             )
             if not changed:
-                raise await self._already_decided(conn, report)
-            await report_store.record_decision(
-                conn, report.id, decision, reason=reason, note=note, decided_by=actor.id, now=now
+                raise await self._already_decided(tx, report)
+            await tx.reports.record_decision(
+                report.id, decision, reason=reason, note=note, decided_by=actor.id, now=now
             )
             reporters = report.reporters  # the report is closed (and forgets them) below
-            report = await self._load(conn, report.id)
-            await self._tell_reporters(conn, reporters, report)
+            report = await self._load(tx, report.id)
+            await self._tell_reporters(tx, reporters, report)
             sent_to: list[str] = []
             if decision is Decision.VERIFIED:
                 for target in self.network.targets_for(TargetPurpose.BROADCAST):
                     await self.messenger.to_chat(
-                        conn,
+                        tx,
                         target,
-                        "alert",
+                        MessageKind.ALERT,
                         rendering.alert(report, self.network),
                         report_id=report.id,
                     )
                     sent_to.append(target.label)
             await self._to_organizers(
-                conn, "decision", rendering.decision_notice(report, actor, sent_to), report.id
+                tx,
+                MessageKind.DECISION,
+                rendering.decision_notice(report, actor, sent_to),
+                report.id,
             )
-            await audit.record(
-                conn,
+            await tx.audit.record(
                 now,
                 actor.id,
                 f"report.{decision.value}",
                 report.code,
                 reason=reason.value if reason else None,
             )
-            await timers.cancel(conn, (REASK, EXPIRE), report.id)
+            await tx.timers.cancel((REASK, EXPIRE), report.id)
             if decision is Decision.VERIFIED:
-                await timers.schedule(
-                    conn, ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                await tx.timers.schedule(
+                    ACTIVE_CHECK, report.id, now + self.network.active_check, now
                 )
-        self._on_outbox()
-        self._on_timers()
         return report
 
     async def verify(self, actor: Member, report_id: int, note: str = "") -> Report:
@@ -326,14 +331,14 @@ class ReportService:
         *,
         allowed_from: Sequence[ReportState],
         new_state: ReportState,
-        kind: str,
+        kind: MessageKind,
         build: Callable[[Report], Text],
         note: str,
         apply: Correction | None = None,
     ) -> FollowUp:
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            report = await self._load(conn, report_id)
+        async with self.store.transaction() as tx:
+            report = await self._load(tx, report_id)
             if report.state not in allowed_from:
                 raise UserError(
                     _(
@@ -343,13 +348,12 @@ class ReportService:
                         state=STATE_NAMES[report.state],
                     )
                 )
-            if new_state is not report.state and not await report_store.change_state(
-                conn, report.id, expected=report.state, new=new_state, now=now
+            if new_state is not report.state and not await tx.reports.change_state(
+                report.id, expected=report.state, new=new_state, now=now
             ):
-                raise await self._already_decided(conn, report)
+                raise await self._already_decided(tx, report)
             if apply is not None:
-                await report_store.update_details(
-                    conn,
+                await tx.reports.update_details(
                     report.id,
                     where=apply.where,
                     place_key=(
@@ -361,31 +365,30 @@ class ReportService:
                     agency=apply.agency,
                     now=now,
                 )
-            await report_store.record_update(
-                conn, report.id, kind, note=note, actor_id=actor.id, now=now
-            )
-            report = await self._load(conn, report.id)
+            await tx.reports.record_update(report.id, kind, note=note, actor_id=actor.id, now=now)
+            report = await self._load(tx, report.id)
             text = build(report)
-            targets = await outbox.alert_targets(conn, report.id)
             labels: list[str] = []
-            for platform, address, languages in targets:
-                known = self.network.target(platform, address)
+            for sent in await tx.broadcasts.for_report(report.id, MessageKind.ALERT):
+                known = self.network.target(sent.platform, sent.address)
                 target = known or Target(
-                    platform, address, TargetPurpose.BROADCAST, languages, address
+                    sent.platform,
+                    sent.address,
+                    TargetPurpose.BROADCAST,
+                    sent.languages,
+                    sent.address,
                 )
-                await self.messenger.to_chat(conn, target, kind, text, report_id=report.id)
+                await self.messenger.to_chat(tx, target, kind, text, report_id=report.id)
                 labels.append(target.label)
             await self._to_organizers(
-                conn, "update", rendering.update_notice(report, actor, labels), report.id
+                tx, MessageKind.UPDATE, rendering.update_notice(report, actor, labels), report.id
             )
-            await audit.record(conn, now, actor.id, f"report.{kind}", report.code)
-            await timers.cancel(conn, (ACTIVE_CHECK,), report.id)
+            await tx.audit.record(now, actor.id, f"report.{kind}", report.code)
+            await tx.timers.cancel((ACTIVE_CHECK,), report.id)
             if report.state is ReportState.VERIFIED:  # news resets the "still going on?" clock
-                await timers.schedule(
-                    conn, ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                await tx.timers.schedule(
+                    ACTIVE_CHECK, report.id, now + self.network.active_check, now
                 )
-        self._on_outbox()
-        self._on_timers()
         return FollowUp(report=report, targets=tuple(labels))
 
     async def resolve(self, actor: Member, report_id: int, note: str = "") -> FollowUp:
@@ -395,7 +398,7 @@ class ReportService:
             report_id,
             allowed_from=(ReportState.VERIFIED,),
             new_state=ReportState.RESOLVED,
-            kind="resolved",
+            kind=MessageKind.RESOLVED,
             build=lambda report: rendering.all_clear(report, note, self.network),
             note=note,
         )
@@ -426,7 +429,7 @@ class ReportService:
             report_id,
             allowed_from=(ReportState.VERIFIED,),
             new_state=ReportState.VERIFIED,
-            kind="corrected",
+            kind=MessageKind.CORRECTED,
             build=lambda report: rendering.correction(report, changed, note),
             note=note,
             apply=change,
@@ -439,30 +442,22 @@ class ReportService:
             report_id,
             allowed_from=(ReportState.VERIFIED, ReportState.RESOLVED),
             new_state=ReportState.RETRACTED,
-            kind="retracted",
+            kind=MessageKind.RETRACTED,
             build=lambda report: rendering.retraction(report, note),
             note=note,
         )
 
     # -- timers -------------------------------------------------------------------------
 
-    async def fire_timer(self, timer_id: int) -> bool:
-        """Do what a report timer promised, once. False if it was not (or no longer) due."""
-        now = self.clock.now()
-        async with self.db.transaction() as conn:
-            timer = await timers.claim_due(conn, timer_id, REPORT_TIMERS, now, LATE_AFTER)
-            if timer is None:
-                return False
-            report = await report_store.get(conn, timer.subject_id)
-            if report is not None:
-                await self._timer_effect(conn, timer.kind, report, now, timer.late, timer.due_at)
-        self._on_outbox()
-        self._on_timers()
-        return True
+    async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:
+        """Do what a report timer promised (the dispatcher claimed it in `tx`)."""
+        report = await tx.reports.get(timer.subject_id)
+        if report is not None:
+            await self._timer_effect(tx, timer.kind, report, now, timer.late, timer.due_at)
 
     async def _timer_effect(
         self,
-        conn: aiosqlite.Connection,
+        tx: Transaction,
         kind: str,
         report: Report,
         now: datetime,
@@ -474,19 +469,18 @@ class ReportService:
 
         if kind == REASK and report.state is ReportState.PENDING:
             await self._to_organizers(
-                conn, "reask", with_lateness(rendering.reask(report)), report.id, ping=True
+                tx, MessageKind.REASK, with_lateness(rendering.reask(report)), report.id, ping=True
             )
             expires = report.created_at + self.network.verification_expiry
             if now + self.network.verification_reminder < expires:
-                await timers.schedule(
-                    conn, REASK, report.id, now + self.network.verification_reminder, now
+                await tx.timers.schedule(
+                    REASK, report.id, now + self.network.verification_reminder, now
                 )
         elif kind == EXPIRE and report.state is ReportState.PENDING:
-            await report_store.change_state(
-                conn, report.id, expected=ReportState.PENDING, new=ReportState.DISMISSED, now=now
+            await tx.reports.change_state(
+                report.id, expected=ReportState.PENDING, new=ReportState.DISMISSED, now=now
             )
-            await report_store.record_decision(
-                conn,
+            await tx.reports.record_decision(
                 report.id,
                 Decision.DISMISSED,
                 reason=DismissReason.UNVERIFIABLE,
@@ -494,34 +488,29 @@ class ReportService:
                 decided_by=None,
                 now=now,
             )
-            await timers.cancel(conn, (REASK,), report.id)
-            await self._tell_reporters(conn, report.reporters, await self._load(conn, report.id))
+            await tx.timers.cancel((REASK,), report.id)
+            await self._tell_reporters(tx, report.reporters, await self._load(tx, report.id))
             notice = rendering.expired(report, self.network.verification_expiry)
-            await self._to_organizers(conn, "decision", with_lateness(notice), report.id)
-            await audit.record(conn, now, None, "report.expired", report.code)
+            await self._to_organizers(tx, MessageKind.DECISION, with_lateness(notice), report.id)
+            await tx.audit.record(now, None, "report.expired", report.code)
         elif kind == ACTIVE_CHECK and report.state is ReportState.VERIFIED:
             await self._to_organizers(
-                conn, "active_check", with_lateness(rendering.still_active(report)), report.id
+                tx,
+                MessageKind.ACTIVE_CHECK,
+                with_lateness(rendering.still_active(report)),
+                report.id,
             )
-            await timers.schedule(
-                conn, ACTIVE_CHECK, report.id, now + self.network.active_check, now
-            )
-
-    async def fire_due(self) -> int:
-        """Fire every timer that is due now (start-up catch-up, tests, drills)."""
-        async with self.db.reading() as conn:
-            due = await timers.pending(conn, due_by=self.clock.now())
-        return sum([await self.fire_timer(timer.id) for timer in due])
+            await tx.timers.schedule(ACTIVE_CHECK, report.id, now + self.network.active_check, now)
 
     async def _tell_reporters(
-        self, conn: aiosqlite.Connection, reporters: frozenset[int], report: Report
+        self, tx: Transaction, reporters: frozenset[int], report: Report
     ) -> None:
         """Everyone who reported the place hears the outcome, privately."""
         for member_id in sorted(reporters):
-            member = await members.get(conn, member_id)
+            member = await tx.members.get(member_id)
             if member is not None:
                 await self.messenger.to_member(
-                    conn, member, "outcome", rendering.outcome_for_reporter(report)
+                    tx, member, MessageKind.OUTCOME, rendering.outcome_for_reporter(report)
                 )
 
     # -- delivery problems --------------------------------------------------------------
@@ -530,13 +519,12 @@ class ReportService:
         self, platform: str, key: str, reason: str, text: Text, *, skip: Target | None = None
     ) -> bool:
         """Post `text` to every organizer chat, once per (platform, key) until cleared."""
-        async with self.db.transaction() as conn:
-            if not await outbox.record_problem(conn, platform, key, reason, self.clock.now()):
+        async with self.store.transaction() as tx:
+            if not await tx.outbox.record_problem(platform, key, reason, self.clock.now()):
                 return False
-            await self.messenger.to_organizers(conn, "delivery_problem", text, skip=skip)
+            await self.messenger.to_organizers(tx, MessageKind.DELIVERY_PROBLEM, text, skip=skip)
             # The key may be a member's phone number: the platform is all the log needs.
-            await audit.record(conn, self.clock.now(), None, "delivery.problem", platform)
-        self._on_outbox()
+            await tx.audit.record(self.clock.now(), None, "delivery.problem", platform)
         return True
 
     async def chat_unreachable(self, platform: str, address: str, reason: str) -> bool:
@@ -554,29 +542,42 @@ class ReportService:
         self, platform: str, address: str, *, is_direct: bool, language: str, text: Text
     ) -> None:
         """An answer to a member, through the outbox, so an outage delays it, never drops it."""
-        async with self.db.transaction() as conn:
+        async with self.store.transaction() as tx:
             await self.messenger.to_address(
-                conn,
+                tx,
                 platform,
                 address,
                 is_direct=is_direct,
                 language=language,
-                kind="reply",
+                kind=MessageKind.REPLY,
                 text=text,
             )
-        self._on_outbox()
 
     # -- overview ---------------------------------------------------------------------
 
+    async def posted_card(self, report_id: int, platform: str, address: str) -> PostedCard | None:
+        """The card verifiers saw in a chat, as it reads now, so a front end can edit it."""
+        async with self.store.reading() as tx:
+            cards = await tx.broadcasts.for_report(report_id, MessageKind.NEW_REPORT)
+            report = await tx.reports.get(report_id)
+        for card in cards:
+            if (card.platform, card.address) == (platform, address) and card.external_id:
+                if report is None:
+                    return None
+                body = self.messenger.renderer_for(platform).render_all(
+                    rendering.new_report_card(report), card.languages
+                )
+                return PostedCard(card.external_id, card.languages, body)
+        return None
+
     async def in_states(self, *states: ReportState) -> list[Report]:
-        async with self.db.reading() as conn:
-            return await report_store.in_states(conn, states)
+        async with self.store.reading() as tx:
+            return await tx.reports.in_states(states)
 
     async def recently_closed(self) -> list[Report]:
         since = self.clock.now() - RECENT
-        async with self.db.reading() as conn:
-            return await report_store.in_states(
-                conn,
+        async with self.store.reading() as tx:
+            return await tx.reports.in_states(
                 (ReportState.RESOLVED, ReportState.DISMISSED, ReportState.RETRACTED),
                 since=since,
             )

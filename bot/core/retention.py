@@ -11,19 +11,17 @@ linger in the -wal file either.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from bot.core.clock import Clock, next_daily
+from bot.core.models import Timer, TimerKind
 from bot.core.network import Network
-from bot.core.reports import LATE_AFTER
-from storage import audit, retention, timers
-from storage.database import Database
+from bot.core.store import Cutoffs, Store, Transaction
 
 log = logging.getLogger(__name__)
 
-DAILY = "retention.daily"
+DAILY = TimerKind.DAILY_PURGE
 
 
 @dataclass(frozen=True)
@@ -38,17 +36,15 @@ class RetentionPolicy:
 class RetentionService:
     def __init__(
         self,
-        db: Database,
+        store: Store,
         network: Network,
         clock: Clock,
         policy: RetentionPolicy,
-        on_timers: Callable[[], None] = lambda: None,
     ) -> None:
-        self.db, self.network, self.clock, self.policy = db, network, clock, policy
-        self._on_timers = on_timers
+        self.store, self.network, self.clock, self.policy = store, network, clock, policy
 
-    def cutoffs(self, now: datetime) -> retention.Cutoffs:
-        return retention.Cutoffs(
+    def cutoffs(self, now: datetime) -> Cutoffs:
+        return Cutoffs(
             people=now - self.policy.people,
             reports=now - self.policy.reports,
             messages=now - self.policy.messages,
@@ -57,15 +53,17 @@ class RetentionService:
 
     async def plan(self) -> dict[str, int]:
         """What a purge now would delete, per kind of record (the dry run)."""
-        async with self.db.reading() as conn:
-            return await retention.count(conn, self.cutoffs(self.clock.now()))
+        async with self.store.reading() as tx:
+            return await tx.retention.count(self.cutoffs(self.clock.now()))
 
     async def purge(self) -> dict[str, int]:
-        now = self.clock.now()
-        async with self.db.transaction() as conn:
-            removed = await retention.delete(conn, self.cutoffs(now))
-            await audit.record(conn, now, None, "retention.purged", None, **_short_names(removed))
-        await self.db.checkpoint()
+        """Purge now (`rrbot purge`); the daily timer purges in its own transaction."""
+        async with self.store.transaction() as tx:
+            return await self._purge(tx, self.clock.now())
+
+    async def _purge(self, tx: Transaction, now: datetime) -> dict[str, int]:
+        removed = await tx.retention.delete(self.cutoffs(now))
+        await tx.audit.record(now, None, "retention.purged", None, **_short_names(removed))
         log.info("retention purge: %s", ", ".join(f"{n} {k}" for k, n in removed.items()))
         return removed
 
@@ -75,21 +73,14 @@ class RetentionService:
     async def ensure_scheduled(self) -> None:
         """At start-up: exactly one pending daily purge."""
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            await timers.keep_one(conn, DAILY, self._next(now), now)
-        self._on_timers()
+        async with self.store.transaction() as tx:
+            await tx.timers.keep_one(DAILY, self._next(now), now)
 
-    async def fire_timer(self, timer_id: int) -> bool:
-        now = self.clock.now()
-        async with self.db.transaction() as conn:
-            timer = await timers.claim_recurring(
-                conn, timer_id, DAILY, now, LATE_AFTER, self._next(now)
-            )
-            if timer is None:
-                return False
-        self._on_timers()
-        await self.purge()
-        return True
+    async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:
+        """The daily purge: claimed, purged and rescheduled in one transaction, so a crash
+        between them loses nothing (the store folds the WAL after the commit)."""
+        await tx.timers.schedule(DAILY, 0, self._next(now), now)
+        await self._purge(tx, now)
 
 
 def _short_names(removed: dict[str, int]) -> dict[str, int]:

@@ -14,36 +14,37 @@ Rules held here for every front end:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import aiosqlite
 
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Member,
+    MessageKind,
     Person,
     PersonDetails,
     Role,
     Task,
     TaskKind,
     TaskState,
+    Timer,
+    TimerKind,
 )
 from bot.core.network import Network
 from bot.core.permissions import is_organizer
 from bot.core.rendering import late_note
-from bot.core.reports import LATE_AFTER
+from bot.core.store import Store, Transaction
 from bot.i18n import Lines, Raw, Text, Trusted, When, _, lines
-from storage import audit, members, timers
-from storage import people as people_store
-from storage import tasks as task_store
-from storage.database import Database
 
-OFFER_REMINDER, OFFER_ESCALATION = "task.offer_reminder", "task.offer_escalation"
-DUE_REMINDER, DUE_NOW, OVERDUE = "task.due_reminder", "task.due", "task.overdue"
+OFFER_REMINDER, OFFER_ESCALATION = TimerKind.TASK_OFFER_REMINDER, TimerKind.TASK_OFFER_ESCALATION
+DUE_REMINDER, DUE_NOW, OVERDUE = (
+    TimerKind.TASK_DUE_REMINDER,
+    TimerKind.TASK_DUE,
+    TimerKind.TASK_OVERDUE,
+)
 TASK_TIMERS = (OFFER_REMINDER, OFFER_ESCALATION, DUE_REMINDER, DUE_NOW, OVERDUE)
 CALL_WITHIN = timedelta(hours=1)  # the family hears from us within the hour
 REFERRAL_WITHIN = timedelta(hours=24)
@@ -69,6 +70,17 @@ def not_applicable(task: Task) -> UserError:
             "{code} is {state}, so this does not apply to it.",
             code=task.code,
             state=STATE_NAMES[task.state],
+        )
+    )
+
+
+def changed_meanwhile(task: Task) -> UserError:
+    """Someone else changed the task between our look and our change: theirs stands."""
+    return UserError(
+        _(
+            "{code} was changed by someone else just now, so I changed nothing. Send "
+            "/tasks to see where it stands.",
+            code=task.code,
         )
     )
 
@@ -150,40 +162,32 @@ class Recorded:
 class TaskService:
     def __init__(
         self,
-        db: Database,
+        store: Store,
         network: Network,
         clock: Clock,
         messenger: Messenger,
-        timer_durations: dict[str, timedelta],
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timers: Callable[[], None] = lambda: None,
+        timer_durations: dict[TimerKind, timedelta],
     ) -> None:
-        self.db = db
+        self.store = store
         self.network = network
         self.clock = clock
         self.messenger = messenger
         self.durations = timer_durations
-        self._on_outbox = on_outbox
-        self._on_timers = on_timers
 
     # -- messages ------------------------------------------------------------------------
 
-    async def _dm_organizers(self, conn: aiosqlite.Connection, kind: str, text: Text) -> None:
+    async def _dm_organizers(self, tx: Transaction, kind: MessageKind, text: Text) -> None:
         """Free text about a task may name people: organizers get it one by one, privately."""
         platforms = {target.platform for target in self.network.targets}
         for platform in sorted(platforms):
-            for organizer in await members.with_role(conn, platform, Role.ORGANIZER):
-                await self.messenger.to_member(conn, organizer, kind, text)
+            for organizer in await tx.members.with_role(platform, Role.ORGANIZER):
+                await self.messenger.to_member(tx, organizer, kind, text)
 
-    async def _load(self, conn: aiosqlite.Connection, task_id: int) -> Task:
-        task = await task_store.get(conn, task_id)
+    async def _load(self, tx: Transaction, task_id: int) -> Task:
+        task = await tx.tasks.get(task_id)
         if task is None:
             raise unknown_task(task_id)
         return task
-
-    def _committed(self) -> None:
-        self._on_outbox()
-        self._on_timers()
 
     # -- people --------------------------------------------------------------------------
 
@@ -193,19 +197,15 @@ class TaskService:
         if not is_organizer(actor):
             raise UserError(_("Only organizers can record people detained."))
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            if report_id is not None:
-                async with conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)) as c:
-                    if await c.fetchone() is None:
-                        raise UserError(
-                            _(
-                                "There is no report R{number}. Send /status to see open reports.",
-                                number=report_id,
-                            )
-                        )
-            person_id = await people_store.insert(
-                conn, report_id, details, recorded_by=actor.id, now=now
-            )
+        async with self.store.transaction() as tx:
+            if report_id is not None and not await tx.reports.exists(report_id):
+                raise UserError(
+                    _(
+                        "There is no report R{number}. Send /status to see open reports.",
+                        number=report_id,
+                    )
+                )
+            person_id = await tx.people.insert(report_id, details, recorded_by=actor.id, now=now)
             proposed: list[tuple[TaskKind, datetime | None]] = [
                 (TaskKind.CALL_CONTACT, now + CALL_WITHIN)
             ]
@@ -214,8 +214,7 @@ class TaskService:
                 proposed.append((TaskKind.PICK_UP_CHILDREN, details.children_by))
             created = []
             for kind, due in proposed:
-                task_id = await task_store.insert(
-                    conn,
+                task_id = await tx.tasks.insert(
                     kind,
                     "",
                     report_id=report_id,
@@ -224,23 +223,22 @@ class TaskService:
                     created_by=actor.id,
                     now=now,
                 )
-                created.append(await self._load(conn, task_id))
-            await audit.record(conn, now, actor.id, "person.recorded", f"P{person_id}")
-            person = await people_store.get(conn, person_id)
+                created.append(await self._load(tx, task_id))
+            await tx.audit.record(now, actor.id, "person.recorded", f"P{person_id}")
+            person = await tx.people.get(person_id)
         assert person is not None  # noqa: S101 - inserted above
-        self._committed()
         return Recorded(person=person, tasks=tuple(created))
 
     async def person_for(self, actor: Member, person_id: int) -> Person:
         """Organizers, and a volunteer who accepted a task about this person, may see it."""
-        async with self.db.reading() as conn:
-            person = await people_store.get(conn, person_id)
+        async with self.store.reading() as tx:
+            person = await tx.people.get(person_id)
             if person is None:
                 raise UserError(_("There is no person P{number}.", number=person_id))
             if is_organizer(actor):
                 return person
-            mine = await task_store.in_states(
-                conn, (TaskState.ACCEPTED, TaskState.DONE), assignee_id=actor.id
+            mine = await tx.tasks.in_states(
+                (TaskState.ACCEPTED, TaskState.DONE), assignee_id=actor.id
             )
         if any(task.person_id == person_id for task in mine):
             return person
@@ -265,11 +263,10 @@ class TaskService:
     ) -> Task:
         require_organizer(actor)
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            if person_id is not None and await people_store.get(conn, person_id) is None:
+        async with self.store.transaction() as tx:
+            if person_id is not None and await tx.people.get(person_id) is None:
                 raise UserError(_("There is no person P{number}.", number=person_id))
-            task_id = await task_store.insert(
-                conn,
+            task_id = await tx.tasks.insert(
                 TaskKind.OTHER,
                 description,
                 report_id=report_id,
@@ -278,18 +275,16 @@ class TaskService:
                 created_by=actor.id,
                 now=now,
             )
-            await audit.record(conn, now, actor.id, "task.added", f"T{task_id}")
-            task = await self._load(conn, task_id)
-        self._committed()
-        return task
+            await tx.audit.record(now, actor.id, "task.added", f"T{task_id}")
+            return await self._load(tx, task_id)
 
     async def assign(
         self, actor: Member, task_id: int, assignee: Member, due_at: datetime | None = None
     ) -> Task:
         require_organizer(actor)
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            task = await self._load(conn, task_id)
+        async with self.store.transaction() as tx:
+            task = await self._load(tx, task_id)
             if not task.state.is_active:
                 raise UserError(
                     _(
@@ -298,41 +293,43 @@ class TaskService:
                         state=STATE_NAMES[task.state],
                     )
                 )
-            moved = await task_store.move(
-                conn,
+            moved = await tx.tasks.move(
                 task.id,
-                expected=(TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED),
+                expected=(task.state,),
                 new=TaskState.OFFERED,
                 assignee_id=assignee.id,
                 now=now,
                 due_at=due_at,
+                expected_assignee=task.assignee_id,
             )
-            assert moved  # noqa: S101 - under the transaction lock the state is as loaded
-            previous = await members.get(conn, task.assignee_id) if task.assignee_id else None
-            task = await self._load(conn, task.id)
-            await timers.cancel(conn, TASK_TIMERS, task.id)
-            await timers.schedule(
-                conn, OFFER_REMINDER, task.id, now + self.durations[OFFER_REMINDER], now
+            if not moved:
+                raise changed_meanwhile(task)
+            previous = await tx.members.get(task.assignee_id) if task.assignee_id else None
+            task = await self._load(tx, task.id)
+            await tx.timers.cancel(TASK_TIMERS, task.id)
+            await tx.timers.schedule(
+                OFFER_REMINDER, task.id, now + self.durations[OFFER_REMINDER], now
             )
-            await timers.schedule(
-                conn, OFFER_ESCALATION, task.id, now + self.durations[OFFER_ESCALATION], now
+            await tx.timers.schedule(
+                OFFER_ESCALATION, task.id, now + self.durations[OFFER_ESCALATION], now
             )
             if previous is not None and previous.id != assignee.id:
                 await self.messenger.to_member(
-                    conn, previous, "task", _("{code} was given to someone else.", code=task.code)
+                    tx,
+                    previous,
+                    MessageKind.TASK,
+                    _("{code} was given to someone else.", code=task.code),
                 )
             await self.messenger.to_member(
-                conn, assignee, "task_offer", self._offer(task), task_id=task.id
+                tx, assignee, MessageKind.TASK_OFFER, self._offer(task), task_id=task.id
             )
-            await audit.record(
-                conn,
+            await tx.audit.record(
                 now,
                 actor.id,
                 "task.assigned",
                 task.code,
-                assignee=audit.member_ref(assignee.id),
+                assignee=tx.audit.member_ref(assignee.id),
             )
-        self._committed()
         return task
 
     def _offer(self, task: Task) -> Text:
@@ -357,8 +354,8 @@ class TaskService:
         note: str | None = None,
     ) -> Task:
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            task = await self._load(conn, task_id)
+        async with self.store.transaction() as tx:
+            task = await self._load(tx, task_id)
             if task.assignee_id != actor.id or task.state not in (
                 TaskState.OFFERED,
                 TaskState.ACCEPTED,
@@ -368,31 +365,31 @@ class TaskService:
                 )
             if task.state not in expected:
                 raise not_applicable(task)
-            await task_store.move(
-                conn,
+            if not await tx.tasks.move(
                 task.id,
-                expected=expected,
+                expected=(task.state,),
                 new=new,
                 assignee_id=actor.id if keep_assignee else None,
                 now=now,
                 note=note,
-            )
-            await timers.cancel(conn, TASK_TIMERS, task.id)
-            task = await self._load(conn, task.id)
-            await self._after_move(conn, actor, task, note or "", now)
-            await audit.record(conn, now, actor.id, f"task.{new.value}", task.code)
-        self._committed()
+                expected_assignee=actor.id,
+            ):
+                raise changed_meanwhile(task)
+            await tx.timers.cancel(TASK_TIMERS, task.id)
+            task = await self._load(tx, task.id)
+            await self._after_move(tx, actor, task, note or "", now)
+            await tx.audit.record(now, actor.id, f"task.{new.value}", task.code)
         return task
 
     async def _after_move(
-        self, conn: aiosqlite.Connection, actor: Member, task: Task, note: str, now: datetime
+        self, tx: Transaction, actor: Member, task: Task, note: str, now: datetime
     ) -> None:
         who = Trusted(actor.handle)
         note_line = _("There is a note; I sent it to each organizer privately.") if note else None
         if note:
             await self._dm_organizers(
-                conn,
-                "task_note",
+                tx,
+                MessageKind.TASK_NOTE,
                 lines(
                     _("Note from {member} on {code}:", member=who, code=task.code),
                     Raw(note),
@@ -400,15 +397,17 @@ class TaskService:
             )
         if task.state is TaskState.ACCEPTED:
             await self.messenger.to_organizers(
-                conn, "task_update", _("{member} accepted {code}.", member=who, code=task.code)
+                tx,
+                MessageKind.TASK_UPDATE,
+                _("{member} accepted {code}.", member=who, code=task.code),
             )
             if task.person_id is not None:
-                person = await people_store.get(conn, task.person_id)
+                person = await tx.people.get(task.person_id)
                 if person is not None:
                     await self.messenger.to_member(
-                        conn,
+                        tx,
                         actor,
-                        "task_details",
+                        MessageKind.TASK_DETAILS,
                         lines(
                             _("Thank you. The details for {code}:", code=task.code),
                             person_card(person),
@@ -422,21 +421,21 @@ class TaskService:
             if task.due_at is not None:
                 before = task.due_at - self.durations[DUE_REMINDER]
                 if before > now:
-                    await timers.schedule(conn, DUE_REMINDER, task.id, before, now)
-                await timers.schedule(conn, DUE_NOW, task.id, task.due_at, now)
-                await timers.schedule(
-                    conn, OVERDUE, task.id, task.due_at + self.durations[OVERDUE], now
+                    await tx.timers.schedule(DUE_REMINDER, task.id, before, now)
+                await tx.timers.schedule(DUE_NOW, task.id, task.due_at, now)
+                await tx.timers.schedule(
+                    OVERDUE, task.id, task.due_at + self.durations[OVERDUE], now
                 )
         elif task.state is TaskState.DONE:
             await self.messenger.to_organizers(
-                conn,
-                "task_update",
+                tx,
+                MessageKind.TASK_UPDATE,
                 lines(_("{code} is done ({member}).", code=task.code, member=who), note_line),
             )
         elif task.state is TaskState.OPEN:
             await self.messenger.to_organizers(
-                conn,
-                "task_update",
+                tx,
+                MessageKind.TASK_UPDATE,
                 lines(
                     _(
                         "{member} gave back {code}; it needs someone else: /task assign "
@@ -498,99 +497,97 @@ class TaskService:
         """Organizers adjust a proposed or open task: its wording or when it is due."""
         require_organizer(actor)
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            task = await self._load(conn, task_id)
+        async with self.store.transaction() as tx:
+            task = await self._load(tx, task_id)
             if not task.state.is_active:
                 raise not_applicable(task)
-            await task_store.edit(conn, task.id, description=description, due_at=due_at, now=now)
-            task = await self._load(conn, task.id)
+            if not await tx.tasks.edit(
+                task.id,
+                description=description,
+                due_at=due_at,
+                expected=(task.state,),
+                now=now,
+            ):
+                raise changed_meanwhile(task)
+            task = await self._load(tx, task.id)
             if due_at is not None and task.state is TaskState.ACCEPTED:
-                await timers.cancel(conn, (DUE_REMINDER, DUE_NOW, OVERDUE), task.id)
+                await tx.timers.cancel((DUE_REMINDER, DUE_NOW, OVERDUE), task.id)
                 before = due_at - self.durations[DUE_REMINDER]
                 if before > now:
-                    await timers.schedule(conn, DUE_REMINDER, task.id, before, now)
-                await timers.schedule(conn, DUE_NOW, task.id, due_at, now)
-                await timers.schedule(conn, OVERDUE, task.id, due_at + self.durations[OVERDUE], now)
+                    await tx.timers.schedule(DUE_REMINDER, task.id, before, now)
+                await tx.timers.schedule(DUE_NOW, task.id, due_at, now)
+                await tx.timers.schedule(OVERDUE, task.id, due_at + self.durations[OVERDUE], now)
             if task.assignee_id is not None:
-                assignee = await members.get(conn, task.assignee_id)
+                assignee = await tx.members.get(task.assignee_id)
                 if assignee is not None:
                     await self.messenger.to_member(
-                        conn,
+                        tx,
                         assignee,
-                        "task",
+                        MessageKind.TASK,
                         lines(_("{code} was changed:", code=task.code), task_line(task, None, now)),
                     )
-            await audit.record(conn, now, actor.id, "task.edited", task.code)
-        self._committed()
+            await tx.audit.record(now, actor.id, "task.edited", task.code)
         return task
 
     async def cancel(self, actor: Member, task_id: int) -> Task:
         require_organizer(actor)
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            task = await self._load(conn, task_id)
+        async with self.store.transaction() as tx:
+            task = await self._load(tx, task_id)
             if not task.state.is_active:
                 raise not_applicable(task)
-            await task_store.move(
-                conn,
+            if not await tx.tasks.move(
                 task.id,
                 expected=(task.state,),
                 new=TaskState.CANCELLED,
                 assignee_id=task.assignee_id,
                 now=now,
-            )
-            await timers.cancel(conn, TASK_TIMERS, task.id)
+                expected_assignee=task.assignee_id,
+            ):
+                raise changed_meanwhile(task)
+            await tx.timers.cancel(TASK_TIMERS, task.id)
             if task.assignee_id is not None:
-                assignee = await members.get(conn, task.assignee_id)
+                assignee = await tx.members.get(task.assignee_id)
                 if assignee is not None:
                     await self.messenger.to_member(
-                        conn,
+                        tx,
                         assignee,
-                        "task",
+                        MessageKind.TASK,
                         _("{code} was cancelled. Thank you.", code=task.code),
                     )
-            await audit.record(conn, now, actor.id, "task.cancelled", task.code)
-            task = await self._load(conn, task.id)
-        self._committed()
-        return task
+            await tx.audit.record(now, actor.id, "task.cancelled", task.code)
+            return await self._load(tx, task.id)
 
     async def listing(self, *, assignee: Member | None = None) -> list[tuple[Task, Member | None]]:
-        async with self.db.reading() as conn:
-            found = await task_store.in_states(
-                conn,
+        async with self.store.reading() as tx:
+            found = await tx.tasks.in_states(
                 (TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED),
                 assignee_id=assignee.id if assignee else None,
             )
             return [
-                (task, await members.get(conn, task.assignee_id) if task.assignee_id else None)
+                (task, await tx.members.get(task.assignee_id) if task.assignee_id else None)
                 for task in found
             ]
 
     # -- timers ----------------------------------------------------------------------
 
-    async def fire_timer(self, timer_id: int) -> bool:
-        now = self.clock.now()
-        async with self.db.transaction() as conn:
-            timer = await timers.claim_due(conn, timer_id, TASK_TIMERS, now, LATE_AFTER)
-            if timer is None:
-                return False
-            task = await task_store.get(conn, timer.subject_id)
-            assignee = (
-                await members.get(conn, task.assignee_id) if task and task.assignee_id else None
-            )
-            if task is not None and assignee is not None:
-                text = self._timer_text(timer.kind, task, assignee)
-                if text is not None:
-                    if timer.late:
-                        text = lines(late_note(timer.due_at), text)
-                    if timer.kind in (OFFER_ESCALATION, OVERDUE):
-                        await self.messenger.to_organizers(conn, "escalation", text)
-                    else:
-                        await self.messenger.to_member(conn, assignee, "task_reminder", text)
-        self._committed()
-        return True
+    async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:
+        """Remind or escalate, as the timer promised (the dispatcher claimed it in `tx`)."""
+        task = await tx.tasks.get(timer.subject_id)
+        assignee = await tx.members.get(task.assignee_id) if task and task.assignee_id else None
+        if task is None or assignee is None:
+            return
+        text = self._timer_text(timer.kind, task, assignee)
+        if text is None:
+            return
+        if timer.late:
+            text = lines(late_note(timer.due_at), text)
+        if timer.kind in (OFFER_ESCALATION, OVERDUE):
+            await self.messenger.to_organizers(tx, MessageKind.ESCALATION, text)
+        else:
+            await self.messenger.to_member(tx, assignee, MessageKind.TASK_REMINDER, text)
 
-    def _timer_text(self, kind: str, task: Task, assignee: Member) -> Text | None:
+    def _timer_text(self, kind: TimerKind, task: Task, assignee: Member) -> Text | None:
         who = Trusted(assignee.handle)
         if kind == OFFER_REMINDER and task.state is TaskState.OFFERED:
             return lines(

@@ -17,12 +17,10 @@ from typing import TextIO
 
 from bot.app import App
 from bot.core.durations import DurationError, parse_duration
-from bot.core.models import Conversation, Member, Role
+from bot.core.models import Conversation, Member, OutboxEntry, Role
 from bot.core.vocabulary import ROLE_NAMES
 from bot.delivery import OutboxWorker
 from bot.i18n import ListOf, Raw, Text, _, language_name
-from storage import reports as report_store
-from storage.outbox import OutboxEntry
 
 PLATFORM = "console"
 _LINE = re.compile(r"^\s*([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+)\s*:\s?(.*)$", re.DOTALL)
@@ -73,7 +71,7 @@ class Console:
         self._members = {m.name: m for m in app.config.console.members}
         self._chats = {c.name: c for c in app.config.console.chats}
         self.sender = ConsoleSender(write, self._verifier_names)
-        self.worker = OutboxWorker(app.db, self.sender, app.clock)
+        self.worker = OutboxWorker(app.store, self.sender, app.clock)
         app.on_outbox(self.worker.wake.set)
 
     async def _verifier_names(self) -> list[str]:
@@ -185,8 +183,8 @@ class Console:
         return out
 
     async def _next_report_code(self) -> str:
-        async with self.app.db.reading() as conn:
-            return f"R{await report_store.next_id(conn)}"
+        async with self.app.store.reading() as tx:
+            return f"R{await tx.reports.next_id()}"
 
     async def banner(self) -> list[str]:
         language = self.app.network.default_language

@@ -11,7 +11,6 @@ from bot.app import App
 from bot.core.errors import UserError
 from bot.core.models import DismissReason, ReportDraft, ReportState
 from bot.core.reports import EXPIRE, REASK, Correction
-from storage import timers
 from tests.conftest import member, outbox_rows
 from tests.fakes.clock import FakeClock
 
@@ -19,27 +18,27 @@ DRAFT = ReportDraft(where="5th & Main", what="vans")
 
 
 async def kinds(app: App) -> list[str]:
-    return [row.kind for row in await outbox_rows(app.db)]
+    return [row.kind for row in await outbox_rows(app.store)]
 
 
 async def pending_timers(app: App, report_id: int) -> list[str]:
-    async with app.db.reading() as conn:
-        return [t.kind for t in await timers.for_subject(conn, report_id) if t.state == "pending"]
+    async with app.store.reading() as tx:
+        return [t.kind for t in await tx.timers.for_subject(report_id) if t.state == "pending"]
 
 
 async def test_a_pending_report_is_re_asked_until_it_expires(app: App, clock: FakeClock) -> None:
     await app.reports.submit(await member(app, "dee"), DRAFT)
     await app.reports.submit(await member(app, "eli"), ReportDraft(where="Main & 5th"))
-    assert await app.reports.fire_due() == 0  # nothing is due yet
+    assert await app.fire_due() == 0  # nothing is due yet
     clock.advance(app.network.verification_reminder)
-    assert await app.reports.fire_due() == 1
-    [reask] = [r for r in await outbox_rows(app.db) if r.kind == "reask"]
+    assert await app.fire_due() == 1
+    [reask] = [r for r in await outbox_rows(app.store) if r.kind == "reask"]
     assert reask.address == "organizers" and reask.ping == "verifiers"
     assert "Still waiting for a verifier: R1 at 5th & Main" in reask.body
     assert "(2 independent reports)" in reask.body
     for _ in range(10):
         clock.advance(app.network.verification_reminder)
-        await app.reports.fire_due()
+        await app.fire_due()
     report = await app.reports.get(1)
     assert (report.state, report.dismiss_reason) == (
         ReportState.DISMISSED,
@@ -48,7 +47,7 @@ async def test_a_pending_report_is_re_asked_until_it_expires(app: App, clock: Fa
     reasks = (await kinds(app)).count("reask")
     expected = app.network.verification_expiry // app.network.verification_reminder - 1
     assert reasks == expected  # one per interval, none after it expired
-    [notice] = [r for r in await outbox_rows(app.db) if "expired" in r.body]
+    [notice] = [r for r in await outbox_rows(app.store) if "expired" in r.body]
     assert "nobody verified it within 60 minutes" in notice.body
     assert "alert" not in await kinds(app)
     assert await pending_timers(app, 1) == []
@@ -62,7 +61,7 @@ async def test_a_decision_stops_the_re_asking(app: App, clock: FakeClock) -> Non
     await app.reports.dismiss(await member(app, "ben"), 1, DismissReason.ROUTINE)
     assert await pending_timers(app, 1) == []
     clock.advance(app.network.verification_expiry * 2)
-    assert await app.reports.fire_due() == 0
+    assert await app.fire_due() == 0
     assert "reask" not in await kinds(app)
 
 
@@ -71,12 +70,12 @@ async def test_a_verified_alert_with_no_news_gets_a_check_in(app: App, clock: Fa
     await app.reports.verify(await member(app, "ben"), 1)
     assert await pending_timers(app, 1) == ["report.active_check"]
     clock.advance(app.network.active_check)
-    assert await app.reports.fire_due() == 1
-    [check] = [r for r in await outbox_rows(app.db) if r.kind == "active_check"]
+    assert await app.fire_due() == 1
+    [check] = [r for r in await outbox_rows(app.store) if r.kind == "active_check"]
     assert "Is it still going on? Send /resolve R1" in check.body
     await app.reports.correct(await member(app, "ana"), 1, Correction(what="3 vans"))
     clock.advance(app.network.active_check - timedelta(minutes=1))
-    assert await app.reports.fire_due() == 0  # news reset the clock
+    assert await app.fire_due() == 0  # news reset the clock
     await app.reports.resolve(await member(app, "ben"), 1)
     assert await pending_timers(app, 1) == []
 
@@ -84,9 +83,9 @@ async def test_a_verified_alert_with_no_news_gets_a_check_in(app: App, clock: Fa
 async def test_a_timer_fires_once_however_often_it_is_run(app: App, clock: FakeClock) -> None:
     await app.reports.submit(await member(app, "dee"), DRAFT)
     clock.advance(app.network.verification_reminder)
-    async with app.db.reading() as conn:
-        [reask] = [t for t in await timers.pending(conn) if t.kind == REASK]
-    results = await asyncio.gather(*(app.reports.fire_timer(reask.id) for _ in range(5)))
+    async with app.store.reading() as tx:
+        [reask] = [t for t in await tx.timers.pending() if t.kind == REASK]
+    results = await asyncio.gather(*(app.timers.fire(reask.id) for _ in range(5)))
     assert results.count(True) == 1
     assert (await kinds(app)).count("reask") == 1
 
@@ -96,11 +95,11 @@ async def test_a_timer_that_came_due_while_the_bot_was_down_says_it_is_late(
 ) -> None:
     await app.reports.submit(await member(app, "dee"), DRAFT)
     clock.advance(timedelta(hours=5))  # the bot was off all that time
-    await app.reports.fire_due()
-    [notice] = [r for r in await outbox_rows(app.db) if "expired" in r.body]
+    await app.fire_due()
+    [notice] = [r for r in await outbox_rows(app.store) if "expired" in r.body]
     assert notice.body.startswith("(Late: this was due ")
-    async with app.db.reading() as conn:
-        fired = [t for t in await timers.for_subject(conn, 1) if t.kind == EXPIRE]
+    async with app.store.reading() as tx:
+        fired = [t for t in await tx.timers.for_subject(1) if t.kind == EXPIRE]
     assert fired[0].late and fired[0].state == "fired"
 
 
@@ -115,17 +114,17 @@ async def test_the_daily_summary_counts_and_names_no_one(tmp_path, clock: FakeCl
         await app.reports.submit(await member(app, "dee"), DRAFT)
         await app.summary.ensure_scheduled()
         await app.summary.ensure_scheduled()  # at every start-up: still one
-        async with app.db.reading() as conn:
-            assert sum(t.kind == "summary.daily" for t in await timers.pending(conn)) == 1
+        async with app.store.reading() as tx:
+            assert sum(t.kind == "summary.daily" for t in await tx.timers.pending()) == 1
         clock.advance(timedelta(days=1))  # R1 has expired by the morning...
         await app.reports.submit(await member(app, "eli"), ReportDraft(where="Oak & 9th"))
         await app.fire_due()  # ...and R2 came in just before the summary
-        [summary] = [r for r in await outbox_rows(app.db) if r.kind == "summary"]
+        [summary] = [r for r in await outbox_rows(app.store) if r.kind == "summary"]
         assert summary.address == "organizers"
         assert "1 report waiting for a verifier" in summary.body
         assert "0 active alerts" in summary.body and "5th" not in summary.body
-        async with app.db.reading() as conn:
-            [next_one] = [t for t in await timers.pending(conn) if t.kind == "summary.daily"]
+        async with app.store.reading() as tx:
+            [next_one] = [t for t in await tx.timers.pending() if t.kind == "summary.daily"]
         assert next_one.due_at > clock.now()
     finally:
         await app.close()

@@ -11,7 +11,6 @@ from bot.app import App
 from bot.core.errors import UserError
 from bot.core.models import Agency, DismissReason, ReportDraft, ReportState, Sign, Source
 from bot.core.reports import Correction, SubmissionKind
-from storage import audit
 from tests.conftest import member, outbox_rows, report_count
 from tests.core.test_router import say
 from tests.fakes.clock import FakeClock
@@ -33,7 +32,7 @@ async def submitted(app: App, reporter: str = "dee", draft: ReportDraft = DRAFT)
 
 async def rows_by_kind(app: App) -> dict[str, list[tuple[str, bool]]]:
     found: dict[str, list[tuple[str, bool]]] = {}
-    for row in await outbox_rows(app.db):
+    for row in await outbox_rows(app.store):
         found.setdefault(row.kind, []).append((row.address, row.is_direct))
     return found
 
@@ -43,7 +42,7 @@ async def test_a_new_report_is_pending_and_only_reaches_the_organizer_chat(app: 
     report = submission.report
     assert submission.kind is SubmissionKind.NEW
     assert (report.code, report.state) == ("R1", ReportState.PENDING)
-    rows = await outbox_rows(app.db)
+    rows = await outbox_rows(app.store)
     assert [(r.kind, r.address, r.ping) for r in rows] == [
         ("new_report", "organizers", "verifiers")
     ]
@@ -58,7 +57,7 @@ async def test_verify_broadcasts_once_to_every_target_in_the_same_transaction(ap
     kinds = await rows_by_kind(app)
     assert kinds["alert"] == [("alerts", False), ("alertas", False)]
     assert kinds["decision"] == [("organizers", False)]
-    alerts = [r for r in await outbox_rows(app.db) if r.kind == "alert"]
+    alerts = [r for r in await outbox_rows(app.store) if r.kind == "alert"]
     english, spanish = alerts[0].body, alerts[1].body
     assert "VERIFIED ALERT R1" in english and "ALERTA VERIFICADA R1" in spanish
     for text in ("5th & Main", "two ICE vans", "ICE", "+1 555 0100"):
@@ -85,7 +84,7 @@ async def test_resolve_goes_to_exactly_the_chats_that_got_the_alert(app: App) ->
     done = await app.reports.resolve(await member(app, "cruz"), report_id, "they left")
     assert done.report.state is ReportState.RESOLVED
     assert done.targets == ("alerts", "alertas")
-    rows = [r for r in await outbox_rows(app.db) if r.kind == "resolved"]
+    rows = [r for r in await outbox_rows(app.store) if r.kind == "resolved"]
     assert [r.address for r in rows] == ["alerts", "alertas"]
     assert "ALL CLEAR R1" in rows[0].body and "DESPEJADO R1" in rows[1].body
 
@@ -101,7 +100,7 @@ async def test_correct_updates_the_report_and_tells_everyone_who_got_it(app: App
     )
     assert (done.report.where, done.report.agency) == ("5th & Maple", Agency.CBP)
     assert done.report.state is ReportState.VERIFIED
-    rows = [r for r in await outbox_rows(app.db) if r.kind == "corrected"]
+    rows = [r for r in await outbox_rows(app.store) if r.kind == "corrected"]
     assert [r.address for r in rows] == ["alerts", "alertas"]
     assert "CORRECTION to alert R1" in rows[0].body and "5th & Maple" in rows[0].body
     assert "place and agency" in rows[0].body
@@ -117,7 +116,7 @@ async def test_retract_withdraws_a_verified_or_resolved_alert(
         await app.reports.resolve(await member(app, "ben"), report_id)
     done = await app.reports.retract(await member(app, "ana"), report_id, "a film crew")
     assert done.report.state is ReportState.RETRACTED
-    rows = [r for r in await outbox_rows(app.db) if r.kind == "retracted"]
+    rows = [r for r in await outbox_rows(app.store) if r.kind == "retracted"]
     assert [r.address for r in rows] == ["alerts", "alertas"]
     assert "RETRACTED R1" in rows[0].body
 
@@ -153,7 +152,7 @@ async def test_illegal_transitions_are_refused_and_change_nothing(
         await app.reports.resolve(ben, report_id)
     if setup == "retracted":
         await app.reports.retract(ana, report_id)
-    before = (await app.reports.get(report_id), await outbox_rows(app.db))
+    before = (await app.reports.get(report_id), await outbox_rows(app.store))
     calls = {
         "verify": lambda: app.reports.verify(ana, report_id),
         "dismiss": lambda: app.reports.dismiss(ana, report_id, DismissReason.ROUTINE),
@@ -163,7 +162,7 @@ async def test_illegal_transitions_are_refused_and_change_nothing(
     }
     with pytest.raises(UserError):
         await calls[action]()
-    assert (await app.reports.get(report_id), await outbox_rows(app.db)) == before
+    assert (await app.reports.get(report_id), await outbox_rows(app.store)) == before
 
 
 async def test_a_second_decision_is_refused_politely_naming_the_first(app: App) -> None:
@@ -214,8 +213,8 @@ async def test_every_change_is_audited_without_report_text(app: App) -> None:
     report_id = await submitted(app)
     await app.reports.verify(await member(app, "ben"), report_id)
     await app.reports.resolve(await member(app, "ben"), report_id)
-    async with app.db.reading() as conn:
-        entries = await audit.entries(conn, "R1")
+    async with app.store.reading() as tx:
+        entries = await tx.audit.entries("R1")
     assert [e["action"] for e in entries] == [
         "report.submitted",
         "report.verified",
@@ -235,7 +234,7 @@ async def test_a_second_report_of_the_same_place_corroborates(app: App) -> None:
     assert second.kind is SubmissionKind.CORROBORATION
     assert second.report.id == first
     assert second.report.independent_reports == 2
-    cards = [r for r in await outbox_rows(app.db) if r.kind == "corroboration"]
+    cards = [r for r in await outbox_rows(app.store) if r.kind == "corroboration"]
     assert [c.address for c in cards] == ["organizers"]
     assert "2 independent reports" in cards[0].body
 
@@ -269,7 +268,7 @@ async def test_a_corroborator_cannot_verify_either(app: App) -> None:
 
 async def test_a_known_location_carries_a_caution_for_verifiers(app: App) -> None:
     await submitted(app, draft=ReportDraft(where="outside the Federal Building", what="agents"))
-    card = (await outbox_rows(app.db))[0].body
+    card = (await outbox_rows(app.store))[0].body
     assert "near the federal building" in card
     assert "routine business" in card
 
@@ -287,9 +286,9 @@ async def test_a_member_who_floods_is_refused_kindly_and_organizers_hear_it_once
     refused = await say(app, "eli", "/report where: 99 Oak St; what: vans")
     assert f"You have sent {limit} reports within an hour" in refused
     assert "+1 555 0100" in refused  # the hotline, for a real emergency
-    assert await report_count(app.db) == limit  # nothing was stored
+    assert await report_count(app.store) == limit  # nothing was stored
     await say(app, "eli", "/report where: 98 Oak St; what: vans")  # still refused
-    notices = [row for row in await outbox_rows(app.db) if row.kind == "delivery_problem"]
+    notices = [row for row in await outbox_rows(app.store) if row.kind == "delivery_problem"]
     assert len(notices) == 1 and "eli has sent 6 reports" in notices[0].body
     assert not notices[0].is_direct
 

@@ -12,7 +12,6 @@ import pytest
 
 from bot.app import App
 from bot.core.retention import DAILY
-from storage import audit, outbox, timers
 from tests.conftest import ROOT, outbox_rows
 from tests.core.test_router import REPORT, dm, say
 from tests.fakes.clock import FakeClock
@@ -34,19 +33,19 @@ async def close_everything(app: App) -> None:
 
 
 async def deliver_all(app: App) -> None:
-    async with app.db.transaction() as conn:
-        for row in await outbox.pending(conn, "console"):
-            await outbox.mark_delivered(conn, row.id, None, app.clock.now())
+    async with app.store.transaction() as tx:
+        for row in await tx.outbox.pending("console"):
+            await tx.outbox.mark_delivered(row.id, None, app.clock.now())
 
 
 def sealed_name(app: App) -> bytes:
-    with sqlite3.connect(app.db.path) as db:
+    with sqlite3.connect(app.store.path) as db:
         row = db.execute("SELECT name FROM people WHERE id = 1").fetchone()
     return str(row[0]).encode()
 
 
 def on_disk(app: App) -> bytes:
-    folder = Path(app.db.path).parent
+    folder = Path(app.store.path).parent
     return b"".join(
         p.read_bytes() for p in folder.iterdir() if p.name.startswith("rrbot.sqlite3") and
         not p.name.endswith(".key")
@@ -106,7 +105,7 @@ async def test_closed_reports_go_after_their_time_and_active_alerts_stay(
     assert "no report r1" in (await say(app, "ben", "/resolve R1")).lower()
     # R2's alert rows survived, so its all clear still reaches the chat that was alerted.
     await say(app, "ben", "/resolve R2")
-    clears = [row for row in await outbox_rows(app.db) if row.kind == "resolved"]
+    clears = [row for row in await outbox_rows(app.store) if row.kind == "resolved"]
     assert [(row.report_id, row.address) for row in clears] == [(2, "alerts"), (2, "alertas")]
 
 
@@ -117,12 +116,12 @@ async def test_old_audit_entries_go_and_recent_ones_stay_append_only(
     clock.advance(timedelta(days=366))
     await say(app, "dee", "/report where: Elm St & 3rd; what: vans")
     await app.retention.purge()
-    async with app.db.reading() as conn:
-        actions = [(e["action"], e["subject"]) for e in await audit.entries(conn)]
+    async with app.store.reading() as tx:
+        actions = [(e["action"], e["subject"]) for e in await tx.audit.entries()]
     assert ("report.submitted", "R1") not in actions
     assert ("report.submitted", "R2") in actions
     assert actions[-1][0] == "retention.purged"
-    with sqlite3.connect(app.db.path) as db, pytest.raises(sqlite3.IntegrityError):
+    with sqlite3.connect(app.store.path) as db, pytest.raises(sqlite3.IntegrityError):
         db.execute("DELETE FROM audit_log")
 
 
@@ -131,16 +130,16 @@ async def test_the_purge_runs_every_day_at_the_configured_local_time(
 ) -> None:
     await app.retention.ensure_scheduled()
     await app.retention.ensure_scheduled()  # a restart does not double it
-    async with app.db.reading() as conn:
-        daily = [t for t in await timers.pending(conn) if t.kind == DAILY]
+    async with app.store.reading() as tx:
+        daily = [t for t in await tx.timers.pending() if t.kind == DAILY]
     assert len(daily) == 1
     local = daily[0].due_at.astimezone(app.network.zone)
     assert (local.hour, local.minute) == (3, 30)
     clock.advance(daily[0].due_at - clock.now())
     assert await app.fire_due() == 1
-    async with app.db.reading() as conn:
-        following = [t for t in await timers.pending(conn) if t.kind == DAILY]
-        entries = await audit.entries(conn)
+    async with app.store.reading() as tx:
+        following = [t for t in await tx.timers.pending() if t.kind == DAILY]
+        entries = await tx.audit.entries()
     assert len(following) == 1 and following[0].due_at - daily[0].due_at == timedelta(days=1)
     assert entries[-1]["action"] == "retention.purged"
 

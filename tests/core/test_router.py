@@ -126,12 +126,12 @@ async def test_bad_input_gets_one_friendly_sentence_and_changes_nothing(
     app: App, who: str, text: str, english: str, spanish: str
 ) -> None:
     await say(app, "eli", REPORT)  # R1 exists, pending
-    before = (await report_count(app.db), await outbox_rows(app.db), await app.reports.get(1))
+    before = (await report_count(app.store), await outbox_rows(app.store), await app.reports.get(1))
     assert english in await say(app, who, text)
     actor = await member(app, who)
     await app.members.set_language(actor, "es")
     assert spanish in await say(app, who, text)
-    after = (await report_count(app.db), await outbox_rows(app.db), await app.reports.get(1))
+    after = (await report_count(app.store), await outbox_rows(app.store), await app.reports.get(1))
     assert after == before
 
 
@@ -148,11 +148,11 @@ async def test_an_unexpected_error_is_an_apology_and_nothing_is_written(
     async def explode(*_args: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("storage.audit.record", explode)
+    monkeypatch.setattr("storage.audit.SqliteAudit.record", explode)
     reply = await say(app, "dee", REPORT)
     assert reply.startswith("Something went wrong on my side and nothing was changed.")
-    assert await report_count(app.db) == 0
-    assert await outbox_rows(app.db) == []
+    assert await report_count(app.store) == 0
+    assert await outbox_rows(app.store) == []
 
 
 # -- conversation rules ---------------------------------------------------------------

@@ -20,8 +20,6 @@ from bot.app import App
 from bot.config import load_config
 from bot.core.commands import COMMANDS
 from bot.core.models import Conversation, Member
-from storage import outbox
-from storage.identities import member_hash
 from tests.conftest import EXAMPLE_CONFIG
 from tests.fakes.clock import FakeClock
 
@@ -109,35 +107,32 @@ class NetworkMachine(RuleBasedStateMachine):
     @invariant()
     def promises_hold(self) -> None:
         async def check() -> None:
-            async with self.app.db.reading() as conn:
-                entries = await outbox.all_entries(conn)  # opened with the data key
-                for report_id in {e.report_id for e in entries if e.kind == "alert"}:
-                    decision = await (
-                        await conn.execute(
-                            "SELECT decision, decided_by, decided_at FROM decisions "
-                            "WHERE report_id = ?",
-                            (report_id,),
+            async with self.app.store.reading() as tx:
+                entries = await tx.outbox.all_entries()  # opened with the data key
+                for report_id in {e.report_id for e in entries if e.report_id is not None}:
+                    report = await tx.reports.get(report_id)
+                    assert report is not None
+                    # The audit log names actors by keyed hash: who reported the place
+                    # before the decision, and who decided.
+                    log = await tx.audit.entries(report.code)
+                    decisions = [
+                        e for e in log if e["action"] in ("report.verified", "report.dismissed")
+                    ]
+                    assert len(decisions) <= 1, "decided twice"
+                    alerted = any(e.kind == "alert" and e.report_id == report_id for e in entries)
+                    if alerted:
+                        assert [d["action"] for d in decisions] == ["report.verified"], (
+                            "an alert without a verification"
                         )
-                    ).fetchone()
-                    assert decision is not None, "an alert without a decision"
-                    assert decision["decision"] == "verified", "an alert without a verification"
-                    # Who had reported the place when the decision was made (keyed hashes).
-                    reporters = await (
-                        await conn.execute(
-                            "SELECT reporter_hash FROM reports WHERE id = ? UNION "
-                            "SELECT reporter_hash FROM corroborations WHERE report_id = ? "
-                            "AND created_at <= ?",
-                            (report_id, report_id, decision["decided_at"]),
-                        )
-                    ).fetchall()
-                    decider = member_hash(decision["decided_by"])
-                    assert decider not in {r[0] for r in reporters}, "self-verified"
-                twice = await (
-                    await conn.execute(
-                        "SELECT report_id FROM decisions GROUP BY report_id HAVING COUNT(*) > 1"
-                    )
-                ).fetchall()
-                assert not twice
+                        assert report.decided_by is not None, "an alert without a decider"
+                    if decisions:
+                        before = log[: log.index(decisions[0])]
+                        reporters = {
+                            e["actor"]
+                            for e in before
+                            if e["action"] in ("report.submitted", "report.corroborated")
+                        }
+                        assert decisions[0]["actor"] not in reporters, "self-verified"
                 for entry in entries:
                     if not entry.is_direct:
                         assert SECRET_NAME not in entry.body and SECRET_PHONE not in entry.body

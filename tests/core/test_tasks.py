@@ -10,7 +10,6 @@ import pytest
 
 from bot.app import App
 from bot.core.models import TaskState
-from storage import timers
 from tests.conftest import outbox_rows
 from tests.core.test_router import ORGANIZERS, dm, say
 from tests.fakes.clock import FakeClock
@@ -31,9 +30,10 @@ async def raid(app: App) -> None:
 
 
 async def state(app: App, task: int) -> TaskState:
-    async with app.db.reading() as conn:
-        row = await (await conn.execute("SELECT state FROM tasks WHERE id = ?", (task,))).fetchone()
-    return TaskState(row["state"])
+    async with app.store.reading() as tx:
+        found = await tx.tasks.get(task)
+    assert found is not None
+    return found.state
 
 
 async def test_recording_a_person_proposes_the_standard_tasks(app: App, clock: FakeClock) -> None:
@@ -87,7 +87,7 @@ async def test_personal_data_never_reaches_a_group(app: App, clock: FakeClock) -
     await app.fire_due()  # reminders and escalations too
     await say(app, "dee", "/task done T3 Rosa's kids are with Marta", dm("dee"))
     await say(app, "ana", "/status")
-    rows = await outbox_rows(app.db)
+    rows = await outbox_rows(app.store)
     groups = [r for r in rows if not r.is_direct]
     assert groups, "expected task notices in the organizer chat"
     for row in groups:
@@ -107,14 +107,14 @@ async def test_details_only_for_organizers_and_the_volunteer_who_accepted(app: A
     assert "only shown in a direct message" in await say(app, "dee", "/person P1", ORGANIZERS)
     assert "Only organizers and the volunteer" in await say(app, "eli", "/person P1", dm("eli"))
     assert "Rosa Díaz" in await say(app, "ana", "/person P1", dm("ana"))
-    rows = [r for r in await outbox_rows(app.db) if r.kind == "task_details"]
+    rows = [r for r in await outbox_rows(app.store) if r.kind == "task_details"]
     assert [r.address for r in rows] == ["dee"] and "Marta Díaz (sister)" in rows[0].body
 
 
 async def test_the_offer_asks_for_commitment_and_carries_no_personal_data(app: App) -> None:
     await raid(app)
     await say(app, "ana", "/task assign T1 dee", dm("ana"))
-    [offer] = [r for r in await outbox_rows(app.db) if r.kind == "task_offer"]
+    [offer] = [r for r in await outbox_rows(app.store) if r.kind == "task_offer"]
     assert offer.address == "dee" and offer.is_direct
     assert "Accept only if you will follow through" in offer.body
     assert not any(secret in offer.body for secret in PERSONAL)
@@ -127,9 +127,9 @@ async def test_an_unaccepted_offer_is_reminded_then_escalated(app: App, clock: F
     await app.fire_due()
     clock.advance(app.config.timers.task_accept_escalation)
     await app.fire_due()
-    kinds = [(r.kind, r.address) for r in await outbox_rows(app.db)]
+    kinds = [(r.kind, r.address) for r in await outbox_rows(app.store)]
     assert ("task_reminder", "dee") in kinds
-    [escalation] = [r for r in await outbox_rows(app.db) if r.kind == "escalation"]
+    [escalation] = [r for r in await outbox_rows(app.store) if r.kind == "escalation"]
     assert escalation.address == "organizers"
     assert "Nobody has accepted T1 yet (offered to dee)" in escalation.body
 
@@ -143,7 +143,7 @@ async def test_an_accepted_task_is_reminded_before_and_at_due_then_escalated(
     for _ in range(6):
         clock.advance(timedelta(minutes=30))
         await app.fire_due()
-    rows = await outbox_rows(app.db)
+    rows = await outbox_rows(app.store)
     reminders = [r.body for r in rows if r.kind == "task_reminder" and r.address == "dee"]
     assert any(b.startswith("Reminder: T1: call the family contact") for b in reminders)
     assert any(b.startswith("T1 is due now.") for b in reminders)
@@ -159,18 +159,20 @@ async def test_done_before_due_means_no_reminders(app: App, clock: FakeClock) ->
     await say(app, "dee", "/task done T1", dm("dee"))
     clock.advance(timedelta(hours=5))
     await app.fire_due()
-    assert not [r for r in await outbox_rows(app.db) if r.kind in ("task_reminder", "escalation")]
+    assert not [
+        r for r in await outbox_rows(app.store) if r.kind in ("task_reminder", "escalation")
+    ]
 
 
 async def test_task_timers_fire_once_across_a_rebuilt_schedule(app: App, clock: FakeClock) -> None:
     await raid(app)
     await say(app, "ana", "/task assign T1 dee", dm("ana"))
     clock.advance(app.config.timers.task_accept_reminder)
-    async with app.db.reading() as conn:
-        pending = await timers.pending(conn, due_by=clock.now())
-    results = await asyncio.gather(*(app.fire_timer(t.id) for t in pending for _ in range(3)))
+    async with app.store.reading() as tx:
+        pending = await tx.timers.pending(due_by=clock.now())
+    results = await asyncio.gather(*(app.timers.fire(t.id) for t in pending for _ in range(3)))
     assert results.count(True) == len(pending)
-    assert sum(r.kind == "task_reminder" for r in await outbox_rows(app.db)) == 1
+    assert sum(r.kind == "task_reminder" for r in await outbox_rows(app.store)) == 1
 
 
 @pytest.mark.parametrize(
@@ -196,9 +198,9 @@ async def test_bad_input_is_refused_clearly_and_changes_nothing(
     app: App, line: str, english: str
 ) -> None:
     await raid(app)
-    before = await outbox_rows(app.db)
+    before = await outbox_rows(app.store)
     assert english in await say(app, "ana", line, dm("ana"))
-    assert await outbox_rows(app.db) == before
+    assert await outbox_rows(app.store) == before
 
 
 async def test_spanish_organizers_and_volunteers(app: App) -> None:
@@ -206,7 +208,7 @@ async def test_spanish_organizers_and_volunteers(app: App) -> None:
     await say(app, "dee", "/idioma es", dm("dee"))
     await say(app, "ana", "/tarea asignar T1 dee", dm("ana"))
     assert "Gracias: T1 es suya." in await say(app, "dee", "/tarea aceptar T1", dm("dee"))
-    [offer] = [r for r in await outbox_rows(app.db) if r.kind == "task_offer"]
+    [offer] = [r for r in await outbox_rows(app.store) if r.kind == "task_offer"]
     assert offer.body.startswith("Se le pide que tome T1: llamar al contacto de la familia")
     assert re.search(r"Sus tareas:\n• T1", await say(app, "dee", "/tareas", dm("dee")))
 
@@ -220,11 +222,11 @@ async def test_organizers_edit_a_proposed_task_and_the_assignee_hears(
     await say(app, "dee", "/task accept T3", dm("dee"))
     changed = await say(app, "ana", "/task edit T3 due: 4h; what: bring the car seat", dm("ana"))
     assert "T3: pick up the children (bring the car seat) (about P1)" in changed
-    assert [r for r in await outbox_rows(app.db) if r.kind == "task" and r.address == "dee"]
+    assert [r for r in await outbox_rows(app.store) if r.kind == "task" and r.address == "dee"]
     clock.advance(timedelta(hours=1, minutes=5))
     await app.fire_due()  # the old due time no longer fires
-    assert not [r for r in await outbox_rows(app.db) if "T3 is due now" in r.body]
+    assert not [r for r in await outbox_rows(app.store) if "T3 is due now" in r.body]
     clock.advance(timedelta(hours=3))
     await app.fire_due()
-    assert [r for r in await outbox_rows(app.db) if "T3 is due now" in r.body]
+    assert [r for r in await outbox_rows(app.store) if "T3 is due now" in r.body]
     assert "Say what to change" in await say(app, "ana", "/task edit T3", dm("ana"))

@@ -68,7 +68,7 @@ async def test_a_bilingual_chat_gets_both_languages_first_one_first(world: App) 
     await say(world, "dee", REPORT)
     await say(world, "ben", "/verify R1")
     [alert] = [
-        r for r in await outbox_rows(world.db) if r.kind == "alert" and r.address == "alertas"
+        r for r in await outbox_rows(world.store) if r.kind == "alert" and r.address == "alertas"
     ]
     spanish, english = alert.body.split("\n\n", 1)[0], alert.body
     assert spanish.startswith("ALERTA VERIFICADA R1")
@@ -82,7 +82,7 @@ async def test_arabic_reads_right_to_left_unmangled(world: App) -> None:
     await say(world, "dee", f"/report where: {place}; what: سيارات بيضاء")
     await say(world, "ben", "/verify R1")
     [alert] = [
-        r for r in await outbox_rows(world.db) if r.kind == "alert" and r.address == "arabic"
+        r for r in await outbox_rows(world.store) if r.kind == "alert" and r.address == "arabic"
     ]
     head = render(world, "VERIFIED ALERT {code}: immigration enforcement activity confirmed", "ar",
                   code="R1")  # fmt: skip

@@ -54,7 +54,7 @@ async def test_a_long_description_is_cut_in_alerts_and_whole_for_verifiers(app: 
     what = "two white vans, agents asking people for papers at the bus stop. " * 12
     await say(app, "dee", f"/report where: 5th & Main; what: {what.strip()}")
     await say(app, "ben", "/verify R1")
-    rows = await outbox_rows(app.db)
+    rows = await outbox_rows(app.store)
     card = next(row for row in rows if row.kind == "new_report")
     alert = next(row for row in rows if row.kind == "alert" and row.address == "alerts")
     assert what.strip() in card.body

@@ -74,12 +74,10 @@ async def test_plaintext_from_before_encryption_is_sealed_at_start_up(tmp_path: 
         )
     db = await Database.open(path, CIPHER)
     try:
-        async with db.reading() as conn:
-            row = await (await conn.execute("SELECT name, contact_phone FROM people")).fetchone()
+        async with db.reading() as tx:
+            row = await (await tx.conn.execute("SELECT name, contact_phone FROM people")).fetchone()
             assert row is not None and row["name"].startswith("enc1:")
-            from storage import people
-
-            person = await people.get(conn, 1)
+            person = await tx.people.get(1)
         assert person is not None and person.details.name == "Old Name"
     finally:
         await db.close()

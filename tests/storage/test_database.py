@@ -5,14 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from storage import audit
 from storage.crypto import FieldCipher, generate_key, parse_key
 from storage.database import Database, DatabaseError, migrations
 from tests.fakes.clock import FakeClock
 
 
 async def pragma(db: Database, name: str) -> object:
-    async with db.reading() as conn, conn.execute(f"PRAGMA {name}") as cursor:
+    async with db.reading() as tx, tx.conn.execute(f"PRAGMA {name}") as cursor:
         row = await cursor.fetchone()
     assert row is not None
     return row[0]
@@ -70,11 +69,11 @@ async def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     clock = FakeClock()
     try:
         with pytest.raises(RuntimeError):
-            async with db.transaction() as conn:
-                await audit.record(conn, clock.now(), None, "test.entry")
+            async with db.transaction() as tx:
+                await tx.audit.record(clock.now(), None, "test.entry")
                 raise RuntimeError("boom")
-        async with db.reading() as conn:
-            assert await audit.entries(conn) == []
+        async with db.reading() as tx:
+            assert await tx.audit.entries() == []
     finally:
         await db.close()
 
@@ -83,14 +82,14 @@ async def test_the_audit_log_is_append_only(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "a.sqlite3")
     clock = FakeClock()
     try:
-        async with db.transaction() as conn:
-            await audit.record(conn, clock.now(), 1, "report.verified", "R1")
+        async with db.transaction() as tx:
+            await tx.audit.record(clock.now(), 1, "report.verified", "R1")
         for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                async with db.transaction() as conn:
-                    await conn.execute(statement)
-        async with db.reading() as conn:
-            entries = await audit.entries(conn)
+                async with db.transaction() as tx:
+                    await tx.conn.execute(statement)
+        async with db.reading() as tx:
+            entries = await tx.audit.entries()
         assert [(e["action"], e["subject"]) for e in entries] == [("report.verified", "R1")]
     finally:
         await db.close()
@@ -118,14 +117,14 @@ async def test_cancelled_transactions_leave_the_database_usable(tmp_path: Path) 
     clock = FakeClock()
 
     async def write(number: int) -> None:
-        async with db.transaction() as conn:
-            await audit.record(conn, clock.now(), number, "test.write", str(number))
+        async with db.transaction() as tx:
+            await tx.audit.record(clock.now(), number, "test.write", str(number))
             await asyncio.sleep(0)
-            await audit.record(conn, clock.now(), number, "test.write", str(number))
+            await tx.audit.record(clock.now(), number, "test.write", str(number))
 
     async def read() -> None:
-        async with db.reading() as conn:
-            await audit.entries(conn)
+        async with db.reading() as tx:
+            await tx.audit.entries()
 
     try:
         for delay_steps in range(12):  # cancel after 0, 1, 2, ... event-loop steps
@@ -136,8 +135,8 @@ async def test_cancelled_transactions_leave_the_database_usable(tmp_path: Path) 
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await write(100 + delay_steps)  # never "cannot start a transaction within ..."
-        async with db.reading() as conn:
-            entries = await audit.entries(conn)
+        async with db.reading() as tx:
+            entries = await tx.audit.entries()
         by_actor: dict[int, int] = {}
         for entry in entries:
             actor = int(str(entry["subject"]))

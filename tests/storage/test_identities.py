@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from storage import audit, members
 from storage.crypto import FieldCipher, generate_key, parse_key
 from storage.database import Database, migrations
 from storage.identities import member_hash
@@ -21,7 +20,7 @@ CIPHER_KEY = generate_key()
 
 
 def raw(app: App) -> sqlite3.Connection:
-    connection = sqlite3.connect(app.db.path)
+    connection = sqlite3.connect(app.store.path)
     connection.row_factory = sqlite3.Row
     return connection
 
@@ -53,7 +52,7 @@ async def test_the_reporter_link_is_sealed_while_open_and_only_a_hash_once_close
         report = db.execute("SELECT * FROM reports WHERE id = 1").fetchone()
         other = db.execute("SELECT * FROM corroborations WHERE report_id = 1").fetchone()
     assert report["reporter_sealed"] is None and other["reporter_sealed"] is None
-    async with app.db.reading():  # hashes need the database's hash key in context
+    async with app.store.reading():  # hashes need the database's hash key in context
         assert report["reporter_hash"] == member_hash(dee.id)
         assert other["reporter_hash"] == member_hash(eli.id)
 
@@ -77,7 +76,7 @@ async def test_every_reporter_hears_the_outcome_privately_without_the_verifier(
     await say(app, "dee", REPORT)
     await say(app, "eli", REPORT)
     await say(app, "ben", command)
-    outcomes = [row for row in await outbox_rows(app.db) if row.kind == "outcome"]
+    outcomes = [row for row in await outbox_rows(app.store) if row.kind == "outcome"]
     assert sorted(row.address for row in outcomes) == ["dee", "eli"]
     for row in outcomes:
         assert row.is_direct and expected in row.body and "R1" in row.body
@@ -87,8 +86,8 @@ async def test_every_reporter_hears_the_outcome_privately_without_the_verifier(
 async def test_a_reporter_hears_when_nobody_could_verify_in_time(app: App) -> None:
     await say(app, "dee", REPORT)
     app.clock.advance(app.network.verification_expiry)  # type: ignore[attr-defined]
-    await app.reports.fire_due()
-    outcomes = [row for row in await outbox_rows(app.db) if row.kind == "outcome"]
+    await app.fire_due()
+    outcomes = [row for row in await outbox_rows(app.store) if row.kind == "outcome"]
     assert [row.address for row in outcomes] == ["dee"]
     assert "could not be verified in time" in outcomes[0].body
 
@@ -96,8 +95,8 @@ async def test_a_reporter_hears_when_nobody_could_verify_in_time(app: App) -> No
 async def test_audit_entries_name_actors_by_keyed_hash(app: App) -> None:
     await say(app, "dee", REPORT)
     dee = await member(app, "dee")
-    async with app.db.reading() as conn:
-        entries = await audit.entries(conn, "R1")
+    async with app.store.reading() as tx:
+        entries = await tx.audit.entries("R1")
         expected = member_hash(dee.id)
     assert [entry["actor"] for entry in entries] == [expected]
     with raw(app) as db:
@@ -130,10 +129,10 @@ async def test_identities_from_before_hashing_are_converted_at_start_up(tmp_path
     old_database(path)
     db = await Database.open(path, FieldCipher(parse_key(CIPHER_KEY)))
     try:
-        async with db.reading() as conn:
-            found = await members.find(conn, "signal", "+15550107777")
+        async with db.reading() as tx:
+            found = await tx.members.find("signal", "+15550107777")
             assert found is not None and found.id == 1
-            entries = await audit.entries(conn)
+            entries = await tx.audit.entries()
             assert entries[0]["actor"] == member_hash(1)
         with sqlite3.connect(path) as check:
             dump = "\n".join(check.iterdump())
@@ -145,11 +144,11 @@ async def test_identities_from_before_hashing_are_converted_at_start_up(tmp_path
 async def test_hashes_survive_key_rotation(tmp_path: Path) -> None:
     path = tmp_path / "r.sqlite3"
     db = await Database.open(path, FieldCipher(parse_key(CIPHER_KEY)))
-    async with db.transaction() as conn:
-        created = await members.ensure(conn, "signal", "+15550108888", "en", _now())
+    async with db.transaction() as tx:
+        created = await tx.members.ensure("signal", "+15550108888", "en", _now())
     await db.rotate_key(FieldCipher(parse_key(generate_key())))
-    async with db.reading() as conn:
-        found = await members.find(conn, "signal", "+15550108888")
+    async with db.reading() as tx:
+        found = await tx.members.find("signal", "+15550108888")
     await db.close()
     assert found is not None and found.id == created.id
 
@@ -161,13 +160,12 @@ def _now() -> datetime:
 async def test_a_delivered_direct_message_keeps_neither_its_text_nor_its_address(
     app: App,
 ) -> None:
-    from storage import outbox
 
     await say(app, "dee", REPORT)
     await say(app, "ben", "/verify R1")  # dee hears the outcome by direct message
-    async with app.db.transaction() as conn:
-        for row in await outbox.pending(conn, "console"):
-            await outbox.mark_delivered(conn, row.id, None, app.clock.now())
+    async with app.store.transaction() as tx:
+        for row in await tx.outbox.pending("console"):
+            await tx.outbox.mark_delivered(row.id, None, app.clock.now())
     with raw(app) as db:
         direct = db.execute("SELECT body, address FROM outbox WHERE is_direct = 1").fetchall()
         group = db.execute("SELECT body, address FROM outbox WHERE is_direct = 0").fetchall()

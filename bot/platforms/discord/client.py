@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.app import App
 from bot.config import Config, DiscordSection
 from bot.core.clock import Clock
+from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.platforms.discord.sender import DiscordSender
@@ -26,7 +27,6 @@ from bot.platforms.discord.views import DismissButton, TaskAnswerButton, VerifyB
 from cogs.info import InfoCog
 from cogs.reports import ReportsCog
 from cogs.tasks import TasksCog
-from storage.outbox import OutboxEntry
 
 
 def intents() -> discord.Intents:
@@ -74,7 +74,7 @@ class RapidResponseBot(commands.Bot):
             await app.reports.chat_unreachable(entry.platform, entry.address, reason)
 
         self.worker = OutboxWorker(
-            app.db, DiscordSender(self, front), app.clock, on_unreachable=unreachable
+            app.store, DiscordSender(self, front), app.clock, on_unreachable=unreachable
         )
         app.on_outbox(self.worker.wake.set)
         return front

@@ -13,15 +13,15 @@ import logging
 import aiohttp
 import discord
 
-from bot.core.models import ReportState
+from bot.core.models import MessageKind, OutboxEntry, ReportState
 from bot.delivery import DeliveryError
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.platforms.discord.text import split_message
 from bot.platforms.discord.views import card_view, task_offer_view
-from storage import outbox
-from storage.outbox import OutboxEntry
 
 log = logging.getLogger(__name__)
+# Notices that change the card verifiers act on (its text, its buttons, its count).
+CARD_UPDATES = frozenset({MessageKind.DECISION, MessageKind.CORROBORATION})
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
@@ -58,16 +58,19 @@ class DiscordSender:
             raise DeliveryError(f"Discord error {error.status}", retry_after=retry_after) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise DeliveryError(f"Discord unreachable ({type(error).__name__})") from None
-        if entry.report_id is not None and entry.kind in ("decision", "corroboration"):
+        if entry.report_id is not None and entry.kind in (
+            MessageKind.DECISION,
+            MessageKind.CORROBORATION,
+        ):
             await self._update_card(destination, entry)
         return message_id
 
     async def _post(self, destination: discord.abc.Messageable, entry: OutboxEntry) -> str:
         content, mentions = entry.body, NO_MENTIONS
         view: discord.ui.View | None = None
-        if entry.kind == "task_offer" and entry.task_id is not None:
+        if entry.kind is MessageKind.TASK_OFFER and entry.task_id is not None:
             view = task_offer_view(entry.task_id, self.front.renderer, entry.languages[0])
-        if entry.kind == "new_report" and entry.report_id is not None:
+        if entry.kind is MessageKind.NEW_REPORT and entry.report_id is not None:
             view = card_view(entry.report_id, 1, self.front.renderer, entry.languages[0])
             if entry.ping == "verifiers":
                 role = self.front.settings.verifier_role_id
@@ -92,14 +95,15 @@ class DiscordSender:
     async def _update_card(self, destination: discord.abc.Messageable, entry: OutboxEntry) -> None:
         """Show a decision on the card (and take its buttons away), or a new count."""
         assert entry.report_id is not None  # noqa: S101 - checked by the caller
-        async with self.front.app.db.reading() as conn:
-            card = await outbox.delivered_card(conn, entry.report_id, entry.platform, entry.address)
+        card = await self.front.app.reports.posted_card(
+            entry.report_id, entry.platform, entry.address
+        )
         partial = getattr(destination, "get_partial_message", None)
         if card is None or card.external_id is None or partial is None:
             return
         message = partial(int(card.external_id))
         try:
-            if entry.kind == "decision":
+            if entry.kind is MessageKind.DECISION:
                 content = split_message(f"{card.body}\n\n{entry.body}")[0]
                 await message.edit(content=content, view=None, allowed_mentions=NO_MENTIONS)
             else:

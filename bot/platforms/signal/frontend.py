@@ -18,12 +18,10 @@ from typing import Any
 
 from bot.app import App
 from bot.config import SignalSection
-from bot.core.models import Conversation, Member, Role
+from bot.core.models import Conversation, Member, OutboxEntry, Role
 from bot.delivery import DeliveryError, OutboxWorker
 from bot.i18n import Raw, _
 from bot.platforms.signal.client import About, SignalClient, SignalError
-from storage import inbox
-from storage.outbox import OutboxEntry
 
 log = logging.getLogger(__name__)
 PLATFORM = "signal"
@@ -59,7 +57,7 @@ class SignalFrontEnd:
         self.renderer = app.register_platform(PLATFORM, lambda text: text)
         self.blocked = set(settings.blocked)
         self.worker = OutboxWorker(
-            app.db, SignalSender(self), app.clock, on_unreachable=self._unreachable
+            app.store, SignalSender(self), app.clock, on_unreachable=self._unreachable
         )
         app.on_outbox(self.worker.wake.set)
 
@@ -93,7 +91,7 @@ class SignalFrontEnd:
         timeout = int(self.settings.receive_timeout.total_seconds())
         items = await asyncio.to_thread(self.client.receive, timeout)
         now = self.app.clock.now()
-        async with self.app.db.transaction() as conn:
+        async with self.app.store.transaction() as tx:
             for item in items:
                 envelope = item.get("envelope")
                 if not isinstance(envelope, dict):
@@ -101,20 +99,20 @@ class SignalFrontEnd:
                 source = str(envelope.get("sourceUuid") or envelope.get("source") or "")
                 timestamp = envelope.get("timestamp")
                 if source and isinstance(timestamp, int):
-                    await inbox.store(conn, source, timestamp, envelope, now)
+                    await tx.inbox.store(source, timestamp, envelope, now)
         return await self.handle_pending()
 
     async def handle_pending(self) -> int:
-        async with self.app.db.reading() as conn:
-            pending = await inbox.unhandled(conn)
+        async with self.app.store.reading() as tx:
+            pending = await tx.inbox.unhandled()
         for entry_id, envelope in pending:
             try:
                 await self.handle_envelope(envelope)
             except Exception:
                 # One bad message must not block the rest; it is not retried forever.
                 log.exception("could not handle Signal message %s", entry_id)
-            async with self.app.db.transaction() as conn:
-                await inbox.mark_handled(conn, entry_id, self.app.clock.now())
+            async with self.app.store.transaction() as tx:
+                await tx.inbox.mark_handled(entry_id, self.app.clock.now())
         return len(pending)
 
     async def _sender(self, envelope: dict[str, Any]) -> Member | None:

@@ -65,7 +65,7 @@ async def test_report_form_files_a_report_and_posts_a_card_for_verifiers(rig: Ri
         "dismiss:report:1:unverifiable",
         "count:report:1",
     ]
-    [row] = [r for r in await outbox_rows(rig.app.db) if r.platform == "discord"]
+    [row] = [r for r in await outbox_rows(rig.app.store) if r.platform == "discord"]
     assert card["nonce"] == f"rr{row.id}p0"
     for channel in (fakes.ALERTS_CHANNEL, fakes.ALERTAS_CHANNEL):
         assert rig.channels[channel].sent == []  # unverified reports never leave organizers
@@ -84,7 +84,7 @@ async def test_a_bad_form_is_refused_privately_and_can_be_fixed_without_retyping
     submit = await file_report(rig, values={**GOOD, "agency": "FBI"})
     [refusal] = replies_of(submit)
     assert "I don't know the agency “FBI”" in refusal
-    assert await report_count(rig.app.db) == 0 and await outbox_rows(rig.app.db) == []
+    assert await report_count(rig.app.store) == 0 and await outbox_rows(rig.app.store) == []
     retry = submit.response.send_message.call_args.kwargs["view"]
     assert isinstance(retry, RetryView)
     again = rig.interaction("reporter")
@@ -96,7 +96,7 @@ async def test_a_bad_form_is_refused_privately_and_can_be_fixed_without_retyping
 async def test_report_form_without_a_place_is_refused(rig: Rig) -> None:
     submit = await file_report(rig, values={**GOOD, "where": "   "})
     assert "Where is it?" in replies_of(submit)[0]
-    assert await report_count(rig.app.db) == 0
+    assert await report_count(rig.app.store) == 0
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ async def test_report_form_without_a_place_is_refused(rig: Rig) -> None:
 async def test_verify_button_for_each_role(rig: Rig, who: str, allowed: bool) -> None:
     await file_report(rig)
     await rig.deliver()
-    before = len(await outbox_rows(rig.app.db))
+    before = len(await outbox_rows(rig.app.store))
     interaction = await press(rig, who, "verify:report:1")
     [reply] = replies_of(interaction)  # always private, whether allowed or refused
     report = await rig.app.reports.get(1)
@@ -116,7 +116,7 @@ async def test_verify_button_for_each_role(rig: Rig, who: str, allowed: bool) ->
     else:
         assert reply.startswith(("Only verifiers", "You reported R1 yourself"))
         assert report.state is ReportState.PENDING
-        assert len(await outbox_rows(rig.app.db)) == before
+        assert len(await outbox_rows(rig.app.store)) == before
 
 
 async def test_the_reporter_who_is_a_verifier_still_cannot_verify(rig: Rig) -> None:

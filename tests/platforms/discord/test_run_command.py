@@ -108,7 +108,7 @@ async def test_setup_hook_opens_everything_and_close_closes_it(
     from bot.platforms.discord.translator import CatalogTranslator
 
     assert isinstance(bot.tree.translator, CatalogTranslator)  # menus in members' languages
-    db = bot.front.app.db
+    db = bot.front.app.store
     task = bot._worker_task
     await bot.close()
     assert task.done() and bot.front is None

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import aiohttp
 
-from bot.core.models import DismissReason
+from bot.core.models import DismissReason, MessageKind
 from bot.i18n import Raw, _, lines
 from tests.conftest import outbox_rows
 from tests.fakes import discord as fakes
@@ -37,7 +37,9 @@ async def test_a_lost_answer_does_not_post_the_alert_twice(rig: Rig, clock: Fake
     await rig.deliver()
     assert len(alerts.sent) == 1  # the retry carried the same nonce
     assert alerts.mock.send.await_count == 2
-    row = next(r for r in await outbox_rows(rig.app.db) if r.address == str(fakes.ALERTS_CHANNEL))
+    row = next(
+        r for r in await outbox_rows(rig.app.store) if r.address == str(fakes.ALERTS_CHANNEL)
+    )
     assert (row.state, row.attempts, row.external_id) == ("delivered", 2, str(alerts.sent[0]["id"]))
 
 
@@ -56,7 +58,7 @@ async def test_a_discord_outage_delays_but_loses_nothing(rig: Rig, clock: FakeCl
     assert len(rig.channels[fakes.ALERTS_CHANNEL].sent) == 1
     assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 1
     assert all(
-        r.state == "delivered" for r in await outbox_rows(rig.app.db) if r.platform == "discord"
+        r.state == "delivered" for r in await outbox_rows(rig.app.store) if r.platform == "discord"
     )
 
 
@@ -66,7 +68,9 @@ async def test_rate_limits_wait_as_long_as_discord_says(rig: Rig, clock: FakeClo
     error.retry_after = 42.0  # type: ignore[attr-defined]
     rig.channels[fakes.ALERTS_CHANNEL].failures = [error]
     await rig.deliver()
-    row = next(r for r in await outbox_rows(rig.app.db) if r.address == str(fakes.ALERTS_CHANNEL))
+    row = next(
+        r for r in await outbox_rows(rig.app.store) if r.address == str(fakes.ALERTS_CHANNEL)
+    )
     assert row.next_attempt_at - clock.now() == timedelta(seconds=42)
     assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 1  # the other channel went on
 
@@ -97,7 +101,7 @@ async def test_a_deleted_channel_is_reported_once_and_blocks_nobody(
     assert len(again) == 1
     assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 2
     states = {
-        r.state for r in await outbox_rows(rig.app.db) if r.address == str(fakes.ALERTS_CHANNEL)
+        r.state for r in await outbox_rows(rig.app.store) if r.address == str(fakes.ALERTS_CHANNEL)
     }
     assert states == {"failed"}
 
@@ -113,10 +117,10 @@ async def test_missing_permission_is_permanent_too(rig: Rig) -> None:
 async def test_long_messages_are_split_in_order_under_the_limit(rig: Rig) -> None:
     # A bilingual chat doubles every message; a long enough one passes Discord's 2,000.
     target = next(t for t in rig.app.network.targets if t.address == str(fakes.ALERTAS_CHANNEL))
-    async with rig.app.db.transaction() as conn:
+    async with rig.app.store.transaction() as tx:
         text = lines(_("VERIFIED ALERT {code}: immigration enforcement activity confirmed",
                        code="R1"), Raw("x " * 600))  # fmt: skip
-        await rig.app.messenger.to_chat(conn, target, "alert", text)
+        await rig.app.messenger.to_chat(tx, target, MessageKind.ALERT, text)
     await rig.deliver()
     alertas = rig.channels[fakes.ALERTAS_CHANNEL].sent
     assert len(alertas) == 2

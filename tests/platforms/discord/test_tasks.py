@@ -62,9 +62,9 @@ async def test_recording_assigning_and_accepting_with_buttons(rig: Rig) -> None:
     await rig.deliver()
     details = rig.dms[504].contents[-1]
     assert "Rosa Díaz" in details and "Marta Díaz (sister), +15550100199" in details
-    async with rig.app.db.reading() as conn:
-        state = await (await conn.execute("SELECT state FROM tasks WHERE id = 3")).fetchone()
-    assert TaskState(state["state"]) is TaskState.ACCEPTED
+    async with rig.app.store.reading() as tx:
+        task = await tx.tasks.get(3)
+    assert task is not None and task.state is TaskState.ACCEPTED
     for channel in rig.channels.values():  # no personal data in any channel
         assert not any("Rosa" in m or "5550100199" in m for m in channel.contents)
 
@@ -74,7 +74,7 @@ async def test_declining_by_button_reopens_the_task(rig: Rig) -> None:
     await call(rig, "assign", "organizer", task="T1", member=rig.users["member"])
     [declined] = replies_of(await press(rig, "member", "task:decline:1"))
     assert declined.startswith("You declined T1.")
-    rows = [r for r in await outbox_rows(rig.app.db) if r.kind == "task_update"]
+    rows = [r for r in await outbox_rows(rig.app.store) if r.kind == "task_update"]
     assert any("gave back T1" in r.body for r in rows)
 
 
@@ -91,9 +91,8 @@ async def test_the_person_form_is_for_organizers_and_refuses_bad_dates(rig: Rig)
     assert refused.response.send_modal.await_count == 0
     bad = await record_person(rig, dob="11/02/1985")
     assert "is not a date of birth I can read" in replies_of(bad)[0]
-    async with rig.app.db.reading() as conn:
-        row = await (await conn.execute("SELECT COUNT(*) FROM people")).fetchone()
-    assert row is not None and tuple(row) == (0,)
+    async with rig.app.store.reading() as tx:
+        assert await tx.people.get(1) is None  # nothing was recorded
 
 
 async def test_task_lists_and_autocomplete(rig: Rig) -> None:

@@ -85,7 +85,7 @@ async def test_a_send_failure_is_retried_with_nothing_lost_or_doubled(
         clock.advance(timedelta(minutes=5))
         await signal_rig.front.worker.deliver_due()
     assert len(signal_rig.group(ALERTS)) == 1 and len(signal_rig.group(ALERTAS)) == 1
-    rows = [r for r in await outbox_rows(signal_rig.app.db) if r.platform == "signal"]
+    rows = [r for r in await outbox_rows(signal_rig.app.store) if r.platform == "signal"]
     assert rows and all(r.state == "delivered" for r in rows)
 
 
@@ -169,7 +169,7 @@ async def test_what_the_bot_ignores(signal_rig: SignalRig) -> None:
     server.deliver("anyone seen the vans?", uuid=DEE, group=ALERTS)  # ordinary chatter
     await signal_rig.exchange()
     assert server.sent == []
-    assert await outbox_rows(signal_rig.app.db) == []
+    assert await outbox_rows(signal_rig.app.store) == []
     server.deliver("hello?", uuid=DEE)  # a direct message that is not a command
     await signal_rig.exchange()
     [hint] = server.to(DEE)
@@ -193,17 +193,17 @@ async def test_rate_limiting_waits_and_tells_organizers_once(
     await signal_rig.front.worker.deliver_due()
     pending = [
         r
-        for r in await outbox_rows(signal_rig.app.db)
+        for r in await outbox_rows(signal_rig.app.store)
         if r.state == "pending" and r.platform == "signal"
     ]
     assert pending and all(r.last_error == "rate limited" for r in pending[:1])
     assert pending[0].next_attempt_at - clock.now() == timedelta(seconds=300)
-    notices = [r for r in await outbox_rows(signal_rig.app.db) if r.kind == "delivery_problem"]
+    notices = [r for r in await outbox_rows(signal_rig.app.store) if r.kind == "delivery_problem"]
     assert {n.platform for n in notices} == {"console", "signal"}  # every organizer chat
     assert all("6d2f0e5c-challenge" in n.body for n in notices)
     clock.advance(timedelta(minutes=6))
     await signal_rig.front.worker.deliver_due()  # limited again: no second notice
-    again = [r for r in await outbox_rows(signal_rig.app.db) if r.kind == "delivery_problem"]
+    again = [r for r in await outbox_rows(signal_rig.app.store) if r.kind == "delivery_problem"]
     assert len(again) == len(notices)
     for _ in range(3):
         clock.advance(timedelta(minutes=6))

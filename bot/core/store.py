@@ -1,0 +1,404 @@
+"""The storage seam: what the core needs from a database, and nothing about how.
+
+The core opens a unit of work (`async with store.transaction() as tx:`) and talks to
+typed repositories (`tx.reports`, `tx.tasks`, `tx.timers`, `tx.outbox`, …). Everything
+written inside the block is stored together or not at all. After a commit the store
+calls its commit hooks with what changed (which platforms have new messages, which
+timers moved), so delivery workers and the timer dispatcher react to exactly that.
+
+Correctness never rests on the store running one transaction at a time: every state
+change is a compare-and-set (`change_state`, `move`, `claim`) whose result the core
+checks, so an engine with real concurrency (PostgreSQL) stays correct behind the same
+protocols. `storage/` is the SQLite implementation; nothing in the core imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.core.models import (
+    Agency,
+    Broadcast,
+    Decision,
+    Dialog,
+    DismissReason,
+    Member,
+    MessageKind,
+    OutboxEntry,
+    Person,
+    PersonDetails,
+    Report,
+    ReportDraft,
+    ReportState,
+    Role,
+    Task,
+    TaskKind,
+    TaskState,
+    Timer,
+    TimerKind,
+)
+
+
+@dataclass
+class Changes:
+    """What one committed unit of work changed, for the commit hooks."""
+
+    outbox: set[str] = field(default_factory=set)  # platforms with new messages to send
+    # Timer id -> the timer as it now stands if pending (schedule or move its job), or
+    # None if it no longer needs a job (fired, cancelled, failed).
+    timers: dict[int, Timer | None] = field(default_factory=dict)
+    purged: bool = False  # rows were deleted for good: fold the WAL so they leave it
+
+    def __bool__(self) -> bool:
+        return bool(self.outbox or self.timers or self.purged)
+
+
+CommitHook = Callable[[Changes], None]
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """Retention: records older than these moments may be forgotten."""
+
+    people: datetime
+    reports: datetime
+    messages: datetime
+    audit: datetime
+
+
+class Reports(Protocol):
+    async def insert(
+        self,
+        draft: ReportDraft,
+        *,
+        place_key: str,
+        known_location: str | None,
+        reporter_id: int,
+        now: datetime,
+    ) -> int: ...
+
+    async def get(self, report_id: int) -> Report | None: ...
+
+    async def exists(self, report_id: int) -> bool: ...
+
+    async def find_open_match(self, place_key: str, since: datetime) -> Report | None: ...
+
+    async def in_states(
+        self, states: Iterable[ReportState], *, since: datetime | None = None
+    ) -> list[Report]: ...
+
+    async def add_corroboration(
+        self, report_id: int, draft: ReportDraft, *, reporter_id: int, now: datetime
+    ) -> None: ...
+
+    async def change_state(
+        self, report_id: int, *, expected: ReportState, new: ReportState, now: datetime
+    ) -> bool:
+        """Move the report only if it is still `expected`; False if someone was first."""
+        ...
+
+    async def reports_by(self, member_id: int, since: datetime) -> tuple[int, datetime | None]:
+        """How many reports a member sent since `since`, and the oldest of them."""
+        ...
+
+    async def record_decision(
+        self,
+        report_id: int,
+        decision: Decision,
+        *,
+        reason: DismissReason | None,
+        note: str,
+        decided_by: int | None,
+        now: datetime,
+    ) -> None: ...
+
+    async def update_details(
+        self,
+        report_id: int,
+        *,
+        where: str | None = None,
+        place_key: str | None = None,
+        what: str | None = None,
+        agency: Agency | None = None,
+        now: datetime,
+    ) -> None: ...
+
+    async def record_update(
+        self, report_id: int, kind: str, *, note: str, actor_id: int, now: datetime
+    ) -> None: ...
+
+    async def next_id(self) -> int:
+        """The number the next report will get (numbers are never reused)."""
+        ...
+
+
+class Broadcasts(Protocol):
+    """Where a report's alert and card went: kept as long as the report, unlike the outbox."""
+
+    async def record(
+        self,
+        report_id: int,
+        *,
+        kind: MessageKind,
+        platform: str,
+        address: str,
+        languages: tuple[str, ...],
+        outbox_id: int,
+        now: datetime,
+    ) -> None: ...
+
+    async def for_report(self, report_id: int, kind: MessageKind) -> list[Broadcast]:
+        """Chats that got this kind of message about the report, in first-sent order."""
+        ...
+
+    async def delivered(self, outbox_id: int, external_id: str | None) -> None:
+        """The platform's id for a recorded message, once it is sent (for later edits)."""
+        ...
+
+
+class Tasks(Protocol):
+    async def insert(
+        self,
+        kind: TaskKind,
+        description: str,
+        *,
+        report_id: int | None,
+        person_id: int | None,
+        due_at: datetime | None,
+        created_by: int,
+        now: datetime,
+    ) -> int: ...
+
+    async def get(self, task_id: int) -> Task | None: ...
+
+    async def move(
+        self,
+        task_id: int,
+        *,
+        expected: Iterable[TaskState],
+        expected_assignee: int | None,
+        new: TaskState,
+        assignee_id: int | None,
+        now: datetime,
+        due_at: datetime | None = None,
+        note: str | None = None,
+        keep_due: bool = True,
+    ) -> bool:
+        """Change state only from one of `expected` and while `expected_assignee` still
+        has it (None: nobody), so a race has one winner."""
+        ...
+
+    async def in_states(
+        self, states: Iterable[TaskState], *, assignee_id: int | None = None
+    ) -> list[Task]: ...
+
+    async def edit(
+        self,
+        task_id: int,
+        *,
+        description: str | None,
+        due_at: datetime | None,
+        expected: Iterable[TaskState],
+        now: datetime,
+    ) -> bool:
+        """Change wording or due time only while the task is in one of `expected`."""
+        ...
+
+
+class People(Protocol):
+    async def insert(
+        self, report_id: int | None, details: PersonDetails, *, recorded_by: int, now: datetime
+    ) -> int: ...
+
+    async def get(self, person_id: int) -> Person | None: ...
+
+
+class Members(Protocol):
+    async def get(self, member_id: int) -> Member | None: ...
+
+    async def find(self, platform: str, external_id: str) -> Member | None: ...
+
+    async def ensure(
+        self, platform: str, external_id: str, language: str, now: datetime
+    ) -> Member: ...
+
+    async def set_language(self, member_id: int, language: str) -> None: ...
+
+    async def sync_config_roles(
+        self, member_id: int, roles: Iterable[Role], now: datetime
+    ) -> None: ...
+
+    async def with_role(self, platform: str, role: Role) -> list[Member]: ...
+
+    async def grant_role(self, member_id: int, role: Role, now: datetime) -> None: ...
+
+    async def revoke_role(self, member_id: int, role: Role) -> None: ...
+
+
+class Timers(Protocol):
+    async def schedule(
+        self, kind: TimerKind, subject_id: int, due_at: datetime, now: datetime
+    ) -> int: ...
+
+    async def cancel(self, kinds: Iterable[TimerKind], subject_id: int) -> None: ...
+
+    async def get(self, timer_id: int) -> Timer | None: ...
+
+    async def claim(self, timer_id: int, now: datetime, *, late: bool) -> bool:
+        """pending -> fired, only once: a second caller gets False."""
+        ...
+
+    async def pending(self, *, due_by: datetime | None = None) -> list[Timer]: ...
+
+    async def for_subject(self, subject_id: int) -> list[Timer]: ...
+
+    async def keep_one(self, kind: TimerKind, due: datetime | None, now: datetime) -> None:
+        """Exactly one pending timer of a recurring `kind` (none when `due` is None)."""
+        ...
+
+    async def retry(self, timer_id: int, at: datetime, error: str) -> bool:
+        """Count a failed attempt and run the timer again at `at`."""
+        ...
+
+    async def fail(self, timer_id: int, error: str) -> bool:
+        """Give up on a timer after its last attempt; True the first time only."""
+        ...
+
+
+class Outbox(Protocol):
+    async def enqueue(
+        self,
+        *,
+        platform: str,
+        address: str,
+        is_direct: bool,
+        languages: tuple[str, ...],
+        kind: MessageKind,
+        body: str,
+        now: datetime,
+        report_id: int | None = None,
+        ping: str | None = None,
+        task_id: int | None = None,
+    ) -> int: ...
+
+    async def pending(self, platform: str) -> list[OutboxEntry]: ...
+
+    async def next_attempt(self, platform: str) -> datetime | None: ...
+
+    async def mark_delivered(
+        self, entry_id: int, external_id: str | None, now: datetime
+    ) -> bool: ...
+
+    async def mark_retry(self, entry_id: int, error: str, next_attempt_at: datetime) -> None: ...
+
+    async def mark_failed(self, entry_id: int, error: str) -> None: ...
+
+    async def all_entries(self) -> list[OutboxEntry]: ...
+
+    async def record_problem(self, platform: str, address: str, reason: str, now: datetime) -> bool:
+        """Remember that something is wrong; True only the first time, so it is told once."""
+        ...
+
+    async def clear_problem(self, platform: str, address: str) -> None: ...
+
+
+class Audit(Protocol):
+    async def record(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        subject: str | None = None,
+        **detail: str | int | None,
+    ) -> None: ...
+
+    def member_ref(self, member_id: int) -> str:
+        """How an entry names a member it is about, without saying who it is."""
+        ...
+
+    async def entries(self, subject: str | None = None) -> list[dict[str, Any]]: ...
+
+
+class Dialogs(Protocol):
+    async def get(self, member_id: int) -> Dialog | None: ...
+
+    async def save(
+        self, member_id: int, kind: str, step: str, data: dict[str, str], now: datetime
+    ) -> None: ...
+
+    async def end(self, member_id: int) -> None: ...
+
+
+class Inbox(Protocol):
+    """Messages received from a platform, kept until handled so a crash loses none."""
+
+    async def store(
+        self, source: str, timestamp: int, envelope: dict[str, Any], now: datetime
+    ) -> bool:
+        """Keep a message; False when it was stored before (a repeat)."""
+        ...
+
+    async def unhandled(self) -> list[tuple[int, dict[str, Any]]]: ...
+
+    async def mark_handled(self, entry_id: int, now: datetime) -> None: ...
+
+
+class Retention(Protocol):
+    async def count(self, cutoffs: Cutoffs) -> dict[str, int]:
+        """How many records each retention rule would delete now (the dry run)."""
+        ...
+
+    async def delete(self, cutoffs: Cutoffs) -> dict[str, int]:
+        """Delete what the rules select, with exactly the dry run's conditions."""
+        ...
+
+
+class Transaction(Protocol):
+    """One unit of work: its repositories see and change one consistent state."""
+
+    @property
+    def reports(self) -> Reports: ...
+    @property
+    def broadcasts(self) -> Broadcasts: ...
+    @property
+    def tasks(self) -> Tasks: ...
+    @property
+    def people(self) -> People: ...
+    @property
+    def members(self) -> Members: ...
+    @property
+    def timers(self) -> Timers: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def audit(self) -> Audit: ...
+    @property
+    def dialogs(self) -> Dialogs: ...
+    @property
+    def inbox(self) -> Inbox: ...
+    @property
+    def retention(self) -> Retention: ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """A block that writes: everything in it is stored, or nothing is."""
+        ...
+
+    def reading(self) -> AbstractAsyncContextManager[Transaction]:
+        """A block that only reads, from one consistent snapshot."""
+        ...
+
+    def add_commit_hook(self, hook: CommitHook) -> None:
+        """Call `hook` with what changed after every commit that changed something."""
+        ...
+
+    async def checkpoint(self) -> None:
+        """Make deleted records leave every file the engine keeps (WAL, journal)."""
+        ...
+
+    async def close(self) -> None: ...
