@@ -7,14 +7,24 @@ moves or removes that one job, so scheduling costs the same with ten timers pend
 ten thousand. A timer that came due while the bot was down runs at once
 (`misfire_grace_time=None`) and is marked late. Running a timer twice is harmless: the
 dispatcher claims it with a compare-and-set first.
+
+Two costs of APScheduler are kept off the hot path (bench/bench_intake.py and
+bench/bench_timers.py measure them): every `add_job` on a running scheduler wakes it
+through the loop's self-pipe and recomputes its next wake-up, so a commit that schedules
+a reminder ten minutes away cost an extra loop round trip; now a commit's jobs are filed
+quietly and the scheduler is woken once, only if one of them is due before its next
+wake-up. And every job checks its function's arguments with `inspect.signature`, which
+was half the cost of loading 10,000 timers at start-up; the job function carries its
+signature, computed once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from datetime import UTC, datetime
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -32,12 +42,56 @@ def _job_id(timer_id: int) -> str:
     return f"timer:{timer_id}"
 
 
+class _QuietScheduler(AsyncIOScheduler):  # type: ignore[misc]
+    """An AsyncIOScheduler that can file jobs without waking up for each one."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)
+        self._quiet = False
+        self._deadline: float | None = None  # loop time of the next wake-up, if any
+
+    @contextlib.contextmanager
+    def quietly(self) -> Iterator[None]:
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    def wakeup(self) -> None:
+        if not self._quiet:
+            super().wakeup()
+
+    def _start_timer(self, wait_seconds: float | None) -> None:
+        super()._start_timer(wait_seconds)
+        self._deadline = None if wait_seconds is None else self._eventloop.time() + wait_seconds
+
+    def wake_for(self, run_at: datetime) -> None:
+        """Wake up now if a job due at `run_at` comes before the next planned wake-up."""
+        if self._eventloop is None:
+            return
+        wait = (run_at - datetime.now(UTC)).total_seconds()
+        if self._deadline is None or self._eventloop.time() + wait < self._deadline:
+            self._deadline = self._eventloop.time()  # one wake-up for a burst of commits
+            super().wakeup()
+
+
 class TimerScheduler:
     def __init__(self, fire: Callable[[int], Awaitable[bool]]) -> None:
         self.fire = fire
-        self._scheduler = AsyncIOScheduler(
+        self._scheduler = _QuietScheduler(
             timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True}
         )
+
+        async def run(timer_id: int) -> None:
+            try:
+                await self.fire(timer_id)
+            except Exception:  # the dispatcher records failures itself; this is a last resort
+                log.exception("timer %s could not be dispatched", timer_id)
+
+        # APScheduler checks a job's arguments with inspect.signature: computed once here.
+        run.__signature__ = inspect.signature(run)  # type: ignore[attr-defined]
+        self._run = run
 
     @property
     def running(self) -> bool:
@@ -60,13 +114,19 @@ class TimerScheduler:
         """A commit hook: add, move or remove the job of each timer that changed."""
         if not self._scheduler.running:
             return  # started later, from the database
-        for timer_id, timer in changes.timers.items():
-            if timer is None:
-                # A job that ran already is gone: APScheduler forgets a date job once started.
-                with contextlib.suppress(JobLookupError):
-                    self._scheduler.remove_job(_job_id(timer_id))
-            else:
-                self._schedule(timer)
+        soonest: datetime | None = None
+        with self._scheduler.quietly():
+            for timer_id, timer in changes.timers.items():
+                if timer is None:
+                    # A job that ran already is gone: APScheduler forgets a date job once
+                    # started. A removed job needs no wake-up: a spare one finds nothing.
+                    with contextlib.suppress(JobLookupError):
+                        self._scheduler.remove_job(_job_id(timer_id))
+                else:
+                    self._schedule(timer)
+                    soonest = timer.run_at if soonest is None else min(soonest, timer.run_at)
+        if soonest is not None:
+            self._scheduler.wake_for(soonest)
 
     def job_count(self) -> int:
         return len(self._scheduler.get_jobs())
@@ -77,11 +137,6 @@ class TimerScheduler:
             DateTrigger(run_date=timer.run_at),
             args=[timer.id],
             id=_job_id(timer.id),
+            name="timer",
             replace_existing=True,
         )
-
-    async def _run(self, timer_id: int) -> None:
-        try:
-            await self.fire(timer_id)
-        except Exception:  # the dispatcher records failures itself; this is a last resort
-            log.exception("timer %s could not be dispatched", timer_id)
