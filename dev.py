@@ -5,7 +5,7 @@ This file exists so a new organizer or contributor needs nothing but Python 3.11
   python3 dev.py run    # install, then play the bot in this terminal
   python3 dev.py test   # install, then lint, type-check and run the tests
   python3 dev.py catalogs  # after changing user-facing text: refresh translation catalogs
-  python3 dev.py bench  # measure speed and memory; results go to docs/BENCHMARKS.md
+  python3 dev.py bench  # run every bench/bench_*.py; results go to docs/BENCHMARKS.md
 
 It only uses the standard library, because it runs before anything is installed.
 """
@@ -85,9 +85,16 @@ def catalogs(_args: list[str]) -> int:
     return code
 
 
-def bench(_args: list[str]) -> int:
+def bench(args: list[str]) -> int:
     """Speed and memory targets live here, not in timed unit tests."""
-    return subprocess.call([str(BIN / "python"), str(ROOT / "bench" / "bench_core.py")], cwd=ROOT)
+    code = 0
+    for script in sorted(p.name for p in (ROOT / "bench").glob("bench_*.py")):
+        print("$ python bench/" + script, flush=True)
+        result = subprocess.call(
+            [str(BIN / "python"), str(ROOT / "bench" / script), *args], cwd=ROOT
+        )
+        code = code or result
+    return code
 
 
 ACTIONS = {"run": run, "test": test, "catalogs": catalogs, "bench": bench}

@@ -17,6 +17,7 @@ database is reopened, and `app.start_timers()` loads them, as after a restart. T
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import statistics
 import sys
@@ -71,7 +72,7 @@ async def _write_timers(path: Path, count: int, spread: timedelta, *, reports: b
     app = await App.start(_config(), path)
     try:
         ana = await app.members.find("console", "ana")
-        assert ana is not None  # noqa: S101
+        assert ana is not None
         now = datetime.now(UTC)
         first = now + LEAD
         for start in range(0, count, BATCH):
@@ -98,6 +99,7 @@ async def fire_all(count: int, spread: timedelta, *, real: bool) -> dict[str, fl
     aps = logging.getLogger("apscheduler")
     aps.addHandler(warnings)
     fired: Counter[int] = Counter()
+    all_fired = asyncio.Event()
     lateness: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "timers.sqlite3"
@@ -111,6 +113,8 @@ async def fire_all(count: int, spread: timedelta, *, real: bool) -> dict[str, fl
             async def measured(tx: Transaction, timer: Timer, now: datetime) -> None:
                 lateness.append((datetime.now(UTC) - timer.due_at).total_seconds() * 1000)
                 fired[timer.id] += 1
+                if len(fired) == count:
+                    all_fired.set()
                 if real:
                     await work(tx, timer, now)
 
@@ -122,8 +126,9 @@ async def fire_all(count: int, spread: timedelta, *, real: bool) -> dict[str, fl
             await app.start_timers()
             load_s = time.perf_counter() - begin
             deadline = first + spread + timedelta(seconds=GRACE_S)
-            while len(fired) < count and datetime.now(UTC) < deadline:
-                await asyncio.sleep(0.1)
+            with contextlib.suppress(TimeoutError):
+                wait = (deadline - datetime.now(UTC)).total_seconds()
+                await asyncio.wait_for(all_fired.wait(), timeout=wait)
             await asyncio.sleep(0.5)  # would anything fire twice?
             if worker is not None:
                 worker.cancel()
