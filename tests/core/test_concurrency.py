@@ -9,7 +9,7 @@ which side goes first, to give interleavings a chance.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,11 @@ async def pairs(config: Config, tmp_path: Path) -> AsyncIterator[list[Pair]]:
     finally:
         for app in opened:
             await app.close()
+
+
+async def after(delay: float, move: Awaitable[list[str]]) -> list[str]:
+    await asyncio.sleep(delay)
+    return await move
 
 
 def reply_to(lines: list[str], chat: str) -> str:
@@ -148,8 +153,10 @@ async def test_accept_and_reassign_at_once_end_consistently(pairs: list[Pair]) -
     for n, pair in enumerate(pairs):
         await raid(pair)
         left, right = (0, 1) if n % 2 == 0 else (1, 0)
+        # The accept is the shorter path and wins a fair start: in odd rounds it starts a
+        # moment late, so the reassignment gets there first.
         accept, assign = await asyncio.gather(
-            pair.chats[left].say("dee@dm: /task accept T1"),
+            after(0.01 if n % 2 else 0, pair.chats[left].say("dee@dm: /task accept T1")),
             pair.chats[right].say("ana@dm: /task assign T1 eli"),
         )
         accept_text = reply_to(accept, "dm:dee")
