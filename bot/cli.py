@@ -168,7 +168,7 @@ async def _discord(app: App, token: str) -> None:
     import aiohttp
     import discord
 
-    from bot.platforms.discord.client import RapidResponseBot
+    from cogs.client import RapidResponseBot
 
     variable = app.config.discord.token_env if app.config.discord else "?"
     bot = RapidResponseBot(app.config, app=app)

@@ -1,1 +1,14 @@
-"""discord.py cogs (the Discord front end): thin layers that parse, call the core, render."""
+"""The Discord front end, all of it in one place.
+
+- `client.py`: the discord.py bot; starts the core in `setup_hook`, adds the cogs and the
+  persistent buttons, runs the Discord delivery worker, closes cleanly.
+- `frontend.py`: what every handler needs (who is acting, their roles, how to answer).
+- `reports.py`, `tasks.py`, `info.py`: the cogs (slash commands and forms). Thin: they
+  parse, call `bot.core.actions`, and show the replies; no rule lives here.
+- `views.py`: buttons that outlive a restart (verify, dismiss, accept, decline).
+- `sender.py`: posts outbox rows to channels and DMs, edits cards, splits long text.
+- `text.py`: escaping people's text for Discord; `translator.py`, `describe.py`: command
+  names and descriptions in the member's language.
+
+Imports run one way: client -> cogs -> frontend/views/text -> bot.core.
+"""

@@ -8,8 +8,8 @@ from discord.ext import commands
 
 from bot.core.rights import cards
 from bot.i18n import N_, language_name
-from bot.platforms.discord.frontend import DiscordFrontEnd
 from cogs.describe import describe
+from cogs.frontend import DiscordFrontEnd
 
 
 def _language_choices(codes: list[str]) -> list[app_commands.Choice[str]]:

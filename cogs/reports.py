@@ -17,8 +17,8 @@ from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
 from bot.core.models import DismissReason, Member, ReportState
 from bot.i18n import N_, Renderer, _
-from bot.platforms.discord.frontend import DiscordFrontEnd
 from cogs.describe import describe
+from cogs.frontend import DiscordFrontEnd
 
 REPORT_CODE = N_("the report code, like R3")
 NOTE = N_("optional: what you saw, or why")

@@ -18,8 +18,8 @@ from bot.core.commands import parse_code, parse_report_code
 from bot.core.models import Member
 from bot.core.permissions import is_organizer
 from bot.i18n import N_, _
-from bot.platforms.discord.frontend import DiscordFrontEnd
 from cogs.describe import describe
+from cogs.frontend import DiscordFrontEnd
 
 TASK_CODE = N_("the task code, like T4")
 

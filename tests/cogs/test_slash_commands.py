@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 from bot.core.models import ReportState
+from tests.cogs.conftest import Rig
+from tests.cogs.test_reports_flow import file_report, press
 from tests.fakes import discord as fakes
 from tests.fakes.discord import replies_of
-from tests.platforms.discord.conftest import Rig
-from tests.platforms.discord.test_reports_flow import file_report, press
 
 
 async def call(rig: Rig, cog: str, command: str, who: str, **options: Any) -> str:
@@ -133,7 +133,7 @@ async def test_mention_injection_in_every_field_pings_nobody(rig: Rig) -> None:
 
 
 async def test_a_refusal_that_echoes_the_input_is_neutralised_too(rig: Rig) -> None:
-    from tests.platforms.discord.test_reports_flow import GOOD
+    from tests.cogs.test_reports_flow import GOOD
 
     submit = await file_report(rig, "member", {**GOOD, "agency": "@everyone <@&2002>"})
     [refusal] = replies_of(submit)

@@ -8,11 +8,11 @@ import aiohttp
 
 from bot.core.models import DismissReason, MessageKind
 from bot.i18n import Raw, _, lines
+from tests.cogs.conftest import Rig
+from tests.cogs.test_reports_flow import file_report, press
 from tests.conftest import outbox_rows
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock
-from tests.platforms.discord.conftest import Rig
-from tests.platforms.discord.test_reports_flow import file_report, press
 
 
 async def verified_report(rig: Rig) -> None:

@@ -16,7 +16,7 @@ import discord
 from bot.core.models import DismissReason
 from bot.core.vocabulary import REASON_NAMES
 from bot.i18n import Renderer, _, _n
-from bot.platforms.discord.frontend import front_of
+from cogs.frontend import front_of
 
 _REASONS = "|".join(re.escape(reason.value) for reason in DismissReason)
 

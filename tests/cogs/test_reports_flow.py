@@ -10,10 +10,10 @@ import pytest
 
 from bot.core.models import ReportState
 from cogs.reports import ReportForm, RetryView
+from tests.cogs.conftest import Rig
 from tests.conftest import outbox_rows, report_count
 from tests.fakes import discord as fakes
 from tests.fakes.discord import replies_of
-from tests.platforms.discord.conftest import Rig
 
 GOOD = {
     "where": "5th & Main",

@@ -17,7 +17,7 @@ from bot.config import DiscordSection
 from bot.core.actions import Actions, Reply, guarded
 from bot.core.models import Conversation, Member, Role
 from bot.i18n import Renderer, _
-from bot.platforms.discord.text import escape_user_text, split_message
+from cogs.text import escape_user_text, split_message
 
 PLATFORM = "discord"
 

@@ -15,9 +15,9 @@ import discord
 
 from bot.core.models import MessageKind, OutboxEntry, ReportState
 from bot.delivery import DeliveryError
-from bot.platforms.discord.frontend import DiscordFrontEnd
-from bot.platforms.discord.text import split_message
-from bot.platforms.discord.views import card_view, task_offer_view
+from cogs.frontend import DiscordFrontEnd
+from cogs.text import split_message
+from cogs.views import card_view, task_offer_view
 
 log = logging.getLogger(__name__)
 # Notices that change the card verifiers act on (its text, its buttons, its count).

@@ -63,7 +63,7 @@ def test_a_refused_token_and_an_unreachable_gateway_are_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bot import cli
-    from bot.platforms.discord.client import RapidResponseBot
+    from cogs.client import RapidResponseBot
 
     config = discord_config_file(tmp_path)
     monkeypatch.setenv("RRBOT_TEST_TOKEN", "not-a-real-token")
@@ -91,7 +91,7 @@ async def test_setup_hook_opens_everything_and_close_closes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.config import load_config
-    from bot.platforms.discord.client import RapidResponseBot
+    from cogs.client import RapidResponseBot
 
     bot = RapidResponseBot(load_config(discord_config_file(tmp_path)), tmp_path / "life.db")
     synced: list[object] = []
@@ -105,7 +105,7 @@ async def test_setup_hook_opens_everything_and_close_closes_it(
     assert bot.front is not None and bot._worker_task is not None
     assert [getattr(g, "id", None) for g in synced] == [fakes.GUILD_ID]  # guild only, fast
     assert len(bot._connection._view_store._dynamic_items) == 3
-    from bot.platforms.discord.translator import CatalogTranslator
+    from cogs.translator import CatalogTranslator
 
     assert isinstance(bot.tree.translator, CatalogTranslator)  # menus in members' languages
     db = bot.front.app.store

@@ -6,10 +6,10 @@ from typing import Any
 
 from bot.core.models import TaskState
 from cogs.tasks import DetainedForm
+from tests.cogs.conftest import Rig
+from tests.cogs.test_reports_flow import file_report, press
 from tests.conftest import outbox_rows
 from tests.fakes.discord import replies_of
-from tests.platforms.discord.conftest import Rig
-from tests.platforms.discord.test_reports_flow import file_report, press
 
 PERSON = {"name": "Rosa Díaz", "dob": "1985-02-11", "contact": "Marta Díaz",
           "phone": "+1 555 010 0199", "notes": "needs insulin"}  # fmt: skip

@@ -20,13 +20,13 @@ from bot.config import Config, DiscordSection
 from bot.core.clock import Clock
 from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
-from bot.platforms.discord.frontend import DiscordFrontEnd
-from bot.platforms.discord.sender import DiscordSender
-from bot.platforms.discord.translator import CatalogTranslator
-from bot.platforms.discord.views import DismissButton, TaskAnswerButton, VerifyButton
+from cogs.frontend import DiscordFrontEnd
 from cogs.info import InfoCog
 from cogs.reports import ReportsCog
+from cogs.sender import DiscordSender
 from cogs.tasks import TasksCog
+from cogs.translator import CatalogTranslator
+from cogs.views import DismissButton, TaskAnswerButton, VerifyButton
 
 
 def intents() -> discord.Intents:

@@ -10,10 +10,10 @@ from discord import app_commands
 
 from cogs.reports import ReportForm
 from cogs.tasks import DetainedForm
+from tests.cogs.conftest import Rig
+from tests.cogs.test_reports_flow import press
 from tests.fakes import discord as fakes
 from tests.fakes.discord import replies_of
-from tests.platforms.discord.conftest import Rig
-from tests.platforms.discord.test_reports_flow import press
 from tests.test_permission_matrix import MATRIX, ROLES, Entry, fingerprint, judge, prepare
 
 # Discord has no volunteer role: "none" and "volunteer" are both members without a

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.platforms.discord.translator import CatalogTranslator
-from tests.platforms.discord.conftest import Rig
+from cogs.translator import CatalogTranslator
+from tests.cogs.conftest import Rig
 
 NAME = re.compile(r"^[-_\w]{1,32}$")
 

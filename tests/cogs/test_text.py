@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.platforms.discord.text import MESSAGE_LIMIT, escape_user_text, split_message
+from cogs.text import MESSAGE_LIMIT, escape_user_text, split_message
 
 
 def test_pings_mentions_links_and_styling_are_neutralised() -> None:

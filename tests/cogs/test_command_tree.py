@@ -7,8 +7,8 @@ import re
 import pytest
 
 from bot.core.models import DismissReason
-from bot.platforms.discord.views import DismissButton, VerifyButton
-from tests.platforms.discord.conftest import Rig
+from cogs.views import DismissButton, VerifyButton
+from tests.cogs.conftest import Rig
 
 NAME = re.compile(r"^[-_\w]{1,32}$")
 

@@ -9,8 +9,8 @@ import pytest
 
 from bot.app import App
 from bot.config import Config
-from bot.platforms.discord.client import RapidResponseBot
-from bot.platforms.discord.frontend import DiscordFrontEnd
+from cogs.client import RapidResponseBot
+from cogs.frontend import DiscordFrontEnd
 from tests.conftest import example_data
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock

@@ -1,1 +1,0 @@
-"""The Discord front end: slash commands, the report form, verification buttons, delivery."""
