@@ -54,7 +54,7 @@ async def flood() -> dict[str, float]:
 
             async def timed(member: Member, where: str) -> float:
                 begin = time.perf_counter()
-                await app.reports.submit(member, ReportDraft(where=where))
+                await app.intake.submit(member, ReportDraft(where=where))
                 return (time.perf_counter() - begin) * 1000
 
             quiet = [await timed(m, f"{n} Quiet St") for n, m in enumerate(others[:25])]
@@ -66,7 +66,7 @@ async def flood() -> dict[str, float]:
                 while not stop.is_set():
                     attempts += 1
                     with contextlib.suppress(UserError):  # refused: the limit at work
-                        await app.reports.submit(flooder, ReportDraft(where=f"{attempts} Spam"))
+                        await app.intake.submit(flooder, ReportDraft(where=f"{attempts} Spam"))
                     await asyncio.sleep(0)
 
             spammers = [asyncio.create_task(spam()) for _ in range(4)]
@@ -98,9 +98,9 @@ async def one_cycle(
     """Report, corroborate, verify, deliver every message."""
     dee, eli, ben = people
     where = f"{number} Main St"
-    submission = await app.reports.submit(dee, ReportDraft(where=where, what="vans"))
-    await app.reports.submit(eli, ReportDraft(where=f"Main & {number}"))
-    await app.reports.verify(ben, submission.report.id)
+    submission = await app.intake.submit(dee, ReportDraft(where=where, what="vans"))
+    await app.intake.submit(eli, ReportDraft(where=f"Main & {number}"))
+    await app.decisions.verify(ben, submission.report.id)
     await worker.deliver_due()
 
 
@@ -138,10 +138,10 @@ async def run() -> dict[str, float]:
                 cycle.append((time.perf_counter() - begin) * 1000)
             total = time.perf_counter() - started
             dee, _eli, ben = people
-            racers = await app.reports.submit(dee, ReportDraft(where="race"))
+            racers = await app.intake.submit(dee, ReportDraft(where="race"))
             begin = time.perf_counter()
             await asyncio.gather(
-                *(app.reports.verify(ben, racers.report.id) for _ in range(200)),
+                *(app.decisions.verify(ben, racers.report.id) for _ in range(200)),
                 return_exceptions=True,
             )
             race_ms = (time.perf_counter() - begin) * 1000

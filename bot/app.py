@@ -13,17 +13,25 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
+from bot.core.actions import Actions
 from bot.core.clock import Clock, SystemClock
 from bot.core.members import ConfiguredMember, MemberService
 from bot.core.messenger import Messenger
 from bot.core.models import TimerKind
 from bot.core.network import HotlineInfo, Network
+from bot.core.notices import Notices
+from bot.core.people import PeopleService
 from bot.core.places import KnownPlace
+from bot.core.report_decisions import ReportDecisions
+from bot.core.report_follow_ups import ReportFollowUps
+from bot.core.report_intake import ReportIntake
+from bot.core.report_timers import ReportTimers
 from bot.core.reports import ReportService
 from bot.core.retention import RetentionPolicy, RetentionService
 from bot.core.router import CommandRouter
 from bot.core.store import Changes
 from bot.core.summary import SummaryService
+from bot.core.task_timers import TaskTimers
 from bot.core.tasks import TaskService
 from bot.core.timers import TimerDispatcher
 from bot.data_key import load_cipher
@@ -61,14 +69,19 @@ class App:
         self.renderer = Renderer(self.network.zone)
         self._outbox_listeners: list[Callable[[], None]] = []
         self.members = MemberService(store, self.network, clock)
-        self.messenger = Messenger(self.network, clock, self.renderer)
-        self.reports = ReportService(store, self.network, clock, self.renderer, self.messenger)
+        self.messenger = messenger = Messenger(self.network, clock, self.renderer)
+        network = self.network
+        self.notices = Notices(store, network, clock, messenger)
+        self.reports = ReportService(store, network, clock, messenger)
+        self.intake = ReportIntake(store, network, clock, messenger, self.notices)
+        self.decisions = ReportDecisions(store, network, clock, messenger)
+        self.follow_ups = ReportFollowUps(store, network, clock, messenger)
         timers = config.timers
         self.tasks = TaskService(
             store,
-            self.network,
+            network,
             clock,
-            self.messenger,
+            messenger,
             {
                 TimerKind.TASK_OFFER_REMINDER: timers.task_accept_reminder,
                 TimerKind.TASK_OFFER_ESCALATION: timers.task_accept_escalation,
@@ -76,11 +89,12 @@ class App:
                 TimerKind.TASK_OVERDUE: timers.task_overdue_escalation,
             },
         )
-        self.summary = SummaryService(store, self.network, clock, self.messenger)
+        self.people = PeopleService(store, clock, network.zone)
+        self.summary = SummaryService(store, network, clock, messenger)
         kept = config.retention
         self.retention = RetentionService(
             store,
-            self.network,
+            network,
             clock,
             RetentionPolicy(
                 people=timedelta(days=kept.people_days),
@@ -90,27 +104,39 @@ class App:
                 purge_at=kept.purge_at,
             ),
         )
-        report_timer = self.reports.on_timer
-        task_timer = self.tasks.on_timer
+        report_timers = ReportTimers(store, network, clock, messenger).on_timer
+        task_timers = TaskTimers(messenger).on_timer
+        # One handler per kind of timer; the dispatcher refuses to start with one missing.
         self.timers = TimerDispatcher(
             store,
             clock,
-            self.messenger,
+            messenger,
             {
-                TimerKind.REPORT_REASK: report_timer,
-                TimerKind.REPORT_EXPIRE: report_timer,
-                TimerKind.REPORT_ACTIVE_CHECK: report_timer,
-                TimerKind.TASK_OFFER_REMINDER: task_timer,
-                TimerKind.TASK_OFFER_ESCALATION: task_timer,
-                TimerKind.TASK_DUE_REMINDER: task_timer,
-                TimerKind.TASK_DUE: task_timer,
-                TimerKind.TASK_OVERDUE: task_timer,
+                TimerKind.REPORT_REASK: report_timers,
+                TimerKind.REPORT_EXPIRE: report_timers,
+                TimerKind.REPORT_ACTIVE_CHECK: report_timers,
+                TimerKind.TASK_OFFER_REMINDER: task_timers,
+                TimerKind.TASK_OFFER_ESCALATION: task_timers,
+                TimerKind.TASK_DUE_REMINDER: task_timers,
+                TimerKind.TASK_DUE: task_timers,
+                TimerKind.TASK_OVERDUE: task_timers,
                 TimerKind.DAILY_SUMMARY: self.summary.on_timer,
                 TimerKind.DAILY_PURGE: self.retention.on_timer,
             },
         )
         self.scheduler = TimerScheduler(self.timers.fire)
-        self.router = CommandRouter(self.reports, self.members, self.network, self.tasks)
+        self.actions = Actions(
+            network=network,
+            clock=clock,
+            members=self.members,
+            reports=self.reports,
+            intake=self.intake,
+            decisions=self.decisions,
+            follow_ups=self.follow_ups,
+            tasks=self.tasks,
+            people=self.people,
+        )
+        self.router = CommandRouter(self.actions, network)
         store.add_commit_hook(self._committed)
 
     @classmethod

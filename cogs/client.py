@@ -71,7 +71,7 @@ class RapidResponseBot(commands.Bot):
         await self.add_cog(InfoCog(front))
 
         async def unreachable(entry: OutboxEntry, reason: str) -> None:
-            await app.reports.chat_unreachable(entry.platform, entry.address, reason)
+            await app.notices.chat_unreachable(entry.platform, entry.address, reason)
 
         self.worker = OutboxWorker(
             app.store, DiscordSender(self, front), app.clock, on_unreachable=unreachable

@@ -122,7 +122,3 @@ def is_sealed(value: str | None) -> bool:
 
 def digest(value: str, purpose: str) -> str:
     return _cipher().digest(value, purpose)
-
-
-def is_digest(value: str) -> bool:
-    return value.startswith(HASH_PREFIX)

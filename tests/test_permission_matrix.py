@@ -22,7 +22,7 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.core.actions import build_draft
-from bot.core.models import Conversation, Member, PersonDetails, TargetPurpose
+from bot.core.models import Conversation, Member, TargetPurpose
 from bot.platforms.signal.frontend import SignalFrontEnd
 from tests.conftest import example_data
 from tests.fakes.clock import FakeClock
@@ -155,13 +155,12 @@ async def fingerprint(app: App) -> tuple[object, ...]:
 async def prepare(app: App, cast: dict[str, Member], verified: bool) -> None:
     """R1 reported by the reporter; P1 recorded with tasks T1 (offered to the volunteer)
     and T2 (open); R1 verified by the verifier when asked."""
-    reports, tasks = app.reports, app.tasks
-    await reports.submit(cast["reporter"], build_draft(where="5th & Main", what="2 vans"))
+    await app.intake.submit(cast["reporter"], build_draft(where="5th & Main", what="2 vans"))
     organizer = cast["organizer"]
-    await tasks.record_person(organizer, 1, PersonDetails(PERSON_NAME, contact_phone="5550104444"))
-    await tasks.assign(organizer, 1, cast["volunteer"])
+    await app.people.record_person(organizer, 1, {"name": PERSON_NAME, "phone": "5550104444"})
+    await app.tasks.assign(organizer, 1, cast["volunteer"])
     if verified:
-        await reports.verify(cast["verifier"], 1)
+        await app.decisions.verify(cast["verifier"], 1)
 
 
 def judge(entry: Entry, role: str, changed: bool, reply: str) -> None:

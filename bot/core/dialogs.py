@@ -12,10 +12,11 @@ from datetime import timedelta
 
 from bot.core import permissions
 from bot.core.actions import Actions, Reply
+from bot.core.drafts import person_details
 from bot.core.errors import UserError
 from bot.core.models import Conversation, Member
 from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
-from bot.core.tasks import details_lines
+from bot.core.task_text import details_lines
 from bot.i18n import Msg, Raw, Text, _, lines
 
 KIND = "detained"
@@ -43,7 +44,7 @@ class DetainedConversation:
     def __init__(self, actions: Actions) -> None:
         self.actions = actions
         self.store = actions.reports.store
-        self.clock = actions.reports.clock
+        self.clock = actions.clock
 
     async def active(self, member: Member) -> bool:
         async with self.store.reading() as tx:
@@ -53,8 +54,7 @@ class DetainedConversation:
     async def start(
         self, actor: Member, conversation: Conversation, report_id: int | None
     ) -> list[Reply]:
-        if not permissions.is_organizer(actor):
-            raise UserError(_("Only organizers can record people detained."))
+        permissions.check_can_record_people(actor)
         if not conversation.is_direct:
             raise UserError(
                 _("Personal details are only taken in a direct message: send me /detained there.")
@@ -134,7 +134,7 @@ class DetainedConversation:
         return {key: value for key, value in data.items() if key != "report" and value}
 
     def _summary(self, data: dict[str, str]) -> Text:
-        details = self.actions.person_details(self._fields(data))
+        details = person_details(self._fields(data), self.clock.now(), self.actions.network.zone)
         return lines(
             _("Please check:"),
             Raw(details.name),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core import permissions
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.models import Member, Role
@@ -83,8 +84,7 @@ class MemberService:
         self, actor: Member, external_id: str, role: Role, *, grant: bool
     ) -> Member:
         """Organizers give and take roles; the change is stored and audited."""
-        if not actor.has(Role.ORGANIZER):
-            raise UserError(_("Only organizers can give or take roles."))
+        permissions.check_can_change_roles(actor)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             target = await tx.members.find(actor.platform, external_id)

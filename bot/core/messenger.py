@@ -21,6 +21,7 @@ from bot.core.network import Network
 from bot.core.store import Transaction
 from bot.i18n import Renderer, Text
 
+PING_VERIFIERS = "verifiers"  # a front end turns this into its verifier-role mention
 # Messages about a report that later news must find again.
 RECORDED = frozenset({MessageKind.ALERT, MessageKind.NEW_REPORT})
 
@@ -72,6 +73,20 @@ class Messenger:
                 outbox_id=outbox_id,
                 now=now,
             )
+
+    async def report_notice(
+        self,
+        tx: Transaction,
+        kind: MessageKind,
+        text: Text,
+        report_id: int,
+        *,
+        ping: bool = False,
+    ) -> None:
+        """A message about a report to every organizer chat; `ping` calls the verifiers."""
+        await self.to_organizers(
+            tx, kind, text, report_id=report_id, ping=PING_VERIFIERS if ping else None
+        )
 
     async def to_organizers(
         self,

@@ -1,4 +1,5 @@
-"""Who may do what. Every front end goes through these checks; none repeats them.
+"""Who may do what, every rule of it. The core checks each once per action, so every
+front end gets the same answer; front ends may hide a button, never decide.
 
 The two-person rule is the heart of verify-before-broadcast: whoever reported a place,
 first or as a corroboration, cannot be the one who confirms or dismisses it. An
@@ -7,8 +8,10 @@ infiltrator, or an honest person who is wrong, can never broadcast alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.core.errors import UserError
-from bot.core.models import Member, Report, Role
+from bot.core.models import Member, Report, Role, Task, TaskState
 from bot.i18n import _
 
 
@@ -47,3 +50,55 @@ def check_can_correct(member: Member) -> None:
 def sees_pending(member: Member) -> bool:
     """Unverified reports are for the people who check them, nobody else."""
     return is_verifier(member)
+
+
+def check_can_record_people(member: Member) -> None:
+    if not is_organizer(member):
+        raise UserError(_("Only organizers can record people detained."))
+
+
+def check_can_manage_tasks(member: Member) -> None:
+    """Add, assign, edit or cancel a task."""
+    if not is_organizer(member):
+        raise UserError(_("Only organizers can add, assign or cancel tasks."))
+
+
+def check_can_see_every_task(member: Member) -> None:
+    if not is_organizer(member):
+        raise UserError(_("Only organizers can see every task. Send /tasks to see yours."))
+
+
+def check_can_change_roles(member: Member) -> None:
+    if not is_organizer(member):
+        raise UserError(_("Only organizers can give or take roles."))
+
+
+def check_is_assignee(member: Member, task: Task) -> None:
+    """Only the volunteer a task is offered to, or who holds it, answers for it."""
+    if task.assignee_id != member.id or task.state not in (TaskState.OFFERED, TaskState.ACCEPTED):
+        raise UserError(
+            _("{code} is not assigned to you. Send /tasks to see yours.", code=task.code)
+        )
+
+
+def may_see_person(member: Member, person_id: int, their_tasks: Iterable[Task]) -> bool:
+    """Organizers, and a volunteer who accepted (or did) a task about this person."""
+    if is_organizer(member):
+        return True
+    return any(
+        task.person_id == person_id
+        and task.assignee_id == member.id
+        and task.state in (TaskState.ACCEPTED, TaskState.DONE)
+        for task in their_tasks
+    )
+
+
+def check_can_see_person(member: Member, person_id: int, their_tasks: Iterable[Task]) -> None:
+    if not may_see_person(member, person_id, their_tasks):
+        raise UserError(
+            _(
+                "Only organizers and the volunteer who accepted a task about {code} can see "
+                "their details.",
+                code=f"P{person_id}",
+            )
+        )

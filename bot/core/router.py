@@ -22,11 +22,8 @@ from bot.core.commands import (
 )
 from bot.core.dialogs import DetainedConversation
 from bot.core.errors import UserError
-from bot.core.members import MemberService
 from bot.core.models import Conversation, Member
 from bot.core.network import Network
-from bot.core.reports import ReportService
-from bot.core.tasks import TaskService
 from bot.core.vocabulary import parse_reason, reason_choices
 from bot.i18n import Raw, _
 
@@ -84,15 +81,9 @@ Handler = Callable[[Member, Conversation, CommandLine], Awaitable[list[Reply]]]
 
 
 class CommandRouter:
-    def __init__(
-        self,
-        reports: ReportService,
-        members: MemberService,
-        network: Network,
-        tasks: TaskService,
-    ) -> None:
+    def __init__(self, actions: Actions, network: Network) -> None:
         self.network = network
-        self.actions = Actions(reports, members, network, tasks)
+        self.actions = actions
         self.detained_conversation = DetainedConversation(self.actions)
         self._handlers: dict[str, Handler] = {
             "report": self._report,

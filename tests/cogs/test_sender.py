@@ -135,7 +135,7 @@ async def test_a_dismissal_from_the_console_updates_the_discord_card(rig: Rig) -
     await rig.deliver()
     ana = await rig.app.members.find("console", "ana")
     assert ana is not None
-    await rig.app.reports.dismiss(ana, 1, DismissReason.ROUTINE, "lunch")
+    await rig.app.decisions.dismiss(ana, 1, DismissReason.ROUTINE, "lunch")
     await rig.deliver()
     [(_, edit)] = rig.channels[fakes.ORGANIZER_CHANNEL].edits
     assert edit["view"] is None and "R1 dismissed by ana" in edit["content"]

@@ -9,8 +9,8 @@ import pytest
 
 from bot.app import App
 from bot.core.errors import UserError
-from bot.core.models import DismissReason, ReportDraft, ReportState
-from bot.core.reports import EXPIRE, REASK, Correction
+from bot.core.models import DismissReason, ReportDraft, ReportState, TimerKind
+from bot.core.report_follow_ups import Correction
 from tests.conftest import member, outbox_rows
 from tests.fakes.clock import FakeClock
 
@@ -27,8 +27,8 @@ async def pending_timers(app: App, report_id: int) -> list[str]:
 
 
 async def test_a_pending_report_is_re_asked_until_it_expires(app: App, clock: FakeClock) -> None:
-    await app.reports.submit(await member(app, "dee"), DRAFT)
-    await app.reports.submit(await member(app, "eli"), ReportDraft(where="Main & 5th"))
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.intake.submit(await member(app, "eli"), ReportDraft(where="Main & 5th"))
     assert await app.fire_due() == 0  # nothing is due yet
     clock.advance(app.network.verification_reminder)
     assert await app.fire_due() == 1
@@ -52,13 +52,13 @@ async def test_a_pending_report_is_re_asked_until_it_expires(app: App, clock: Fa
     assert "alert" not in await kinds(app)
     assert await pending_timers(app, 1) == []
     with pytest.raises(UserError) as refused:
-        await app.reports.verify(await member(app, "ben"), 1)
+        await app.decisions.verify(await member(app, "ben"), 1)
     assert "R1 expired without a verification" in app.renderer.render(refused.value.message, "en")
 
 
 async def test_a_decision_stops_the_re_asking(app: App, clock: FakeClock) -> None:
-    await app.reports.submit(await member(app, "dee"), DRAFT)
-    await app.reports.dismiss(await member(app, "ben"), 1, DismissReason.ROUTINE)
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.decisions.dismiss(await member(app, "ben"), 1, DismissReason.ROUTINE)
     assert await pending_timers(app, 1) == []
     clock.advance(app.network.verification_expiry * 2)
     assert await app.fire_due() == 0
@@ -66,25 +66,25 @@ async def test_a_decision_stops_the_re_asking(app: App, clock: FakeClock) -> Non
 
 
 async def test_a_verified_alert_with_no_news_gets_a_check_in(app: App, clock: FakeClock) -> None:
-    await app.reports.submit(await member(app, "dee"), DRAFT)
-    await app.reports.verify(await member(app, "ben"), 1)
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.decisions.verify(await member(app, "ben"), 1)
     assert await pending_timers(app, 1) == ["report.active_check"]
     clock.advance(app.network.active_check)
     assert await app.fire_due() == 1
     [check] = [r for r in await outbox_rows(app.store) if r.kind == "active_check"]
     assert "Is it still going on? Send /resolve R1" in check.body
-    await app.reports.correct(await member(app, "ana"), 1, Correction(what="3 vans"))
+    await app.follow_ups.correct(await member(app, "ana"), 1, Correction(what="3 vans"))
     clock.advance(app.network.active_check - timedelta(minutes=1))
     assert await app.fire_due() == 0  # news reset the clock
-    await app.reports.resolve(await member(app, "ben"), 1)
+    await app.follow_ups.resolve(await member(app, "ben"), 1)
     assert await pending_timers(app, 1) == []
 
 
 async def test_a_timer_fires_once_however_often_it_is_run(app: App, clock: FakeClock) -> None:
-    await app.reports.submit(await member(app, "dee"), DRAFT)
+    await app.intake.submit(await member(app, "dee"), DRAFT)
     clock.advance(app.network.verification_reminder)
     async with app.store.reading() as tx:
-        [reask] = [t for t in await tx.timers.pending() if t.kind == REASK]
+        [reask] = [t for t in await tx.timers.pending() if t.kind is TimerKind.REPORT_REASK]
     results = await asyncio.gather(*(app.timers.fire(reask.id) for _ in range(5)))
     assert results.count(True) == 1
     assert (await kinds(app)).count("reask") == 1
@@ -93,13 +93,13 @@ async def test_a_timer_fires_once_however_often_it_is_run(app: App, clock: FakeC
 async def test_a_timer_that_came_due_while_the_bot_was_down_says_it_is_late(
     app: App, clock: FakeClock
 ) -> None:
-    await app.reports.submit(await member(app, "dee"), DRAFT)
+    await app.intake.submit(await member(app, "dee"), DRAFT)
     clock.advance(timedelta(hours=5))  # the bot was off all that time
     await app.fire_due()
     [notice] = [r for r in await outbox_rows(app.store) if "expired" in r.body]
     assert notice.body.startswith("(Late: this was due ")
     async with app.store.reading() as tx:
-        fired = [t for t in await tx.timers.for_subject(1) if t.kind == EXPIRE]
+        fired = [t for t in await tx.timers.for_subject(1) if t.kind is TimerKind.REPORT_EXPIRE]
     assert fired[0].late and fired[0].state == "fired"
 
 
@@ -111,13 +111,13 @@ async def test_the_daily_summary_counts_and_names_no_one(tmp_path, clock: FakeCl
     data["timers"]["daily_summary"] = "08:00"
     app = await App.start(Config.model_validate(data), tmp_path / "s.sqlite3", clock)
     try:
-        await app.reports.submit(await member(app, "dee"), DRAFT)
+        await app.intake.submit(await member(app, "dee"), DRAFT)
         await app.summary.ensure_scheduled()
         await app.summary.ensure_scheduled()  # at every start-up: still one
         async with app.store.reading() as tx:
             assert sum(t.kind == "summary.daily" for t in await tx.timers.pending()) == 1
         clock.advance(timedelta(days=1))  # R1 has expired by the morning...
-        await app.reports.submit(await member(app, "eli"), ReportDraft(where="Oak & 9th"))
+        await app.intake.submit(await member(app, "eli"), ReportDraft(where="Oak & 9th"))
         await app.fire_due()  # ...and R2 came in just before the summary
         [summary] = [r for r in await outbox_rows(app.store) if r.kind == "summary"]
         assert summary.address == "organizers"

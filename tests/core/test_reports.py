@@ -10,7 +10,8 @@ import pytest
 from bot.app import App
 from bot.core.errors import UserError
 from bot.core.models import Agency, DismissReason, ReportDraft, ReportState, Sign, Source
-from bot.core.reports import Correction, SubmissionKind
+from bot.core.report_follow_ups import Correction
+from bot.core.report_intake import SubmissionKind
 from tests.conftest import member, outbox_rows, report_count
 from tests.core.test_router import say
 from tests.fakes.clock import FakeClock
@@ -26,7 +27,7 @@ DRAFT = ReportDraft(
 
 
 async def submitted(app: App, reporter: str = "dee", draft: ReportDraft = DRAFT) -> int:
-    submission = await app.reports.submit(await member(app, reporter), draft)
+    submission = await app.intake.submit(await member(app, reporter), draft)
     return submission.report.id
 
 
@@ -38,7 +39,7 @@ async def rows_by_kind(app: App) -> dict[str, list[tuple[str, bool]]]:
 
 
 async def test_a_new_report_is_pending_and_only_reaches_the_organizer_chat(app: App) -> None:
-    submission = await app.reports.submit(await member(app, "dee"), DRAFT)
+    submission = await app.intake.submit(await member(app, "dee"), DRAFT)
     report = submission.report
     assert submission.kind is SubmissionKind.NEW
     assert (report.code, report.state) == ("R1", ReportState.PENDING)
@@ -52,7 +53,7 @@ async def test_a_new_report_is_pending_and_only_reaches_the_organizer_chat(app: 
 
 async def test_verify_broadcasts_once_to_every_target_in_the_same_transaction(app: App) -> None:
     report_id = await submitted(app)
-    report = await app.reports.verify(await member(app, "ben"), report_id, "saw them")
+    report = await app.decisions.verify(await member(app, "ben"), report_id, "saw them")
     assert report.state is ReportState.VERIFIED
     kinds = await rows_by_kind(app)
     assert kinds["alert"] == [("alerts", False), ("alertas", False)]
@@ -73,15 +74,15 @@ async def test_verify_broadcasts_once_to_every_target_in_the_same_transaction(ap
 async def test_dismiss_closes_with_a_reason_and_broadcasts_nothing(app: App) -> None:
     for reason in DismissReason:
         report_id = await submitted(app, draft=ReportDraft(where=f"{reason.value} street"))
-        report = await app.reports.dismiss(await member(app, "cruz"), report_id, reason, "lunch")
+        report = await app.decisions.dismiss(await member(app, "cruz"), report_id, reason, "lunch")
         assert (report.state, report.dismiss_reason) == (ReportState.DISMISSED, reason)
     assert "alert" not in await rows_by_kind(app)
 
 
 async def test_resolve_goes_to_exactly_the_chats_that_got_the_alert(app: App) -> None:
     report_id = await submitted(app)
-    await app.reports.verify(await member(app, "ben"), report_id)
-    done = await app.reports.resolve(await member(app, "cruz"), report_id, "they left")
+    await app.decisions.verify(await member(app, "ben"), report_id)
+    done = await app.follow_ups.resolve(await member(app, "cruz"), report_id, "they left")
     assert done.report.state is ReportState.RESOLVED
     assert done.targets == ("alerts", "alertas")
     rows = [r for r in await outbox_rows(app.store) if r.kind == "resolved"]
@@ -91,8 +92,8 @@ async def test_resolve_goes_to_exactly_the_chats_that_got_the_alert(app: App) ->
 
 async def test_correct_updates_the_report_and_tells_everyone_who_got_it(app: App) -> None:
     report_id = await submitted(app)
-    await app.reports.verify(await member(app, "ben"), report_id)
-    done = await app.reports.correct(
+    await app.decisions.verify(await member(app, "ben"), report_id)
+    done = await app.follow_ups.correct(
         await member(app, "ana"),
         report_id,
         Correction(where="5th & Maple", agency=Agency.CBP),
@@ -111,10 +112,10 @@ async def test_retract_withdraws_a_verified_or_resolved_alert(
     app: App, after_resolve: bool
 ) -> None:
     report_id = await submitted(app)
-    await app.reports.verify(await member(app, "ben"), report_id)
+    await app.decisions.verify(await member(app, "ben"), report_id)
     if after_resolve:
-        await app.reports.resolve(await member(app, "ben"), report_id)
-    done = await app.reports.retract(await member(app, "ana"), report_id, "a film crew")
+        await app.follow_ups.resolve(await member(app, "ben"), report_id)
+    done = await app.follow_ups.retract(await member(app, "ana"), report_id, "a film crew")
     assert done.report.state is ReportState.RETRACTED
     rows = [r for r in await outbox_rows(app.store) if r.kind == "retracted"]
     assert [r.address for r in rows] == ["alerts", "alertas"]
@@ -145,20 +146,20 @@ async def test_illegal_transitions_are_refused_and_change_nothing(
     ana, ben = await member(app, "ana"), await member(app, "ben")
     report_id = await submitted(app)
     if setup == "dismissed":
-        await app.reports.dismiss(ben, report_id, DismissReason.FALSE_ALARM)
+        await app.decisions.dismiss(ben, report_id, DismissReason.FALSE_ALARM)
     if setup in ("verified", "resolved", "retracted"):
-        await app.reports.verify(ben, report_id)
+        await app.decisions.verify(ben, report_id)
     if setup == "resolved":
-        await app.reports.resolve(ben, report_id)
+        await app.follow_ups.resolve(ben, report_id)
     if setup == "retracted":
-        await app.reports.retract(ana, report_id)
+        await app.follow_ups.retract(ana, report_id)
     before = (await app.reports.get(report_id), await outbox_rows(app.store))
     calls = {
-        "verify": lambda: app.reports.verify(ana, report_id),
-        "dismiss": lambda: app.reports.dismiss(ana, report_id, DismissReason.ROUTINE),
-        "resolve": lambda: app.reports.resolve(ana, report_id),
-        "correct": lambda: app.reports.correct(ana, report_id, Correction(what="x")),
-        "retract": lambda: app.reports.retract(ana, report_id),
+        "verify": lambda: app.decisions.verify(ana, report_id),
+        "dismiss": lambda: app.decisions.dismiss(ana, report_id, DismissReason.ROUTINE),
+        "resolve": lambda: app.follow_ups.resolve(ana, report_id),
+        "correct": lambda: app.follow_ups.correct(ana, report_id, Correction(what="x")),
+        "retract": lambda: app.follow_ups.retract(ana, report_id),
     }
     with pytest.raises(UserError):
         await calls[action]()
@@ -167,9 +168,9 @@ async def test_illegal_transitions_are_refused_and_change_nothing(
 
 async def test_a_second_decision_is_refused_politely_naming_the_first(app: App) -> None:
     report_id = await submitted(app)
-    await app.reports.verify(await member(app, "ben"), report_id)
+    await app.decisions.verify(await member(app, "ben"), report_id)
     with pytest.raises(UserError) as refused:
-        await app.reports.dismiss(await member(app, "cruz"), report_id, DismissReason.ROUTINE)
+        await app.decisions.dismiss(await member(app, "cruz"), report_id, DismissReason.ROUTINE)
     text = app.renderer.render(refused.value.message, "en")
     assert text.startswith("R1 was already decided: verified by ben")
 
@@ -178,9 +179,9 @@ async def test_two_verifiers_pressing_at_once_produce_one_broadcast(app: App) ->
     report_id = await submitted(app)
     ben, cruz, ana = [await member(app, n) for n in ("ben", "cruz", "ana")]
     results = await asyncio.gather(
-        app.reports.verify(ben, report_id),
-        app.reports.verify(cruz, report_id),
-        app.reports.dismiss(ana, report_id, DismissReason.ROUTINE),
+        app.decisions.verify(ben, report_id),
+        app.decisions.verify(cruz, report_id),
+        app.decisions.dismiss(ana, report_id, DismissReason.ROUTINE),
         return_exceptions=True,
     )
     winners = [r for r in results if not isinstance(r, BaseException)]
@@ -196,7 +197,7 @@ async def test_a_thousand_concurrent_presses_still_broadcast_once(app: App) -> N
     report_id = await submitted(app)
     ben, cruz = await member(app, "ben"), await member(app, "cruz")
     results = await asyncio.gather(
-        *(app.reports.verify(ben if i % 2 else cruz, report_id) for i in range(1000)),
+        *(app.decisions.verify(ben if i % 2 else cruz, report_id) for i in range(1000)),
         return_exceptions=True,
     )
     assert sum(not isinstance(r, BaseException) for r in results) == 1
@@ -205,14 +206,14 @@ async def test_a_thousand_concurrent_presses_still_broadcast_once(app: App) -> N
 
 async def test_unknown_report_codes_are_refused(app: App) -> None:
     with pytest.raises(UserError) as refused:
-        await app.reports.verify(await member(app, "ben"), 42)
+        await app.decisions.verify(await member(app, "ben"), 42)
     assert "There is no report R42" in app.renderer.render(refused.value.message, "en")
 
 
 async def test_every_change_is_audited_without_report_text(app: App) -> None:
     report_id = await submitted(app)
-    await app.reports.verify(await member(app, "ben"), report_id)
-    await app.reports.resolve(await member(app, "ben"), report_id)
+    await app.decisions.verify(await member(app, "ben"), report_id)
+    await app.follow_ups.resolve(await member(app, "ben"), report_id)
     async with app.store.reading() as tx:
         entries = await tx.audit.entries("R1")
     assert [e["action"] for e in entries] == [
@@ -228,7 +229,7 @@ async def test_every_change_is_audited_without_report_text(app: App) -> None:
 
 async def test_a_second_report_of_the_same_place_corroborates(app: App) -> None:
     first = await submitted(app, "dee")
-    second = await app.reports.submit(
+    second = await app.intake.submit(
         await member(app, "eli"), ReportDraft(where="Main St and 5th Street", what="vans too")
     )
     assert second.kind is SubmissionKind.CORROBORATION
@@ -241,7 +242,7 @@ async def test_a_second_report_of_the_same_place_corroborates(app: App) -> None:
 
 async def test_the_same_person_again_is_not_an_independent_report(app: App) -> None:
     await submitted(app, "dee")
-    again = await app.reports.submit(await member(app, "dee"), DRAFT)
+    again = await app.intake.submit(await member(app, "dee"), DRAFT)
     assert again.kind is SubmissionKind.REPEAT
     assert again.report.independent_reports == 1
 
@@ -253,17 +254,17 @@ async def test_outside_the_window_or_after_dismissal_is_a_new_report(
     clock.advance(app.network.corroboration_window.total_seconds() + 1)
     assert await submitted(app, "eli") != first
     third = await submitted(app, "dee", ReportDraft(where="Oak & 9th"))
-    await app.reports.dismiss(await member(app, "ben"), third, DismissReason.FALSE_ALARM)
+    await app.decisions.dismiss(await member(app, "ben"), third, DismissReason.FALSE_ALARM)
     assert await submitted(app, "eli", ReportDraft(where="9th and Oak")) != third
 
 
 async def test_a_corroborator_cannot_verify_either(app: App) -> None:
     report_id = await submitted(app, "dee")
-    await app.reports.submit(await member(app, "ben"), DRAFT)  # ben saw it too
+    await app.intake.submit(await member(app, "ben"), DRAFT)  # ben saw it too
     with pytest.raises(UserError) as refused:
-        await app.reports.verify(await member(app, "ben"), report_id)
+        await app.decisions.verify(await member(app, "ben"), report_id)
     assert "two-person rule" in app.renderer.render(refused.value.message, "en")
-    await app.reports.verify(await member(app, "cruz"), report_id)
+    await app.decisions.verify(await member(app, "cruz"), report_id)
 
 
 async def test_a_known_location_carries_a_caution_for_verifiers(app: App) -> None:

@@ -62,7 +62,7 @@ class SignalFrontEnd:
         app.on_outbox(self.worker.wake.set)
 
     async def _unreachable(self, entry: OutboxEntry, reason: str) -> None:
-        await self.app.reports.chat_unreachable(entry.platform, entry.address, reason)
+        await self.app.notices.chat_unreachable(entry.platform, entry.address, reason)
 
     async def check_service(self) -> About:
         """Health and mode at start-up; the mode decides how messages are received."""
@@ -153,7 +153,7 @@ class SignalFrontEnd:
             conversation = Conversation(PLATFORM, recipient, is_direct=True)
         replies = await self.app.router.handle(member, conversation, text)
         for reply in replies:
-            await self.app.reports.send_reply(
+            await self.app.notices.send_reply(
                 PLATFORM,
                 conversation.address,
                 is_direct=conversation.is_direct,
@@ -232,6 +232,6 @@ class SignalSender:
             "“Signal rate limits” in the README. Challenge token: {token}",
             token=Raw(token or "-"),
         )
-        await self.front.app.reports.tell_organizers_once(
+        await self.front.app.notices.tell_organizers_once(
             PLATFORM, "rate-limit", error.message, notice
         )

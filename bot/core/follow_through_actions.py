@@ -1,0 +1,213 @@
+"""Follow-through commands: people detained, tasks, /person."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core import permissions, rendering
+from bot.core.clock import Clock
+from bot.core.drafts import (
+    check_length,
+    note_text,
+)
+from bot.core.errors import UserError
+from bot.core.members import MemberService
+from bot.core.models import (
+    Conversation,
+    Member,
+)
+from bot.core.network import Network
+from bot.core.people import PeopleService
+from bot.core.personal_fields import parse_when
+from bot.core.replies import Reply
+from bot.core.task_text import person_card, task_line, task_title
+from bot.core.tasks import TaskService
+from bot.i18n import (
+    Raw,
+    Trusted,
+    _,
+    lines,
+)
+
+PERSONAL_DATA_IN_GROUP = _(
+    "Please send personal details to me in a direct message next time: everyone in this "
+    "chat can read them. Consider deleting your message."
+)
+
+
+class FollowThroughActions:
+    network: Network
+    clock: Clock
+    members: MemberService
+    tasks: TaskService
+    people: PeopleService
+
+    async def detained(
+        self,
+        actor: Member,
+        conversation: Conversation,
+        report_id: int | None,
+        fields: dict[str, str],
+    ) -> list[Reply]:
+        recorded = await self.people.record_person(actor, report_id, fields)
+        now = self.clock.now()
+        replies = [
+            Reply(
+                lines(
+                    _("Recorded {code}. Proposed tasks:", code=recorded.person.code),
+                    *(rendering.bullet(task_line(t, None, now)) for t in recorded.tasks),
+                    _(
+                        "Assign one with /task assign {code} <member> [when], change one with "
+                        "/task edit {code} due: 16:00, or drop one with /task cancel {code}.",
+                        code=recorded.tasks[0].code,
+                    ),
+                )
+            )
+        ]
+        if not conversation.is_direct:
+            replies.append(Reply(PERSONAL_DATA_IN_GROUP))
+        return replies
+
+    async def task_add(
+        self,
+        actor: Member,
+        description: str,
+        *,
+        report_id: int | None = None,
+        person_id: int | None = None,
+        when: str = "",
+    ) -> list[Reply]:
+        if not description.strip():
+            raise UserError(
+                _("What is the task? For example: /task add bring water to the vigil; due: 2h")
+            )
+        due = self._when(when)
+        task = await self.tasks.add(
+            actor,
+            check_length(description.strip(), 300, _("description")),
+            report_id=report_id,
+            person_id=person_id,
+            due_at=due,
+        )
+        return [
+            Reply(
+                _(
+                    "Added {title}. Assign it with /task assign {code} <member> [when].",
+                    title=task_title(task),
+                    code=task.code,
+                )
+            )
+        ]
+
+    def _when(self, text: str) -> datetime | None:
+        if not text.strip():
+            return None
+        return parse_when(text, self.clock.now(), self.network.zone)
+
+    async def task_assign(
+        self, actor: Member, task_id: int, assignee: str, when: str = ""
+    ) -> list[Reply]:
+        # Before looking anyone up: nobody else may probe who is a member.
+        permissions.check_can_manage_tasks(actor)
+        member = await self.members.find(actor.platform, assignee.strip().lstrip("@"))
+        if member is None:
+            raise UserError(
+                _(
+                    "I don't know “{member}” yet. They need to send me a message first "
+                    "(for example /help).",
+                    member=Raw(assignee.strip()),
+                )
+            )
+        task = await self.tasks.assign(actor, task_id, member, self._when(when))
+        return [
+            Reply(
+                _(
+                    "Offered {code} to {member}. They will be reminded, and you will hear if "
+                    "nobody accepts it.",
+                    code=task.code,
+                    member=Trusted(member.handle),
+                )
+            )
+        ]
+
+    async def task_accept(self, actor: Member, task_id: int) -> list[Reply]:
+        task = await self.tasks.accept(actor, task_id)
+        details = (
+            _("The details are in your direct messages.") if task.person_id is not None else None
+        )
+        return [Reply(lines(_("Thank you: {code} is yours.", code=task.code), details))]
+
+    async def task_decline(self, actor: Member, task_id: int, reason: str = "") -> list[Reply]:
+        task = await self.tasks.decline(actor, task_id, note_text(reason))
+        return [
+            Reply(_("You declined {code}. The organizers will find someone else.", code=task.code))
+        ]
+
+    async def task_done(self, actor: Member, task_id: int, note: str = "") -> list[Reply]:
+        task = await self.tasks.done(actor, task_id, note_text(note))
+        return [Reply(_("Thank you! {code} is marked done.", code=task.code))]
+
+    async def task_release(self, actor: Member, task_id: int, reason: str = "") -> list[Reply]:
+        task = await self.tasks.release(actor, task_id, note_text(reason))
+        return [
+            Reply(_("{code} is released. The organizers will find someone else.", code=task.code))
+        ]
+
+    async def task_edit(
+        self, actor: Member, task_id: int, *, what: str = "", when: str = ""
+    ) -> list[Reply]:
+        if not what.strip() and not when.strip():
+            raise UserError(
+                _(
+                    "Say what to change, for example: /task edit T{number} due: 16:00; what: "
+                    "bring the car seat",
+                    number=task_id,
+                )
+            )
+        task = await self.tasks.edit(
+            actor,
+            task_id,
+            description=check_length(what.strip(), 300, _("description")) or None,
+            due_at=self._when(when),
+        )
+        now = self.clock.now()
+        return [Reply(lines(_("Changed:"), task_line(task, None, now)))]
+
+    async def task_cancel(self, actor: Member, task_id: int) -> list[Reply]:
+        task = await self.tasks.cancel(actor, task_id)
+        return [Reply(_("{code} is cancelled.", code=task.code))]
+
+    async def task_list(self, actor: Member, which: str = "") -> list[Reply]:
+        now = self.clock.now()
+        everyone = which.strip().lower() in ("open", "all", "abiertas", "todas")
+        if everyone:
+            permissions.check_can_see_every_task(actor)
+        found = await self.tasks.listing(assignee=None if everyone else actor)
+        if not found:
+            return [Reply(_("There are no open tasks.") if everyone else _("You have no tasks."))]
+        head = _("Open tasks:") if everyone else _("Your tasks:")
+        return [Reply(lines(head, *(rendering.bullet(task_line(t, m, now)) for t, m in found)))]
+
+    async def person(
+        self, actor: Member, conversation: Conversation, person_id: int
+    ) -> list[Reply]:
+        if not conversation.is_direct:
+            raise UserError(
+                _(
+                    "Personal details are only shown in a direct message. Send me /person "
+                    "P{number} directly.",
+                    number=person_id,
+                )
+            )
+        person = await self.people.person_for(actor, person_id)
+        return [Reply(person_card(person))]
+
+    async def task_codes(self, actor: Member, *, everyone: bool) -> list[tuple[str, str]]:
+        """(code, kind) of tasks this member may act on, for autocomplete.
+
+        Everyone sees their own; only organizers are offered every open task.
+        """
+        if everyone and not permissions.is_organizer(actor):
+            return []
+        found = await self.tasks.listing(assignee=None if everyone else actor)
+        return [(task.code, task.kind.value) for task, _assignee in found]

@@ -1,0 +1,64 @@
+"""Messages that are not about one report or task: replies, and problems told once.
+
+Replies go through the outbox like everything else, so a platform outage delays an
+answer and never drops it. A problem (a chat the bot can no longer post in, a member
+flooding reports) is told to the organizer chats once until it clears.
+"""
+
+from __future__ import annotations
+
+from bot.core.clock import Clock
+from bot.core.messenger import Messenger
+from bot.core.models import (
+    MessageKind,
+    Target,
+)
+from bot.core.network import Network
+from bot.core.store import Store
+from bot.i18n import Raw, Text, Trusted, _
+
+
+class Notices:
+    def __init__(self, store: Store, network: Network, clock: Clock, messenger: Messenger) -> None:
+        self.store = store
+        self.network = network
+        self.clock = clock
+        self.messenger = messenger
+
+    async def tell_organizers_once(
+        self, platform: str, key: str, reason: str, text: Text, *, skip: Target | None = None
+    ) -> bool:
+        """Post `text` to every organizer chat, once per (platform, key) until cleared."""
+        async with self.store.transaction() as tx:
+            if not await tx.outbox.record_problem(platform, key, reason, self.clock.now()):
+                return False
+            await self.messenger.to_organizers(tx, MessageKind.DELIVERY_PROBLEM, text, skip=skip)
+            # The key may be a member's phone number: the platform is all the log needs.
+            await tx.audit.record(self.clock.now(), None, "delivery.problem", platform)
+        return True
+
+    async def chat_unreachable(self, platform: str, address: str, reason: str) -> bool:
+        """Tell the organizers, once, that a chat cannot be posted to. True if told now."""
+        target = self.network.target(platform, address)
+        notice = _(
+            "I cannot post in {chat} any more ({reason}). Messages for it are not getting "
+            "through: check that the chat still exists and that I may post there.",
+            chat=Trusted(target.label if target else address),
+            reason=Raw(reason),
+        )
+        return await self.tell_organizers_once(platform, address, reason, notice, skip=target)
+
+    async def send_reply(
+        self, platform: str, address: str, *, is_direct: bool, language: str, text: Text
+    ) -> None:
+        """An answer to a member, through the outbox, so an outage delays it, never drops it."""
+        async with self.store.transaction() as tx:
+            await self.messenger.to_address(
+                tx,
+                platform,
+                address,
+                is_direct=is_direct,
+                language=language,
+                kind=MessageKind.REPLY,
+                text=text,
+            )

@@ -1,0 +1,147 @@
+"""Deciding a report: verified (then broadcast) or dismissed, by a second person.
+
+A decision is one compare-and-set from `pending`, so two verifiers pressing at once
+produce exactly one decision and one broadcast; the second is told who was first. The
+chats the alert goes to are recorded as it is written (the broadcast record), and
+everyone who reported the place hears the outcome privately, never who decided.
+"""
+
+from __future__ import annotations
+
+from bot.core import permissions, rendering
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.messenger import Messenger
+from bot.core.models import (
+    Decision,
+    DismissReason,
+    Member,
+    MessageKind,
+    Report,
+    TargetPurpose,
+    TimerKind,
+)
+from bot.core.network import Network
+from bot.core.reports import load_report
+from bot.core.store import Store, Transaction
+from bot.core.transitions import REPORTS, ReportMove
+from bot.core.vocabulary import STATE_NAMES
+from bot.i18n import Text, Trusted, When, _
+
+
+async def already_decided(tx: Transaction, report: Report) -> UserError:
+    who: Text = _("someone")
+    if report.decided_by is not None:
+        decider = await tx.members.get(report.decided_by)
+        if decider is not None:
+            who = Trusted(decider.handle)
+    if report.decided_at is not None and report.decided_by is None:
+        return UserError(
+            _(
+                "{code} expired without a verification ({when}). Nothing changed. If it "
+                "is still happening, report it again.",
+                code=report.code,
+                when=When(report.decided_at),
+            )
+        )
+    if report.decided_at is None:
+        return UserError(
+            _(
+                "{code} is already {state}. Nothing changed.",
+                code=report.code,
+                state=STATE_NAMES[report.state],
+            )
+        )
+    return UserError(
+        _(
+            "{code} was already decided: {state} by {member} ({when}). Nothing changed.",
+            code=report.code,
+            state=STATE_NAMES[report.state],
+            member=who,
+            when=When(report.decided_at),
+        )
+    )
+
+
+async def tell_reporters(
+    messenger: Messenger, tx: Transaction, reporters: frozenset[int], report: Report
+) -> None:
+    """Everyone who reported the place hears the outcome, privately."""
+    for member_id in sorted(reporters):
+        member = await tx.members.get(member_id)
+        if member is not None:
+            await messenger.to_member(
+                tx, member, MessageKind.OUTCOME, rendering.outcome_for_reporter(report)
+            )
+
+
+class ReportDecisions:
+    def __init__(self, store: Store, network: Network, clock: Clock, messenger: Messenger) -> None:
+        self.store = store
+        self.network = network
+        self.clock = clock
+        self.messenger = messenger
+
+    async def _decide(
+        self,
+        actor: Member,
+        report_id: int,
+        decision: Decision,
+        reason: DismissReason | None,
+        note: str,
+    ) -> Report:
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            report = await load_report(tx, report_id)
+            permissions.check_can_decide(actor, report)
+            move = REPORTS[
+                ReportMove.VERIFY if decision is Decision.VERIFIED else ReportMove.DISMISS
+            ]
+            if not move.allows(report.state) or not await tx.reports.change_state(
+                report.id, expected=report.state, new=move.target(report.state), now=now
+            ):
+                raise await already_decided(tx, report)
+            await tx.reports.record_decision(
+                report.id, decision, reason=reason, note=note, decided_by=actor.id, now=now
+            )
+            reporters = report.reporters  # the report is closed (and forgets them) below
+            report = await load_report(tx, report.id)
+            await tell_reporters(self.messenger, tx, reporters, report)
+            sent_to: list[str] = []
+            if decision is Decision.VERIFIED:
+                for target in self.network.targets_for(TargetPurpose.BROADCAST):
+                    await self.messenger.to_chat(
+                        tx,
+                        target,
+                        MessageKind.ALERT,
+                        rendering.alert(report, self.network),
+                        report_id=report.id,
+                    )
+                    sent_to.append(target.label)
+            await self.messenger.report_notice(
+                tx,
+                MessageKind.DECISION,
+                rendering.decision_notice(report, actor, sent_to),
+                report.id,
+            )
+            await tx.audit.record(
+                now,
+                actor.id,
+                f"report.{decision.value}",
+                report.code,
+                reason=reason.value if reason else None,
+            )
+            await tx.timers.cancel((TimerKind.REPORT_REASK, TimerKind.REPORT_EXPIRE), report.id)
+            if decision is Decision.VERIFIED:
+                await tx.timers.schedule(
+                    TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                )
+        return report
+
+    async def verify(self, actor: Member, report_id: int, note: str = "") -> Report:
+        return await self._decide(actor, report_id, Decision.VERIFIED, None, note)
+
+    async def dismiss(
+        self, actor: Member, report_id: int, reason: DismissReason, note: str = ""
+    ) -> Report:
+        return await self._decide(actor, report_id, Decision.DISMISSED, reason, note)

@@ -1,0 +1,146 @@
+"""Reports coming in: a new report, or more eyes on one already open.
+
+A report of a place that already has an open report within the corroboration window is
+added to it ("3 independent reports") instead of starting a second one. Each member may
+send `limits.reports_per_hour`; organizers, who relay hotline calls, are not limited.
+The report, its card for the verifiers, its timers and the audit entry are one unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.core import permissions, rendering
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.messenger import Messenger
+from bot.core.models import (
+    Member,
+    MessageKind,
+    Report,
+    ReportDraft,
+    TimerKind,
+)
+from bot.core.network import Network
+from bot.core.notices import Notices
+from bot.core.places import match_place
+from bot.core.reports import load_report
+from bot.core.store import Store
+from bot.core.vocabulary import SOURCE_NAMES
+from bot.i18n import Trusted, When, _, lines
+
+RATE_WINDOW = timedelta(hours=1)
+
+
+class SubmissionKind(StrEnum):
+    NEW = "new"
+    CORROBORATION = "corroboration"
+    REPEAT = "repeat"  # the same person reporting the same place again
+
+
+@dataclass(frozen=True)
+class Submission:
+    report: Report
+    kind: SubmissionKind
+
+
+class ReportIntake:
+    def __init__(
+        self, store: Store, network: Network, clock: Clock, messenger: Messenger, notices: Notices
+    ) -> None:
+        self.store = store
+        self.network = network
+        self.clock = clock
+        self.messenger = messenger
+        self.notices = notices
+
+    async def _check_rate(self, reporter: Member, now: datetime) -> None:
+        """A member may send `reports_per_hour` reports; organizers, who relay calls from
+        the hotline, are not limited. A flood is refused before any work is done, so it
+        costs one indexed count and never slows anyone else."""
+        if permissions.is_organizer(reporter):
+            return
+        limit = self.network.reports_per_hour
+        async with self.store.reading() as tx:
+            count, oldest = await tx.reports.reports_by(reporter.id, now - RATE_WINDOW)
+        if count < limit or oldest is None:
+            return
+        hour = int(now.timestamp() // RATE_WINDOW.total_seconds())
+        await self.notices.tell_organizers_once(
+            "rate",
+            f"{reporter.platform}:{reporter.external_id}:{hour}",
+            "too many reports",
+            _(
+                "{member} has sent {count} reports within an hour, the most one member may "
+                "send, and I am refusing more for now. If they are relaying a real emergency, "
+                "an organizer can send the reports for them; if it is a flood, consider "
+                "removing them from the network.",
+                member=Trusted(reporter.handle),
+                count=count,
+            ),
+        )
+        raise UserError(
+            lines(
+                _(
+                    "You have sent {count} reports within an hour, the most one member can "
+                    "send, so I did not take this one. You can report again from {when}. If "
+                    "people are in danger now, call:",
+                    count=count,
+                    when=When(oldest + RATE_WINDOW),
+                ),
+                rendering.hotline_lines(self.network),
+            )
+        )
+
+    async def submit(self, reporter: Member, draft: ReportDraft) -> Submission:
+        now = self.clock.now()
+        await self._check_rate(reporter, now)
+        place = match_place(draft.where, self.network.known_places)
+        async with self.store.transaction() as tx:
+            match = await tx.reports.find_open_match(
+                place.key, now - self.network.corroboration_window
+            )
+            if match is not None:
+                repeat = reporter.id in match.reporters
+                await tx.reports.add_corroboration(
+                    match.id, draft, reporter_id=reporter.id, now=now
+                )
+                report = await load_report(tx, match.id)
+                source = SOURCE_NAMES[draft.source] if draft.source else _("source not given")
+                await self.messenger.report_notice(
+                    tx,
+                    MessageKind.CORROBORATION,
+                    rendering.corroboration_card(report, what=draft.what, source_text=source),
+                    report.id,
+                )
+                await tx.audit.record(
+                    now, reporter.id, "report.corroborated", report.code, repeat=int(repeat)
+                )
+                kind = SubmissionKind.REPEAT if repeat else SubmissionKind.CORROBORATION
+            else:
+                report_id = await tx.reports.insert(
+                    draft,
+                    place_key=place.key,
+                    known_location=place.known.name if place.known else None,
+                    reporter_id=reporter.id,
+                    now=now,
+                )
+                report = await load_report(tx, report_id)
+                await self.messenger.report_notice(
+                    tx,
+                    MessageKind.NEW_REPORT,
+                    rendering.new_report_card(report),
+                    report.id,
+                    ping=True,
+                )
+                await tx.audit.record(now, reporter.id, "report.submitted", report.code)
+                await tx.timers.schedule(
+                    TimerKind.REPORT_REASK, report.id, now + self.network.verification_reminder, now
+                )
+                await tx.timers.schedule(
+                    TimerKind.REPORT_EXPIRE, report.id, now + self.network.verification_expiry, now
+                )
+                kind = SubmissionKind.NEW
+        return Submission(report=report, kind=kind)
