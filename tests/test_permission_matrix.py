@@ -13,7 +13,6 @@ two-person rule must stop them deciding it).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,14 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.core.actions import build_draft
-from bot.core.models import Conversation, Member, TargetPurpose
+from bot.core.models import (
+    Conversation,
+    Member,
+    MessageKind,
+    ReportState,
+    TargetPurpose,
+    TaskState,
+)
 from bot.platforms.signal.frontend import SignalFrontEnd
 from tests.conftest import example_data
 from tests.fakes.clock import FakeClock
@@ -136,20 +142,21 @@ MATRIX: tuple[Entry, ...] = (
 
 
 async def fingerprint(app: App) -> tuple[object, ...]:
-    """Everything a command may change, except the replies themselves."""
-    with sqlite3.connect(app.store.path) as db:
-        return tuple(
-            db.execute(query).fetchall()
-            for query in (
-                "SELECT id, state, updated_at, place FROM reports ORDER BY id",
-                "SELECT COUNT(*) FROM corroborations",
-                "SELECT id, state, assignee_id, due_at, description FROM tasks ORDER BY id",
-                "SELECT COUNT(*) FROM people",
-                "SELECT member_id, role FROM member_roles ORDER BY 1, 2",
-                "SELECT id, language FROM members ORDER BY id",
-                "SELECT COUNT(*) FROM outbox WHERE kind NOT IN ('reply')",
-            )
-        )
+    """Everything a command may change, except the replies themselves (read through the
+    core's storage seam, as the core sees it)."""
+    async with app.store.reading() as tx:
+        reports = [
+            (r.id, r.state, r.updated_at, r.where, r.what, r.agency)
+            for r in await tx.reports.in_states(ReportState)
+        ]
+        tasks = [
+            (t.id, t.state, t.assignee_id, t.due_at, t.description)
+            for t in await tx.tasks.in_states(TaskState)
+        ]
+        people = [await tx.people.get(number) for number in range(1, 4)]
+        members = [await tx.members.get(number) for number in range(1, 30)]
+        messages = sum(e.kind is not MessageKind.REPLY for e in await tx.outbox.all_entries())
+    return (reports, tasks, people, members, messages)
 
 
 async def prepare(app: App, cast: dict[str, Member], verified: bool) -> None:

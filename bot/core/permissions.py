@@ -74,8 +74,9 @@ def check_can_change_roles(member: Member) -> None:
 
 
 def check_is_assignee(member: Member, task: Task) -> None:
-    """Only the volunteer a task is offered to, or who holds it, answers for it."""
-    if task.assignee_id != member.id or task.state not in (TaskState.OFFERED, TaskState.ACCEPTED):
+    """Only the volunteer a task is offered to, or who holds it, answers for it (whether
+    the task is still in a state to answer is `transitions.TASKS`' question)."""
+    if task.assignee_id != member.id:
         raise UserError(
             _("{code} is not assigned to you. Send /tasks to see yours.", code=task.code)
         )

@@ -230,3 +230,16 @@ async def test_organizers_edit_a_proposed_task_and_the_assignee_hears(
     await app.fire_due()
     assert [r for r in await outbox_rows(app.store) if "T3 is due now" in r.body]
     assert "Say what to change" in await say(app, "ana", "/task edit T3", dm("ana"))
+
+
+async def test_a_volunteer_answering_a_task_that_is_over_is_told_what_became_of_it(
+    app: App,
+) -> None:
+    await raid(app)
+    await say(app, "ana", "/task assign T1 dee", dm("ana"))
+    await say(app, "dee", "/task accept T1", dm("dee"))
+    await say(app, "ana", "/task cancel T1", dm("ana"))
+    reply = await say(app, "dee", "/task done T1", dm("dee"))
+    assert "T1 is cancelled, so this does not apply to it." in reply
+    assert "not assigned to you" in await say(app, "eli", "/task done T1", dm("eli"))
+    assert await state(app, 1) is TaskState.CANCELLED
