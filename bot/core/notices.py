@@ -7,24 +7,15 @@ flooding reports) is told to the organizer chats once until it clears.
 
 from __future__ import annotations
 
-from bot.core.clock import Clock
-from bot.core.messenger import Messenger
 from bot.core.models import (
     MessageKind,
     Target,
 )
-from bot.core.network import Network
-from bot.core.store import Store
+from bot.core.service import Service
 from bot.i18n import Raw, Text, Trusted, _
 
 
-class Notices:
-    def __init__(self, store: Store, network: Network, clock: Clock, messenger: Messenger) -> None:
-        self.store = store
-        self.network = network
-        self.clock = clock
-        self.messenger = messenger
-
+class Notices(Service):
     async def tell_organizers_once(
         self, platform: str, key: str, reason: str, text: Text, *, skip: Target | None = None
     ) -> bool:

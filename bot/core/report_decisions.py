@@ -9,7 +9,6 @@ everyone who reported the place hears the outcome privately, never who decided.
 from __future__ import annotations
 
 from bot.core import permissions, rendering
-from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.messenger import Messenger
 from bot.core.models import (
@@ -21,9 +20,9 @@ from bot.core.models import (
     TargetPurpose,
     TimerKind,
 )
-from bot.core.network import Network
 from bot.core.reports import load_report
-from bot.core.store import Store, Transaction
+from bot.core.service import Service
+from bot.core.store import Transaction
 from bot.core.transitions import REPORTS, ReportMove
 from bot.core.vocabulary import STATE_NAMES
 from bot.i18n import Text, Trusted, When, _
@@ -75,13 +74,7 @@ async def tell_reporters(
             )
 
 
-class ReportDecisions:
-    def __init__(self, store: Store, network: Network, clock: Clock, messenger: Messenger) -> None:
-        self.store = store
-        self.network = network
-        self.clock = clock
-        self.messenger = messenger
-
+class ReportDecisions(Service):
     async def _decide(
         self,
         actor: Member,

@@ -11,9 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core import permissions, rendering
-from bot.core.clock import Clock
 from bot.core.errors import UserError
-from bot.core.messenger import Messenger
 from bot.core.models import (
     Agency,
     Member,
@@ -24,11 +22,10 @@ from bot.core.models import (
     TargetPurpose,
     TimerKind,
 )
-from bot.core.network import Network
 from bot.core.places import match_place
 from bot.core.report_decisions import already_decided
 from bot.core.reports import load_report
-from bot.core.store import Store
+from bot.core.service import Service
 from bot.core.transitions import REPORTS, ReportMove
 from bot.core.vocabulary import STATE_NAMES
 from bot.i18n import Text, _
@@ -51,13 +48,7 @@ class FollowUp:
     targets: tuple[str, ...]
 
 
-class ReportFollowUps:
-    def __init__(self, store: Store, network: Network, clock: Clock, messenger: Messenger) -> None:
-        self.store = store
-        self.network = network
-        self.clock = clock
-        self.messenger = messenger
-
+class ReportFollowUps(Service):
     async def _follow_up(
         self,
         actor: Member,

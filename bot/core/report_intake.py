@@ -27,6 +27,7 @@ from bot.core.network import Network
 from bot.core.notices import Notices
 from bot.core.places import match_place
 from bot.core.reports import load_report
+from bot.core.service import Service
 from bot.core.store import Store
 from bot.core.vocabulary import SOURCE_NAMES
 from bot.i18n import Trusted, When, _, lines
@@ -46,14 +47,11 @@ class Submission:
     kind: SubmissionKind
 
 
-class ReportIntake:
+class ReportIntake(Service):
     def __init__(
         self, store: Store, network: Network, clock: Clock, messenger: Messenger, notices: Notices
     ) -> None:
-        self.store = store
-        self.network = network
-        self.clock = clock
-        self.messenger = messenger
+        super().__init__(store, network, clock, messenger)
         self.notices = notices
 
     async def _check_rate(self, reporter: Member, now: datetime) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core import rendering
-from bot.core.clock import Clock
-from bot.core.messenger import Messenger
 from bot.core.models import (
     Decision,
     DismissReason,
@@ -20,21 +18,15 @@ from bot.core.models import (
     Timer,
     TimerKind,
 )
-from bot.core.network import Network
 from bot.core.report_decisions import tell_reporters
 from bot.core.reports import load_report
-from bot.core.store import Store, Transaction
+from bot.core.service import Service
+from bot.core.store import Transaction
 from bot.core.transitions import REPORTS, ReportMove
 from bot.i18n import Text, lines
 
 
-class ReportTimers:
-    def __init__(self, store: Store, network: Network, clock: Clock, messenger: Messenger) -> None:
-        self.store = store
-        self.network = network
-        self.clock = clock
-        self.messenger = messenger
-
+class ReportTimers(Service):
     async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:
         """Do what a report timer promised (the dispatcher claimed it in `tx`)."""
         report = await tx.reports.get(timer.subject_id)

@@ -11,16 +11,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core import rendering
-from bot.core.clock import Clock
 from bot.core.errors import UserError
-from bot.core.messenger import Messenger
 from bot.core.models import (
     MessageKind,
     Report,
     ReportState,
 )
-from bot.core.network import Network
-from bot.core.store import Store, Transaction
+from bot.core.service import Service
+from bot.core.store import Transaction
 from bot.i18n import _
 
 # How far back /status looks for closed reports: one day covers a shift and its handover.
@@ -50,13 +48,7 @@ async def load_report(tx: Transaction, report_id: int) -> Report:
     return report
 
 
-class ReportService:
-    def __init__(self, store: Store, network: Network, clock: Clock, messenger: Messenger) -> None:
-        self.store = store
-        self.network = network
-        self.clock = clock
-        self.messenger = messenger
-
+class ReportService(Service):
     async def get(self, report_id: int) -> Report:
         async with self.store.reading() as tx:
             return await load_report(tx, report_id)

@@ -10,26 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.core.clock import Clock, next_daily
-from bot.core.messenger import Messenger
+from bot.core.clock import next_daily
 from bot.core.models import MessageKind, ReportState, Task, TaskState, Timer, TimerKind
-from bot.core.network import Network
-from bot.core.store import Store, Transaction
+from bot.core.service import Service
+from bot.core.store import Transaction
 from bot.i18n import Text, _, _n, lines
 
 DAILY = TimerKind.DAILY_SUMMARY
 
 
-class SummaryService:
-    def __init__(
-        self,
-        store: Store,
-        network: Network,
-        clock: Clock,
-        messenger: Messenger,
-    ) -> None:
-        self.store, self.network, self.clock, self.messenger = store, network, clock, messenger
-
+class SummaryService(Service):
     def next_time(self, after: datetime) -> datetime | None:
         at = self.network.daily_summary
         return None if at is None else next_daily(after, at, self.network.zone)

@@ -26,6 +26,7 @@ from bot.core.models import (
     TimerKind,
 )
 from bot.core.network import Network
+from bot.core.service import Service
 from bot.core.store import Store, Transaction
 from bot.core.task_text import STATE_NAMES, offer_text, person_card, task_line
 from bot.core.transitions import TASKS, TaskMove
@@ -73,7 +74,7 @@ async def load_task(tx: Transaction, task_id: int) -> Task:
     return task
 
 
-class TaskService:
+class TaskService(Service):
     def __init__(
         self,
         store: Store,
@@ -82,10 +83,7 @@ class TaskService:
         messenger: Messenger,
         timer_durations: dict[TimerKind, timedelta],
     ) -> None:
-        self.store = store
-        self.network = network
-        self.clock = clock
-        self.messenger = messenger
+        super().__init__(store, network, clock, messenger)
         self.durations = timer_durations
 
     async def _dm_organizers(self, tx: Transaction, kind: MessageKind, text: Text) -> None:
