@@ -38,7 +38,7 @@ from bot.platforms.console import Console
 NOOP_TIMERS = 10_000
 NOOP_SPREAD = timedelta(seconds=30)  # all due within one minute (here: within 30 s)
 REAL_TIMERS = 2_000
-REAL_SPREAD = timedelta(seconds=10)
+REAL_SPREAD = timedelta(seconds=12)  # the rate: 10,000 a minute, ~167 a second
 LEAD = timedelta(seconds=4)  # the first timer is due this long after they are written
 BATCH = 2_000
 LOAD_TARGET_S = 1.0

@@ -16,6 +16,7 @@ from bot.core.drafts import person_details
 from bot.core.errors import UserError
 from bot.core.models import Conversation, Member
 from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
+from bot.core.reports import unknown_report
 from bot.core.task_text import details_lines
 from bot.i18n import Msg, Raw, Text, _, lines
 
@@ -61,6 +62,9 @@ class DetainedConversation:
             )
         data = {"report": str(report_id) if report_id else ""}
         async with self.store.transaction() as tx:
+            # Checked before the first question, not after the last: no answers thrown away.
+            if report_id is not None and not await tx.reports.exists(report_id):
+                raise unknown_report(report_id)
             await tx.dialogs.save(actor.id, KIND, "name", data, self.clock.now())
         intro = (
             _("Recording a person detained in R{number}.", number=report_id)

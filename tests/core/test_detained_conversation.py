@@ -51,7 +51,7 @@ async def test_a_wrong_answer_is_asked_again_and_nothing_is_lost(app: App) -> No
 async def test_no_discards_and_cancel_stops(app: App) -> None:
     await walk(app, ANSWERS)
     assert await say(app, "ana", "no", dm("ana")) == "Stopped. Nothing was saved."
-    await say(app, "ana", "/detained R9", dm("ana"))
+    await say(app, "ana", "/detained", dm("ana"))  # (R9 does not exist: refused at once)
     assert await say(app, "ana", "/cancel", dm("ana")) == "Stopped. Nothing was saved."
     assert await say(app, "ana", "/cancel", dm("ana")) == "There is nothing to stop."
     assert "There are no open tasks." in await say(app, "ana", "/tasks open", dm("ana"))
@@ -79,3 +79,10 @@ async def test_an_abandoned_conversation_times_out(app: App, clock: FakeClock) -
     await say(app, "ana", "/detained", dm("ana"))
     clock.advance(timedelta(hours=1))
     assert "timed out and nothing was saved" in await say(app, "ana", "Rosa", dm("ana"))
+
+
+async def test_an_unknown_report_is_caught_before_the_first_question(app: App) -> None:
+    reply = await say(app, "ana", "/detained R7", dm("ana"))
+    assert "There is no report R7" in reply
+    assert "full name" not in reply
+    assert "I only understand commands" in await say(app, "ana", "Rosa Díaz", dm("ana"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,21 +18,10 @@ from typing import Any
 import jsonschema
 from aiohttp import web
 
-SWAGGER_PATHS = [
-    Path(os.environ.get("RRBOT_SIGNAL_SWAGGER", "/nonexistent")),
-    Path(__file__).resolve().parents[3] / "shared/reference/signal-cli-rest-api/swagger.json",
-]
-
-
-def load_swagger() -> dict[str, Any] | None:
-    for path in SWAGGER_PATHS:
-        if path.is_file():
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            return data
-    return None
-
-
-SWAGGER = load_swagger()
+# Kept in the repository (see reference/README.md), so the contract is checked in every
+# clone: a missing file fails loudly instead of switching the checks off.
+SWAGGER_PATH = Path(__file__).resolve().parent / "reference/signal-cli-rest-api.swagger.json"
+SWAGGER: dict[str, Any] = json.loads(SWAGGER_PATH.read_text(encoding="utf-8"))
 
 
 class ContractError(AssertionError):
@@ -41,8 +29,6 @@ class ContractError(AssertionError):
 
 
 def check(definition: str, value: Any) -> None:
-    if SWAGGER is None:
-        return
     schema = {"$ref": f"#/definitions/{definition}", "definitions": SWAGGER["definitions"]}
     try:
         jsonschema.Draft4Validator(schema).validate(value)

@@ -101,10 +101,6 @@ def test_rrbot_run_says_in_one_line_that_signal_is_unreachable(tmp_path: Path) -
 async def test_the_fake_rejects_a_request_the_description_forbids(fake_signal: FakeSignal) -> None:
     import requests
 
-    from tests.fakes.signal_server import SWAGGER
-
-    if SWAGGER is None:
-        pytest.skip("../shared/reference/signal-cli-rest-api/swagger.json is not beside this clone")
     bad = {"message": "hi", "recipients": ["+15550000009"], "text_mode": "fancy"}  # no number
     response = await asyncio.to_thread(
         requests.post, f"{fake_signal.url}/v2/send", json=bad, timeout=5
