@@ -86,6 +86,18 @@ class TaskService(Service):
         super().__init__(store, network, clock, messenger)
         self.durations = timer_durations
 
+    async def _schedule_due(
+        self, tx: Transaction, task_id: int, due_at: datetime, now: datetime
+    ) -> None:
+        """An accepted task's promises: a reminder before it is due, one at its time, and
+        an escalation to organizers if it is still not done some time after."""
+        before = due_at - self.durations[TimerKind.TASK_DUE_REMINDER]
+        if before > now:
+            await tx.timers.schedule(TimerKind.TASK_DUE_REMINDER, task_id, before, now)
+        await tx.timers.schedule(TimerKind.TASK_DUE, task_id, due_at, now)
+        overdue = due_at + self.durations[TimerKind.TASK_OVERDUE]
+        await tx.timers.schedule(TimerKind.TASK_OVERDUE, task_id, overdue, now)
+
     async def _dm_organizers(self, tx: Transaction, kind: MessageKind, text: Text) -> None:
         """Free text about a task may name people: organizers get it one by one, privately."""
         platforms = {target.platform for target in self.network.targets}
@@ -250,16 +262,7 @@ class TaskService(Service):
                         ),
                     )
             if task.due_at is not None:
-                before = task.due_at - self.durations[TimerKind.TASK_DUE_REMINDER]
-                if before > now:
-                    await tx.timers.schedule(TimerKind.TASK_DUE_REMINDER, task.id, before, now)
-                await tx.timers.schedule(TimerKind.TASK_DUE, task.id, task.due_at, now)
-                await tx.timers.schedule(
-                    TimerKind.TASK_OVERDUE,
-                    task.id,
-                    task.due_at + self.durations[TimerKind.TASK_OVERDUE],
-                    now,
-                )
+                await self._schedule_due(tx, task.id, task.due_at, now)
         elif task.state is TaskState.DONE:
             await self.messenger.to_organizers(
                 tx,
@@ -342,16 +345,7 @@ class TaskService(Service):
             task = await load_task(tx, task.id)
             if due_at is not None and task.state is TaskState.ACCEPTED:
                 await tx.timers.cancel(DUE_TIMERS, task.id)
-                before = due_at - self.durations[TimerKind.TASK_DUE_REMINDER]
-                if before > now:
-                    await tx.timers.schedule(TimerKind.TASK_DUE_REMINDER, task.id, before, now)
-                await tx.timers.schedule(TimerKind.TASK_DUE, task.id, due_at, now)
-                await tx.timers.schedule(
-                    TimerKind.TASK_OVERDUE,
-                    task.id,
-                    due_at + self.durations[TimerKind.TASK_OVERDUE],
-                    now,
-                )
+                await self._schedule_due(tx, task.id, due_at, now)
             if task.assignee_id is not None:
                 assignee = await tx.members.get(task.assignee_id)
                 if assignee is not None:
