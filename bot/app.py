@@ -186,6 +186,7 @@ class App:
 
     async def start_timers(self) -> None:
         """Run timers in this event loop; whatever came due while the bot was down fires now."""
+        self.scheduler.prepare()
         await self.summary.ensure_scheduled()
         await self.retention.ensure_scheduled()
         async with self.store.reading() as tx:

@@ -24,7 +24,7 @@ import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -36,6 +36,10 @@ from bot.core.store import Changes
 log = logging.getLogger(__name__)
 # APScheduler logs every job added and run at INFO: thousands of lines on a busy day.
 logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+# When even a failure could not be recorded (the database unavailable), try again after:
+UNREACHABLE_RETRY = timedelta(minutes=1)
 
 
 def _job_id(timer_id: int) -> str:
@@ -82,12 +86,24 @@ class TimerScheduler:
         self._scheduler = _QuietScheduler(
             timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True}
         )
+        self._early: list[Changes] | None = None  # commits seen while start() loads
 
         async def run(timer_id: int) -> None:
             try:
                 await self.fire(timer_id)
-            except Exception:  # the dispatcher records failures itself; this is a last resort
-                log.exception("timer %s could not be dispatched", timer_id)
+            except Exception:
+                # The dispatcher records a failing handler itself; this is for when even
+                # that could not be stored (the database unavailable): try again later
+                # rather than leave a pending timer without a job until the next restart.
+                log.exception("timer %s could not be dispatched; trying again", timer_id)
+                self._scheduler.add_job(
+                    self._run,
+                    DateTrigger(run_date=datetime.now(UTC) + UNREACHABLE_RETRY),
+                    args=[timer_id],
+                    id=_job_id(timer_id),
+                    name="timer",
+                    replace_existing=True,
+                )
 
         # APScheduler checks a job's arguments with inspect.signature: computed once here.
         run.__signature__ = inspect.signature(run)  # type: ignore[attr-defined]
@@ -97,12 +113,20 @@ class TimerScheduler:
     def running(self) -> bool:
         return bool(self._scheduler.running)
 
+    def prepare(self) -> None:
+        """Keep every commit's timer changes from now on, until `start` has loaded the
+        pending timers: a change committed while they are read is not lost."""
+        self._early = []
+
     def start(self, pending: Iterable[Timer]) -> int:
         """Start inside the running event loop with one job per pending timer."""
         count = 0
         for timer in pending:  # added before start: APScheduler files them in one go
             self._schedule(timer)
             count += 1
+        for changes in self._early or ():  # replayed in order; each step is idempotent
+            self._file(changes)
+        self._early = None
         self._scheduler.start()
         return count
 
@@ -112,21 +136,29 @@ class TimerScheduler:
 
     def apply(self, changes: Changes) -> None:
         """A commit hook: add, move or remove the job of each timer that changed."""
+        if self._early is not None:
+            self._early.append(changes)  # start() is loading the pending timers
+            return
         if not self._scheduler.running:
             return  # started later, from the database
-        soonest: datetime | None = None
         with self._scheduler.quietly():
-            for timer_id, timer in changes.timers.items():
-                if timer is None:
-                    # A job that ran already is gone: APScheduler forgets a date job once
-                    # started. A removed job needs no wake-up: a spare one finds nothing.
-                    with contextlib.suppress(JobLookupError):
-                        self._scheduler.remove_job(_job_id(timer_id))
-                else:
-                    self._schedule(timer)
-                    soonest = timer.run_at if soonest is None else min(soonest, timer.run_at)
+            soonest = self._file(changes)
         if soonest is not None:
             self._scheduler.wake_for(soonest)
+
+    def _file(self, changes: Changes) -> datetime | None:
+        """Add, move or remove the changed timers' jobs; the soonest new run time."""
+        soonest: datetime | None = None
+        for timer_id, timer in changes.timers.items():
+            if timer is None:
+                # A job that ran already is gone: APScheduler forgets a date job once
+                # started. A removed job needs no wake-up: a spare one finds nothing.
+                with contextlib.suppress(JobLookupError):
+                    self._scheduler.remove_job(_job_id(timer_id))
+            else:
+                self._schedule(timer)
+                soonest = timer.run_at if soonest is None else min(soonest, timer.run_at)
+        return soonest
 
     def job_count(self) -> int:
         return len(self._scheduler.get_jobs())

@@ -190,3 +190,36 @@ async def test_what_came_due_during_downtime_fires_once_at_start_up_and_says_lat
     assert row.body.startswith("(Late: this was due ")
     assert f"timer:{reask.id}" not in jobs(app)  # run, and forgotten by APScheduler
     assert await app.fire_due() == 0  # nothing left over for a second run
+
+
+async def test_a_timer_committed_while_start_up_loads_is_not_lost(
+    app: App, clock: FakeClock
+) -> None:
+    # Between reading the pending timers and starting APScheduler, another coroutine
+    # commits a report: its timers must get their jobs too.
+    chat = ChatHarness(app)
+    app.scheduler.prepare()
+    await chat.say(REPORT)  # committed while "loading": kept, not dropped
+    count = app.scheduler.start([])
+    assert count == 0
+    timers = await pending(app)
+    assert {t.kind for t in timers} == {TimerKind.REPORT_REASK, TimerKind.REPORT_EXPIRE}
+    assert jobs(app) == {f"timer:{t.id}": t.run_at for t in timers}
+
+
+async def test_a_run_that_cannot_even_record_its_failure_is_tried_again_later(
+    app: App, clock: FakeClock
+) -> None:
+    async def unreachable(timer_id: int) -> bool:
+        raise OSError("database unavailable")
+
+    scheduler = TimerScheduler(unreachable)
+    scheduler.start([])
+    try:
+        before = datetime.now(UTC)
+        await scheduler._run(42)
+        [job] = scheduler._scheduler.get_jobs()
+        assert job.id == "timer:42"
+        assert job.next_run_time >= before + timedelta(seconds=55)
+    finally:
+        scheduler.shutdown()
