@@ -23,10 +23,15 @@ def is_organizer(member: Member) -> bool:
     return member.has(Role.ORGANIZER)
 
 
-def check_can_decide(member: Member, report: Report) -> None:
-    """Verify or dismiss: a verifier or organizer who did not report this place."""
+def check_can_decide_reports(member: Member) -> None:
+    """Verify or dismiss: checked before the report is even looked up, so nobody else can
+    probe which report codes exist."""
     if not is_verifier(member):
         raise UserError(_("Only verifiers and organizers can verify or dismiss reports."))
+
+
+def check_two_person_rule(member: Member, report: Report) -> None:
+    """Whoever reported a place (first or as a corroboration) never decides it."""
     if member.id in report.reporters:
         raise UserError(
             _(

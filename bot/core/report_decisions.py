@@ -83,10 +83,11 @@ class ReportDecisions(Service):
         reason: DismissReason | None,
         note: str,
     ) -> Report:
+        permissions.check_can_decide_reports(actor)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             report = await load_report(tx, report_id)
-            permissions.check_can_decide(actor, report)
+            permissions.check_two_person_rule(actor, report)
             move = REPORTS[
                 ReportMove.VERIFY if decision is Decision.VERIFIED else ReportMove.DISMISS
             ]

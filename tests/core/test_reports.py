@@ -307,3 +307,10 @@ async def test_corroborations_count_towards_the_limit(app: App, clock: FakeClock
     for _ in range(app.network.reports_per_hour):
         await say(app, "eli", "/report where: 5 Oak St; what: vans")
     assert "within an hour" in await say(app, "eli", "/report where: 5 Oak St; what: vans")
+
+
+async def test_who_may_not_decide_cannot_probe_which_reports_exist(app: App) -> None:
+    dee = await member(app, "dee")
+    for code in (1, 99):  # R1 does not exist yet, R99 never will: the same answer
+        with pytest.raises(UserError, match="Only verifiers and organizers"):
+            await app.decisions.verify(dee, code)
