@@ -123,6 +123,10 @@ class App:
                 TimerKind.DAILY_SUMMARY: self.summary.on_timer,
                 TimerKind.DAILY_PURGE: self.retention.on_timer,
             },
+            recurring={
+                TimerKind.DAILY_SUMMARY: self.summary.next_time,
+                TimerKind.DAILY_PURGE: self.retention.next_time,
+            },
         )
         self.scheduler = TimerScheduler(self.timers.fire)
         self.actions = Actions(

@@ -67,19 +67,19 @@ class RetentionService:
         log.info("retention purge: %s", ", ".join(f"{n} {k}" for k, n in removed.items()))
         return removed
 
-    def _next(self, after: datetime) -> datetime:
+    def next_time(self, after: datetime) -> datetime:
         return next_daily(after, self.policy.purge_at, self.network.zone)
 
     async def ensure_scheduled(self) -> None:
         """At start-up: exactly one pending daily purge."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            await tx.timers.keep_one(DAILY, self._next(now), now)
+            await tx.timers.keep_one(DAILY, self.next_time(now), now)
 
     async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:
         """The daily purge: claimed, purged and rescheduled in one transaction, so a crash
         between them loses nothing (the store folds the WAL after the commit)."""
-        await tx.timers.schedule(DAILY, 0, self._next(now), now)
+        await tx.timers.schedule(DAILY, 0, self.next_time(now), now)
         await self._purge(tx, now)
 
 

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=1)
 
 TimerHandler = Callable[[Transaction, Timer, datetime], Awaitable[None]]
+# For a recurring kind (the daily summary, the daily purge): when the next one is due
+# after a given moment (None: not any more), so giving up on one day keeps the next.
+NextTime = Callable[[datetime], datetime | None]
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class TimerDispatcher:
         messenger: Messenger,
         handlers: Mapping[TimerKind, TimerHandler],
         retry: RetryPolicy | None = None,
+        recurring: Mapping[TimerKind, NextTime] | None = None,
     ) -> None:
         missing = set(TimerKind) - set(handlers)
         if missing:
@@ -60,6 +64,7 @@ class TimerDispatcher:
         self.messenger = messenger
         self.handlers = dict(handlers)
         self.retry = retry or RetryPolicy()
+        self.recurring = dict(recurring or {})
 
     async def fire(self, timer_id: int) -> bool:
         """Run a due timer's handler once; False if it was not (or no longer) due."""
@@ -106,6 +111,9 @@ class TimerDispatcher:
                     ),
                 )
                 await tx.audit.record(now, None, "timer.failed", timer.kind.value)
+                following = self.recurring.get(timer.kind)
+                if following is not None:  # today's run is lost; tomorrow's must not be
+                    await tx.timers.keep_one(timer.kind, following(now), now)
 
     async def fire_due(self) -> int:
         """Fire everything due now; start-up catch-up, tests and drills use it."""

@@ -326,3 +326,25 @@ async def test_one_changed_timer_moves_one_job_among_two_hundred(
     spy.reset()
     await chat.say("eli@organizers: /help")
     assert (spy.added, spy.removed, spy.applied) == ([], [], [])
+
+
+async def test_giving_up_on_todays_purge_keeps_tomorrows(
+    app: App, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(tx: Transaction, timer: Timer, now: datetime) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setitem(app.timers.handlers, TimerKind.DAILY_PURGE, broken)
+    monkeypatch.setattr(app.timers, "retry", RetryPolicy(attempts=2))
+    await app.retention.ensure_scheduled()
+    async with app.store.reading() as tx:
+        [today] = [t for t in await tx.timers.pending() if t.kind is TimerKind.DAILY_PURGE]
+    clock.advance(today.due_at - clock.now())
+    assert await app.timers.fire(today.id) is False  # first attempt fails
+    clock.advance(app.timers.retry.delay(1))
+    assert await app.timers.fire(today.id) is False  # the last one: given up
+    assert (await get_timer(app, today.id)).state is TimerState.FAILED
+    async with app.store.reading() as tx:
+        [tomorrow] = [t for t in await tx.timers.pending() if t.kind is TimerKind.DAILY_PURGE]
+    assert tomorrow.due_at == app.retention.next_time(clock.now())
+    assert timedelta(hours=23) < tomorrow.due_at - today.due_at <= timedelta(hours=25)
