@@ -2,7 +2,7 @@
 
 Everything that must exist before the first interaction (the database, the buttons of
 old cards, the cogs, the delivery worker) is set up in `setup_hook`; `close` stops the
-worker and closes the database, because an unclosed aiosqlite connection keeps the
+worker and closes the database, because an unclosed database connection keeps the
 process from exiting.
 """
 
