@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import aiosqlite
 
 from bot.core.store import Changes
@@ -19,70 +21,53 @@ from storage.timers import SqliteTimers
 
 
 class SqliteTransaction:
-    """Repositories bound to one connection inside one BEGIN … COMMIT.
-
-    They are made on first use: most units of work touch two or three of them.
-    """
+    """Repositories bound to one connection inside one BEGIN … COMMIT, each made on first
+    use (most units of work touch two or three of them)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
         self.changes = Changes()
-        self._reports: SqliteReports | None = None
-        self._tasks: SqliteTasks | None = None
-        self._members: SqliteMembers | None = None
-        self._timers: SqliteTimers | None = None
-        self._outbox: SqliteOutbox | None = None
 
-    @property
+    @cached_property
     def reports(self) -> SqliteReports:
-        if self._reports is None:
-            self._reports = SqliteReports(self.conn)
-        return self._reports
+        return SqliteReports(self.conn)
 
-    @property
+    @cached_property
     def broadcasts(self) -> SqliteBroadcasts:
         return SqliteBroadcasts(self.conn)
 
-    @property
+    @cached_property
     def tasks(self) -> SqliteTasks:
-        if self._tasks is None:
-            self._tasks = SqliteTasks(self.conn)
-        return self._tasks
+        return SqliteTasks(self.conn)
 
-    @property
+    @cached_property
     def people(self) -> SqlitePeople:
         return SqlitePeople(self.conn)
 
-    @property
+    @cached_property
     def members(self) -> SqliteMembers:
-        if self._members is None:
-            self._members = SqliteMembers(self.conn)
-        return self._members
+        return SqliteMembers(self.conn)
 
-    @property
+    @cached_property
     def timers(self) -> SqliteTimers:
-        if self._timers is None:
-            self._timers = SqliteTimers(self.conn, self.changes)
-        return self._timers
+        return SqliteTimers(self.conn, self.changes)
 
-    @property
+    @cached_property
     def outbox(self) -> SqliteOutbox:
-        if self._outbox is None:
-            self._outbox = SqliteOutbox(self.conn, self.changes)
-        return self._outbox
+        return SqliteOutbox(self.conn, self.changes)
 
-    @property
+    @cached_property
     def audit(self) -> SqliteAudit:
         return SqliteAudit(self.conn)
 
-    @property
+    @cached_property
     def dialogs(self) -> SqliteDialogs:
         return SqliteDialogs(self.conn)
 
-    @property
+    @cached_property
     def inbox(self) -> SqliteInbox:
         return SqliteInbox(self.conn)
 
-    @property
+    @cached_property
     def retention(self) -> SqliteRetention:
         return SqliteRetention(self.conn, self.changes)
