@@ -8,14 +8,16 @@ people type on phones, fast, in the language they think in.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from bot.core.errors import UserError
-from bot.core.places import words
-from bot.i18n import Msg, Raw, _
+from bot.i18n import SOURCE_LANGUAGE, Msg, Raw, Text, _
+from bot.i18n.words import fold, vocabulary
 
 
 class Audience(StrEnum):
@@ -27,7 +29,6 @@ class Audience(StrEnum):
 @dataclass(frozen=True)
 class CommandSpec:
     name: str
-    aliases: tuple[str, ...]
     summary: Msg
     example: str
     audience: Audience = Audience.EVERYONE
@@ -36,56 +37,48 @@ class CommandSpec:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "report",
-        ("reportar", "reporte"),
         _("Report what you see. Nothing is shared until a verifier confirms it."),
         "/report where: 5th & Main; what: 2 ICE vans, agents stopping people; "
         "agency: ICE; signs: vans, questioning; source: first-hand",
     ),
     CommandSpec(
         "verify",
-        ("verificar", "confirmar"),
         _("Confirm a report you checked; the alert goes out to the network."),
         "/verify R3 saw them myself, 3 vans",
         Audience.VERIFIERS,
     ),
     CommandSpec(
         "dismiss",
-        ("descartar",),
         _("Close a report that is routine presence, a false alarm, or could not be verified."),
         "/dismiss R3 routine agents at lunch near the federal building",
         Audience.VERIFIERS,
     ),
     CommandSpec(
         "resolve",
-        ("resolver", "despejado"),
         _("Announce all clear for a verified alert."),
         "/resolve R3 agents left at 2:40 pm",
         Audience.VERIFIERS,
     ),
     CommandSpec(
         "correct",
-        ("corregir",),
         _("Correct a verified alert; everyone who got it gets the correction."),
         "/correct R3 where: 5th & Maple; note: wrong street in the first alert",
         Audience.ORGANIZERS,
     ),
     CommandSpec(
         "retract",
-        ("retractar", "retirar"),
         _("Withdraw an alert that turned out to be wrong."),
         "/retract R3 it was a film crew",
         Audience.ORGANIZERS,
     ),
     CommandSpec(
         "role",
-        ("rol",),
         _("Give a member a role, or take it away (Signal and console; on Discord use its roles)."),
         "/role add +15551234567 verifier",
         Audience.ORGANIZERS,
     ),
     CommandSpec(
         "detained",
-        ("detenido", "detenida"),
         _("Record a person detained (in a direct message); proposes the follow-up tasks."),
         "/detained R3 name: Juan Pérez; dob: 1990-04-12; contact: María Pérez; "
         "relation: sister; phone: +1 555 010 0199; children: Lincoln Elementary; pickup: 15:00",
@@ -93,14 +86,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "cancel",
-        ("cancelar", "stop", "parar"),
         _("Stop a step-by-step conversation; nothing is saved."),
         "/cancel",
         Audience.ORGANIZERS,
     ),
     CommandSpec(
         "task",
-        ("tarea",),
         _(
             "Tasks: organizers add, assign and cancel; the volunteer asked accepts, declines, "
             "marks done or releases."
@@ -109,76 +100,44 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "tasks",
-        ("tareas",),
         _("Show your tasks; organizers: /tasks open shows every open task."),
         "/tasks",
     ),
     CommandSpec(
         "person",
-        ("persona",),
         _("Show a detained person's details (direct message only)."),
         "/person P2",
     ),
     CommandSpec(
         "status",
-        ("estado",),
         _("Show active alerts (and, for verifiers, reports waiting for a check)."),
         "/status",
     ),
-    CommandSpec("rights", ("derechos",), _("Show your rights if agents stop you."), "/rights es"),
-    CommandSpec("hotline", ("linea", "línea"), _("Show the rapid response hotline."), "/hotline"),
-    CommandSpec(
-        "lang", ("idioma", "language"), _("Choose the language I write to you in."), "/lang es"
-    ),
-    CommandSpec("help", ("ayuda",), _("Show the commands, or how to use one."), "/help report"),
+    CommandSpec("rights", _("Show your rights if agents stop you."), "/rights es"),
+    CommandSpec("hotline", _("Show the rapid response hotline."), "/hotline"),
+    CommandSpec("lang", _("Choose the language I write to you in."), "/lang es"),
+    CommandSpec("help", _("Show the commands, or how to use one."), "/help report"),
 )
 
-# A command's name in other languages: typed in any chat, and shown in Discord's menus
-# to members whose Discord speaks that language. Spanish names are the first alias of
-# each command above. Written without accents, which people often leave out on a phone;
-# accented spellings are accepted too.
-LOCAL_NAMES: Mapping[str, Mapping[str, str]] = {
-    "fr": {
-        "report": "signaler", "verify": "verifier", "dismiss": "ecarter",
-        "resolve": "terminer", "correct": "corriger", "retract": "retirer", "role": "role",
-        "detained": "detenu", "cancel": "annuler", "task": "tache", "tasks": "taches",
-        "person": "personne", "status": "etat", "rights": "droits", "hotline": "urgence",
-        "lang": "langue", "help": "aide",
-    },
-    "pt": {
-        "report": "relatar", "verify": "verificar", "dismiss": "descartar",
-        "resolve": "encerrar", "correct": "corrigir", "retract": "retirar", "role": "papel",
-        "detained": "detido", "cancel": "cancelar", "task": "tarefa", "tasks": "tarefas",
-        "person": "pessoa", "status": "situacao", "rights": "direitos",
-        "hotline": "emergencia", "lang": "idioma", "help": "ajuda",
-    },
-}  # fmt: skip
+
+def names(command: str) -> tuple[str, ...]:
+    """Every word that calls `command`, in every language (from the words files)."""
+    return (command, *vocabulary().words("commands").get(command, ()))
 
 
 def local_name(command: str, language: str) -> str | None:
     """What the command is called in `language`, if it has its own name there."""
-    if language == "es":
-        spec = _BY_NAME.get(command)
-        return (
-            spec.aliases[0] if spec is not None and spec.name == command and spec.aliases else None
-        )
-    return LOCAL_NAMES.get(language, {}).get(command)
-
-
-def _fold(name: str) -> str:
-    """Lowercase without accents: "Vérifier" and "verifier" are the same command."""
-    decomposed = unicodedata.normalize("NFKD", name.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    if language == SOURCE_LANGUAGE:
+        return None
+    local = vocabulary().local("commands", command, language)
+    return local[0] if local else None
 
 
 def _names() -> dict[str, CommandSpec]:
     by_name: dict[str, CommandSpec] = {}
     for spec in COMMANDS:
-        local = [names[spec.name] for names in LOCAL_NAMES.values() if spec.name in names]
-        for name in (spec.name, *spec.aliases, *local):
-            other = by_name.setdefault(_fold(name), spec)
-            if other is not spec:  # one word, two commands: a mistake in the tables above
-                raise RuntimeError(f"/{name} names both /{other.name} and /{spec.name}")
+        for name in names(spec.name):
+            by_name.setdefault(fold(name), spec)
     return by_name
 
 
@@ -202,45 +161,95 @@ def split_command(text: str) -> CommandLine | None:
         return None
     name = match.group(1).lower()
     return CommandLine(
-        name=name, body=(match.group(2) or "").strip(), spec=_BY_NAME.get(_fold(name))
+        name=name, body=(match.group(2) or "").strip(), spec=_BY_NAME.get(fold(name))
     )
 
 
 def find_command(name: str) -> CommandSpec | None:
-    return _BY_NAME.get(_fold(name.lstrip("/")))
+    return _BY_NAME.get(fold(name.lstrip("/")))
+
+
+def closest_command(name: str, language: str = SOURCE_LANGUAGE) -> str | None:
+    """The command word nearest to a misspelled one ("/reprot" -> "report"), if one is
+    near enough to be what was meant; among equally near ones, the reader's language's."""
+    typed = fold(name.lstrip("/"))
+    if len(typed) < 3:
+        return None
+    limit = 1 if len(typed) <= 4 else 2
+    near = process.extract(
+        typed, list(_BY_NAME), scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+    )
+    if not near:
+        return None
+    words = vocabulary()
+    own = {
+        fold(w) for key in words.keys("commands") for w in words.local("commands", key, language)
+    }
+    best = min(distance for _word, distance, _index in near)
+    nearest = [word for word, distance, _index in near if distance == best]
+    return next((word for word in nearest if word in own), nearest[0])
 
 
 def label_key(label: str) -> str:
-    return " ".join(words(label))
+    return fold(label)
 
 
-def label_table(spellings: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """{typed label -> field} from {field -> spellings}, normalised like places."""
-    return {label_key(spelling): field for field, all_ in spellings.items() for spelling in all_}
+def label_table(section: str) -> dict[str, str]:
+    """{typed label -> field} for one `[labels.<section>]` of the words files."""
+    return vocabulary().index(f"labels.{section}")
 
 
-def parse_fields(body: str, labels: Mapping[str, str]) -> tuple[str, dict[str, str]]:
-    """Split into free text and labelled fields; unknown labels stay in the free text."""
+# A label starts a segment: "where: …". Between `;` or new lines anything may be a label
+# (a known one is a field, an unknown one is kept as text); after ". " ", " or " - " only a
+# known label starts a new field, so "vans, no plates. source: my sister" splits once.
+_HARD = re.compile(r"[;\n]")
+_SOFT = re.compile(r"(?:[.,]|\s-+)\s+(?=([^:;\n,.]{1,24}?)\s*:(?!//))")
+_LABEL = re.compile(r"^([^\W\d_][^:\n]{0,23}?)\s*:(?!//)(.*)$", re.DOTALL)
+
+
+def _segments(body: str, labels: Mapping[str, str]) -> list[str]:
+    segments: list[str] = []
+    for chunk in _HARD.split(body):
+        start = 0
+        for match in _SOFT.finditer(chunk):
+            if label_key(match.group(1)) in labels:
+                segments.append(chunk[start : match.start()])
+                start = match.end()
+        segments.append(chunk[start:])
+    return [segment.strip() for segment in segments if segment.strip()]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Labelled values and everything else, as typed; nothing is dropped."""
+
+    values: dict[str, str]
+    free: str  # text with no label, and text under labels we do not know ("when: 10 min")
+
+
+def parse_fields(body: str, labels: Mapping[str, str], *, continued: bool = False) -> Fields:
+    """Split what someone typed into labelled fields and free text; never refuses.
+
+    With `continued`, text after a `;` that starts no label belongs to the field before
+    it ("notes: diabetic; medicine in her bag" is one note). A label given twice keeps
+    both values.
+    """
     free: list[str] = []
-    fields: dict[str, str] = {}
-    for segment in re.split(r"[;\n]", body):
-        segment = segment.strip()
-        if not segment:
-            continue
+    values: dict[str, str] = {}
+    last: str | None = None
+    for segment in _segments(body, labels):
         match = _LABEL.match(segment)
         field = labels.get(label_key(match.group(1))) if match else None
-        if match is None or field is None:
+        if match is not None and field is not None:
+            value = match.group(2).strip()
+            values[field] = "; ".join(part for part in (values.get(field, ""), value) if part)
+            last = field
+        elif continued and last is not None and match is None:
+            values[last] = "; ".join(part for part in (values[last], segment) if part)
+        else:
             free.append(segment)
-            continue
-        if field in fields:
-            raise UserError(
-                _(
-                    "You gave “{label}” twice. Send it again with it once.",
-                    label=Raw(match.group(1).strip()),
-                )
-            )
-        fields[field] = match.group(2).strip()
-    return "; ".join(free), fields
+            last = None if match is not None else last
+    return Fields(values, "; ".join(free))
 
 
 def parse_code(token: str, prefix: str) -> int:
@@ -274,3 +283,19 @@ def take_report_code(body: str, example: str) -> tuple[int, str]:
             _("Which report? Add its code, for example: {example}", example=Raw(example))
         )
     return parse_report_code(parts[0]), parts[1].strip() if len(parts) > 1 else ""
+
+
+def unknown_command(name: str, language: str = SOURCE_LANGUAGE) -> Text:
+    """An unknown command, with the nearest one when it looks like a typing slip."""
+    nearest = closest_command(name, language)
+    if nearest is not None:
+        return _(
+            "I don't know the command /{name}. Did you mean /{nearest}? Send /help to see "
+            "what I can do.",
+            name=Raw(name[:32]),
+            nearest=Raw(nearest),
+        )
+    return _(
+        "I don't know the command /{name}. Send /help to see what I can do.",
+        name=Raw(name[:32]),
+    )

@@ -1,20 +1,23 @@
 """How the domain's fixed choices are named to people and typed by them.
 
-Each choice has one translated display name and a set of words people may type for it,
-in English and Spanish, with or without accents, so a stressed volunteer typing
-"policía" or "vans" is understood rather than corrected.
+Each choice has one translated display name (from the catalogs) and the words people
+may type for it (from the words files beside the catalogs, `bot/i18n/words.py`), in
+every language, with or without accents, so a stressed volunteer typing "policía" or
+"vans" is understood rather than corrected.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from bot.core.errors import UserError
 from bot.core.models import Agency, DismissReason, ReportState, Role, Sign, Source
-from bot.core.places import words
 from bot.i18n import ListOf, Msg, Raw, _
+from bot.i18n.words import fold, vocabulary
 
 AGENCY_NAMES: Mapping[Agency, Msg] = {
     Agency.ICE: _("ICE"),
@@ -59,113 +62,79 @@ ROLE_NAMES: Mapping[Role, Msg] = {
     Role.VOLUNTEER: _("volunteer"),
 }
 
-# Words people type, compared after the same normalisation as places (case, accents).
-_AGENCY_WORDS: Mapping[Agency, tuple[str, ...]] = {
-    Agency.ICE: ("ice", "ero", "immigration", "inmigracion", "migra", "la migra"),
-    Agency.CBP: ("cbp", "border patrol", "patrulla fronteriza", "border"),
-    Agency.HSI: ("hsi", "homeland security investigations"),
-    Agency.POLICE: ("police", "policia", "sheriff", "cops", "pd"),
-    Agency.UNKNOWN: ("unknown", "not sure", "unsure", "no se", "desconocida", "desconocido", "?"),
-}
-_SIGN_WORDS: Mapping[Sign, tuple[str, ...]] = {
-    Sign.VEHICLES: ("vehicles", "vehicle", "cars", "parked", "vehiculos", "carros", "autos"),
-    Sign.TENTS: ("tents", "tent", "carpas", "carpa", "tiendas"),
-    Sign.BUSES: ("buses", "bus", "vans", "van", "autobuses", "camionetas", "camion"),
-    Sign.GATHERING: ("gathering", "staging", "agents gathering", "reunidos", "agentes reunidos"),
-    Sign.QUESTIONING: ("questioning", "questioning people", "interrogando", "preguntando"),
-    Sign.HOUSE: ("house", "home", "at a house", "casa", "en una casa"),
-}
-_SOURCE_WORDS: Mapping[Source, tuple[str, ...]] = {
-    Source.FIRST_HAND: (
-        "first-hand",
-        "firsthand",
-        "first hand",
-        "saw",
-        "i saw",
-        "seen",
-        "primera mano",
-        "lo vi",
-        "yo",
-    ),
-    Source.SECOND_HAND: (
-        "second-hand",
-        "secondhand",
-        "second hand",
-        "told",
-        "heard",
-        "friend",
-        "segunda mano",
-        "me dijeron",
-        "un amigo",
-    ),
-    Source.SOCIAL_MEDIA: (
-        "social-media",
-        "social media",
-        "social",
-        "online",
-        "facebook",
-        "instagram",
-        "twitter",
-        "tiktok",
-        "whatsapp",
-        "redes",
-        "redes sociales",
-    ),
-}
-_REASON_WORDS: Mapping[DismissReason, tuple[str, ...]] = {
-    DismissReason.ROUTINE: ("routine", "routine presence", "lunch", "rutina", "rutinario"),
-    DismissReason.FALSE_ALARM: ("false", "false alarm", "false-alarm", "falsa", "falsa alarma"),
-    DismissReason.UNVERIFIABLE: (
-        "unverifiable",
-        "could not verify",
-        "cant verify",
-        "unverified",
-        "unknown",
-        "no verificable",
-        "no se pudo",
-    ),
-}
-
-
-def _key(text: str) -> str:
-    return " ".join(words(text)) or text.strip().casefold()
-
-
 E = TypeVar("E", bound=StrEnum)
 
 
-def _parser(table: Mapping[E, tuple[str, ...]]) -> dict[str, E]:
-    index: dict[str, E] = {}
-    for value, typed in table.items():
-        for word in (value.value, *typed):
-            index[_key(word)] = value
+def _index(section: str, kind: type[E]) -> dict[str, E]:
+    """{folded word: choice} for one section of the words files (and the plain values)."""
+    index = {fold(member.value): member for member in kind}
+    index |= {word: kind(key) for word, key in vocabulary().index(section).items()}
     return index
-
-
-_AGENCIES = _parser(_AGENCY_WORDS)
-_SIGNS = _parser(_SIGN_WORDS)
-_SOURCES = _parser(_SOURCE_WORDS)
-_REASONS = _parser(_REASON_WORDS)
 
 
 def _choices(values: list[str]) -> ListOf:
     return ListOf(tuple(Raw(value) for value in values))
 
 
-def _lookup(
-    kind: type[E], index: Mapping[str, E], text: str, refusal: Callable[[Raw, ListOf], Msg]
-) -> E:
+def _lookup(kind: type[E], section: str, text: str, refusal: Callable[[Raw, ListOf], Msg]) -> E:
     """The choice `text` names, or a refusal listing every choice by its plain name."""
-    found = index.get(_key(text))
+    found = _index(section, kind).get(fold(text))
     if found is None:
         raise UserError(refusal(Raw(text.strip()), _choices([member.value for member in kind])))
     return found
 
 
+@dataclass(frozen=True)
+class Found(Generic[E]):
+    """What was recognised in someone's words, and the words it was recognised from."""
+
+    choices: tuple[E, ...]
+    leftover: str  # the words nothing was recognised in, as typed
+
+
+def find(kind: type[E], section: str, text: str) -> Found[E]:
+    """Every choice named anywhere in `text`, in the order written; never refuses.
+
+    "vans parked haphazardly" names buses and vehicles; a part of a list ("a, b; c")
+    in which nothing is recognised is kept as typed in `leftover`.
+    """
+    index = _index(section, kind)
+    found: list[E] = []
+    leftover: list[str] = []
+    for part in re.split(r"[,;\n]+", text):
+        named = [index[phrase] for phrase in phrases_in(part, index)]
+        found.extend(choice for choice in named if choice not in found)
+        if not named and part.strip():
+            leftover.append(part.strip())
+    return Found(tuple(found), ", ".join(leftover))
+
+
+def phrases_in(text: str, index: Mapping[str, object]) -> list[str]:
+    """The folded phrases of `index` that `text` contains as whole words, longest first
+    and without overlaps, in the order they appear in the text."""
+    folded = f" {fold(text)} "
+    taken: list[tuple[int, int, str]] = []
+    for phrase in sorted(index, key=len, reverse=True):
+        spaced = phrase if _unspaced(phrase) else f" {phrase} "
+        pad = 0 if spaced == phrase else 1  # the spaces around a word are shared
+        start = folded.find(spaced)
+        while start != -1:
+            first, last = start + pad, start + len(spaced) - pad
+            if all(last <= a or first >= b for a, b, _ in taken):
+                taken.append((first, last, phrase))
+            start = folded.find(spaced, start + 1)
+    return [phrase for _start, _end, phrase in sorted(taken)]
+
+
+def _unspaced(phrase: str) -> bool:
+    """Scripts written without spaces between words (Chinese, Japanese) match inside words."""
+    return any("\u3000" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" for char in phrase)
+
+
 def parse_agency(text: str) -> Agency:
     return _lookup(
         Agency,
-        _AGENCIES,
+        "agencies",
         text,
         lambda value, choices: _(
             "I don't know the agency “{value}”. Use one of: {choices}.",
@@ -175,51 +144,10 @@ def parse_agency(text: str) -> Agency:
     )
 
 
-def parse_source(text: str) -> Source:
-    return _lookup(
-        Source,
-        _SOURCES,
-        text,
-        lambda value, choices: _(
-            "I don't know the source “{value}”. Use one of: {choices}.",
-            value=value,
-            choices=choices,
-        ),
-    )
-
-
-def parse_signs(text: str) -> tuple[Sign, ...]:
-    found: list[Sign] = []
-    for part in text.replace(";", ",").split(","):
-        if not part.strip():
-            continue
-        sign = _lookup(
-            Sign,
-            _SIGNS,
-            part,
-            lambda value, choices: _(
-                "I don't know the sign “{value}”. Use any of: {choices}.",
-                value=value,
-                choices=choices,
-            ),
-        )
-        if sign not in found:
-            found.append(sign)
-    return tuple(found)
-
-
-_ROLE_WORDS: Mapping[Role, tuple[str, ...]] = {
-    Role.ORGANIZER: ("organizer", "organiser", "organizador", "organizadora"),
-    Role.VERIFIER: ("verifier", "verificador", "verificadora"),
-    Role.VOLUNTEER: ("volunteer", "voluntario", "voluntaria"),
-}
-_ROLES = _parser(_ROLE_WORDS)
-
-
 def parse_role(text: str) -> Role:
     return _lookup(
         Role,
-        _ROLES,
+        "roles",
         text,
         lambda value, choices: _(
             "I don't know the role “{value}”. Use one of: {choices}.",
@@ -230,7 +158,7 @@ def parse_role(text: str) -> Role:
 
 
 def parse_reason(text: str) -> DismissReason | None:
-    return _REASONS.get(_key(text))
+    return _index("reasons", DismissReason).get(fold(text))
 
 
 def reason_choices() -> ListOf:
