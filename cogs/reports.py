@@ -16,6 +16,7 @@ from bot.core.actions import Reply, build_draft, guarded
 from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
 from bot.core.models import DismissReason, Member, ReportState
+from bot.core.report_intake import PLACE_ANSWER_WINDOW
 from bot.i18n import N_, Renderer, _
 from cogs.describe import describe
 from cogs.frontend import DiscordFrontEnd
@@ -25,7 +26,8 @@ NOTE = N_("optional: what you saw, or why")
 
 
 class ReportForm(discord.ui.Modal):
-    """The report, as a form: where is required, everything else helps the verifiers."""
+    """The report, as a form: nothing is required but something in it; without a place
+    the report is filed and the reporter asked where exactly."""
 
     def __init__(
         self,
@@ -49,7 +51,10 @@ class ReportForm(discord.ui.Modal):
             return text_input
 
         self.where = field(
-            "where", render(_("Where? (address, corner, landmark)"), language), max_length=200
+            "where",
+            render(_("Where? (address, corner, landmark)"), language),
+            required=False,  # not knowing the address must not stop a report
+            max_length=200,
         )
         self.what = field(
             "what",
@@ -106,6 +111,52 @@ class ReportForm(discord.ui.Modal):
             front.actions.report(member, front.conversation(interaction.user), draft),
             "report",
             member,
+        )
+        waiting = await front.actions.intake.waiting_for_place(member)
+        if waiting is None:
+            await front.respond(interaction, front.render(replies, member))
+            return
+        # Discord has no "reply to the bot" here: a button opens a one-line form instead.
+        await interaction.response.send_message(
+            front.render(replies, member)[:2000],
+            ephemeral=True,
+            view=PlaceView(front, member, waiting),
+        )
+
+
+class PlaceView(discord.ui.View):
+    """ "Add the place": the answer to "Where exactly?" for a report filed without one."""
+
+    def __init__(self, front: DiscordFrontEnd, member: Member, report_id: int) -> None:
+        super().__init__(timeout=PLACE_ANSWER_WINDOW.total_seconds())
+        self.front, self.member, self.report_id = front, member, report_id
+        button: discord.ui.Button[PlaceView] = discord.ui.Button(
+            label=front.renderer.render(_("Add the place"), member.language)[:80],
+            style=discord.ButtonStyle.primary,
+        )
+        button.callback = self.open  # type: ignore[method-assign]
+        self.add_item(button)
+
+    async def open(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(PlaceForm(self.front, self.member, self.report_id))
+
+
+class PlaceForm(discord.ui.Modal):
+    def __init__(self, front: DiscordFrontEnd, member: Member, report_id: int) -> None:
+        render = front.renderer.render
+        super().__init__(title=render(_("Where exactly?"), member.language)[:45], timeout=1800)
+        self.front, self.member, self.report_id = front, member, report_id
+        self.where: discord.ui.TextInput[PlaceForm] = discord.ui.TextInput(
+            label=render(_("Where? (address, corner, landmark)"), member.language)[:45],
+            max_length=200,
+        )
+        self.add_item(self.where)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        front = self.front
+        member = await front.actor(interaction.user)
+        replies = await guarded(
+            front.actions.place_answer(member, self.report_id, self.where.value), "report", member
         )
         await front.respond(interaction, front.render(replies, member))
 

@@ -18,6 +18,8 @@ from bot.core.models import (
     Agency,
     Decision,
     DismissReason,
+    OwnWords,
+    PlaceOrigin,
     Report,
     ReportDraft,
     ReportState,
@@ -36,6 +38,20 @@ _SELECT = (
 
 def _signs(text: str) -> tuple[Sign, ...]:
     return tuple(Sign(part) for part in text.split(",") if part)
+
+
+def _seal_words(words: OwnWords, table: str) -> str | None:
+    if not words:
+        return None
+    plain = {"agency": words.agency, "signs": words.signs, "source": words.source}
+    return seal(json.dumps(plain, ensure_ascii=False), f"{table}.own_words")
+
+
+def _own_words(sealed: str | None, table: str) -> OwnWords:
+    if not sealed:
+        return OwnWords()
+    plain = json.loads(unseal_text(sealed, f"{table}.own_words"))
+    return OwnWords(plain.get("agency", ""), plain.get("signs", ""), plain.get("source", ""))
 
 
 def _reporter(sealed: str | None, table: str) -> int | None:
@@ -87,6 +103,8 @@ class SqliteReports:
             if row["decision_note"]
             else "",
             reporters=await self._reporters(row["id"], reporter),
+            own_words=_own_words(row["own_words"], "reports"),
+            place_origin=PlaceOrigin(row["place_origin"]),
         )
 
     async def insert(
@@ -101,8 +119,8 @@ class SqliteReports:
         reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "reports")
         cursor = await self._conn.execute(
             "INSERT INTO reports (place, place_key, known_location, description, agency, signs, "
-            "source, media, reporter_sealed, reporter_hash, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "source, media, reporter_sealed, reporter_hash, created_at, updated_at, own_words, "
+            "place_origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 seal(draft.where, "reports.place"),
                 place_hash(place_key),
@@ -116,6 +134,8 @@ class SqliteReports:
                 reporter_hash,
                 to_db(now),
                 to_db(now),
+                _seal_words(draft.own_words, "reports"),
+                draft.place_origin.value,
             ),
         )
         assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -165,8 +185,8 @@ class SqliteReports:
         reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "corroborations")
         await self._conn.execute(
             "INSERT INTO corroborations (report_id, reporter_sealed, reporter_hash, place, "
-            "description, agency, signs, source, media, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "description, agency, signs, source, media, created_at, own_words) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 report_id,
                 reporter_sealed,
@@ -178,6 +198,7 @@ class SqliteReports:
                 draft.source.value if draft.source else None,
                 seal(json.dumps(list(draft.media)), "corroborations.media"),
                 to_db(now),
+                _seal_words(draft.own_words, "corroborations"),
             ),
         )
         await self._conn.execute(
@@ -258,17 +279,22 @@ class SqliteReports:
         place_key: str | None = None,
         what: str | None = None,
         agency: Agency | None = None,
+        place_origin: PlaceOrigin | None = None,
+        known_location: str | None = None,
         now: datetime,
     ) -> None:
         await self._conn.execute(
             "UPDATE reports SET place = COALESCE(?, place), place_key = COALESCE(?, place_key), "
-            "description = COALESCE(?, description), agency = COALESCE(?, agency), updated_at = ? "
-            "WHERE id = ?",
+            "description = COALESCE(?, description), agency = COALESCE(?, agency), "
+            "place_origin = COALESCE(?, place_origin), "
+            "known_location = COALESCE(?, known_location), updated_at = ? WHERE id = ?",
             (
                 seal(where, "reports.place"),
                 None if place_key is None else place_hash(place_key),
                 seal(what, "reports.description"),
                 agency.value if agency else None,
+                place_origin.value if place_origin else None,
+                known_location,
                 to_db(now),
                 report_id,
             ),

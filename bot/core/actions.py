@@ -11,7 +11,6 @@ live per area (`report_actions`, `follow_through_actions`, `member_actions`,
 from __future__ import annotations
 
 from bot.core.clock import Clock
-from bot.core.drafts import build_draft
 from bot.core.follow_through_actions import FollowThroughActions
 from bot.core.info_actions import InfoActions
 from bot.core.member_actions import MemberActions
@@ -23,6 +22,7 @@ from bot.core.report_actions import ReportActions
 from bot.core.report_decisions import ReportDecisions
 from bot.core.report_follow_ups import ReportFollowUps
 from bot.core.report_intake import ReportIntake
+from bot.core.report_reading import build_draft
 from bot.core.reports import ReportService
 from bot.core.tasks import TaskService
 

@@ -12,27 +12,15 @@ from zoneinfo import ZoneInfo
 
 from bot.core.commands import COMMANDS
 from bot.core.errors import UserError
-from bot.core.models import (
-    Agency,
-    PersonDetails,
-    ReportDraft,
-)
+from bot.core.models import PersonDetails
 from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
-from bot.core.vocabulary import (
-    parse_agency,
-    parse_signs,
-    parse_source,
-)
 from bot.i18n import (
     Raw,
     Text,
     _,
 )
 
-MAX_PLACE_CHARS = 200
-MAX_DESCRIPTION_CHARS = 1000
 MAX_NOTE_CHARS = 500
-REPORT_EXAMPLE = next(spec.example for spec in COMMANDS if spec.name == "report")
 DETAINED_EXAMPLE = next(spec.example for spec in COMMANDS if spec.name == "detained")
 
 
@@ -52,34 +40,6 @@ def check_length(value: str, limit: int, field: Text) -> str:
 
 def note_text(text: str) -> str:
     return check_length(text.strip(), MAX_NOTE_CHARS, _("note"))
-
-
-def build_draft(
-    *,
-    where: str,
-    what: str = "",
-    agency: str = "",
-    signs: str = "",
-    source: str = "",
-    media: tuple[str, ...] = (),
-) -> ReportDraft:
-    """A report from the words people typed, whichever front end they typed them in."""
-    where = check_length(where.strip(), MAX_PLACE_CHARS, _("place"))
-    if not where:
-        raise UserError(
-            _(
-                "Where is it? Send the report again with the place, for example: {example}",
-                example=Raw(REPORT_EXAMPLE),
-            )
-        )
-    return ReportDraft(
-        where=where,
-        what=check_length(what.strip(), MAX_DESCRIPTION_CHARS, _("description")),
-        agency=parse_agency(agency) if agency.strip() else Agency.UNKNOWN,
-        signs=parse_signs(signs),
-        source=parse_source(source) if source.strip() else None,
-        media=media,
-    )
 
 
 def person_details(fields: dict[str, str], now: datetime, zone: ZoneInfo) -> PersonDetails:

@@ -5,14 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import permissions, rendering
-from bot.core.commands import COMMANDS, Audience, CommandSpec, find_command, local_name
-from bot.core.errors import UserError
-from bot.core.models import (
-    Member,
+from bot.core.commands import (
+    COMMANDS,
+    Audience,
+    CommandSpec,
+    find_command,
+    local_name,
+    unknown_command,
 )
+from bot.core.errors import UserError
+from bot.core.models import Agency, Member, Sign
 from bot.core.network import Network
 from bot.core.replies import Reply
+from bot.core.report_reading import REPORT_EXAMPLE
 from bot.core.rights import MORE_WORDS, card_for, cards
+from bot.core.vocabulary import find
 from bot.i18n import (
     Lines,
     ListOf,
@@ -63,6 +70,37 @@ class InfoActions:
             )
         ]
 
+    async def help_now(self, actor: Member, text: str) -> list[Reply]:
+        """Words that are not a command, sent to the bot: maybe a cry for help. Never just
+        "I only understand commands": the hotline, the rights that matter at the door,
+        and how to report, in the member's language."""
+        command = local_name("report", actor.language) or "report"
+        looks_like_a_report = bool(
+            find(Agency, "agencies", text).choices or find(Sign, "signs", text).choices
+        )
+        how: Text = (
+            lines(
+                _("To pass this on to the verifiers as a report, send:"),
+                Raw(f"/{command} {text.strip()}"),
+            )
+            if looks_like_a_report and text.strip()
+            else lines(
+                _("To tell the network what is happening, send /report and what you see:"),
+                REPORT_EXAMPLE,
+            )
+        )
+        return [
+            Reply(
+                lines(
+                    _("If you or someone near you is in danger now, call:"),
+                    rendering.hotline_lines(self.network),
+                    rendering.urgent_rights(),
+                    how,
+                    _("Send /help to see everything else I can do."),
+                )
+            )
+        ]
+
     async def hotline(self, actor: Member) -> list[Reply]:
         return [Reply(rendering.hotline_lines(self.network))]
 
@@ -70,12 +108,7 @@ class InfoActions:
         if command.strip():
             spec = find_command(command.split()[0])
             if spec is None:
-                raise UserError(
-                    _(
-                        "I don't know the command /{name}. Send /help to see what I can do.",
-                        name=Raw(command.split()[0].lstrip("/")[:32]),
-                    )
-                )
+                raise UserError(unknown_command(command.split()[0].lstrip("/"), actor.language))
             return [Reply(help_entry(spec))]
         visible = [spec for spec in COMMANDS if audience_includes(spec.audience, actor)]
         return [Reply(lines(_("What I can do:"), *(help_entry(spec) for spec in visible)))]

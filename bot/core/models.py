@@ -122,6 +122,27 @@ class Conversation:
         return self.is_direct or self.purpose is TargetPurpose.ORGANIZERS
 
 
+class PlaceOrigin(StrEnum):
+    """Where a report's place came from, so verifiers know how far to trust it."""
+
+    TYPED = "typed"  # the reporter labelled it ("where: …") or a form asked for it
+    READ = "read"  # the bot read it out of free text ("ICE at the Walmart on Main St")
+    MISSING = "missing"  # no exact place: verifiers confirm it, the reporter is asked
+
+
+@dataclass(frozen=True)
+class OwnWords:
+    """The reporter's own words for a field, kept when they say more than the choice
+    recognised in them ("vans parked haphazardly"), or when nothing was recognised."""
+
+    agency: str = ""
+    signs: str = ""
+    source: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.agency or self.signs or self.source)
+
+
 @dataclass(frozen=True)
 class ReportDraft:
     where: str
@@ -130,6 +151,8 @@ class ReportDraft:
     signs: tuple[Sign, ...] = ()
     source: Source | None = None
     media: tuple[str, ...] = ()
+    own_words: OwnWords = OwnWords()
+    place_origin: PlaceOrigin = PlaceOrigin.TYPED
 
 
 @dataclass(frozen=True)
@@ -152,6 +175,8 @@ class Report:
     dismiss_reason: DismissReason | None = None
     decision_note: str = ""
     reporters: frozenset[int] = field(default_factory=frozenset)
+    own_words: OwnWords = OwnWords()
+    place_origin: PlaceOrigin = PlaceOrigin.TYPED
 
     @property
     def code(self) -> str:

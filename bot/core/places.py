@@ -5,7 +5,8 @@ Street"). We reduce a place to a key of its words, ignoring order, accents, fill
 words and common abbreviations, and treat equal keys as the same place. Known places
 (a federal building) match on their phrases and get a key of their own, so every way
 of naming them lands together. Fuzzier matching would merge different corners of one
-long street, and a wrongly merged report is worse than a second card for verifiers.
+long street, and a wrongly merged report is worse than a second card for verifiers, so
+fuzzy similarity (`possibly_same`) only ever produces a hint for them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 
 # fmt: off
 _FILLER = frozenset({
@@ -86,3 +89,22 @@ def match_place(text: str, known: Sequence[KnownPlace]) -> PlaceMatch:
     key = " ".join(sorted(tokens - _STREET_TYPES)) or " ".join(sorted(tokens))
     key = key or " ".join(text.casefold().split())
     return PlaceMatch(key=key, known=None)
+
+
+# How alike two places must read (0-100, word order and repeats ignored) to be pointed
+# out to verifiers as possibly the same place.
+SIMILAR = 85
+
+
+def possibly_same(first: str, second: str) -> bool:
+    """Whether two places may be the same one ("Pine & 3rd, outside the church" and
+    "Pine and 3rd"), for a hint to verifiers. Different numbers ("5th & Main", "6th &
+    Main") are different places however alike the rest reads."""
+    a, b = words(first), words(second)
+    if not a or not b:
+        return False
+    numbers_a = {word for word in a if word.isdigit()}
+    numbers_b = {word for word in b if word.isdigit()}
+    if numbers_a and numbers_b and not numbers_a & numbers_b:
+        return False
+    return bool(fuzz.token_set_ratio(" ".join(a), " ".join(b)) >= SIMILAR)

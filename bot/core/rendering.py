@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.core.models import Member, Report, ReportState
+from bot.core.models import (
+    Member,
+    OwnWords,
+    PlaceOrigin,
+    Report,
+    ReportDraft,
+    ReportState,
+)
 from bot.core.network import Network
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
 from bot.i18n import Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
@@ -59,14 +66,23 @@ def rights_reminder() -> Text:
     )
 
 
+def urgent_rights() -> Text:
+    """The three rights that matter most when agents are at the door or on the street."""
+    return lines(
+        bullet(_("Do not open the door. An ICE form is not a judge's warrant.")),
+        bullet(_("You have the right to remain silent.")),
+        bullet(_("Do not sign anything.")),
+    )
+
+
 # A broadcast alert must read on a lock screen; the organizer chat sees everything.
 ALERT_WHAT_CHARS = 300
 
 
-def _details(report: Report, *, what_limit: int | None = None) -> list[Text]:
-    parts: list[Text] = [
-        _("Where: {where}", where=Raw(report.where)),
-    ]
+def _details(
+    report: Report, *, what_limit: int | None = None, with_place: bool = True
+) -> list[Text]:
+    parts: list[Text] = [_("Where: {where}", where=Raw(report.where))] if with_place else []
     if report.what:
         parts.append(_("What: {what}", what=Raw(report.what, limit=what_limit)))
     parts.append(_("Agency: {agency}", agency=AGENCY_NAMES[report.agency]))
@@ -75,7 +91,47 @@ def _details(report: Report, *, what_limit: int | None = None) -> list[Text]:
     return parts
 
 
-def new_report_card(report: Report) -> Text:
+def _place_line(report: Report, *, reporter_asked: bool = False) -> Text:
+    """Where, said as surely as we know it: typed, read from the text, or not known."""
+    if report.place_origin is PlaceOrigin.READ:
+        return _("Where (read from the report, check it): {where}", where=Raw(report.where))
+    if report.place_origin is PlaceOrigin.TYPED:
+        return _("Where: {where}", where=Raw(report.where))
+    vague = (
+        _("Where: not exact (“{where}”).", where=Raw(report.where))
+        if report.where
+        else _("Where: not given.")
+    )
+    ask = (
+        _("I asked the reporter where exactly; their answer will come here.")
+        if reporter_asked
+        else None
+    )
+    return lines(
+        vague,
+        ask,
+        _(
+            "Confirm the place before verifying, and give it: /verify {code} where: 5th & Main",
+            code=report.code,
+        ),
+    )
+
+
+def _own_words(words: OwnWords) -> list[Text]:
+    """What the reporter wrote in labelled fields, when it says more than we recognised."""
+    parts: list[Text] = []
+    if words.agency:
+        parts.append(_("Agency, in their words: {words}", words=Raw(words.agency)))
+    if words.signs:
+        parts.append(_("Signs, in their words: {words}", words=Raw(words.signs)))
+    if words.source:
+        parts.append(_("Source, in their words: {words}", words=Raw(words.source)))
+    return parts
+
+
+def new_report_card(
+    report: Report, *, related: Sequence[Report] = (), reporter_asked: bool = False
+) -> Text:
     """Posted in the organizer chat for verifiers; never leaves it."""
     source = SOURCE_NAMES[report.source] if report.source else _("source not given")
     media = (
@@ -98,11 +154,23 @@ def new_report_card(report: Report) -> Text:
     )
     return lines(
         _("NEW REPORT {code} (NOT VERIFIED, do not share)", code=report.code),
-        *_details(report),
+        _place_line(report, reporter_asked=reporter_asked),
+        *_details(report, with_place=False),
         _("Source: {source}", source=source),
+        *_own_words(report.own_words),
         media,
         _("Reported: {when}", when=When(report.created_at)),
         caution,
+        *(
+            _(
+                "Possibly the same place as {code} ({where}, {state}). Check before "
+                "verifying: reports are not merged automatically.",
+                code=other.code,
+                where=Raw(other.where),
+                state=STATE_NAMES[other.state],
+            )
+            for other in related
+        ),
         _(
             "Verifiers: can someone check, ideally in person? "
             "Then send /verify {code} or /dismiss {code} routine|false|unverifiable",
@@ -111,7 +179,9 @@ def new_report_card(report: Report) -> Text:
     )
 
 
-def corroboration_card(report: Report, *, what: str, source_text: Text) -> Text:
+def corroboration_card(report: Report, draft: ReportDraft) -> Text:
+    """More eyes on an open report: what this reporter adds, never who they are."""
+    source = SOURCE_NAMES[draft.source] if draft.source else _("source not given")
     return lines(
         _n(
             "{code}: another report of the same place ({count} independent report so far).",
@@ -119,9 +189,30 @@ def corroboration_card(report: Report, *, what: str, source_text: Text) -> Text:
             report.independent_reports,
             code=report.code,
         ),
-        _("What: {what}", what=Raw(what)) if what else None,
-        _("Source: {source}", source=source_text),
+        _("Where, as this reporter wrote it: {where}", where=Raw(draft.where))
+        if draft.where and draft.where != report.where
+        else None,
+        _("What: {what}", what=Raw(draft.what)) if draft.what else None,
+        _("Source: {source}", source=source),
+        *_own_words(draft.own_words),
         _("Still waiting for a verifier.") if report.state is ReportState.PENDING else None,
+    )
+
+
+def where_exactly(report: Report) -> Text:
+    """The one follow-up a reporter gets when their report has no exact place."""
+    return _(
+        "Where exactly is it, for {code}? Reply with the street and the nearest corner, or a "
+        "place people know (a shop, a school). I will add it to your report.",
+        code=report.code,
+    )
+
+
+def place_from_reporter(report: Report, answer: str) -> Text:
+    return _(
+        "{code}: the reporter says the place is: {where}",
+        code=report.code,
+        where=Raw(answer.strip()),
     )
 
 

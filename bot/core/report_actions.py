@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from bot.core import permissions, rendering
 from bot.core.clock import Clock
-from bot.core.drafts import (
-    MAX_DESCRIPTION_CHARS,
-    MAX_PLACE_CHARS,
-    check_length,
-    note_text,
-)
+from bot.core.commands import label_table, parse_fields
+from bot.core.drafts import check_length, note_text
 from bot.core.models import (
     Conversation,
     DismissReason,
@@ -24,6 +20,7 @@ from bot.core.replies import Reply
 from bot.core.report_decisions import ReportDecisions
 from bot.core.report_follow_ups import Correction, ReportFollowUps
 from bot.core.report_intake import ReportIntake, SubmissionKind
+from bot.core.report_reading import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS
 from bot.core.reports import ReportService
 from bot.core.task_text import task_line
 from bot.core.tasks import TaskService
@@ -40,6 +37,10 @@ from bot.i18n import (
 )
 
 
+def check_place(text: str) -> str:
+    return check_length(text.strip(), MAX_PLACE_CHARS, _("place"))
+
+
 class ReportActions:
     network: Network
     clock: Clock
@@ -52,7 +53,9 @@ class ReportActions:
     async def report(
         self, actor: Member, conversation: Conversation, draft: ReportDraft
     ) -> list[Reply]:
-        submission = await self.intake.submit(actor, draft)
+        submission = await self.intake.submit(
+            actor, draft, ask_by_message=not conversation.is_direct
+        )
         report = submission.report
         if submission.kind is SubmissionKind.NEW:
             receipt: Text = _(
@@ -76,6 +79,14 @@ class ReportActions:
                 state=STATE_NAMES[report.state],
             )
         replies = [Reply(receipt)]
+        if submission.asked_where:
+            replies.append(
+                Reply(
+                    rendering.where_exactly(report)
+                    if conversation.is_direct
+                    else _("I sent you a direct message to ask where exactly.")
+                )
+            )
         if conversation.purpose is TargetPurpose.BROADCAST:
             # The report text is already visible here; steer the next one somewhere private.
             replies.append(
@@ -88,8 +99,26 @@ class ReportActions:
             )
         return replies
 
+    async def place_answer(self, actor: Member, report_id: int, answer: str) -> list[Reply]:
+        """The reporter's reply to "Where exactly?"."""
+        report = await self.intake.add_place(actor, report_id, check_place(answer))
+        return [
+            Reply(
+                _(
+                    "Thank you. I added the place to {code}; the verifiers can see it.",
+                    code=report.code,
+                )
+            )
+        ]
+
     async def verify(self, actor: Member, report_id: int, note: str = "") -> list[Reply]:
-        report = await self.decisions.verify(actor, report_id, note_text(note))
+        """`note` may carry the place the verifier confirmed: "where: 5th & Main; …"."""
+        fields = parse_fields(note, label_table("correction"))
+        where = fields.values.get("where", "")
+        rest = "; ".join(part for part in (fields.values.get("note", ""), fields.free) if part)
+        report = await self.decisions.verify(
+            actor, report_id, note_text(rest if where else note), where=check_place(where)
+        )
         targets = [t.label for t in self.network.targets_for(TargetPurpose.BROADCAST)]
         return [
             Reply(
@@ -138,7 +167,7 @@ class ReportActions:
         note: str = "",
     ) -> list[Reply]:
         change = Correction(
-            where=check_length(where.strip(), MAX_PLACE_CHARS, _("place")) or None,
+            where=check_place(where) or None,
             what=check_length(what.strip(), MAX_DESCRIPTION_CHARS, _("description")) or None,
             agency=parse_agency(agency) if agency.strip() else None,
         )

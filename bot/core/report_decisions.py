@@ -16,10 +16,13 @@ from bot.core.models import (
     DismissReason,
     Member,
     MessageKind,
+    PlaceOrigin,
     Report,
+    ReportState,
     TargetPurpose,
     TimerKind,
 )
+from bot.core.report_places import set_place
 from bot.core.reports import load_report
 from bot.core.service import Service
 from bot.core.store import Transaction
@@ -82,12 +85,24 @@ class ReportDecisions(Service):
         decision: Decision,
         reason: DismissReason | None,
         note: str,
+        where: str = "",
     ) -> Report:
         permissions.check_can_decide_reports(actor)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             report = await load_report(tx, report_id)
             permissions.check_two_person_rule(actor, report)
+            if decision is Decision.VERIFIED and report.state is ReportState.PENDING:
+                if where:  # the verifier confirmed the place: it is the one alerts name
+                    await set_place(tx, self.network, report.id, where, now)
+                elif report.place_origin is PlaceOrigin.MISSING:
+                    raise UserError(
+                        _(
+                            "{code} has no exact place yet, and an alert needs one. Add the "
+                            "place you confirmed: /verify {code} where: 5th & Main",
+                            code=report.code,
+                        )
+                    )
             move = REPORTS[
                 ReportMove.VERIFY if decision is Decision.VERIFIED else ReportMove.DISMISS
             ]
@@ -132,8 +147,11 @@ class ReportDecisions(Service):
                 )
         return report
 
-    async def verify(self, actor: Member, report_id: int, note: str = "") -> Report:
-        return await self._decide(actor, report_id, Decision.VERIFIED, None, note)
+    async def verify(
+        self, actor: Member, report_id: int, note: str = "", *, where: str = ""
+    ) -> Report:
+        """Verify; `where` is the place the verifier confirmed, if the report lacked one."""
+        return await self._decide(actor, report_id, Decision.VERIFIED, None, note, where)
 
     async def dismiss(
         self, actor: Member, report_id: int, reason: DismissReason, note: str = ""

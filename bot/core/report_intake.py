@@ -8,6 +8,7 @@ The report, its card for the verifiers, its timers and the audit entry are one u
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -19,17 +20,19 @@ from bot.core.messenger import Messenger
 from bot.core.models import (
     Member,
     MessageKind,
+    PlaceOrigin,
     Report,
     ReportDraft,
+    ReportState,
     TimerKind,
 )
 from bot.core.network import Network
 from bot.core.notices import Notices
 from bot.core.places import match_place
+from bot.core.report_places import related_reports, set_place
 from bot.core.reports import load_report
 from bot.core.service import Service
 from bot.core.store import Store
-from bot.core.vocabulary import SOURCE_NAMES
 from bot.i18n import Trusted, When, _, lines
 
 RATE_WINDOW = timedelta(hours=1)
@@ -45,6 +48,12 @@ class SubmissionKind(StrEnum):
 class Submission:
     report: Report
     kind: SubmissionKind
+    asked_where: bool = False  # the reporter is asked "Where exactly?" (a dialog waits)
+
+
+# The step-by-step answer to "Where exactly?": the reporter's next direct message.
+PLACE_DIALOG = "report_place"
+PLACE_ANSWER_WINDOW = timedelta(hours=2)
 
 
 class ReportIntake(Service):
@@ -92,25 +101,31 @@ class ReportIntake(Service):
             )
         )
 
-    async def submit(self, reporter: Member, draft: ReportDraft) -> Submission:
+    async def submit(
+        self, reporter: Member, draft: ReportDraft, *, ask_by_message: bool = False
+    ) -> Submission:
+        """File a report. Without an exact place it is filed anyway, never merged with
+        another, and the reporter is asked where exactly: in the reply, or with
+        `ask_by_message` in a direct message (when they reported in a group)."""
         now = self.clock.now()
         await self._check_rate(reporter, now)
+        missing = draft.place_origin is PlaceOrigin.MISSING
         place = match_place(draft.where, self.network.known_places)
+        # A report without a place has a key of its own: no other report can match it.
+        key = f"missing:{secrets.token_hex(16)}" if missing else place.key
+        asked = False
         async with self.store.transaction() as tx:
-            match = await tx.reports.find_open_match(
-                place.key, now - self.network.corroboration_window
-            )
+            match = await tx.reports.find_open_match(key, now - self.network.corroboration_window)
             if match is not None:
                 repeat = reporter.id in match.reporters
                 await tx.reports.add_corroboration(
                     match.id, draft, reporter_id=reporter.id, now=now
                 )
                 report = await load_report(tx, match.id)
-                source = SOURCE_NAMES[draft.source] if draft.source else _("source not given")
                 await self.messenger.report_notice(
                     tx,
                     MessageKind.CORROBORATION,
-                    rendering.corroboration_card(report, what=draft.what, source_text=source),
+                    rendering.corroboration_card(report, draft),
                     report.id,
                 )
                 await tx.audit.record(
@@ -120,16 +135,26 @@ class ReportIntake(Service):
             else:
                 report_id = await tx.reports.insert(
                     draft,
-                    place_key=place.key,
-                    known_location=place.known.name if place.known else None,
+                    place_key=key,
+                    known_location=place.known.name if place.known and not missing else None,
                     reporter_id=reporter.id,
                     now=now,
                 )
                 report = await load_report(tx, report_id)
+                related = await related_reports(tx, report, now)
+                if missing and await tx.dialogs.get(reporter.id) is None:
+                    await tx.dialogs.save(
+                        reporter.id, PLACE_DIALOG, "where", {"report": str(report.id)}, now
+                    )
+                    asked = True
+                    if ask_by_message:
+                        await self.messenger.to_member(
+                            tx, reporter, MessageKind.REPLY, rendering.where_exactly(report)
+                        )
                 await self.messenger.report_notice(
                     tx,
                     MessageKind.NEW_REPORT,
-                    rendering.new_report_card(report),
+                    rendering.new_report_card(report, related=related, reporter_asked=asked),
                     report.id,
                     ping=True,
                 )
@@ -141,4 +166,34 @@ class ReportIntake(Service):
                     TimerKind.REPORT_EXPIRE, report.id, now + self.network.verification_expiry, now
                 )
                 kind = SubmissionKind.NEW
-        return Submission(report=report, kind=kind)
+        return Submission(report=report, kind=kind, asked_where=asked)
+
+    async def waiting_for_place(self, reporter: Member) -> int | None:
+        """The report whose place this member was asked for, if the question is open."""
+        async with self.store.reading() as tx:
+            dialog = await tx.dialogs.get(reporter.id)
+        if dialog is None or dialog.kind != PLACE_DIALOG:
+            return None
+        if self.clock.now() - dialog.updated_at > PLACE_ANSWER_WINDOW:
+            async with self.store.transaction() as tx:
+                await tx.dialogs.end(reporter.id)
+            return None
+        return int(dialog.data["report"])
+
+    async def add_place(self, reporter: Member, report_id: int, answer: str) -> Report:
+        """The reporter's answer to "Where exactly?", added to the same report. Verifiers
+        hear it; a report already decided keeps its place and gets the answer as news."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            await tx.dialogs.end(reporter.id)
+            report = await load_report(tx, report_id)
+            if reporter.id not in report.reporters:
+                return report  # the question was for whoever reported it, and only them
+            if report.state is ReportState.PENDING:
+                await set_place(tx, self.network, report.id, answer, now)
+                report = await load_report(tx, report.id)
+            await self.messenger.report_notice(
+                tx, MessageKind.UPDATE, rendering.place_from_reporter(report, answer), report.id
+            )
+            await tx.audit.record(now, reporter.id, "report.place_added", report.code)
+        return report

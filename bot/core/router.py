@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.core import permissions
-from bot.core.actions import Actions, Reply, build_draft, guarded
+from bot.core.actions import Actions, Reply, guarded
 from bot.core.commands import (
     COMMANDS,
     CommandLine,
@@ -19,63 +19,29 @@ from bot.core.commands import (
     parse_report_code,
     split_command,
     take_report_code,
+    unknown_command,
 )
 from bot.core.dialogs import DetainedConversation
 from bot.core.errors import UserError
 from bot.core.models import Conversation, Member
 from bot.core.network import Network
+from bot.core.report_reading import read_report
 from bot.core.vocabulary import parse_reason, reason_choices
 from bot.i18n import Raw, _
+from bot.i18n.words import fold, vocabulary
 
-__all__ = ["REPORT_LABELS", "CommandRouter", "Reply"]
+__all__ = ["CommandRouter", "Reply"]
 
-REPORT_LABELS = label_table(
-    {
-        "where": ("where", "place", "location", "address", "donde", "lugar", "direccion"),
-        "what": ("what", "details", "description", "que", "detalles", "descripcion"),
-        "agency": ("agency", "agencia"),
-        "signs": ("signs", "sign", "senales", "senal", "indicios"),
-        "source": ("source", "fuente"),
-        "media": ("media", "photo", "photos", "video", "videos", "foto", "fotos"),
-    }
-)
-CORRECTION_LABELS = label_table(
-    {
-        "where": ("where", "place", "location", "donde", "lugar"),
-        "what": ("what", "details", "description", "que", "detalles", "descripcion"),
-        "agency": ("agency", "agencia"),
-        "note": ("note", "nota"),
-    }
-)
+CORRECTION_LABELS = label_table("correction")
+PERSON_LABELS = label_table("person")
+TASK_LABELS = label_table("task")
+EDIT_LABELS = label_table("edit")
 
-PERSON_LABELS = label_table(
-    {
-        "name": ("name", "nombre"),
-        "dob": ("dob", "birth", "born", "date of birth", "nacimiento", "fecha de nacimiento"),
-        "contact": ("contact", "contacto"),
-        "phone": ("phone", "tel", "telephone", "telefono", "celular"),
-        "relation": ("relation", "relationship", "parentesco", "relacion"),
-        "language": ("language", "idioma", "lengua"),
-        "children": ("children", "kids", "ninos", "hijos", "escuela", "school"),
-        "pickup": ("pickup", "pick up", "pick up by", "by", "recoger", "hora"),
-        "notes": ("notes", "note", "notas", "nota"),
-    }
-)
-TASK_LABELS = label_table(
-    {
-        "report": ("report", "reporte"),
-        "person": ("person", "persona"),
-        "due": ("due", "by", "para", "vence"),
-    }
-)
-EDIT_LABELS = label_table({"what": ("what", "description", "que", "descripcion")})
-TASK_VERBS = {
-    "add": "add", "agregar": "add", "assign": "assign", "asignar": "assign",
-    "accept": "accept", "aceptar": "accept", "decline": "decline", "rechazar": "decline",
-    "done": "done", "hecho": "done", "listo": "done", "release": "release",
-    "soltar": "release", "liberar": "release", "cancel": "cancel", "cancelar": "cancel",
-    "edit": "edit", "editar": "edit", "cambiar": "edit",
-}  # fmt: skip
+
+def task_verb(word: str) -> str | None:
+    """The task verb a word names ("aceptar" -> "accept"), in any language."""
+    return vocabulary().index("task_verbs").get(fold(word))
+
 
 Handler = Callable[[Member, Conversation, CommandLine], Awaitable[list[Reply]]]
 
@@ -108,7 +74,11 @@ class CommandRouter:
         if missing:  # a command in /help that does nothing would be a lie
             raise RuntimeError(f"commands without handlers: {sorted(missing)}")
 
-    async def handle(self, actor: Member, conversation: Conversation, text: str) -> list[Reply]:
+    async def handle(
+        self, actor: Member, conversation: Conversation, text: str, *, mentioned: bool = False
+    ) -> list[Reply]:
+        """Answer one message. `mentioned`: a group message that names the bot, which
+        gets an answer even when it is not a command (a cry for help)."""
         if len(text) > self.network.max_message_chars:
             return [
                 Reply(
@@ -121,34 +91,10 @@ class CommandRouter:
                 )
             ]
         command = split_command(text)
-        if (
-            command is None
-            and conversation.is_direct
-            and await self.detained_conversation.active(actor)
-        ):
-            return await guarded(
-                self.detained_conversation.answer(actor, conversation, text), "dialog", actor
-            )
         if command is None:
-            if conversation.is_direct:
-                return [
-                    Reply(
-                        _(
-                            "I only understand commands. Send /report to report what you see, "
-                            "or /help to see everything I can do."
-                        )
-                    )
-                ]
-            return []  # ordinary conversation in a group is not for the bot
+            return await self._not_a_command(actor, conversation, text, mentioned=mentioned)
         if command.spec is None:
-            return [
-                Reply(
-                    _(
-                        "I don't know the command /{name}. Send /help to see what I can do.",
-                        name=Raw(command.name[:32]),
-                    )
-                )
-            ]
+            return [Reply(unknown_command(command.name, actor.language))]
         handler = self._handlers[command.spec.name]
 
         async def run() -> list[Reply]:
@@ -157,6 +103,25 @@ class CommandRouter:
             return await handler(actor, conversation, command)
 
         return await guarded(run(), command.spec.name, actor)
+
+    async def _not_a_command(
+        self, actor: Member, conversation: Conversation, text: str, *, mentioned: bool
+    ) -> list[Reply]:
+        """Plain words: an answer to a question the bot asked, or someone who needs help.
+        In a group, only words addressed to the bot; ordinary conversation is not for it."""
+        if conversation.is_direct:
+            if await self.detained_conversation.active(actor):
+                return await guarded(
+                    self.detained_conversation.answer(actor, conversation, text), "dialog", actor
+                )
+            report_id = await self.actions.intake.waiting_for_place(actor)
+            if report_id is not None and text.strip():
+                return await guarded(
+                    self.actions.place_answer(actor, report_id, text), "report", actor
+                )
+        if conversation.is_direct or mentioned:
+            return await self.actions.help_now(actor, text)
+        return []
 
     async def _person(
         self, actor: Member, conversation: Conversation, command: CommandLine
@@ -169,16 +134,7 @@ class CommandRouter:
     async def _report(
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
-        free, fields = parse_fields(command.body, REPORT_LABELS)
-        draft = build_draft(
-            where=fields.get("where", ""),
-            what="; ".join(part for part in (free, fields.get("what", "")) if part),
-            agency=fields.get("agency", ""),
-            signs=fields.get("signs", ""),
-            source=fields.get("source", ""),
-            media=tuple(fields.get("media", "").replace(",", " ").split()),
-        )
-        return await self.actions.report(actor, conversation, draft)
+        return await self.actions.report(actor, conversation, read_report(command.body))
 
     async def _verify(
         self, actor: Member, conversation: Conversation, command: CommandLine
@@ -215,14 +171,14 @@ class CommandRouter:
     ) -> list[Reply]:
         report_id, rest = take_report_code(command.body, "/correct R3 where: 5th & Maple")
         permissions.check_can_correct(actor)
-        free, fields = parse_fields(rest, CORRECTION_LABELS)
+        fields = parse_fields(rest, CORRECTION_LABELS)
         return await self.actions.correct(
             actor,
             report_id,
-            where=fields.get("where", ""),
-            what=fields.get("what", ""),
-            agency=fields.get("agency", ""),
-            note="; ".join(part for part in (fields.get("note", ""), free) if part),
+            where=fields.values.get("where", ""),
+            what=fields.values.get("what", ""),
+            agency=fields.values.get("agency", ""),
+            note="; ".join(part for part in (fields.values.get("note", ""), fields.free) if part),
         )
 
     async def _retract(
@@ -240,10 +196,13 @@ class CommandRouter:
         if first and ":" not in first:
             report_id = parse_report_code(first)
             body = body[len(first) :]
-        free, fields = parse_fields(body, PERSON_LABELS)
-        if not fields and not free:  # nothing given: ask step by step
+        fields = parse_fields(body, PERSON_LABELS, continued=True)
+        if not fields.values and not fields.free:  # nothing given: ask step by step
             return await self.detained_conversation.start(actor, conversation, report_id)
-        return await self.actions.detained(actor, conversation, report_id, fields)
+        values = dict(fields.values)
+        if fields.free:  # unknown labels and extra text are notes, never the bin
+            values["notes"] = "; ".join(part for part in (values.get("notes"), fields.free) if part)
+        return await self.actions.detained(actor, conversation, report_id, values)
 
     async def _cancel(
         self, actor: Member, conversation: Conversation, command: CommandLine
@@ -256,7 +215,7 @@ class CommandRouter:
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
         words = command.body.split(maxsplit=1)
-        verb = TASK_VERBS.get(words[0].lower()) if words else None
+        verb = task_verb(words[0]) if words else None
         rest = words[1] if len(words) > 1 else ""
         if verb is None:
             raise UserError(
@@ -266,13 +225,14 @@ class CommandRouter:
                 )
             )
         if verb == "add":
-            free, fields = parse_fields(rest, TASK_LABELS)
+            fields = parse_fields(rest, TASK_LABELS)
+            given = fields.values
             return await self.actions.task_add(
                 actor,
-                free,
-                report_id=parse_report_code(fields["report"]) if fields.get("report") else None,
-                person_id=parse_code(fields["person"], "P") if fields.get("person") else None,
-                when=fields.get("due", ""),
+                fields.free,
+                report_id=parse_report_code(given["report"]) if given.get("report") else None,
+                person_id=parse_code(given["person"], "P") if given.get("person") else None,
+                when=given.get("due", ""),
             )
         parts = rest.split(maxsplit=1)
         if not parts:
@@ -281,9 +241,12 @@ class CommandRouter:
             )
         task_id, tail = parse_code(parts[0], "T"), parts[1] if len(parts) > 1 else ""
         if verb == "edit":
-            free, fields = parse_fields(tail, TASK_LABELS | EDIT_LABELS)
+            fields = parse_fields(tail, TASK_LABELS | EDIT_LABELS)
             return await self.actions.task_edit(
-                actor, task_id, what=fields.get("what", free), when=fields.get("due", "")
+                actor,
+                task_id,
+                what=fields.values.get("what", fields.free),
+                when=fields.values.get("due", ""),
             )
         if verb == "assign":
             member, _sep, when = tail.strip().partition(" ")

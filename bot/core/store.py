@@ -31,6 +31,7 @@ from bot.core.models import (
     OutboxEntry,
     Person,
     PersonDetails,
+    PlaceOrigin,
     Report,
     ReportDraft,
     ReportState,
@@ -124,6 +125,8 @@ class Reports(Protocol):
         place_key: str | None = None,
         what: str | None = None,
         agency: Agency | None = None,
+        place_origin: PlaceOrigin | None = None,
+        known_location: str | None = None,
         now: datetime,
     ) -> None: ...
 

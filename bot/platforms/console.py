@@ -24,6 +24,7 @@ from bot.i18n import ListOf, Raw, Text, _, language_name
 
 PLATFORM = "console"
 _LINE = re.compile(r"^\s*([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+)\s*:\s?(.*)$", re.DOTALL)
+_MENTION = re.compile(r"(?<![\w@])@(?:rrbot|bot)\b", re.IGNORECASE)  # "@bot help!" in a chat
 _PURPOSE_NAMES = {
     "organizers": _("reports come in here, verifiers are asked here"),
     "broadcast": _("verified alerts go out here"),
@@ -108,7 +109,13 @@ class Console:
         conversation = self._conversation(name, chat)
         if conversation is None:
             return
-        replies = await self.app.router.handle(member, conversation, text)
+        mentioned = bool(_MENTION.search(text))
+        replies = await self.app.router.handle(
+            member,
+            conversation,
+            _MENTION.sub(" ", text).strip() if mentioned else text,
+            mentioned=mentioned,
+        )
         prefix = prefix_for(conversation.address, is_direct=conversation.is_direct)
         for reply in replies:
             rendered = self.app.renderer.render(reply.text, reply.language or member.language)

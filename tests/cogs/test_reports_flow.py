@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot.core.models import ReportState
-from cogs.reports import ReportForm, RetryView
+from cogs.reports import PlaceForm, PlaceView, ReportForm, RetryView
 from tests.cogs.conftest import Rig
 from tests.conftest import outbox_rows, report_count
 from tests.fakes import discord as fakes
@@ -80,23 +80,51 @@ async def test_report_with_a_photo_keeps_its_link(rig: Rig) -> None:
     assert form.media == ("https://cdn.example/photo.jpg",)
 
 
-async def test_a_bad_form_is_refused_privately_and_can_be_fixed_without_retyping(rig: Rig) -> None:
-    submit = await file_report(rig, values={**GOOD, "agency": "FBI"})
+async def test_words_the_bot_does_not_know_are_filed_and_shown_to_verifiers(rig: Rig) -> None:
+    submit = await file_report(
+        rig, values={**GOOD, "agency": "FBI", "signs": "vans parked haphazardly"}
+    )
+    assert "Report R1 is with the verifiers" in replies_of(submit)[0]
+    card = next(row for row in await outbox_rows(rig.app.store) if row.kind == "new_report")
+    assert "Agency, in their words: FBI" in card.body
+    assert "Signs, in their words: vans parked haphazardly" in card.body
+
+
+async def test_an_empty_form_is_refused_privately_with_a_way_back(rig: Rig) -> None:
+    empty = dict.fromkeys(GOOD, " ")
+    submit = await file_report(rig, values=empty)
     [refusal] = replies_of(submit)
-    assert "I don't know the agency “FBI”" in refusal
+    assert refusal.startswith("What did you see, and where?")
     assert await report_count(rig.app.store) == 0 and await outbox_rows(rig.app.store) == []
     retry = submit.response.send_message.call_args.kwargs["view"]
     assert isinstance(retry, RetryView)
     again = rig.interaction("reporter")
     await retry.reopen(again)
-    reopened = again.response.send_modal.call_args.args[0]
-    assert reopened.where.value == "5th & Main" and reopened.agency.value == "FBI"
+    assert isinstance(again.response.send_modal.call_args.args[0], ReportForm)
 
 
-async def test_report_form_without_a_place_is_refused(rig: Rig) -> None:
+async def test_a_form_without_a_place_is_filed_and_the_reporter_is_asked(rig: Rig) -> None:
     submit = await file_report(rig, values={**GOOD, "where": "   "})
-    assert "Where is it?" in replies_of(submit)[0]
-    assert await report_count(rig.app.store) == 0
+    assert "Report R1 is with the verifiers" in replies_of(submit)[0]
+    rows = await outbox_rows(rig.app.store)
+    card = next(row for row in rows if row.kind == "new_report")
+    assert "Where: not given." in card.body
+    [receipt] = replies_of(submit)
+    assert "Where exactly is it, for R1?" in receipt
+    view = submit.response.send_message.call_args.kwargs["view"]
+    assert isinstance(view, PlaceView)
+    press_it = rig.interaction("reporter")
+    await view.open(press_it)
+    form = press_it.response.send_modal.call_args.args[0]
+    assert isinstance(form, PlaceForm)
+    form.where._value = "Pine & 3rd, by the church"
+    answered = rig.interaction("reporter")
+    await form.on_submit(answered)
+    assert "I added the place to R1" in replies_of(answered)[0]
+    report = await rig.app.reports.get(1)
+    assert report.where == "Pine & 3rd, by the church"
+    news = [row.body for row in await outbox_rows(rig.app.store) if row.kind == "update"]
+    assert any("the reporter says the place is: Pine & 3rd, by the church" in b for b in news)
 
 
 @pytest.mark.parametrize(

@@ -132,10 +132,13 @@ async def test_mention_injection_in_every_field_pings_nobody(rig: Rig) -> None:
             assert "@everyone" not in edit["content"] and "<@&2002>" not in edit["content"]
 
 
-async def test_a_refusal_that_echoes_the_input_is_neutralised_too(rig: Rig) -> None:
+async def test_words_kept_as_typed_are_neutralised_on_the_card(rig: Rig) -> None:
     from tests.cogs.test_reports_flow import GOOD
 
-    submit = await file_report(rig, "member", {**GOOD, "agency": "@everyone <@&2002>"})
-    [refusal] = replies_of(submit)
-    assert "I don't know the agency" in refusal
-    assert not any(live.search(refusal) for live in LIVE)
+    await file_report(rig, "member", {**GOOD, "agency": "@everyone <@&2002>", "signs": MALICIOUS})
+    await rig.deliver()
+    cards = [m["content"] for channel in rig.channels.values() for m in channel.sent]
+    assert any("Agency, in their words:" in card for card in cards)
+    for card in cards:
+        body = card.split("\n", 1)[1] if card.startswith(f"<@&{fakes.VERIFIER_ROLE}>") else card
+        assert not any(live.search(body) for live in LIVE), body

@@ -33,7 +33,7 @@ async def test_step_by_step_then_saved_on_yes(app: App) -> None:
     assert "Recorded P1. Proposed tasks:" in saved
     assert "T3: pick up the children (about P1)" in saved
     assert "Rosa Díaz" in await say(app, "ana", "/person P1", dm("ana"))
-    assert "I only understand commands" in await say(app, "ana", "hello", dm("ana"))  # over
+    assert "If you or someone near you is in danger" in await say(app, "ana", "hello", dm("ana"))
 
 
 async def test_a_wrong_answer_is_asked_again_and_nothing_is_lost(app: App) -> None:
@@ -85,4 +85,6 @@ async def test_an_unknown_report_is_caught_before_the_first_question(app: App) -
     reply = await say(app, "ana", "/detained R7", dm("ana"))
     assert "There is no report R7" in reply
     assert "full name" not in reply
-    assert "I only understand commands" in await say(app, "ana", "Rosa Díaz", dm("ana"))
+    assert "If you or someone near you is in danger" in await say(
+        app, "ana", "Rosa Díaz", dm("ana")
+    )

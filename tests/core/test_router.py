@@ -49,44 +49,8 @@ BAD_INPUT = [
         "¿Por qué descartarlo? Agregue un motivo: routine, false-alarm y unverifiable",
     ),
     ("ben", "/dismiss R1 because", "Why dismiss it?", "¿Por qué descartarlo?"),
-    (
-        "dee",
-        "/report what: 2 vans",
-        "Where is it? Send the report again with the place",
-        "¿Dónde es? Envíe el reporte otra vez con el lugar",
-    ),
-    ("dee", "/report", "Where is it?", "¿Dónde es?"),
-    (
-        "dee",
-        "/report where: Main; agency: FBI",
-        "I don't know the agency “FBI”",
-        "No conozco la agencia «FBI»",
-    ),
-    (
-        "dee",
-        "/report where: Main; signs: dragons",
-        "I don't know the sign “dragons”",
-        "No conozco la señal «dragons»",
-    ),
-    (
-        "dee",
-        "/report where: Main; source: a dream",
-        "I don't know the source “a dream”",
-        "No conozco la fuente «a dream»",
-    ),
-    ("dee", "/report where: Main; where: Oak", "You gave “where” twice", "Puso «where» dos veces"),
-    (
-        "dee",
-        "/report where: " + "x" * 201,
-        "The place is too long (201 characters; the limit is 200)",
-        "El campo «lugar» es demasiado largo (201 caracteres; el límite es 200)",
-    ),
-    (
-        "dee",
-        "/report where: a; what: " + "x" * 1001,
-        "The description is too long",
-        "El campo «descripción» es demasiado largo",
-    ),
+    ("dee", "/report", "What did you see, and where?", "¿Qué vio y dónde?"),
+    ("dee", "/report   ;  ", "What did you see, and where?", "¿Qué vio y dónde?"),
     (
         "dee",
         "/report " + "x" * 2001,
@@ -160,7 +124,9 @@ async def test_an_unexpected_error_is_an_apology_and_nothing_is_written(
 
 async def test_ordinary_group_chatter_is_ignored_and_a_dm_gets_a_hint(app: App) -> None:
     assert await say(app, "dee", "anyone seen the vans?", ALERTS) == ""
-    assert "Send /report" in await say(app, "dee", "hello?", dm("dee"))
+    assert "If you or someone near you is in danger now, call:" in await say(
+        app, "dee", "hello?", dm("dee")
+    )
 
 
 async def test_pending_reports_stay_in_the_organizer_chat(app: App) -> None:

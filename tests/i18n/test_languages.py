@@ -60,7 +60,11 @@ async def test_a_member_who_chooses_a_language_hears_everything_in_it(
 async def test_a_spanish_speaker_gets_spanish_errors_and_help(world: App) -> None:
     await say(world, "dee", "/idioma es")
     assert (await say(world, "dee", "/ayuda", dm("dee"))).startswith("Lo que puedo hacer:")
-    assert "¿Dónde es?" in await say(world, "dee", "/reportar qué: 2 camionetas", dm("dee"))
+    filed = await say(world, "dee", "/reportar qué: 2 camionetas", dm("dee"))
+    assert "El reporte R1 está con los verificadores" in filed
+    assert "¿Dónde es exactamente, para R1?" in filed
+    assert "¿Qué vio y dónde?" in await say(world, "dee", "/reportar", dm("dee"))
+    assert "¿Quiso decir /reportar?" in await say(world, "dee", "/reportr ayuda", dm("dee"))
     assert "no es un código de reporte" in await say(world, "dee", "/verificar X9", dm("dee"))
 
 

@@ -26,6 +26,7 @@ from bot.platforms.signal.client import About, SignalClient, SignalError
 log = logging.getLogger(__name__)
 PLATFORM = "signal"
 PING_PLACEHOLDER = "@verifier"
+MENTION_PLACEHOLDER = "\ufffc"  # where an incoming @-mention stood in the text
 
 
 class SignalUnavailableError(Exception):
@@ -115,6 +116,16 @@ class SignalFrontEnd:
                 await tx.inbox.mark_handled(entry_id, self.app.clock.now())
         return len(pending)
 
+    def _mentions_us(self, data: dict[str, Any]) -> bool:
+        """Whether a message @-mentions the bot's own account."""
+        mentions = data.get("mentions")
+        if not isinstance(mentions, list):
+            return False
+        return any(
+            isinstance(mention, dict) and self.settings.number in (mention.get("number"),)
+            for mention in mentions
+        )
+
     async def _sender(self, envelope: dict[str, Any]) -> Member | None:
         candidates = [
             str(value)
@@ -137,10 +148,11 @@ class SignalFrontEnd:
             return  # receipts, typing, reactions: nothing for the bot
         text: str = data["message"]
         group = data.get("groupInfo")
+        mentioned = self._mentions_us(data)
         if isinstance(group, dict) and group.get("groupId"):
             address = group_address(str(group["groupId"]))
             target = self.app.network.target(PLATFORM, address)
-            if target is None or not text.lstrip().startswith("/"):
+            if target is None or not (text.lstrip().startswith("/") or mentioned):
                 return  # groups we were not told about, and ordinary chatter, are ignored
             conversation = Conversation(PLATFORM, address, is_direct=False, purpose=target.purpose)
         else:
@@ -151,7 +163,9 @@ class SignalFrontEnd:
         if conversation is None:
             recipient = str(envelope.get("sourceNumber") or envelope.get("sourceUuid"))
             conversation = Conversation(PLATFORM, recipient, is_direct=True)
-        replies = await self.app.router.handle(member, conversation, text)
+        # A mention arrives as a placeholder character where the name was.
+        text = text.replace(MENTION_PLACEHOLDER, " ").strip() if mentioned else text
+        replies = await self.app.router.handle(member, conversation, text, mentioned=mentioned)
         for reply in replies:
             await self.app.notices.send_reply(
                 PLATFORM,

@@ -1,0 +1,53 @@
+"""A report's place once it is known, and open reports that may be the same place.
+
+A place comes typed with the report, read out of its free text, or later: from the
+reporter's answer to "Where exactly?" or from the verifier who confirmed it. Whichever
+way, it is stored the same way (its key decides which later reports corroborate it).
+Reports that only *look* like the same place are pointed out to verifiers, never merged:
+a wrongly merged report hides an operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.core.models import PlaceOrigin, Report, ReportState
+from bot.core.network import Network
+from bot.core.places import match_place, possibly_same
+from bot.core.report_reading import MAX_PLACE_CHARS, shorten
+from bot.core.store import Transaction
+
+# How far back a new report is compared with open ones for "possibly the same place".
+RELATED_WINDOW = timedelta(hours=24)
+
+
+async def set_place(
+    tx: Transaction, network: Network, report_id: int, where: str, now: datetime
+) -> None:
+    place = shorten(where.strip(), MAX_PLACE_CHARS)
+    found = match_place(place, network.known_places)
+    await tx.reports.update_details(
+        report_id,
+        where=place,
+        place_key=found.key,
+        known_location=found.known.name if found.known else None,
+        place_origin=PlaceOrigin.TYPED,
+        now=now,
+    )
+
+
+async def related_reports(tx: Transaction, report: Report, now: datetime) -> Sequence[Report]:
+    """Open reports of a place that looks like this one's, newest first (at most three)."""
+    if report.place_origin is PlaceOrigin.MISSING or not report.where:
+        return []
+    open_reports = await tx.reports.in_states(
+        (ReportState.PENDING, ReportState.VERIFIED), since=now - RELATED_WINDOW
+    )
+    return [
+        other
+        for other in reversed(open_reports)
+        if other.id != report.id
+        and other.place_origin is not PlaceOrigin.MISSING
+        and possibly_same(report.where, other.where)
+    ][:3]

@@ -1,0 +1,237 @@
+"""Reading a report from what a frightened person typed, without refusing it.
+
+A report is never refused for its wording: labels are optional, free text is kept
+whole as what the reporter saw, and the place, agency, signs and source are recognised
+inside it where they can be. A word we do not recognise is kept as the reporter's own
+words for verifiers to read. When no exact place can be found, the report is still
+filed and marked so verifiers confirm the place and the reporter is asked for it. The
+only refusal is a report with nothing in it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from bot.core.commands import label_table, parse_fields
+from bot.core.errors import UserError
+from bot.core.models import Agency, OwnWords, PlaceOrigin, ReportDraft, Sign, Source
+from bot.core.vocabulary import find
+from bot.i18n import _
+from bot.i18n.words import fold, vocabulary
+
+MAX_PLACE_CHARS = 200
+MAX_DESCRIPTION_CHARS = 4000
+# An example report, in the reader's language and with their command's name (a catalog
+# line, so each language shows the words its speakers type).
+REPORT_EXAMPLE = _("/report ICE at the Walmart on Main St, 2 vans, agents asking for papers")
+REPORT_LABELS = label_table("report")
+
+# The least direct source counts when several are named: "saw it on facebook" is not
+# first-hand, and a verifier should not trust it as if it were.
+_LEAST_DIRECT_FIRST = (Source.SOCIAL_MEDIA, Source.SECOND_HAND, Source.FIRST_HAND)
+# Immigration agencies before the police: "ICE with police backup" is an ICE operation.
+_MOST_SPECIFIC_FIRST = (Agency.ICE, Agency.CBP, Agency.HSI, Agency.POLICE, Agency.UNKNOWN)
+
+
+def read_report(body: str, *, media: tuple[str, ...] = ()) -> ReportDraft:
+    """A report from one line of text: "/report <anything>"."""
+    fields = parse_fields(body, REPORT_LABELS)
+    values = fields.values
+    what = "; ".join(part for part in (fields.free, values.get("what", "")) if part)
+    if not what and not any(values.get(key) for key in ("where", "agency", "signs", "source")):
+        what = body.strip()  # only labels with nothing after them: keep what was typed
+    typed_media = tuple(values.get("media", "").replace(",", " ").split())
+    return build_draft(
+        where=values.get("where", ""),
+        what=what,
+        agency=values.get("agency", ""),
+        signs=values.get("signs", ""),
+        source=values.get("source", ""),
+        media=(*typed_media, *media),
+    )
+
+
+def build_draft(
+    *,
+    where: str = "",
+    what: str = "",
+    agency: str = "",
+    signs: str = "",
+    source: str = "",
+    media: tuple[str, ...] = (),
+) -> ReportDraft:
+    """A report from the words people typed, whichever front end they typed them in."""
+    where, what = where.strip(), what.strip()
+    agency, signs, source = agency.strip(), signs.strip(), source.strip()
+    if not media and not any(char.isalnum() for char in where + what + agency + signs + source):
+        raise UserError(
+            _(
+                "What did you see, and where? Write it in your own words after /report, "
+                "for example: {example}",
+                example=REPORT_EXAMPLE,
+            )
+        )
+    if len(where) > MAX_PLACE_CHARS:  # keep all of it: the whole text goes to the description
+        what = "; ".join(part for part in (where, what) if part)
+        where = shorten(where, MAX_PLACE_CHARS)
+    origin = PlaceOrigin.TYPED
+    if not where:
+        where, origin = find_place(what)
+    return ReportDraft(
+        where=where,
+        what=shorten(what, MAX_DESCRIPTION_CHARS),
+        agency=_agency(agency, what),
+        signs=_signs(signs, what),
+        source=_source(source, what),
+        media=media,
+        own_words=OwnWords(
+            agency=_own(Agency, "agencies", agency),
+            signs=_own(Sign, "signs", signs),
+            source=_own(Source, "sources", source),
+        ),
+        place_origin=origin,
+    )
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _own(kind: type[E], section: str, typed: str) -> str:
+    """The reporter's words for a field, unless they are exactly names of choices."""
+    parts = [part.strip() for part in re.split(r"[,;\n]+", typed) if part.strip()]
+    exact = {fold(member.value) for member in kind} | set(vocabulary().index(section))
+    return "" if all(fold(part) in exact for part in parts) else typed
+
+
+def _agency(typed: str, what: str) -> Agency:
+    named = find(Agency, "agencies", typed or what).choices
+    return next((agency for agency in _MOST_SPECIFIC_FIRST if agency in named), Agency.UNKNOWN)
+
+
+def _signs(typed: str, what: str) -> tuple[Sign, ...]:
+    found = list(find(Sign, "signs", typed).choices)
+    found += [sign for sign in find(Sign, "signs", what).choices if sign not in found]
+    return tuple(found)
+
+
+def _source(typed: str, what: str) -> Source | None:
+    named = find(Source, "sources", typed or what).choices
+    return next((source for source in _LEAST_DIRECT_FIRST if source in named), None)
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(" ,;.") + "…"
+
+
+# Finding the place in free text --------------------------------------------------------
+
+# Where a place phrase ends: punctuation, or words that start what happens there.
+_END = re.compile(r"[,.;:!?()\n]|\s[-–—]\s|\s(?:&&)\s")
+_NUMBER = re.compile(r"\d")
+_INTERSECTION = re.compile(
+    r"(?<!\w)((?:\d+\w*|[A-ZÁÉÍÓÚÑ][\w'’]*)(?:\s+[A-ZÁÉÍÓÚÑ][\w'’]*)?\s*(?:&|\band\b|\by\b|/)\s*"
+    r"(?:\d+\w*|[A-ZÁÉÍÓÚÑ][\w'’]*)(?:\s+[A-Za-z]{2,6}\b\.?)?)"
+)
+_PERSONAL = frozenset({"my", "our", "mi", "mis", "nuestra", "nuestro", "ma", "mon", "minha", "meu"})
+MAX_READ_PLACE_CHARS = 120
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+def _flat(text: str) -> str:
+    """Lowercase, without accents, punctuation as spaces, the same length as `text`,
+    so a match in it is a match at the same place in what was typed."""
+    out = []
+    for char in text:
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", char.lower()) if not unicodedata.combining(c)
+        )
+        plain = plain if len(plain) == 1 else char.lower()[:1] or " "
+        out.append(plain if plain.isalnum() or plain == "_" else " ")
+    return "".join(out)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = fold(phrase).split()
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words) + r"(?!\w)")
+
+
+def _first(flat: str, phrases: tuple[str, ...]) -> _Span | None:
+    best: _Span | None = None
+    for phrase in phrases:
+        match = _phrase_pattern(phrase).search(flat)
+        if match and (best is None or match.start() < best.start):
+            best = _Span(match.start(), match.end())
+    return best
+
+
+def _words_of(section_key: str) -> tuple[str, ...]:
+    return vocabulary().words("places").get(section_key, ())
+
+
+def _until_end(text: str, start: int) -> str:
+    rest = text[start:]
+    end = _END.search(rest)
+    phrase = (rest[: end.start()] if end else rest).strip()
+    stop = _phrase_stop(phrase)
+    return phrase[:stop].strip() if stop is not None else phrase
+
+
+def _phrase_stop(phrase: str) -> int | None:
+    """Where a place phrase runs into what happens there ("… right now what do I do")."""
+    flat = _flat(phrase)
+    found = _first(flat, _words_of("until"))
+    return found.start if found else None
+
+
+def _specific(place: str) -> bool:
+    """A place a verifier could go to: a number, a name, or a street word in it."""
+    words = fold(place).split()
+    if not words or words[0] in _PERSONAL:
+        return False
+    streets = {fold(word) for word in _words_of("street")}
+    named = any(word[:1].isupper() and word != "I" for word in place.split())
+    return bool(_NUMBER.search(place)) or named or any(word in streets for word in words)
+
+
+def find_place(text: str) -> tuple[str, PlaceOrigin]:
+    """The place named in free text, and how sure we are of it.
+
+    Tried in order: a word that introduces a place ("at", "en la", "cerca de") and the
+    words after it up to the end of the clause; a street corner ("5th & Main", "Pine
+    and 3rd"); a weaker word ("on", "en"). A vague place ("my door", "el parque") is
+    kept but marked missing, so the reporter is asked where exactly.
+    """
+    flat = _flat(text)
+    for key in ("before", "maybe_before"):
+        span = _first(flat, _words_of(key))
+        if span is None:
+            continue
+        start = span.end
+        # "en la tienda" reads better with its article: start the place at "la".
+        last = fold(text[span.start : span.end]).split()[-1]
+        if last in {fold(word) for word in _words_of("articles")}:
+            start = span.end - len(last)
+        place = _until_end(text, start)
+        if place:
+            return _read(place)
+    corner = _INTERSECTION.search(text)
+    if corner:
+        return _read(corner.group(1))
+    return "", PlaceOrigin.MISSING
+
+
+def _read(place: str) -> tuple[str, PlaceOrigin]:
+    place = shorten(place, MAX_READ_PLACE_CHARS)
+    return place, PlaceOrigin.READ if _specific(place) else PlaceOrigin.MISSING
