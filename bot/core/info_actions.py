@@ -18,8 +18,8 @@ from bot.core.models import Agency, Member, Sign
 from bot.core.network import Network
 from bot.core.replies import Reply
 from bot.core.report_reading import REPORT_EXAMPLE
-from bot.core.rights import MORE_WORDS, card_for, cards
-from bot.core.vocabulary import find
+from bot.core.rights import card_for, cards
+from bot.core.vocabulary import find, language_code
 from bot.i18n import (
     Lines,
     ListOf,
@@ -29,8 +29,8 @@ from bot.i18n import (
     _,
     language_name,
     lines,
-    normalise_language,
 )
+from bot.i18n.words import fold, vocabulary
 
 MORE_HINT = _("For the longer card, with advice for bystanders: /rights more")
 
@@ -40,10 +40,11 @@ class InfoActions:
 
     async def rights(self, actor: Member, language: str = "", *, more: bool = False) -> list[Reply]:
         """The short card, or with `more` the longer one; "/rights es more" in any order."""
-        words = language.lower().split()
-        more = more or any(word in MORE_WORDS for word in words)
-        codes = [word for word in words if word not in MORE_WORDS]
-        wanted = normalise_language(codes[0]) if codes else actor.language
+        longer = vocabulary().index("rights")
+        words = language.split()
+        more = more or any(fold(word) in longer for word in words)
+        codes = [word for word in words if fold(word) not in longer]
+        wanted = language_code(" ".join(codes)) if codes else actor.language
         if wanted not in cards():
             raise UserError(
                 _(

@@ -11,7 +11,8 @@ from bot.core.errors import UserError
 from bot.core.models import Member, Role
 from bot.core.network import Network
 from bot.core.store import Store
-from bot.i18n import ListOf, Raw, _, language_name, normalise_language
+from bot.core.vocabulary import language_code
+from bot.i18n import ListOf, Raw, _, language_name
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class MemberService:
         return updated
 
     def check_language(self, code: str) -> str:
-        wanted = normalise_language(code)
+        wanted = language_code(code)
         if wanted not in self.network.languages:
             raise UserError(
                 _(

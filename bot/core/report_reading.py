@@ -101,10 +101,14 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def _own(kind: type[E], section: str, typed: str) -> str:
-    """The reporter's words for a field, unless they are exactly names of choices."""
-    parts = [part.strip() for part in re.split(r"[,;\n]+", typed) if part.strip()]
-    exact = {fold(member.value) for member in kind} | set(vocabulary().index(section))
-    return "" if all(fold(part) in exact for part in parts) else typed
+    """The reporter's words for a field, unless each part is just the name of a choice
+    ("ICE", "vans", "first-hand"): a phrase ("my cousin told me", "la migra") says more
+    than the choice it is recognised as, and verifiers see it as written."""
+    parts = [fold(part) for part in re.split(r"[,;\n]+", typed) if part.strip()]
+    names = {fold(member.value) for member in kind}
+    index = vocabulary().index(section)
+    plain = all(part in names or (part in index and " " not in part) for part in parts)
+    return "" if plain else typed
 
 
 def _agency(typed: str, what: str) -> Agency:

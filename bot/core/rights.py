@@ -19,11 +19,6 @@ REVIEWED = "reviewed"
 # The line that separates the short card (a phone screen) from the longer one. It is
 # the same in every language, so translators copy it as it is.
 MORE_MARKER = "=== more ==="
-# What people type after /rights for the longer card, in the supported languages.
-MORE_WORDS = frozenset(
-    {"more", "más", "mas", "plus", "mais", "thêm", "them", "더", "더보기", "更多", "详细",
-     "higit", "pa", "plis", "المزيد", "مزيد", "full", "long"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from bot.core.errors import UserError
 from bot.core.models import Agency, DismissReason, ReportState, Role, Sign, Source
-from bot.i18n import ListOf, Msg, Raw, _
+from bot.i18n import ListOf, Msg, Raw, _, normalise_language
 from bot.i18n.words import fold, vocabulary
 
 AGENCY_NAMES: Mapping[Agency, Msg] = {
@@ -155,6 +155,12 @@ def parse_role(text: str) -> Role:
             choices=choices,
         ),
     )
+
+
+def language_code(text: str) -> str:
+    """ "spanish", "Español", "es-MX" -> "es": a language as people name it."""
+    named = vocabulary().index("languages").get(fold(text))
+    return named if named is not None else normalise_language(text)
 
 
 def parse_reason(text: str) -> DismissReason | None:

@@ -1,0 +1,187 @@
+"""Reports as people type them (tests/data/reports_as_people_type_them.toml): all filed.
+
+The phrasings are data so anyone can add the ones they hear on the hotline. Each is sent
+by a volunteer in a direct message; it must be filed with a code, its words must reach
+the verifiers' card, and its place must be found, or the reporter asked for it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.app import App
+from bot.core.commands import split_command
+from bot.core.models import PlaceOrigin
+from bot.core.report_reading import REPORT_LABELS, read_report
+from bot.i18n.words import fold
+from tests.conftest import ROOT, outbox_rows
+from tests.core.test_router import dm, say
+
+PHRASINGS: list[dict[str, Any]] = tomllib.loads(
+    (ROOT / "tests" / "data" / "reports_as_people_type_them.toml").read_text(encoding="utf-8")
+)["report"]
+
+
+def test_there_are_enough_phrasings_in_english_and_spanish() -> None:
+    spanish = [p for p in PHRASINGS if re.search(r"\b(en|la|el|de|migra)\b", p["text"])]
+    assert len(PHRASINGS) >= 40 and len(spanish) >= 12
+
+
+def _words(text: str) -> set[str]:
+    """The words of a report that must reach the card: not its command, not its labels."""
+    line = split_command(text)
+    assert line is not None
+    found = set()
+    for word in fold(line.body).split():
+        if word not in {fold(label) for label in REPORT_LABELS}:
+            found.add(word)
+    return found
+
+
+@pytest.mark.parametrize("phrasing", PHRASINGS, ids=[p["text"][:50] for p in PHRASINGS])
+async def test_every_report_as_people_type_it_is_filed(app: App, phrasing: dict[str, Any]) -> None:
+    receipt = await say(app, "eli", phrasing["text"], dm("eli"))
+    assert re.search(r"\bR1\b", receipt), receipt
+    report = await app.reports.get(1)
+    assert report is not None
+    card = next(row.body for row in await outbox_rows(app.store) if row.kind == "new_report")
+    missing = _words(phrasing["text"]) - set(fold(card).split())
+    assert not missing, (missing, card)
+    if phrasing.get("missing_place"):
+        assert report.place_origin is PlaceOrigin.MISSING
+        assert "Where exactly is it, for R1?" in receipt
+    else:
+        assert report.place_origin is not PlaceOrigin.MISSING, card
+        assert phrasing["place"] in report.where, report.where
+
+
+async def test_the_answer_to_where_exactly_goes_into_the_same_report(app: App) -> None:
+    receipt = await say(app, "eli", "/report ICE is at my door right now what do I do", dm("eli"))
+    assert "Where exactly is it, for R1?" in receipt
+    thanks = await say(app, "eli", "1420 Pine St, apartment building by the laundromat", dm("eli"))
+    assert "I added the place to R1" in thanks
+    report = await app.reports.get(1)
+    assert report.where == "1420 Pine St, apartment building by the laundromat"
+    assert report.place_origin is PlaceOrigin.TYPED
+    news = [row.body for row in await outbox_rows(app.store) if row.kind == "update"]
+    assert any("R1: the reporter says the place is: 1420 Pine St" in body for body in news)
+    # Answered once: the next plain message is not taken as a place again.
+    assert "If you or someone near you is in danger" in await say(app, "eli", "thanks", dm("eli"))
+
+
+async def test_a_report_in_a_group_without_a_place_asks_in_a_direct_message(app: App) -> None:
+    receipt = await say(app, "eli", "/reportar migra en el swap meet, no se donde exactamente")
+    assert "I sent you a direct message to ask where exactly." in receipt
+    [question] = [row for row in await outbox_rows(app.store) if row.is_direct]
+    assert question.address == "eli" and "Where exactly is it, for R1?" in question.body
+
+
+async def test_an_alert_needs_a_place_the_verifier_confirmed(app: App) -> None:
+    await say(app, "eli", "/report migra!!! ayuda", dm("eli"))
+    refused = await say(app, "ben", "/verify R1", dm("ben"))
+    assert "R1 has no exact place yet" in refused
+    assert "/verify R1 where: 5th & Main" in refused
+    done = await say(app, "ben", "/verify R1 where: Oak & 9th; saw them myself", dm("ben"))
+    assert done.startswith("Verified R1.")
+    report = await app.reports.get(1)
+    assert report.where == "Oak & 9th" and report.decision_note == "saw them myself"
+    alert = next(row.body for row in await outbox_rows(app.store) if row.kind == "alert")
+    assert "Where: Oak & 9th" in alert
+
+
+async def test_a_place_that_looks_like_an_open_report_is_pointed_out_not_merged(
+    app: App,
+) -> None:
+    await say(app, "eli", "/report where: Pine & 3rd, outside the church; what: 2 vans")
+    await say(app, "dee", "/report where: Pine and 3rd; what: agents with vests")
+    cards = [row.body for row in await outbox_rows(app.store) if row.kind == "new_report"]
+    assert any("R2" in card and "Possibly the same place as R1" in card for card in cards)
+    assert (await app.reports.get(2)).id == 2  # a report of its own
+
+
+async def test_unknown_words_are_the_reporters_own_words_on_the_card(app: App) -> None:
+    receipt = await say(
+        app,
+        "eli",
+        "/report where: Shell station; agency: FBI?; signs: vans parked haphazardly; "
+        "source: my cousin told me",
+    )
+    assert "R1" in receipt
+    report = await app.reports.get(1)
+    assert report.source is not None and report.source.value == "second-hand"
+    card = next(row.body for row in await outbox_rows(app.store) if row.kind == "new_report")
+    assert "Agency, in their words: FBI?" in card
+    assert "Signs, in their words: vans parked haphazardly" in card
+    assert "Source, in their words: my cousin told me" in card
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested", "language"),
+    [("/reprot ICE at 5th", "/report", "en"), ("/reportr ayuda", "/reportar", "es"),
+     ("/verfy R1", "/verify", "en"), ("/ayda", "/ayuda", "es")],
+)  # fmt: skip
+async def test_a_misspelled_command_gets_did_you_mean(
+    app: App, typed: str, suggested: str, language: str
+) -> None:
+    await say(app, "eli", f"/lang {language}", dm("eli"))
+    answer = await say(app, "eli", typed, dm("eli"))
+    assert f"{suggested}?" in answer
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Call Rapid response hotline", "Do not open the door", "remain silent",
+                "Do not sign anything", "/report "]),
+        ("es", ["Si usted o alguien cerca está en peligro ahora, llame:", "No abra la puerta",
+                "/reportar "]),
+    ],
+)  # fmt: skip
+async def test_a_cry_for_help_gets_help_in_the_members_language(
+    app: App, language: str, expected: list[str]
+) -> None:
+    await say(app, "eli", f"/lang {language}", dm("eli"))
+    answer = await say(app, "eli", "ICE is at my door right now what do I do", dm("eli"))
+    for piece in expected:
+        assert piece in answer, (piece, answer)
+    assert "/report ICE is at my door right now what do I do" in answer or language == "es"
+
+
+async def test_a_cry_for_help_in_a_group_is_answered_only_when_it_names_the_bot(app: App) -> None:
+    from tests.core.test_router import ALERTS
+
+    assert await say(app, "eli", "ICE at the school!!", ALERTS) == ""
+    actor = await __import__("tests.conftest", fromlist=["member"]).member(app, "eli")
+    replies = await app.router.handle(actor, ALERTS, "help ICE at the school", mentioned=True)
+    assert replies and "Do not open the door" in app.renderer.render(replies[0].text, "en")
+
+
+LETTERS = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=300
+).filter(lambda text: any(char.isalpha() for char in text))
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=LETTERS)
+def test_any_text_with_a_letter_is_read_as_a_report_and_keeps_every_word(body: str) -> None:
+    draft = read_report(body)  # never refuses, never raises
+    kept = fold(
+        " ".join(
+            (draft.where, draft.what, draft.own_words.agency, draft.own_words.signs,
+             draft.own_words.source, " ".join(draft.media))
+        )
+    ).split()  # fmt: skip
+    labels = {fold(label) for label in REPORT_LABELS}
+    for word in fold(body).split():
+        assert (
+            word in kept
+            or word in labels
+            or fold(draft.agency.value) == word
+            or any(word in fold(sign.value) for sign in draft.signs)
+        ), (word, draft)
