@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot.core import rights
 from bot.core.models import Member, Report, ReportState
 from bot.core.network import Network
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
@@ -44,19 +45,6 @@ def hotline_lines(network: Network) -> Text:
 
 def bullet(text: Text) -> Text:
     return Lines((Trusted(BULLET), text), separator="")
-
-
-def rights_reminder() -> Text:
-    return lines(
-        _("Know your rights:"),
-        bullet(_("You have the right to remain silent.")),
-        bullet(
-            _("Do not answer questions about where you were born or how you entered the country.")
-        ),
-        bullet(_("Do not sign anything.")),
-        bullet(_("Give only your real name and date of birth.")),
-        bullet(_("Ask for a lawyer.")),
-    )
 
 
 # A broadcast alert must read on a lock screen; the organizer chat sees everything.
@@ -138,7 +126,7 @@ def alert(report: Report, network: Network) -> Text:
         ),
         _("Confirmed by a second member of {network}.", network=Raw(network.name)),
         Raw(""),
-        rights_reminder(),
+        rights.alert_reminder(),
         hotline_lines(network),
     )
 
