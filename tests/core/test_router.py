@@ -197,7 +197,7 @@ async def test_lang_changes_the_language_of_every_later_reply(app: App) -> None:
 async def test_rights_card_in_my_language_or_the_one_asked(app: App) -> None:
     english = await say(app, "dee", "/rights")
     assert english.startswith("KNOW YOUR RIGHTS")
-    assert "warrant signed by a judge" in english
+    assert "is not a judge's warrant" in english
     assert "+1 555 0100" in english
     assert "has not been reviewed by the community yet" in english
     spanish = await say(app, "dee", "/rights es")

@@ -37,11 +37,13 @@ def test_every_language_has_both_cards_with_source_and_review(language: str) -> 
     card = cards()[language]
     assert card.source and card.review in ("reviewed", "needs community review")
     # The same points as the English card: none dropped or added in translation.
-    assert bullets(card.text) == bullets(ENGLISH.text) == 7
+    assert bullets(card.text) == bullets(ENGLISH.text) == 8
     assert bullets(card.more) == bullets(ENGLISH.more)
     assert card.more.count("\n\n") == ENGLISH.more.count("\n\n")  # the same sections
-    # The short card fits a phone screen.
-    assert len(card.text) <= 900 and card.text.count("\n") <= 8, language
+    # The short card fits a phone screen (French, the longest, is about 1,050 characters).
+    assert len(card.text) <= 1100 and card.text.count("\n") <= 8, language
+    # Every card names the ICE forms that are not a judge's warrant, where it matters most.
+    assert "I-200" in card.text and "I-200" in card.urgent_lines[0], language
     # The lines alerts carry, and the three urgent ones: as many as in English, short.
     assert card.alert_heading and len(card.alert_lines) == len(ENGLISH.alert_lines) == 6
     assert len(card.urgent_lines) == 3
@@ -53,13 +55,55 @@ def test_the_short_card_is_the_red_card_and_the_longer_one_advises_bystanders(
     app: App,
 ) -> None:
     short = ENGLISH.text
-    for point in ("remain silent", "where you were born", "warrant signed by a judge",
-                  "an ICE form is not enough", "Do not sign", "real name and date of birth",
-                  "Ask for a lawyer", "record", "call the hotline"):  # fmt: skip
+    for point in ("remain silent", "ask for a lawyer", "where you were born",
+                  "Do not open the door. An ICE form (I-200, I-205) is not a judge's warrant.",
+                  "If they force entry, do not resist: say you do not consent, and remember "
+                  "and write down what happened.",
+                  "You may refuse a search of yourself, your bag, your car or your phone.",
+                  "Do not sign", "If you are detained, you may give your real name and date of "
+                  "birth", "If you have a valid green card or work permit, carry it with you.",
+                  "record", "call the hotline"):  # fmt: skip
         assert point in short, point
     for point in ("Even citizens", "stay back and let others document", "/report",
-                  "I do not consent to this search", "consulate"):  # fmt: skip
+                  "I do not consent to this search", "consulate", "Do not volunteer your name",
+                  "I do not consent to a search", "write it down", "green card"):  # fmt: skip
         assert point in ENGLISH.more, point
+    assert "You may refuse a search" in " ".join(ENGLISH.alert_lines)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_name_and_date_of_birth_are_for_someone_detained_not_for_everyone(
+    language: str,
+) -> None:
+    card = cards()[language]
+    detained = {"en": "detained", "es": "detienen"}[language]
+    name = {"en": "name and date of birth", "es": "nombre verdadero y su fecha de nacimiento"}
+    short = [line for line in card.text.splitlines() if name[language] in line]
+    assert short and all(detained in line for line in short)
+    alert = [line for line in card.alert_lines if "date of birth" in line or "fecha de" in line]
+    assert alert and all(detained in line for line in alert)
+
+
+def test_english_cards_use_us_spelling() -> None:
+    raw = card_file("en")
+    for british in ("licence", "memoris", "organis", "recognis", "colour", "defence"):
+        assert british not in raw.lower(), british
+    assert "license plates" in raw and "Memorize" in raw
+
+
+def test_the_spanish_card_has_the_same_new_points() -> None:
+    card = cards()["es"]
+    for point in ("Un formulario de ICE (I-200, I-205) no es una orden de un juez.",
+                  "Si entran a la fuerza, no se resista", "anote lo que pasó",
+                  "Puede negarse a que registren su persona, su bolsa, su carro o su teléfono.",
+                  "Si lo detienen, puede dar su nombre verdadero",
+                  "green card (tarjeta de residencia) o un permiso de trabajo"):  # fmt: skip
+        assert point in card.text, point
+    for point in (
+        "No ofrezca su nombre por su cuenta",
+        "No doy mi consentimiento para un registro",
+    ):
+        assert point in card.more, point
 
 
 async def test_rights_more_in_any_order_and_language(app: App) -> None:
