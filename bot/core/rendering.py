@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from bot.core import rights
 from bot.core.models import Member, Report, ReportState
-from bot.core.network import Network
+from bot.core.network import HotlineInfo, Network
+from bot.core.phone_numbers import PhoneNumber
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
-from bot.i18n import Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
+from bot.i18n import ByLanguage, Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
 
 BULLET = "• "
 
@@ -30,17 +31,18 @@ def chat_list(labels: Sequence[str]) -> ListOf:
 
 
 def hotline_lines(network: Network) -> Text:
-    return lines(
-        *(
-            _(
-                "Call {label}: {number}{hours}",
-                label=Raw(h.label),
-                number=Raw(h.number),
-                hours=Raw(f" ({h.hours})" if h.hours else ""),
-            )
-            for h in network.hotlines
-        )
-    )
+    """One line per hotline, its label and hours in the reader's language if the
+    operator wrote them in it (the config's own otherwise)."""
+    return lines(*(hotline_line(h) for h in network.hotlines))
+
+
+def hotline_line(hotline: HotlineInfo) -> Text:
+    label = ByLanguage(hotline.label, hotline.label_by_language)
+    number = PhoneNumber(hotline.number)
+    if not hotline.hours:
+        return _("Call {label}: {number}", label=label, number=number)
+    hours = ByLanguage(hotline.hours, hotline.hours_by_language)
+    return _("Call {label}: {number} ({hours})", label=label, number=number, hours=hours)
 
 
 def bullet(text: Text) -> Text:

@@ -208,8 +208,8 @@ async def test_rights_card_in_my_language_or_the_one_asked(app: App) -> None:
 
 async def test_hotline(app: App) -> None:
     assert await say(app, "eli", "/hotline") == "Call Rapid response hotline: +1 555 0100 (24/7)"
-    assert (
-        await say(app, "cruz", "/hotline") == "Llame a Rapid response hotline: +1 555 0100 (24/7)"
+    assert await say(app, "cruz", "/hotline") == (
+        "Llame a Línea de respuesta rápida: +1 555 0100 (24 horas, todos los días)"
     )
 
 
