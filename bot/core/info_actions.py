@@ -36,8 +36,8 @@ class InfoActions:
         words = language.lower().split()
         more = more or any(word in MORE_WORDS for word in words)
         codes = [word for word in words if word not in MORE_WORDS]
-        wanted = normalise_language(codes[0]) if codes else actor.language
-        if wanted not in cards():
+        wanted = normalise_language(codes[0]) if codes else None
+        if wanted is not None and wanted not in cards():
             raise UserError(
                 _(
                     "I don't have a rights card in “{code}”. Available: {choices}.",
@@ -47,19 +47,17 @@ class InfoActions:
                     ),
                 )
             )
-        card = card_for(wanted)
-        review_note = (
-            None if card.reviewed else _("This card has not been reviewed by the community yet.")
-        )
+        # Without a language asked for, each reader gets the card in theirs: in a group
+        # chat, that is every language the chat reads.
         return [
             Reply(
                 lines(
-                    Raw(card.more if more else card.text),
+                    CardText(wanted, more=more),
                     rendering.hotline_lines(self.network),
                     None if more else MORE_HINT,
-                    review_note,
+                    ReviewNote(wanted),
                 ),
-                language=card.language,
+                language=wanted,
             )
         ]
 
@@ -87,6 +85,30 @@ def audience_includes(audience: Audience, member: Member) -> bool:
     if audience is Audience.ORGANIZERS:
         return permissions.is_organizer(member)
     return True
+
+
+@dataclass(frozen=True)
+class CardText:
+    """The short or the longer rights card, in `language` or else the reader's."""
+
+    language: str | None
+    more: bool = False
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        card = card_for(self.language or language)
+        return Raw(card.more if self.more else card.text).render(renderer, language)
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """Says so when the card shown (as `CardText` chooses it) has not been reviewed."""
+
+    language: str | None
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        if card_for(self.language or language).reviewed:
+            return ""
+        return _("This card has not been reviewed by the community yet.").render(renderer, language)
 
 
 @dataclass(frozen=True)
