@@ -45,7 +45,16 @@ def network_from_config(config: Config) -> Network:
         name=config.network.name,
         zone=config.network.zone,
         languages=tuple(config.network.languages),
-        hotlines=tuple(HotlineInfo(h.label, h.number, h.hours) for h in config.hotlines),
+        hotlines=tuple(
+            HotlineInfo(
+                h.label,
+                h.number,
+                h.hours,
+                label_by_language=tuple(h.label_by_language.items()),
+                hours_by_language=tuple(h.hours_by_language.items()),
+            )
+            for h in config.hotlines
+        ),
         known_places=tuple(
             KnownPlace(place.name, tuple(place.match)) for place in config.known_locations
         ),

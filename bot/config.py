@@ -99,10 +99,27 @@ class NetworkSection(_Section):
         return self.languages[0]
 
 
+Label = Annotated[str, Field(min_length=1, max_length=100)]
+Hours = Annotated[str, Field(min_length=1, max_length=60)]
+
+
 class Hotline(_Section):
-    label: str = Field(min_length=1, max_length=100)
+    """A number to call. `label` and `hours` are shown to everyone; `label_by_language`
+    and `hours_by_language` give them in other languages ({ es = "…" })."""
+
+    label: Label
     number: str = Field(min_length=3, max_length=40, pattern=r"^\+?[0-9][0-9 ().-]*[0-9]$")
     hours: str = Field(default="", max_length=60)
+    label_by_language: dict[Language, Label] = Field(default_factory=dict)
+    hours_by_language: dict[Language, Hours] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _hours_for_everyone(self) -> Hotline:
+        if self.hours_by_language and not self.hours:
+            raise ValueError(
+                "hours_by_language needs hours too: readers of other languages see those"
+            )
+        return self
 
 
 class KnownLocation(_Section):

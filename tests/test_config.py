@@ -120,6 +120,18 @@ def test_the_writer_round_trips_the_example(tmp_path: Path) -> None:
         ),
         (lambda d: d["hotlines"][0].__setitem__("number", "call us"), "hotlines[1].number:"),
         (
+            lambda d: d["hotlines"][0]["label_by_language"].__setitem__("sp", "Línea"),
+            "hotlines[1].label_by_language.sp: unknown language 'sp'",
+        ),
+        (
+            lambda d: d["hotlines"][0]["label_by_language"].__setitem__("es", ""),
+            "hotlines[1].label_by_language.es: String should have at least 1 character",
+        ),
+        (
+            lambda d: d["hotlines"][0].pop("hours"),
+            "hotlines[1]: hours_by_language needs hours too",
+        ),
+        (
             lambda d: d["console"]["members"].append({"name": "ana"}),
             "console: member 'ana' is defined twice",
         ),
@@ -155,6 +167,16 @@ def test_each_mistake_names_its_field_in_one_line(
     tmp_path: Path, change: Any, expected: str
 ) -> None:
     assert expected in broken(tmp_path, change)
+
+
+def test_a_hotline_written_before_labels_in_other_languages_is_still_valid(
+    tmp_path: Path,
+) -> None:
+    data = example_data()
+    data["hotlines"] = [{"label": "Hotline", "number": "+1 555 0100"}]
+    config = load_config(write_toml(tmp_path / "old.toml", data))
+    [hotline] = config.hotlines
+    assert (hotline.hours, hotline.label_by_language, hotline.hours_by_language) == ("", {}, {})
 
 
 def test_several_mistakes_are_counted(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core import permissions, rendering
+from bot.core import permissions, rendering, rights
 from bot.core.commands import (
     COMMANDS,
     Audience,
@@ -44,8 +44,8 @@ class InfoActions:
         words = language.split()
         more = more or any(fold(word) in longer for word in words)
         codes = [word for word in words if fold(word) not in longer]
-        wanted = language_code(" ".join(codes)) if codes else actor.language
-        if wanted not in cards():
+        wanted = language_code(" ".join(codes)) if codes else None
+        if wanted is not None and wanted not in cards():
             raise UserError(
                 _(
                     "I don't have a rights card in “{code}”. Available: {choices}.",
@@ -55,19 +55,17 @@ class InfoActions:
                     ),
                 )
             )
-        card = card_for(wanted)
-        review_note = (
-            None if card.reviewed else _("This card has not been reviewed by the community yet.")
-        )
+        # Without a language asked for, each reader gets the card in theirs: in a group
+        # chat, that is every language the chat reads.
         return [
             Reply(
                 lines(
-                    Raw(card.more if more else card.text),
+                    CardText(wanted, more=more),
                     rendering.hotline_lines(self.network),
                     None if more else MORE_HINT,
-                    review_note,
+                    ReviewNote(wanted),
                 ),
-                language=card.language,
+                language=wanted,
             )
         ]
 
@@ -95,7 +93,7 @@ class InfoActions:
                 lines(
                     _("If you or someone near you is in danger now, call:"),
                     rendering.hotline_lines(self.network),
-                    rendering.urgent_rights(),
+                    rights.urgent_reminder(),
                     how,
                     _("Send /help to see everything else I can do."),
                 )
@@ -121,6 +119,30 @@ def audience_includes(audience: Audience, member: Member) -> bool:
     if audience is Audience.ORGANIZERS:
         return permissions.is_organizer(member)
     return True
+
+
+@dataclass(frozen=True)
+class CardText:
+    """The short or the longer rights card, in `language` or else the reader's."""
+
+    language: str | None
+    more: bool = False
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        card = card_for(self.language or language)
+        return Raw(card.more if self.more else card.text).render(renderer, language)
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """Says so when the card shown (as `CardText` chooses it) has not been reviewed."""
+
+    language: str | None
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        if card_for(self.language or language).reviewed:
+            return ""
+        return _("This card has not been reviewed by the community yet.").render(renderer, language)
 
 
 @dataclass(frozen=True)

@@ -109,19 +109,19 @@ class Messenger:
         address: str,
         *,
         is_direct: bool,
-        language: str,
+        languages: tuple[str, ...],
         kind: MessageKind,
         text: Text,
         task_id: int | None = None,
     ) -> None:
-        """One message in one language: a reply, or a direct message to a member."""
+        """A reply, or a direct message to a member, in its languages (first one first)."""
         await tx.outbox.enqueue(
             platform=platform,
             address=address,
             is_direct=is_direct,
-            languages=(language,),
+            languages=languages,
             kind=kind,
-            body=self.renderer_for(platform).render(text, language),
+            body=self.renderer_for(platform).render_all(text, languages),
             now=self.clock.now(),
             task_id=task_id,
         )
@@ -140,7 +140,7 @@ class Messenger:
             member.platform,
             member.external_id,
             is_direct=True,
-            language=member.language,
+            languages=(member.language,),
             kind=kind,
             text=text,
             task_id=task_id,

@@ -19,6 +19,9 @@ class HotlineInfo:
     label: str
     number: str
     hours: str = ""
+    # The label and hours as the operator wrote them for readers of one language.
+    label_by_language: tuple[tuple[str, str], ...] = ()
+    hours_by_language: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,13 @@ class Notices(Service):
         return await self.tell_organizers_once(platform, address, reason, notice, skip=target)
 
     async def send_reply(
-        self, platform: str, address: str, *, is_direct: bool, language: str, text: Text
+        self,
+        platform: str,
+        address: str,
+        *,
+        is_direct: bool,
+        languages: tuple[str, ...],
+        text: Text,
     ) -> None:
         """An answer to a member, through the outbox, so an outage delays it, never drops it."""
         async with self.store.transaction() as tx:
@@ -49,7 +55,7 @@ class Notices(Service):
                 platform,
                 address,
                 is_direct=is_direct,
-                language=language,
+                languages=languages,
                 kind=MessageKind.REPLY,
                 text=text,
             )

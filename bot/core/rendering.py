@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot.core import rights
 from bot.core.models import (
     Member,
     OwnWords,
@@ -19,9 +20,10 @@ from bot.core.models import (
     ReportDraft,
     ReportState,
 )
-from bot.core.network import Network
+from bot.core.network import HotlineInfo, Network
+from bot.core.phone_numbers import PhoneNumber
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
-from bot.i18n import Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
+from bot.i18n import ByLanguage, Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
 
 BULLET = "• "
 
@@ -36,43 +38,22 @@ def chat_list(labels: Sequence[str]) -> ListOf:
 
 
 def hotline_lines(network: Network) -> Text:
-    return lines(
-        *(
-            _(
-                "Call {label}: {number}{hours}",
-                label=Raw(h.label),
-                number=Raw(h.number),
-                hours=Raw(f" ({h.hours})" if h.hours else ""),
-            )
-            for h in network.hotlines
-        )
-    )
+    """One line per hotline, its label and hours in the reader's language if the
+    operator wrote them in it (the config's own otherwise)."""
+    return lines(*(hotline_line(h) for h in network.hotlines))
+
+
+def hotline_line(hotline: HotlineInfo) -> Text:
+    label = ByLanguage(hotline.label, hotline.label_by_language)
+    number = PhoneNumber(hotline.number)
+    if not hotline.hours:
+        return _("Call {label}: {number}", label=label, number=number)
+    hours = ByLanguage(hotline.hours, hotline.hours_by_language)
+    return _("Call {label}: {number} ({hours})", label=label, number=number, hours=hours)
 
 
 def bullet(text: Text) -> Text:
     return Lines((Trusted(BULLET), text), separator="")
-
-
-def rights_reminder() -> Text:
-    return lines(
-        _("Know your rights:"),
-        bullet(_("You have the right to remain silent.")),
-        bullet(
-            _("Do not answer questions about where you were born or how you entered the country.")
-        ),
-        bullet(_("Do not sign anything.")),
-        bullet(_("Give only your real name and date of birth.")),
-        bullet(_("Ask for a lawyer.")),
-    )
-
-
-def urgent_rights() -> Text:
-    """The three rights that matter most when agents are at the door or on the street."""
-    return lines(
-        bullet(_("Do not open the door. An ICE form is not a judge's warrant.")),
-        bullet(_("You have the right to remain silent.")),
-        bullet(_("Do not sign anything.")),
-    )
 
 
 # A broadcast alert must read on a lock screen; the organizer chat sees everything.
@@ -229,7 +210,7 @@ def alert(report: Report, network: Network) -> Text:
         ),
         _("Confirmed by a second member of {network}.", network=Raw(network.name)),
         Raw(""),
-        rights_reminder(),
+        rights.alert_reminder(),
         hotline_lines(network),
     )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.core.errors import UserError
 from bot.core.models import (
     Member,
+    Target,
 )
 from bot.i18n import (
     Text,
@@ -21,7 +22,22 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Reply:
     text: Text
-    language: str | None = None  # None: the member's own language
+    language: str | None = None  # None: whoever reads it, in their language (see below)
+
+
+def reply_languages(reply: Reply, member: Member, chat: Target | None) -> tuple[str, ...]:
+    """The languages a reply is written in, first language first.
+
+    In a direct message (`chat` None), the member's language. In a group chat everyone
+    there reads the answer, so one whose languages do not include the member's gets it
+    in the member's language first (it answers them), then in the chat's. A reply in a
+    language the member asked for (/rights fr) stays in that language.
+    """
+    if reply.language is not None:
+        return (reply.language,)
+    if chat is None or member.language in chat.languages:
+        return (member.language,)
+    return (member.language, *chat.languages)
 
 
 async def guarded(operation: Awaitable[list[Reply]], name: str, actor: Member) -> list[Reply]:

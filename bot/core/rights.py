@@ -3,22 +3,38 @@
 Rights content is legal guidance that people act on when agents are at the door, so it
 lives in plain files a community reviewer can read and correct without Python, each
 naming its source and its review status. A card that has not been reviewed says so.
+
+Everything the bot says about rights comes from these files, the lines people read
+most included: a card marks the short lines that go into every broadcast alert
+(`=== alert ===`) and the three most urgent ones (`=== urgent ===`: do not open the
+door, remain silent, do not sign anything), so whoever reviews the cards reviews those
+too. `alert_reminder()` and `urgent_reminder()` are texts that render in each reader's
+language; `alert_lines(language)` and `urgent_lines(language)` are the bare lines.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Literal
 
-from bot.i18n import SOURCE_LANGUAGE
+from bot.i18n import SOURCE_LANGUAGE, Raw, Renderer, Text
 
 REVIEWED = "reviewed"
 
 
-# The line that separates the short card (a phone screen) from the longer one. It is
-# the same in every language, so translators copy it as it is.
+# The lines that start each part of a card after the short one. They are the same in
+# every language, so translators copy them as they are.
 MORE_MARKER = "=== more ==="
+ALERT_MARKER = "=== alert ==="
+URGENT_MARKER = "=== urgent ==="
+_PARTS = {ALERT_MARKER: "alert", URGENT_MARKER: "urgent", MORE_MARKER: "more"}
+_MARKER = re.compile(r"^===.*===$")
+BULLET = "•"
+# The urgent lines, in this order: do not open the door; remain silent; do not sign.
+URGENT_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,9 @@ class RightsCard:
     review: str
     text: str  # the short card
     more: str  # the longer card, with advice for bystanders
+    alert_heading: str  # "Know your rights:", above the alert lines
+    alert_lines: tuple[str, ...]  # the points in every broadcast alert, without bullets
+    urgent_lines: tuple[str, ...]  # door, silence, signing: for someone in danger now
 
     @property
     def reviewed(self) -> bool:
@@ -38,9 +57,7 @@ class RightsContentError(ValueError):
     pass
 
 
-def parse_card(language: str, raw: str) -> RightsCard:
-    """A card file: a header of `key: value` lines between `---` lines, then the text."""
-    lines = raw.strip().splitlines()
+def _header(language: str, lines: list[str]) -> tuple[dict[str, str], list[str]]:
     if not lines or lines[0].strip() != "---" or "---" not in (line.strip() for line in lines[1:]):
         raise RightsContentError(f"rights card {language}: missing the --- header")
     end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
@@ -53,16 +70,76 @@ def parse_card(language: str, raw: str) -> RightsCard:
     for required in ("source", "review"):
         if not header.get(required):
             raise RightsContentError(f"rights card {language}: header needs '{required}:'")
-    body = lines[end + 1 :]
-    if MORE_MARKER not in (line.strip() for line in body):
-        raise RightsContentError(
-            f"rights card {language}: the longer card needs a line {MORE_MARKER}"
-        )
-    split = next(i for i, line in enumerate(body) if line.strip() == MORE_MARKER)
-    text, more = "\n".join(body[:split]).strip(), "\n".join(body[split + 1 :]).strip()
+    return header, lines[end + 1 :]
+
+
+def _parts(language: str, body: list[str]) -> dict[str, list[str]]:
+    """The short card ("short"), then each part under its marker line."""
+    parts: dict[str, list[str]] = {"short": []}
+    current = "short"
+    for line in body:
+        marker = line.strip()
+        if _MARKER.match(marker):
+            if marker not in _PARTS:
+                raise RightsContentError(
+                    f"rights card {language}: unknown line {marker}; "
+                    f"the parts are {', '.join(_PARTS)}"
+                )
+            current = _PARTS[marker]
+            if current in parts:
+                raise RightsContentError(f"rights card {language}: {marker} appears twice")
+            parts[current] = []
+        else:
+            parts[current].append(line)
+    for marker, name in _PARTS.items():
+        if name not in parts:
+            raise RightsContentError(f"rights card {language}: the card needs a line {marker}")
+    return parts
+
+
+def _points(language: str, marker: str, lines: list[str]) -> tuple[str, ...]:
+    points = []
+    for line in lines:
+        if not line.startswith(BULLET) or not line.removeprefix(BULLET).strip():
+            raise RightsContentError(
+                f"rights card {language}: under {marker}, each line is one point "
+                f"starting with {BULLET}: {line}"
+            )
+        points.append(line.removeprefix(BULLET).strip())
+    return tuple(points)
+
+
+def parse_card(language: str, raw: str) -> RightsCard:
+    """A card file: a header of `key: value` lines between `---` lines, the short card,
+    then the alert lines, the urgent lines and the longer card, each under its marker."""
+    header, body = _header(language, raw.strip().splitlines())
+    parts = _parts(language, body)
+    text, more = "\n".join(parts["short"]).strip(), "\n".join(parts["more"]).strip()
     if not text or not more:
         raise RightsContentError(f"rights card {language}: the short or the longer card is empty")
-    return RightsCard(language, header["source"], header["review"], text, more)
+    alert = [line.strip() for line in parts["alert"] if line.strip()]
+    if len(alert) < 2 or alert[0].startswith(BULLET):
+        raise RightsContentError(
+            f"rights card {language}: under {ALERT_MARKER}, a heading line, then the points "
+            f"for alerts, one per line starting with {BULLET}"
+        )
+    urgent = [line.strip() for line in parts["urgent"] if line.strip()]
+    if len(urgent) != URGENT_COUNT:
+        raise RightsContentError(
+            f"rights card {language}: under {URGENT_MARKER}, exactly {URGENT_COUNT} lines "
+            "(do not open the door; remain silent; do not sign anything), "
+            f"found {len(urgent)}"
+        )
+    return RightsCard(
+        language,
+        header["source"],
+        header["review"],
+        text,
+        more,
+        alert_heading=alert[0],
+        alert_lines=_points(language, ALERT_MARKER, alert[1:]),
+        urgent_lines=_points(language, URGENT_MARKER, urgent),
+    )
 
 
 @cache
@@ -78,3 +155,39 @@ def cards() -> dict[str, RightsCard]:
 def card_for(language: str) -> RightsCard:
     available = cards()
     return available.get(language) or available[SOURCE_LANGUAGE]
+
+
+def alert_lines(language: str) -> tuple[str, ...]:
+    """The points every broadcast alert carries, in `language` (English without a card)."""
+    return card_for(language).alert_lines
+
+
+def urgent_lines(language: str) -> tuple[str, ...]:
+    """Do not open the door; remain silent; do not sign anything: in `language`, in
+    that order (English without a card)."""
+    return card_for(language).urgent_lines
+
+
+@dataclass(frozen=True)
+class CardLines:
+    """Lines of the rights card, in each reader's language when the text is rendered,
+    so one alert reads right in every chat it goes to."""
+
+    part: Literal["alert", "urgent"]
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        card = card_for(language)
+        heading = [card.alert_heading] if self.part == "alert" else []
+        points = card.alert_lines if self.part == "alert" else card.urgent_lines
+        shown = [*heading, *(f"{BULLET} {point}" for point in points)]
+        return "\n".join(Raw(line).render(renderer, language) for line in shown)
+
+
+def alert_reminder() -> Text:
+    """The card's heading and alert lines, as they end every broadcast alert."""
+    return CardLines("alert")
+
+
+def urgent_reminder() -> Text:
+    """The three urgent lines, one per line with a bullet, for someone in danger now."""
+    return CardLines("urgent")

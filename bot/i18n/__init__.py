@@ -96,6 +96,18 @@ class Trusted:
 
 
 @dataclass(frozen=True)
+class ByLanguage:
+    """Text the operator wrote, with versions per language (a hotline's label): the
+    reader's version, or the one written for everyone. Shown like `Raw` text."""
+
+    default: str
+    by_language: tuple[tuple[str, str], ...] = ()
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        return Raw(dict(self.by_language).get(language, self.default)).render(renderer, language)
+
+
+@dataclass(frozen=True)
 class Lines:
     """Several texts shown one per line; empty parts are skipped."""
 

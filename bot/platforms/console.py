@@ -18,6 +18,7 @@ from typing import TextIO
 from bot.app import App
 from bot.core.durations import DurationError, parse_duration
 from bot.core.models import Conversation, Member, OutboxEntry, Role
+from bot.core.replies import reply_languages
 from bot.core.vocabulary import ROLE_NAMES
 from bot.delivery import OutboxWorker
 from bot.i18n import ListOf, Raw, Text, _, language_name
@@ -102,11 +103,11 @@ class Console:
                 )
             )
             return
-        name, chat, text = match.group(1).lower(), match.group(2).lower(), match.group(3)
+        name, chat_name, text = match.group(1).lower(), match.group(2).lower(), match.group(3)
         member = await self._member(name)
         if member is None:
             return
-        conversation = self._conversation(name, chat)
+        conversation = self._conversation(name, chat_name)
         if conversation is None:
             return
         mentioned = bool(_MENTION.search(text))
@@ -117,8 +118,10 @@ class Console:
             mentioned=mentioned,
         )
         prefix = prefix_for(conversation.address, is_direct=conversation.is_direct)
+        chat = None if conversation.is_direct else self.app.network.target(PLATFORM, chat_name)
         for reply in replies:
-            rendered = self.app.renderer.render(reply.text, reply.language or member.language)
+            languages = reply_languages(reply, member, chat)
+            rendered = self.app.renderer.render_all(reply.text, languages)
             for out in prefixed(prefix, rendered):
                 self._write(out)
         await self.worker.deliver_due()

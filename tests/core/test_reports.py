@@ -63,12 +63,11 @@ async def test_verify_broadcasts_once_to_every_target_in_the_same_transaction(ap
     assert "VERIFIED ALERT R1" in english and "ALERTA VERIFICADA R1" in spanish
     for text in ("5th & Main", "two ICE vans", "ICE", "+1 555 0100"):
         assert text in english and text in spanish
-    assert "You have the right to remain silent." in english
-    assert "Do not sign anything." in english
-    assert "Give only your real name and date of birth." in english
-    assert "Ask for a lawyer." in english
-    assert "Tiene derecho a guardar silencio." in spanish
-    assert "No firme nada." in spanish
+    # The rights lines are the rights card's alert lines (tests/i18n/test_rights.py).
+    assert "• You have the right to remain silent and to ask for a lawyer." in english
+    assert "• Do not sign anything." in english
+    assert "• Tiene derecho a guardar silencio y a pedir un abogado." in spanish
+    assert "• No firme nada." in spanish
 
 
 async def test_dismiss_closes_with_a_reason_and_broadcasts_nothing(app: App) -> None:

@@ -163,7 +163,7 @@ async def test_lang_changes_the_language_of_every_later_reply(app: App) -> None:
 async def test_rights_card_in_my_language_or_the_one_asked(app: App) -> None:
     english = await say(app, "dee", "/rights")
     assert english.startswith("KNOW YOUR RIGHTS")
-    assert "warrant signed by a judge" in english
+    assert "is not a judge's warrant" in english
     assert "+1 555 0100" in english
     assert "has not been reviewed by the community yet" in english
     spanish = await say(app, "dee", "/rights es")
@@ -174,8 +174,8 @@ async def test_rights_card_in_my_language_or_the_one_asked(app: App) -> None:
 
 async def test_hotline(app: App) -> None:
     assert await say(app, "eli", "/hotline") == "Call Rapid response hotline: +1 555 0100 (24/7)"
-    assert (
-        await say(app, "cruz", "/hotline") == "Llame a Rapid response hotline: +1 555 0100 (24/7)"
+    assert await say(app, "cruz", "/hotline") == (
+        "Llame a Línea de respuesta rápida: +1 555 0100 (24 horas, todos los días)"
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from bot.app import App
 from bot.config import SignalSection
 from bot.core.models import Conversation, Member, OutboxEntry, Role
+from bot.core.replies import reply_languages
 from bot.delivery import DeliveryError, OutboxWorker
 from bot.i18n import Raw, _
 from bot.platforms.signal.client import About, SignalClient, SignalError
@@ -149,6 +150,7 @@ class SignalFrontEnd:
         text: str = data["message"]
         group = data.get("groupInfo")
         mentioned = self._mentions_us(data)
+        target = None
         if isinstance(group, dict) and group.get("groupId"):
             address = group_address(str(group["groupId"]))
             target = self.app.network.target(PLATFORM, address)
@@ -171,7 +173,7 @@ class SignalFrontEnd:
                 PLATFORM,
                 conversation.address,
                 is_direct=conversation.is_direct,
-                language=reply.language or member.language,
+                languages=reply_languages(reply, member, target),
                 text=reply.text,
             )
 

@@ -283,3 +283,22 @@ async def test_styling_and_bidi_tricks_in_a_report_reach_signal_as_plain_text(
         assert sent.body["text_mode"] == "normal"
         assert "text_style" not in sent.body and "styles" not in sent.body
     assert server.contract_errors == []
+
+
+async def test_a_reply_in_a_group_is_in_the_groups_language_too(signal_rig: SignalRig) -> None:
+    # dee reads English; the alertas group reads Spanish: both can read the answer.
+    signal_rig.server.deliver("/hotline", uuid=DEE, group=ALERTAS)
+    await signal_rig.exchange()
+    [answer] = signal_rig.group(ALERTAS)
+    assert answer == (
+        "Call Rapid response hotline: +1 555 0100 (24/7)\n\n"
+        "Llame a Línea de respuesta rápida: +1 555 0100 (24 horas, todos los días)"
+    )
+    # In a group that reads their language, and in a direct message: theirs alone.
+    signal_rig.server.deliver("/hotline", uuid=DEE, group=ALERTS)
+    signal_rig.server.deliver("/linea", uuid=CRUZ, number=CRUZ_NUMBER)
+    await signal_rig.exchange()
+    assert signal_rig.group(ALERTS) == ["Call Rapid response hotline: +1 555 0100 (24/7)"]
+    assert signal_rig.server.to(CRUZ_NUMBER) == [
+        "Llame a Línea de respuesta rápida: +1 555 0100 (24 horas, todos los días)"
+    ]
