@@ -152,6 +152,8 @@ class Report:
     dismiss_reason: DismissReason | None = None
     decision_note: str = ""
     reporters: frozenset[int] = field(default_factory=frozenset)
+    # How many distinct people reported it, kept after `reporters` is forgotten (closed).
+    reporter_count: int = 0
 
     @property
     def code(self) -> str:
@@ -160,7 +162,7 @@ class Report:
     @property
     def independent_reports(self) -> int:
         """Distinct people who reported this: the original reporter and corroborators."""
-        return max(1, len(self.reporters))
+        return max(1, len(self.reporters), self.reporter_count)
 
 
 class TaskKind(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.core.models import Member, Report, ReportState
+from bot.core.models import DismissReason, Member, Report, ReportState
 from bot.core.network import Network
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
 from bot.i18n import Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
@@ -209,6 +209,15 @@ def update_notice(report: Report, actor: Member, targets: Sequence[str]) -> Text
     )
 
 
+def state_name(report: Report) -> Text:
+    """The report's state as /status shows it: a report nobody decided before it expired
+    says so, rather than looking as if a verifier had dismissed it."""
+    expired = report.state is ReportState.DISMISSED and report.decided_by is None
+    if expired and report.dismiss_reason is DismissReason.UNVERIFIABLE:
+        return _("could not verify (expired)")
+    return STATE_NAMES[report.state]
+
+
 def status_line(report: Report) -> Text:
     count = report.independent_reports
     return _n(
@@ -217,7 +226,7 @@ def status_line(report: Report) -> Text:
         count,
         code=report.code,
         where=Raw(report.where),
-        state=STATE_NAMES[report.state],
+        state=state_name(report),
         when=When(report.updated_at),
     )
 

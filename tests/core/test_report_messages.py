@@ -1,0 +1,61 @@
+"""Messages about reports say exactly what happened: counts, who did what, how it ended."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import App
+from bot.config import Config
+from bot.core.models import DismissReason, ReportDraft
+from tests.conftest import member
+from tests.core.test_router import say
+from tests.fakes.clock import FakeClock
+
+DRAFT = ReportDraft(where="5th & Main", what="vans")
+
+
+async def two_people_report(app: App) -> None:
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.intake.submit(await member(app, "eli"), ReportDraft(where="Main & 5th"))
+
+
+async def test_a_closed_report_still_counts_everyone_who_reported_it(
+    config: Config, tmp_path: Path, clock: FakeClock
+) -> None:
+    app = await App.start(config, tmp_path / "rrbot.sqlite3", clock)
+    try:
+        await two_people_report(app)
+        await app.decisions.verify(await member(app, "ben"), 1)
+        await app.follow_ups.resolve(await member(app, "ben"), 1)
+        report = await app.reports.get(1)
+        assert report.reporters == frozenset()  # who reported is forgotten once it closes...
+        assert report.independent_reports == 2  # ...how many reported is not
+        status = await say(app, "ben", "/status")
+        assert "R1 · 5th & Main · all clear" in status and "· 2 reports" in status
+    finally:
+        await app.close()
+    reopened = await App.start(config, tmp_path / "rrbot.sqlite3", clock)
+    try:
+        assert (await reopened.reports.get(1)).independent_reports == 2
+    finally:
+        await reopened.close()
+
+
+async def test_the_same_person_twice_is_still_one_report_after_closing(app: App) -> None:
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.decisions.verify(await member(app, "ben"), 1)
+    await app.follow_ups.resolve(await member(app, "ben"), 1)
+    assert (await app.reports.get(1)).independent_reports == 1
+
+
+async def test_an_expired_report_is_listed_as_could_not_verify(app: App, clock: FakeClock) -> None:
+    await two_people_report(app)
+    await app.intake.submit(await member(app, "dee"), ReportDraft(where="Oak & 9th"))
+    await app.decisions.dismiss(await member(app, "ben"), 2, DismissReason.UNVERIFIABLE)
+    clock.advance(app.network.verification_expiry)
+    await app.fire_due()
+    status = await say(app, "ben", "/status")
+    assert "R1 · 5th & Main · could not verify (expired)" in status
+    assert "· 2 reports" in status
+    assert "R2 · Oak & 9th · dismissed" in status  # a verifier decided that one
