@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.core.models import DismissReason, Member, Report, ReportState
+from bot.core.models import DismissReason, Member, MessageKind, Report, ReportState
 from bot.core.network import Network
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
 from bot.i18n import Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
@@ -199,14 +199,50 @@ def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> 
     return lines(head, note)
 
 
-def update_notice(report: Report, actor: Member, targets: Sequence[str]) -> Text:
-    return _(
-        "{code} is now {state} ({member}). Sent to: {targets}.",
-        code=report.code,
-        state=STATE_NAMES[report.state],
-        member=Trusted(actor.handle),
-        targets=chat_list(targets) if targets else _("no chats"),
-    )
+def update_notice(
+    report: Report,
+    actor: Member,
+    targets: Sequence[str],
+    kind: MessageKind,
+    *,
+    changes: Sequence[Text] = (),
+    note: str = "",
+) -> Text:
+    """Tells the organizer chat what was done to an alert, by whom, and where it went."""
+    sent_to = chat_list(targets) if targets else _("no chats")
+    member = Trusted(actor.handle)
+    if kind is MessageKind.CORRECTED:
+        head: Text = (
+            _(
+                "{code} corrected by {member} ({fields}). Sent to: {targets}.",
+                code=report.code,
+                member=member,
+                fields=ListOf(tuple(changes)),
+                targets=sent_to,
+            )
+            if changes
+            else _(
+                "{code} corrected by {member}. Sent to: {targets}.",
+                code=report.code,
+                member=member,
+                targets=sent_to,
+            )
+        )
+    elif kind is MessageKind.RETRACTED:
+        head = _(
+            "{code} retracted by {member}. Sent to: {targets}.",
+            code=report.code,
+            member=member,
+            targets=sent_to,
+        )
+    else:
+        head = _(
+            "All clear for {code} sent by {member}. Sent to: {targets}.",
+            code=report.code,
+            member=member,
+            targets=sent_to,
+        )
+    return lines(head, _("Note: {note}", note=Raw(note)) if note else None)
 
 
 def state_name(report: Report) -> Text:

@@ -7,7 +7,7 @@ resets the "still going on?" timer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core import permissions, rendering
@@ -59,6 +59,7 @@ class ReportFollowUps(Service):
         build: Callable[[Report], Text],
         note: str,
         apply: Correction | None = None,
+        changes: Sequence[Text] = (),
     ) -> FollowUp:
         now = self.clock.now()
         async with self.store.transaction() as tx:
@@ -106,9 +107,10 @@ class ReportFollowUps(Service):
                 )
                 await self.messenger.to_chat(tx, target, kind, text, report_id=report.id)
                 labels.append(target.label)
-            await self.messenger.report_notice(
-                tx, MessageKind.UPDATE, rendering.update_notice(report, actor, labels), report.id
+            notice = rendering.update_notice(
+                report, actor, labels, kind, changes=changes, note=note
             )
+            await self.messenger.report_notice(tx, MessageKind.UPDATE, notice, report.id)
             await tx.audit.record(now, actor.id, f"report.{kind}", report.code)
             await tx.timers.cancel((TimerKind.REPORT_ACTIVE_CHECK,), report.id)
             if report.state is ReportState.VERIFIED:  # news resets the "still going on?" clock
@@ -157,6 +159,7 @@ class ReportFollowUps(Service):
             build=lambda report: rendering.correction(report, changed, note),
             note=note,
             apply=change,
+            changes=changed,
         )
 
     async def retract(self, actor: Member, report_id: int, note: str = "") -> FollowUp:

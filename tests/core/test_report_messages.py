@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.app import App
 from bot.config import Config
 from bot.core.models import DismissReason, ReportDraft
-from tests.conftest import member
+from tests.conftest import member, outbox_rows
 from tests.core.test_router import say
 from tests.fakes.clock import FakeClock
 
@@ -59,3 +59,24 @@ async def test_an_expired_report_is_listed_as_could_not_verify(app: App, clock: 
     assert "R1 · 5th & Main · could not verify (expired)" in status
     assert "· 2 reports" in status
     assert "R2 · Oak & 9th · dismissed" in status  # a verifier decided that one
+
+
+async def organizer_notices(app: App) -> list[str]:
+    return [row.body for row in await outbox_rows(app.store) if row.kind == "update"]
+
+
+async def test_organizers_hear_what_was_done_to_an_alert_and_by_whom(app: App) -> None:
+    await two_people_report(app)
+    await say(app, "ben", "/verify R1")
+    await say(app, "ana", "/correct R1 where: 5th & Maple; note: wrong street")
+    await say(app, "ben", "/resolve R1 they left")
+    await say(app, "ana", "/retract R1 it was a film crew")
+    corrected, cleared, retracted = await organizer_notices(app)
+    assert corrected == (
+        "R1 corrected by ana (place). Sent to: alerts and alertas.\nNote: wrong street"
+    )
+    assert cleared == "All clear for R1 sent by ben. Sent to: alerts and alertas.\nNote: they left"
+    assert retracted == (
+        "R1 retracted by ana. Sent to: alerts and alertas.\nNote: it was a film crew"
+    )
+    assert not any("is now" in notice for notice in (corrected, cleared, retracted))
