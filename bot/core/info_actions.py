@@ -15,7 +15,6 @@ from bot.core.replies import Reply
 from bot.core.rights import MORE_WORDS, card_for, cards
 from bot.i18n import (
     Lines,
-    ListOf,
     Raw,
     Renderer,
     Text,
@@ -23,6 +22,7 @@ from bot.i18n import (
     language_name,
     lines,
     normalise_language,
+    one_of,
 )
 
 MORE_HINT = _("For the longer card, with advice for bystanders: /rights more")
@@ -42,9 +42,7 @@ class InfoActions:
                 _(
                     "I don't have a rights card in “{code}”. Available: {choices}.",
                     code=Raw(wanted[:16]),
-                    choices=ListOf(
-                        tuple(Raw(f"{language_name(c)} ({c})") for c in sorted(cards()))
-                    ),
+                    choices=one_of(Raw(f"{language_name(c)} ({c})") for c in sorted(cards())),
                 )
             )
         card = card_for(wanted)

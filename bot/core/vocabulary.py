@@ -14,7 +14,7 @@ from typing import TypeVar
 from bot.core.errors import UserError
 from bot.core.models import Agency, DismissReason, ReportState, Role, Sign, Source
 from bot.core.places import words
-from bot.i18n import ListOf, Msg, Raw, _
+from bot.i18n import ListOf, Msg, Raw, _, one_of
 
 AGENCY_NAMES: Mapping[Agency, Msg] = {
     Agency.ICE: _("ICE"),
@@ -149,7 +149,7 @@ _REASONS = _parser(_REASON_WORDS)
 
 
 def _choices(values: list[str]) -> ListOf:
-    return ListOf(tuple(Raw(value) for value in values))
+    return one_of(Raw(value) for value in values)
 
 
 def _lookup(

@@ -45,8 +45,8 @@ BAD_INPUT = [
     (
         "ben",
         "/dismiss R1",
-        "Why dismiss it? Add a reason: routine, false-alarm, and unverifiable",
-        "¿Por qué descartarlo? Agregue un motivo: routine, false-alarm y unverifiable",
+        "Why dismiss it? Add a reason: routine, false-alarm, or unverifiable",
+        "¿Por qué descartarlo? Agregue un motivo: routine, false-alarm o unverifiable",
     ),
     ("ben", "/dismiss R1 because", "Why dismiss it?", "¿Por qué descartarlo?"),
     (
