@@ -75,6 +75,11 @@ def _details(report: Report, *, what_limit: int | None = None) -> list[Text]:
     return parts
 
 
+# The ping calls every verifier, whoever reported: leaving one out would tell the others
+# who reported. So the text says it instead, naming no one.
+NOT_YOUR_OWN = _("If you reported it yourself, another verifier has to check it.")
+
+
 def new_report_card(report: Report) -> Text:
     """Posted in the organizer chat for verifiers; never leaves it."""
     source = SOURCE_NAMES[report.source] if report.source else _("source not given")
@@ -108,6 +113,7 @@ def new_report_card(report: Report) -> Text:
             "Then send /verify {code} or /dismiss {code} routine|false|unverifiable",
             code=report.code,
         ),
+        NOT_YOUR_OWN,
     )
 
 
@@ -287,6 +293,7 @@ def reask(report: Report) -> Text:
             when=When(report.created_at),
         ),
         _("Send /verify {code} or /dismiss {code} routine|false|unverifiable", code=report.code),
+        NOT_YOUR_OWN,
     )
 
 

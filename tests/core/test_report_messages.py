@@ -9,6 +9,7 @@ from bot.config import Config
 from bot.core.models import DismissReason, ReportDraft
 from tests.conftest import member, outbox_rows
 from tests.core.test_router import say
+from tests.fakes.chat import ChatHarness, in_chat
 from tests.fakes.clock import FakeClock
 
 DRAFT = ReportDraft(where="5th & Main", what="vans")
@@ -80,3 +81,20 @@ async def test_organizers_hear_what_was_done_to_an_alert_and_by_whom(app: App) -
         "R1 retracted by ana. Sent to: alerts and alertas.\nNote: it was a film crew"
     )
     assert not any("is now" in notice for notice in (corrected, cleared, retracted))
+
+
+async def test_a_verifier_who_reported_is_not_singled_out_by_the_ping(
+    chat: ChatHarness, app: App, clock: FakeClock
+) -> None:
+    said = await chat.say("ben@dm: /report where: 5th & Main; what: vans")
+    card = in_chat(said, "organizers")
+    # Every verifier is called, the reporter too: leaving ben out would name him.
+    assert card.startswith("@ben @cruz\nNEW REPORT R1")
+    assert "If you reported it yourself, another verifier has to check it." in card
+    assert "ben" not in card.split("\n", 1)[1]
+    clock.advance(app.network.verification_reminder)
+    await app.fire_due()
+    [reask] = [row.body for row in await outbox_rows(app.store) if row.kind == "reask"]
+    assert "If you reported it yourself, another verifier has to check it." in reask
+    refused = await say(app, "ben", "/verify R1")
+    assert "You reported R1 yourself" in refused
