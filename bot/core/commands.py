@@ -63,6 +63,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Audience.VERIFIERS,
     ),
     CommandSpec(
+        "still",
+        ("sigue", "todavia"),
+        _("Answer “is it still going on?”: yes keeps the alert active, no sends the all clear."),
+        "/still R3 yes",
+        Audience.VERIFIERS,
+    ),
+    CommandSpec(
         "correct",
         ("corregir",),
         _("Correct a verified alert; everyone who got it gets the correction."),
@@ -144,6 +151,7 @@ LOCAL_NAMES: Mapping[str, Mapping[str, str]] = {
         "detained": "detenu", "cancel": "annuler", "task": "tache", "tasks": "taches",
         "person": "personne", "status": "etat", "rights": "droits", "hotline": "urgence",
         "lang": "langue", "help": "aide",
+        "still": "encore",
     },
     "pt": {
         "report": "relatar", "verify": "verificar", "dismiss": "descartar",
@@ -151,6 +159,7 @@ LOCAL_NAMES: Mapping[str, Mapping[str, str]] = {
         "detained": "detido", "cancel": "cancelar", "task": "tarefa", "tasks": "tarefas",
         "person": "pessoa", "status": "situacao", "rights": "direitos",
         "hotline": "emergencia", "lang": "idioma", "help": "ajuda",
+        "still": "continua",
     },
 }  # fmt: skip
 

@@ -308,12 +308,33 @@ def expired(report: Report, after: timedelta) -> Text:
 
 def still_active(report: Report) -> Text:
     assert report.decided_at is not None  # noqa: S101 - only verified reports are checked
-    return _(
-        "{code} at {where} was verified {when} and has had no news since. Is it still going "
-        "on? Send /resolve {code} when it is over, or /correct {code} if something changed.",
-        code=report.code,
-        where=Raw(report.where),
-        when=When(report.updated_at),
+    return lines(
+        _(
+            "{code} at {where} was verified {when} and has had no news since. Is it still "
+            "going on?",
+            code=report.code,
+            where=Raw(report.where),
+            when=When(report.updated_at),
+        ),
+        _(
+            "Answer /still {code} yes if it is, or /still {code} no to send the all clear. "
+            "Send /correct {code} if something changed.",
+            code=report.code,
+        ),
+    )
+
+
+def still_active_confirmed(report: Report, actor: Member, next_check: datetime, note: str) -> Text:
+    """The organizer chat hears that someone confirmed an alert is still going on."""
+    return lines(
+        _(
+            "{code} is still going on, {member} confirmed. It stays active; the next check "
+            "is {when}.",
+            code=report.code,
+            member=Trusted(actor.handle),
+            when=When(next_check),
+        ),
+        _("Note: {note}", note=Raw(note)) if note else None,
     )
 
 
