@@ -215,7 +215,9 @@ async def test_hotline(app: App) -> None:
 
 async def test_help_shows_each_role_its_commands_with_examples(app: App) -> None:
     volunteer = await say(app, "dee", "/help")
-    assert "/report:" in volunteer and "Example: /report where:" in volunteer
+    assert "/report:" in volunteer and "Example: /report where:" in await say(
+        app, "dee", "/help report"
+    )
     assert "/verify" not in volunteer and "/correct" not in volunteer
     verifier = await say(app, "ben", "/help")
     assert "/verify:" in verifier and "/correct" not in verifier
