@@ -51,7 +51,15 @@ def run(args: list[str]) -> int:
     if not any(a == "--db" or a.startswith("--db=") for a in args):
         (ROOT / "data").mkdir(exist_ok=True)
         command += ["--db", str(ROOT / "data" / "rrbot.sqlite3")]
-    return subprocess.call([*command, *args])
+    child = subprocess.Popen([*command, *args])
+    while True:
+        try:
+            code = child.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached the bot too (same terminal); it closes its database, says
+            # goodbye and exits. Wait for that quietly instead of printing a traceback.
+            continue
+        return 128 - code if code < 0 else code  # killed by signal N: 128 + N, as shells say
 
 
 def test(args: list[str]) -> int:
