@@ -5,6 +5,7 @@ This file exists so a new organizer or contributor needs nothing but Python 3.11
   python3 dev.py run    # install, then play the bot in this terminal
   python3 dev.py test   # install, then lint, type-check and run the tests
   python3 dev.py catalogs  # after changing user-facing text: refresh translation catalogs
+  python3 dev.py translations  # per language: translated, fuzzy (needs review), missing
   python3 dev.py bench  # run every bench/bench_*.py; results go to docs/BENCHMARKS.md
 
 It only uses the standard library, because it runs before anything is installed.
@@ -51,7 +52,15 @@ def run(args: list[str]) -> int:
     if not any(a == "--db" or a.startswith("--db=") for a in args):
         (ROOT / "data").mkdir(exist_ok=True)
         command += ["--db", str(ROOT / "data" / "rrbot.sqlite3")]
-    return subprocess.call([*command, *args])
+    child = subprocess.Popen([*command, *args])
+    while True:
+        try:
+            code = child.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached the bot too (same terminal); it closes its database, says
+            # goodbye and exits. Wait for that quietly instead of printing a traceback.
+            continue
+        return 128 - code if code < 0 else code  # killed by signal N: 128 + N, as shells say
 
 
 def test(args: list[str]) -> int:
@@ -82,7 +91,12 @@ def catalogs(_args: list[str]) -> int:
             update = [pybabel, "update", "--no-wrap", "--ignore-obsolete", "-N"]
             update += ["-i", str(template), "-o", str(po), "-l", po.parent.parent.name]
             code = subprocess.call(update, cwd=ROOT)
-    return code
+    return code or translations([])
+
+
+def translations(args: list[str]) -> int:
+    """Coverage per language, and every line marked fuzzy (needs review) or missing."""
+    return subprocess.call([str(BIN / "python"), "-m", "bot.i18n.coverage", *args], cwd=ROOT)
 
 
 def bench(args: list[str]) -> int:
@@ -97,7 +111,13 @@ def bench(args: list[str]) -> int:
     return code
 
 
-ACTIONS = {"run": run, "test": test, "catalogs": catalogs, "bench": bench}
+ACTIONS = {
+    "run": run,
+    "test": test,
+    "catalogs": catalogs,
+    "translations": translations,
+    "bench": bench,
+}
 
 
 def main() -> int:

@@ -25,6 +25,8 @@ from storage.crypto import DataKeyError, generate_key
 from storage.database import DatabaseError
 
 DEFAULT_CONFIG = Path("config.toml")
+GOODBYE = "Stopped (Ctrl-C). Goodbye."
+INTERRUPTED = 130  # the shell's code for "stopped by Ctrl-C" (128 + SIGINT)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -218,4 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rrbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        return 130
+        # Ctrl-C is how people stop the bot: the database is already closed (asyncio.run
+        # cancelled the work and ran its clean-up), so say goodbye, not a traceback.
+        newline = "\n" if sys.stderr.isatty() else ""  # after the "> " prompt
+        print(f"{newline}{GOODBYE}", file=sys.stderr)
+        return INTERRUPTED

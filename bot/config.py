@@ -1,8 +1,9 @@
 """The deployment's configuration: one TOML file, checked completely at start-up.
 
 Organizers edit this file by hand, often under time pressure. Every mistake must be
-caught before the bot starts, with one line that names the field, never a traceback
-at 3 a.m. in the middle of a raid. Secrets never live here: only the names of the
+caught before the bot starts, each on one line that names the field and says what a
+valid value looks like (never a regular expression), all of them at once, never a
+traceback at 3 a.m. in the middle of a raid. Secrets never live here: only the names of the
 environment variables that hold them.
 """
 
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -33,7 +34,7 @@ from bot.i18n import available_languages
 
 
 class ConfigError(Exception):
-    """A problem with the config file, phrased as one line for the operator."""
+    """Problems with the config file, one line each, for the operator."""
 
 
 def _duration(value: object) -> timedelta:
@@ -99,6 +100,7 @@ class NetworkSection(_Section):
         return self.languages[0]
 
 
+_PHONE = r"^\+?[0-9][0-9 ().-]*[0-9]$"
 Label = Annotated[str, Field(min_length=1, max_length=100)]
 Hours = Annotated[str, Field(min_length=1, max_length=60)]
 
@@ -108,7 +110,7 @@ class Hotline(_Section):
     and `hours_by_language` give them in other languages ({ es = "…" })."""
 
     label: Label
-    number: str = Field(min_length=3, max_length=40, pattern=r"^\+?[0-9][0-9 ().-]*[0-9]$")
+    number: str = Field(min_length=3, max_length=40, pattern=_PHONE)
     hours: str = Field(default="", max_length=60)
     label_by_language: dict[Language, Label] = Field(default_factory=dict)
     hours_by_language: dict[Language, Hours] = Field(default_factory=dict)
@@ -265,6 +267,22 @@ class DiscordSection(_Section):
 _SIGNAL_GROUP = r"^group\.[A-Za-z0-9+/=_-]{8,200}$"
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _SIGNAL_MEMBER = rf"^(\+[1-9][0-9]{{6,14}}|{_UUID})$"
+_SIGNAL_NUMBER = r"^\+[1-9][0-9]{6,14}$"
+_URL = r"^https?://[^\s/]+(:[0-9]+)?/?$"
+
+# What a value that must match a pattern looks like, in words: organizers are told this,
+# never the regular expression (a test checks every pattern has one).
+PATTERN_HINTS: dict[str, str] = {
+    _PHONE: "a phone number: digits, spaces and ( ) . - , maybe starting with +, "
+    'like "+1 555 0100"',
+    _ENV_NAME: "the name of an environment variable: capital letters, digits and _, like "
+    "RRBOT_DATA_KEY",
+    _SIGNAL_GROUP: 'a group id as the Signal service lists it, starting with "group."',
+    _SIGNAL_MEMBER: "a Signal UUID (like 0a1b2c3d-0000-4000-8000-000000000001) or a phone "
+    'number with its country code (like "+15551234567")',
+    _SIGNAL_NUMBER: 'a phone number with its country code and no spaces, like "+15551234567"',
+    _URL: 'a web address like "http://127.0.0.1:8080"',
+}
 
 
 class SignalGroup(_Section):
@@ -284,8 +302,8 @@ class SignalMember(_Section):
 
 
 class SignalSection(_Section):
-    url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://[^\s/]+(:[0-9]+)?/?$")
-    number: str = Field(pattern=r"^\+[1-9][0-9]{6,14}$")
+    url: str = Field(default="http://127.0.0.1:8080", pattern=_URL)
+    number: str = Field(pattern=_SIGNAL_NUMBER)
     receive_timeout: Duration = timedelta(seconds=10)
     request_timeout: Duration = timedelta(seconds=30)
     organizer_group: SignalGroup
@@ -438,19 +456,27 @@ def _field_path(location: tuple[int | str, ...]) -> str:
     return text or "(top level)"
 
 
-def describe_validation_error(error: ValidationError) -> str:
-    """One line: the first problem with its field; how many more there are."""
-    problems = error.errors(include_url=False)
-    first = problems[0]
-    location = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.endswith("]")))
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "missing":
+def _problem(problem: Mapping[str, Any]) -> str:
+    """One problem as "field: what is wrong", in words an organizer can act on."""
+    location = tuple(p for p in problem["loc"] if not (isinstance(p, str) and p.endswith("]")))
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    if problem["type"] == "missing":
         message = "this field is required"
-    elif first["type"] == "extra_forbidden":
+    elif problem["type"] == "extra_forbidden":
         message = "unknown field (check the spelling)"
-    more = len(problems) - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{_field_path(location)}: {message}{suffix}"
+    elif problem["type"] == "string_pattern_mismatch":
+        pattern = str(problem.get("ctx", {}).get("pattern", ""))
+        hint = PATTERN_HINTS.get(pattern, "a value in the form the example config shows")
+        message = f"{problem['input']!r} is not valid: write {hint}"
+    return f"{_field_path(location)}: {message}"
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Every problem, one per line, each with its field: a single problem is one line."""
+    problems = [_problem(p) for p in error.errors(include_url=False)]
+    if len(problems) == 1:
+        return problems[0]
+    return f"{len(problems)} problems:\n" + "\n".join(f"  {problem}" for problem in problems)
 
 
 def load_config(path: Path) -> Config:

@@ -281,6 +281,30 @@ class ReportsCog(commands.Cog):
             lambda member: self.front.actions.resolve(member, parse_report_code(report), note),
         )
 
+    @app_commands.command(name="still", description=describe("still"))
+    @app_commands.describe(report=REPORT_CODE, answer=N_("is it still going on?"), note=NOTE)
+    @app_commands.choices(
+        answer=[
+            app_commands.Choice(name=N_("Yes, still going on"), value="yes"),
+            app_commands.Choice(name=N_("No, it is over: send the all clear"), value="no"),
+        ]
+    )
+    @app_commands.autocomplete(report=active_codes)
+    async def still(
+        self,
+        interaction: discord.Interaction,
+        report: str,
+        answer: app_commands.Choice[str],
+        note: str = "",
+    ) -> None:
+        await self.front.run(
+            interaction,
+            "still",
+            lambda member: self.front.actions.still(
+                member, parse_report_code(report), answer.value == "yes", note
+            ),
+        )
+
     @app_commands.command(name="correct", description=describe("correct"))
     @app_commands.describe(
         report=REPORT_CODE,

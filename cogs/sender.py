@@ -17,7 +17,7 @@ from bot.core.models import MessageKind, OutboxEntry, ReportState
 from bot.delivery import DeliveryError
 from cogs.frontend import DiscordFrontEnd
 from cogs.text import split_message
-from cogs.views import card_view, task_offer_view
+from cogs.views import card_view, still_view, task_offer_view
 
 log = logging.getLogger(__name__)
 # Notices that change the card verifiers act on (its text, its buttons, its count).
@@ -70,6 +70,8 @@ class DiscordSender:
         view: discord.ui.View | None = None
         if entry.kind is MessageKind.TASK_OFFER and entry.task_id is not None:
             view = task_offer_view(entry.task_id, self.front.renderer, entry.languages[0])
+        if entry.kind is MessageKind.ACTIVE_CHECK and entry.report_id is not None:
+            view = still_view(entry.report_id, self.front.renderer, entry.languages[0])
         if entry.kind is MessageKind.NEW_REPORT and entry.report_id is not None:
             view = card_view(entry.report_id, 1, self.front.renderer, entry.languages[0])
             if entry.ping == "verifiers":

@@ -104,6 +104,51 @@ def card_view(report_id: int, reports: int, renderer: Renderer, language: str) -
     return view
 
 
+class StillButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"still:report:(?P<id>[0-9]{1,18}):(?P<answer>yes|no)",
+):
+    """Yes or No on a "still going on?" check: yes keeps the alert, no is the all clear."""
+
+    def __init__(self, report_id: int, going_on: bool, label: str | None = None) -> None:
+        answer = "yes" if going_on else "no"
+        super().__init__(
+            discord.ui.Button(
+                label=label or answer,
+                style=discord.ButtonStyle.primary if going_on else discord.ButtonStyle.secondary,
+                custom_id=f"still:report:{report_id}:{answer}",
+            )
+        )
+        self.report_id = report_id
+        self.going_on = going_on
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> StillButton:
+        return cls(int(match["id"]), match["answer"] == "yes")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        front = front_of(interaction)
+        await front.run(
+            interaction,
+            "still",
+            lambda member: front.actions.still(member, self.report_id, self.going_on),
+        )
+
+
+def still_view(report_id: int, renderer: Renderer, language: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    yes = renderer.render(_("Yes, still going on"), language)[:80]
+    no = renderer.render(_("No, it is over: send the all clear"), language)[:80]
+    view.add_item(StillButton(report_id, True, yes))
+    view.add_item(StillButton(report_id, False, no))
+    return view
+
+
 class TaskAnswerButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"task:(?P<answer>accept|decline):(?P<id>[0-9]{1,18})",

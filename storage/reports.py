@@ -80,6 +80,18 @@ class SqliteReports:
             }
         return frozenset(member for member in others | {first} if member is not None)
 
+    async def _reporter_count(self, report_id: int) -> int:
+        """Distinct people who reported it, by keyed hash: still right once it is closed."""
+        async with self._conn.execute(
+            "SELECT COUNT(DISTINCT who) AS n FROM ("
+            "SELECT reporter_hash AS who FROM reports WHERE id = :id "
+            "UNION ALL SELECT reporter_hash FROM corroborations WHERE report_id = :id) "
+            "WHERE who IS NOT NULL",
+            {"id": report_id},
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row["n"]) if row else 0
+
     async def _report(self, row: aiosqlite.Row) -> Report:
         reporter = _reporter(row["reporter_sealed"], "reports")
         return Report(
@@ -105,6 +117,7 @@ class SqliteReports:
             reporters=await self._reporters(row["id"], reporter),
             own_words=_own_words(row["own_words"], "reports"),
             place_origin=PlaceOrigin(row["place_origin"]),
+            reporter_count=await self._reporter_count(row["id"]),
         )
 
     async def insert(

@@ -72,6 +72,20 @@ MATRIX: tuple[Entry, ...] = (
         discord=("slash:resolve",),
     ),
     Entry(
+        "still going on: yes",
+        DECIDERS | {"reporter"},
+        "/still R1 yes",
+        verified=True,
+        discord=("slash:still", "button:still:report:1:yes"),
+    ),
+    Entry(
+        "still going on: no",
+        DECIDERS | {"reporter"},
+        "/sigue R1 no",
+        verified=True,
+        discord=("button:still:report:1:no",),
+    ),
+    Entry(
         "correct",
         ORGANIZER,
         "/correct R1 where: 5th & Maple",

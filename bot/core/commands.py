@@ -60,6 +60,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Audience.VERIFIERS,
     ),
     CommandSpec(
+        "still",
+        _("Answer “is it still going on?”: yes keeps the alert active, no sends the all clear."),
+        "/still R3 yes",
+        Audience.VERIFIERS,
+    ),
+    CommandSpec(
         "correct",
         _("Correct a verified alert; everyone who got it gets the correction."),
         "/correct R3 where: 5th & Maple; note: wrong street in the first alert",

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from bot.core import permissions, rendering, rights
 from bot.core.commands import (
-    COMMANDS,
     Audience,
     CommandSpec,
     find_command,
@@ -22,17 +21,60 @@ from bot.core.rights import card_for, cards
 from bot.core.vocabulary import find, language_code
 from bot.i18n import (
     Lines,
-    ListOf,
     Raw,
     Renderer,
     Text,
     _,
     language_name,
     lines,
+    one_of,
 )
 from bot.i18n.words import fold, vocabulary
 
 MORE_HINT = _("For the longer card, with advice for bystanders: /rights more")
+INDENT = "    "
+
+# /help lists the commands in these groups, in this order; every command is in one
+# (a test checks), and a member sees only the commands they may use.
+HELP_GROUPS: tuple[tuple[Text, tuple[str, ...]], ...] = (
+    (_("Reports"), ("report", "status")),
+    (_("Verifying"), ("verify", "dismiss", "resolve", "still", "correct", "retract")),
+    (_("People and tasks"), ("detained", "person", "task", "tasks", "cancel", "role")),
+    (_("For everyone"), ("rights", "hotline", "lang", "help")),
+)
+
+# Each /task verb: how to type it (commands and labels stay English: that is what people
+# type), what it does, and an example.
+TASK_VERBS_HELP: tuple[tuple[str, Text, str], ...] = (
+    (
+        "/task add <what>; due: <when>; person: P2; report: R3",
+        _("add a task; everything after the description is optional"),
+        "/task add bring water to the vigil; due: 2h",
+    ),
+    (
+        "/task assign T4 <member> [when]",
+        _("offer the task to a member, due when you say"),
+        "/task assign T4 dee 2h",
+    ),
+    (
+        "/task edit T4 what: <what>; due: <when>",
+        _("change what the task says, or when it is due"),
+        "/task edit T4 due: 16:00",
+    ),
+    ("/task cancel T4", _("drop the task"), "/task cancel T4"),
+    ("/task accept T4", _("take the task offered to you"), "/task accept T4"),
+    (
+        "/task decline T4 [why]",
+        _("say no to the task offered to you"),
+        "/task decline T4 at work until 6",
+    ),
+    ("/task done T4 [note]", _("mark your task done"), "/task done T4 family called, lawyer on it"),
+    (
+        "/task release T4 [why]",
+        _("give your task back, so someone else can take it"),
+        "/task release T4 my car broke down",
+    ),
+)
 
 
 class InfoActions:
@@ -50,9 +92,7 @@ class InfoActions:
                 _(
                     "I don't have a rights card in “{code}”. Available: {choices}.",
                     code=Raw(wanted[:16]),
-                    choices=ListOf(
-                        tuple(Raw(f"{language_name(c)} ({c})") for c in sorted(cards()))
-                    ),
+                    choices=one_of(Raw(f"{language_name(c)} ({c})") for c in sorted(cards())),
                 )
             )
         # Without a language asked for, each reader gets the card in theirs: in a group
@@ -108,9 +148,21 @@ class InfoActions:
             spec = find_command(command.split()[0])
             if spec is None:
                 raise UserError(unknown_command(command.split()[0].lstrip("/"), actor.language))
+            if spec.name == "task":
+                return [Reply(lines(help_entry(spec), task_help()))]
             return [Reply(help_entry(spec))]
-        visible = [spec for spec in COMMANDS if audience_includes(spec.audience, actor)]
-        return [Reply(lines(_("What I can do:"), *(help_entry(spec) for spec in visible)))]
+        parts: list[Text] = [_("What I can do:")]
+        for title, names in HELP_GROUPS:
+            visible = [
+                spec
+                for spec in (find_command(name) for name in names)
+                if spec is not None and audience_includes(spec.audience, actor)
+            ]
+            if visible:
+                parts.append(Lines((title, Raw(":")), separator=""))
+                parts += [help_line(spec) for spec in visible]
+        parts.append(_("For how to use one, with an example, send /help and its name: /help task"))
+        return [Reply(lines(*parts))]
 
 
 def audience_includes(audience: Audience, member: Member) -> bool:
@@ -154,6 +206,30 @@ class CommandName:
     def render(self, renderer: Renderer, language: str) -> str:
         local = local_name(self.name, language)
         return f"/{self.name}" + (f" (/{local})" if local and local != self.name else "")
+
+
+def help_line(spec: CommandSpec) -> Text:
+    """One line of /help: the command and what it does, no example (/help <name> has it)."""
+    return Lines((Raw(INDENT), CommandName(spec.name), Raw(": "), spec.summary), separator="")
+
+
+def task_help() -> Text:
+    """Every /task verb with its syntax and an example: who does what, in that order."""
+    parts: list[Text] = []
+    for heading, verbs in (
+        (_("Organizers:"), TASK_VERBS_HELP[:4]),
+        (_("The member a task is offered to:"), TASK_VERBS_HELP[4:]),
+    ):
+        parts.append(heading)
+        for syntax, summary, example in verbs:
+            parts.append(Lines((Raw(INDENT + syntax), Raw(" — "), summary), separator=""))
+            parts.append(
+                Lines(
+                    (Raw(INDENT * 2), _("Example: {example}", example=Raw(example))),
+                    separator="",
+                )
+            )
+    return lines(*parts)
 
 
 def help_entry(spec: CommandSpec) -> Text:

@@ -12,7 +12,7 @@ from bot.core.models import Member, Role
 from bot.core.network import Network
 from bot.core.store import Store
 from bot.core.vocabulary import language_code
-from bot.i18n import ListOf, Raw, _, language_name
+from bot.i18n import ListOf, Raw, _, language_name, one_of
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class MemberService:
         return wanted
 
     def language_choices(self) -> ListOf:
-        return ListOf(tuple(Raw(f"{language_name(c)} ({c})") for c in self.network.languages))
+        return one_of(Raw(f"{language_name(c)} ({c})") for c in self.network.languages)
 
     async def set_language(self, member: Member, code: str) -> Member:
         language = self.check_language(code)

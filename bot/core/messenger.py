@@ -21,7 +21,10 @@ from bot.core.network import Network
 from bot.core.store import Transaction
 from bot.i18n import Renderer, Text
 
-PING_VERIFIERS = "verifiers"  # a front end turns this into its verifier-role mention
+# A front end turns this into its verifier-role mention (Discord) or a mention of each
+# verifier (Signal, console). Verifiers who reported the report are called too: leaving
+# them out would show everyone else who reported it. The card says they cannot verify it.
+PING_VERIFIERS = "verifiers"
 # Messages about a report that later news must find again.
 RECORDED = frozenset({MessageKind.ALERT, MessageKind.NEW_REPORT})
 

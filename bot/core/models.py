@@ -177,6 +177,8 @@ class Report:
     reporters: frozenset[int] = field(default_factory=frozenset)
     own_words: OwnWords = OwnWords()
     place_origin: PlaceOrigin = PlaceOrigin.TYPED
+    # How many distinct people reported it, kept after `reporters` is forgotten (closed).
+    reporter_count: int = 0
 
     @property
     def code(self) -> str:
@@ -185,7 +187,7 @@ class Report:
     @property
     def independent_reports(self) -> int:
         """Distinct people who reported this: the original reporter and corroborators."""
-        return max(1, len(self.reporters))
+        return max(1, len(self.reporters), self.reporter_count)
 
 
 class TaskKind(StrEnum):

@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 
 from bot.core import rights
 from bot.core.models import (
+    DismissReason,
     Member,
+    MessageKind,
     OwnWords,
     PlaceOrigin,
     Report,
@@ -70,6 +72,11 @@ def _details(
     if report.signs:
         parts.append(_("Signs: {signs}", signs=ListOf(tuple(SIGN_NAMES[s] for s in report.signs))))
     return parts
+
+
+# The ping calls every verifier, whoever reported: leaving one out would tell the others
+# who reported. So the text says it instead, naming no one.
+NOT_YOUR_OWN = _("If you reported it yourself, another verifier has to check it.")
 
 
 def _place_line(report: Report, *, reporter_asked: bool = False) -> Text:
@@ -157,6 +164,7 @@ def new_report_card(
             "Then send /verify {code} or /dismiss {code} routine|false|unverifiable",
             code=report.code,
         ),
+        NOT_YOUR_OWN,
     )
 
 
@@ -271,14 +279,59 @@ def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> 
     return lines(head, note)
 
 
-def update_notice(report: Report, actor: Member, targets: Sequence[str]) -> Text:
-    return _(
-        "{code} is now {state} ({member}). Sent to: {targets}.",
-        code=report.code,
-        state=STATE_NAMES[report.state],
-        member=Trusted(actor.handle),
-        targets=chat_list(targets) if targets else _("no chats"),
-    )
+def update_notice(
+    report: Report,
+    actor: Member,
+    targets: Sequence[str],
+    kind: MessageKind,
+    *,
+    changes: Sequence[Text] = (),
+    note: str = "",
+) -> Text:
+    """Tells the organizer chat what was done to an alert, by whom, and where it went."""
+    sent_to = chat_list(targets) if targets else _("no chats")
+    member = Trusted(actor.handle)
+    if kind is MessageKind.CORRECTED:
+        head: Text = (
+            _(
+                "{code} corrected by {member} ({fields}). Sent to: {targets}.",
+                code=report.code,
+                member=member,
+                fields=ListOf(tuple(changes)),
+                targets=sent_to,
+            )
+            if changes
+            else _(
+                "{code} corrected by {member}. Sent to: {targets}.",
+                code=report.code,
+                member=member,
+                targets=sent_to,
+            )
+        )
+    elif kind is MessageKind.RETRACTED:
+        head = _(
+            "{code} retracted by {member}. Sent to: {targets}.",
+            code=report.code,
+            member=member,
+            targets=sent_to,
+        )
+    else:
+        head = _(
+            "All clear for {code} sent by {member}. Sent to: {targets}.",
+            code=report.code,
+            member=member,
+            targets=sent_to,
+        )
+    return lines(head, _("Note: {note}", note=Raw(note)) if note else None)
+
+
+def state_name(report: Report) -> Text:
+    """The report's state as /status shows it: a report nobody decided before it expired
+    says so, rather than looking as if a verifier had dismissed it."""
+    expired = report.state is ReportState.DISMISSED and report.decided_by is None
+    if expired and report.dismiss_reason is DismissReason.UNVERIFIABLE:
+        return _("could not verify (expired)")
+    return STATE_NAMES[report.state]
 
 
 def status_line(report: Report) -> Text:
@@ -289,7 +342,7 @@ def status_line(report: Report) -> Text:
         count,
         code=report.code,
         where=Raw(report.where),
-        state=STATE_NAMES[report.state],
+        state=state_name(report),
         when=When(report.updated_at),
     )
 
@@ -314,6 +367,7 @@ def reask(report: Report) -> Text:
             when=When(report.created_at),
         ),
         _("Send /verify {code} or /dismiss {code} routine|false|unverifiable", code=report.code),
+        NOT_YOUR_OWN,
     )
 
 
@@ -328,12 +382,33 @@ def expired(report: Report, after: timedelta) -> Text:
 
 def still_active(report: Report) -> Text:
     assert report.decided_at is not None  # noqa: S101 - only verified reports are checked
-    return _(
-        "{code} at {where} was verified {when} and has had no news since. Is it still going "
-        "on? Send /resolve {code} when it is over, or /correct {code} if something changed.",
-        code=report.code,
-        where=Raw(report.where),
-        when=When(report.updated_at),
+    return lines(
+        _(
+            "{code} at {where} was verified {when} and has had no news since. Is it still "
+            "going on?",
+            code=report.code,
+            where=Raw(report.where),
+            when=When(report.updated_at),
+        ),
+        _(
+            "Answer /still {code} yes if it is, or /still {code} no to send the all clear. "
+            "Send /correct {code} if something changed.",
+            code=report.code,
+        ),
+    )
+
+
+def still_active_confirmed(report: Report, actor: Member, next_check: datetime, note: str) -> Text:
+    """The organizer chat hears that someone confirmed an alert is still going on."""
+    return lines(
+        _(
+            "{code} is still going on, {member} confirmed. It stays active; the next check "
+            "is {when}.",
+            code=report.code,
+            member=Trusted(actor.handle),
+            when=When(next_check),
+        ),
+        _("Note: {note}", note=Raw(note)) if note else None,
     )
 
 

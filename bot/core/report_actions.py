@@ -31,6 +31,7 @@ from bot.core.vocabulary import (
 )
 from bot.i18n import (
     Text,
+    When,
     _,
     _n,
     lines,
@@ -152,6 +153,25 @@ class ReportActions:
                     "All clear for {code} sent to: {targets}.",
                     code=done.report.code,
                     targets=chat_list(done.targets),
+                )
+            )
+        ]
+
+    async def still(
+        self, actor: Member, report_id: int, going_on: bool, note: str = ""
+    ) -> list[Reply]:
+        """The answer to "is it still going on?": yes keeps the alert active until the next
+        check; no is the all clear, exactly as /resolve."""
+        if not going_on:
+            return await self.resolve(actor, report_id, note)
+        next_check = await self.follow_ups.confirm_active(actor, report_id, note_text(note))
+        return [
+            Reply(
+                _(
+                    "Thank you. R{number} stays active; I will ask again {when}. "
+                    "Send /resolve R{number} as soon as it is over.",
+                    number=report_id,
+                    when=When(next_check),
                 )
             )
         ]

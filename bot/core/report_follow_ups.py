@@ -7,8 +7,9 @@ resets the "still going on?" timer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core import permissions, rendering
 from bot.core.errors import UserError
@@ -48,6 +49,16 @@ class FollowUp:
     targets: tuple[str, ...]
 
 
+def _does_not_apply(report: Report) -> UserError:
+    return UserError(
+        _(
+            "{code} is {state}, so this does not apply to it. Send /status to see active alerts.",
+            code=report.code,
+            state=STATE_NAMES[report.state],
+        )
+    )
+
+
 class ReportFollowUps(Service):
     async def _follow_up(
         self,
@@ -59,20 +70,14 @@ class ReportFollowUps(Service):
         build: Callable[[Report], Text],
         note: str,
         apply: Correction | None = None,
+        changes: Sequence[Text] = (),
     ) -> FollowUp:
         now = self.clock.now()
         async with self.store.transaction() as tx:
             report = await load_report(tx, report_id)
             transition = REPORTS[move]
             if not transition.allows(report.state):
-                raise UserError(
-                    _(
-                        "{code} is {state}, so this does not apply to it. "
-                        "Send /status to see active alerts.",
-                        code=report.code,
-                        state=STATE_NAMES[report.state],
-                    )
-                )
+                raise _does_not_apply(report)
             new_state = transition.target(report.state)
             if new_state is not report.state and not await tx.reports.change_state(
                 report.id, expected=report.state, new=new_state, now=now
@@ -106,9 +111,10 @@ class ReportFollowUps(Service):
                 )
                 await self.messenger.to_chat(tx, target, kind, text, report_id=report.id)
                 labels.append(target.label)
-            await self.messenger.report_notice(
-                tx, MessageKind.UPDATE, rendering.update_notice(report, actor, labels), report.id
+            notice = rendering.update_notice(
+                report, actor, labels, kind, changes=changes, note=note
             )
+            await self.messenger.report_notice(tx, MessageKind.UPDATE, notice, report.id)
             await tx.audit.record(now, actor.id, f"report.{kind}", report.code)
             await tx.timers.cancel((TimerKind.REPORT_ACTIVE_CHECK,), report.id)
             if report.state is ReportState.VERIFIED:  # news resets the "still going on?" clock
@@ -127,6 +133,28 @@ class ReportFollowUps(Service):
             build=lambda report: rendering.all_clear(report, note, self.network),
             note=note,
         )
+
+    async def confirm_active(self, actor: Member, report_id: int, note: str = "") -> datetime:
+        """The "still going on?" check answered yes: the alert stays active, the answer is
+        recorded (audit log, organizer chat) and the next check is due one interval from
+        now. Returns when that is. The network hears nothing: nothing changed for them."""
+        permissions.check_can_resolve(actor)
+        now = self.clock.now()
+        next_check = now + self.network.active_check
+        async with self.store.transaction() as tx:
+            report = await load_report(tx, report_id)
+            if not REPORTS[ReportMove.CONFIRM_ACTIVE].allows(report.state):
+                raise _does_not_apply(report)
+            await tx.timers.cancel((TimerKind.REPORT_ACTIVE_CHECK,), report.id)
+            await tx.timers.schedule(TimerKind.REPORT_ACTIVE_CHECK, report.id, next_check, now)
+            await self.messenger.report_notice(
+                tx,
+                MessageKind.UPDATE,
+                rendering.still_active_confirmed(report, actor, next_check, note),
+                report.id,
+            )
+            await tx.audit.record(now, actor.id, "report.still_active", report.code)
+        return next_check
 
     async def correct(
         self, actor: Member, report_id: int, change: Correction, note: str = ""
@@ -157,6 +185,7 @@ class ReportFollowUps(Service):
             build=lambda report: rendering.correction(report, changed, note),
             note=note,
             apply=change,
+            changes=changed,
         )
 
     async def retract(self, actor: Member, report_id: int, note: str = "") -> FollowUp:

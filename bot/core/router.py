@@ -27,6 +27,7 @@ from bot.core.models import Conversation, Member
 from bot.core.network import Network
 from bot.core.report_reading import read_report
 from bot.core.vocabulary import parse_reason, reason_choices
+from bot.core.yes_no import parse_yes_no
 from bot.i18n import Raw, _
 from bot.i18n.words import fold, vocabulary
 
@@ -56,6 +57,7 @@ class CommandRouter:
             "verify": self._verify,
             "dismiss": self._dismiss,
             "resolve": self._resolve,
+            "still": self._still,
             "correct": self._correct,
             "retract": self._retract,
             "status": self._status,
@@ -165,6 +167,21 @@ class CommandRouter:
     ) -> list[Reply]:
         report_id, note = take_report_code(command.body, "/resolve R3")
         return await self.actions.resolve(actor, report_id, note)
+
+    async def _still(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        report_id, rest = take_report_code(command.body, "/still R3 yes")
+        answer, _sep, note = rest.partition(" ")
+        going_on = parse_yes_no(answer)
+        if going_on is None:
+            raise UserError(
+                _(
+                    "Is it still going on? Answer yes or no, for example: /still R{number} yes",
+                    number=report_id,
+                )
+            )
+        return await self.actions.still(actor, report_id, going_on, note.strip())
 
     async def _correct(
         self, actor: Member, conversation: Conversation, command: CommandLine

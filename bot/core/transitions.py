@@ -21,6 +21,7 @@ class ReportMove(StrEnum):
     RESOLVE = "resolve"  # all clear
     CORRECT = "correct"
     RETRACT = "retract"
+    CONFIRM_ACTIVE = "confirm_active"  # "still going on?" answered yes; the state stays
 
 
 class TaskMove(StrEnum):
@@ -56,6 +57,7 @@ REPORTS: dict[ReportMove, Transition[ReportState]] = {
     ReportMove.RESOLVE: Transition(frozenset({_V}), ReportState.RESOLVED),
     ReportMove.CORRECT: Transition(frozenset({_V}), None),
     ReportMove.RETRACT: Transition(frozenset({_V, _R}), ReportState.RETRACTED),
+    ReportMove.CONFIRM_ACTIVE: Transition(frozenset({_V}), None),
 }
 
 _ACTIVE = frozenset({TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED})

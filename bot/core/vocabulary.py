@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from bot.core.errors import UserError
 from bot.core.models import Agency, DismissReason, ReportState, Role, Sign, Source
-from bot.i18n import ListOf, Msg, Raw, _, normalise_language
+from bot.i18n import ListOf, Msg, Raw, _, normalise_language, one_of
 from bot.i18n.words import fold, vocabulary
 
 AGENCY_NAMES: Mapping[Agency, Msg] = {
@@ -73,7 +73,7 @@ def _index(section: str, kind: type[E]) -> dict[str, E]:
 
 
 def _choices(values: list[str]) -> ListOf:
-    return ListOf(tuple(Raw(value) for value in values))
+    return one_of(Raw(value) for value in values)
 
 
 def _lookup(kind: type[E], section: str, text: str, refusal: Callable[[Raw, ListOf], Msg]) -> E:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -121,14 +121,23 @@ class Lines:
 
 @dataclass(frozen=True)
 class ListOf:
-    """A list shown the way the reader's language writes lists ("a, b and c")."""
+    """A list shown the way the reader's language writes lists ("a, b and c"), or, with
+    style "or", a list of alternatives to choose from ("a, b or c")."""
 
     items: tuple[Text, ...]
+    style: Literal["standard", "or"] = "standard"  # CLDR's "a, b and c" or "a, b or c"
 
     def render(self, renderer: Renderer, language: str) -> str:
         return format_list(
-            [item.render(renderer, language) for item in self.items], locale=language
+            [item.render(renderer, language) for item in self.items],
+            style=self.style,
+            locale=language,
         )
+
+
+def one_of(items: Iterable[Text]) -> ListOf:
+    """Alternatives, one of which the reader chooses: "routine, false-alarm or unverifiable"."""
+    return ListOf(tuple(items), style="or")
 
 
 @dataclass(frozen=True)

@@ -235,11 +235,24 @@ class Console:
         ]
 
     async def run_script(self, stream: TextIO) -> int:
-        """Handle lines in order, each one's messages delivered before the next is read."""
-        while True:
-            line = await asyncio.to_thread(stream.readline)
-            if not line:
-                break
+        """Handle lines in order, each one's messages delivered before the next is handled."""
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def read() -> None:
+            # A daemon thread, like the interactive one: a pipe that stays open must not
+            # keep Ctrl-C from stopping the bot (a worker thread would be waited for).
+            while True:
+                text = stream.readline() or None  # None: the end of the script
+                try:
+                    loop.call_soon_threadsafe(lines.put_nowait, text)
+                except RuntimeError:  # the loop is closed: the bot has stopped
+                    return
+                if text is None:
+                    return
+
+        threading.Thread(target=read, name="console-script", daemon=True).start()
+        while (line := await lines.get()) is not None:
             await self.handle_line(line)
         await self.worker.drain()
         return 0

@@ -40,6 +40,7 @@ def test_every_command_payload_fits_discord_limits(rig: Rig) -> None:
             "verify",
             "dismiss",
             "resolve",
+            "still",
             "correct",
             "retract",
             "status",

@@ -20,7 +20,7 @@ from tests.test_permission_matrix import MATRIX, ROLES, Entry, fingerprint, judg
 # network role; the volunteer is the one T1 was offered to.
 USERS = {"none": 507, "volunteer": 506, "verifier": 502, "organizer": 501, "reporter": 508}
 COGS = {
-    "ReportsCog": ("verify", "dismiss", "resolve", "correct", "retract", "status"),
+    "ReportsCog": ("verify", "dismiss", "resolve", "still", "correct", "retract", "status"),
     "InfoCog": ("rights", "hotline", "lang", "help"),
     "TasksCog": ("add", "assign", "accept", "decline", "cancel", "tasks", "person", "detained"),
 }
@@ -35,6 +35,7 @@ def options(rig: Rig, name: str) -> dict[str, Any]:
         "verify": {"report": "R1"},
         "dismiss": {"report": "R1", "reason": choice("routine")},
         "resolve": {"report": "R1", "note": "over"},
+        "still": {"report": "R1", "answer": choice("yes")},
         "correct": {"report": "R1", "where": "5th & Maple"},
         "retract": {"report": "R1", "note": "film crew"},
         "lang": {"language": "es"},

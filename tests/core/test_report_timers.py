@@ -72,7 +72,7 @@ async def test_a_verified_alert_with_no_news_gets_a_check_in(app: App, clock: Fa
     clock.advance(app.network.active_check)
     assert await app.fire_due() == 1
     [check] = [r for r in await outbox_rows(app.store) if r.kind == "active_check"]
-    assert "Is it still going on? Send /resolve R1" in check.body
+    assert "Is it still going on?\nAnswer /still R1 yes if it is" in check.body
     await app.follow_ups.correct(await member(app, "ana"), 1, Correction(what="3 vans"))
     clock.advance(app.network.active_check - timedelta(minutes=1))
     assert await app.fire_due() == 0  # news reset the clock
@@ -138,3 +138,62 @@ def test_a_bad_summary_time_is_one_clear_line(tmp_path) -> None:  # type: ignore
     data["timers"]["daily_summary"] = "breakfast"
     with pytest.raises(Exception, match="is not a time of day like"):
         Config.model_validate(data)
+
+
+async def still_checks(app: App) -> list[str]:
+    return [r.body for r in await outbox_rows(app.store) if r.kind == "active_check"]
+
+
+async def test_the_check_in_can_be_answered_yes_and_asks_again_later(
+    app: App, clock: FakeClock
+) -> None:
+    from tests.core.test_router import say
+
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.decisions.verify(await member(app, "ben"), 1)
+    clock.advance(app.network.active_check)
+    await app.fire_due()
+    [check] = await still_checks(app)
+    assert "Answer /still R1 yes if it is, or /still R1 no to send the all clear." in check
+    clock.advance(timedelta(minutes=30))
+    reply = await say(app, "cruz", "/sigue R1 sí")
+    assert reply.startswith("Gracias. R1 sigue activo")
+    report = await app.reports.get(1)
+    assert report.state is ReportState.VERIFIED
+    [notice] = [r.body for r in await outbox_rows(app.store) if r.kind == "update"]
+    assert notice.startswith("R1 is still going on, cruz confirmed. It stays active")
+    async with app.store.reading() as tx:
+        audit = [entry["action"] for entry in await tx.audit.entries()]
+    assert "report.still_active" in audit
+    # The next check is one interval after the answer, not after the first check.
+    clock.advance(app.network.active_check - timedelta(minutes=1))
+    assert await app.fire_due() == 0
+    clock.advance(timedelta(minutes=1))
+    assert await app.fire_due() == 1
+    assert len(await still_checks(app)) == 2
+    assert "alert" in await kinds(app) and "resolved" not in await kinds(app)
+
+
+async def test_the_check_in_answered_no_is_the_all_clear(app: App, clock: FakeClock) -> None:
+    from tests.core.test_router import say
+
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.decisions.verify(await member(app, "ben"), 1)
+    reply = await say(app, "ben", "/still R1 no they left")
+    assert reply == "All clear for R1 sent to: alerts and alertas."
+    assert (await app.reports.get(1)).state is ReportState.RESOLVED
+    cleared = [r.body for r in await outbox_rows(app.store) if r.kind == "resolved"]
+    assert len(cleared) == 2 and "Note: they left" in cleared[0]
+    assert await pending_timers(app, 1) == []
+    assert "does not apply" in await say(app, "ben", "/still R1 yes")
+
+
+@pytest.mark.parametrize("answer", ["", "maybe", "R1"])
+async def test_an_unclear_answer_is_asked_again(app: App, answer: str) -> None:
+    from tests.core.test_router import say
+
+    await app.intake.submit(await member(app, "dee"), DRAFT)
+    await app.decisions.verify(await member(app, "ben"), 1)
+    reply = await say(app, "ben", f"/still R1 {answer}")
+    assert reply == "Is it still going on? Answer yes or no, for example: /still R1 yes"
+    assert (await app.reports.get(1)).state is ReportState.VERIFIED

@@ -45,8 +45,8 @@ BAD_INPUT = [
     (
         "ben",
         "/dismiss R1",
-        "Why dismiss it? Add a reason: routine, false-alarm, and unverifiable",
-        "¿Por qué descartarlo? Agregue un motivo: routine, false-alarm y unverifiable",
+        "Why dismiss it? Add a reason: routine, false-alarm, or unverifiable",
+        "¿Por qué descartarlo? Agregue un motivo: routine, false-alarm o unverifiable",
     ),
     ("ben", "/dismiss R1 because", "Why dismiss it?", "¿Por qué descartarlo?"),
     ("dee", "/report", "What did you see, and where?", "¿Qué vio y dónde?"),
@@ -181,7 +181,9 @@ async def test_hotline(app: App) -> None:
 
 async def test_help_shows_each_role_its_commands_with_examples(app: App) -> None:
     volunteer = await say(app, "dee", "/help")
-    assert "/report:" in volunteer and "Example: /report where:" in volunteer
+    assert "/report:" in volunteer and "Example: /report where:" in await say(
+        app, "dee", "/help report"
+    )
     assert "/verify" not in volunteer and "/correct" not in volunteer
     verifier = await say(app, "ben", "/help")
     assert "/verify:" in verifier and "/correct" not in verifier

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from bot.app import App
 from tests.conftest import EXAMPLE_CONFIG, ROOT
@@ -225,3 +229,53 @@ def test_the_verbose_log_of_a_whole_session_names_nobody(tmp_path: Path) -> None
     for secret in ("Rosa", "Díaz", "Marta", "Juan Pérez", "Luisa", "0199", "0142",
                    "Lincoln", "5th & Main", "bus stop", "their aunt"):  # fmt: skip
         assert secret not in result.stderr, secret
+
+
+def test_ctrl_c_says_goodbye_and_exits_130_with_no_traceback(tmp_path: Path) -> None:
+    """Ctrl-C while the console waits for the next line, its input still open."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--config", str(EXAMPLE_CONFIG),
+         "--db", str(tmp_path / "c.sqlite3")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write("dee@organizers: /report where: 5th & Main\n!who\n")
+        child.stdin.flush()
+        while "Members:" not in child.stdout.readline():
+            pass  # the report was handled and the bot waits for more
+        child.send_signal(signal.SIGINT)
+        code = child.wait(timeout=30)  # the open pipe must not keep it running
+        stderr = child.stderr.read() if child.stderr else ""
+    finally:
+        child.kill()
+    assert code == 130
+    assert stderr == "Stopped (Ctrl-C). Goodbye.\n"
+
+
+def test_dev_py_run_waits_quietly_for_the_bot_after_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Ctrl-C reaches dev.py and the bot alike; dev.py lets the bot finish, no traceback."""
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    assert spec is not None and spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+
+    class Bot:
+        waits = 0
+
+        def __init__(self, command: list[str]) -> None:
+            self.command = command
+
+        def wait(self) -> int:
+            Bot.waits += 1
+            if Bot.waits == 1:
+                raise KeyboardInterrupt  # Ctrl-C while dev.py waits for the bot
+            return 130  # the bot closed its database and said goodbye
+
+    monkeypatch.setattr(dev.subprocess, "Popen", Bot)
+    assert dev.run(["--db", str(tmp_path / "unused.sqlite3")]) == 130
+    assert Bot.waits == 2
+    assert capsys.readouterr().err == ""
