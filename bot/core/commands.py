@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.errors import UserError
-from bot.i18n import SOURCE_LANGUAGE, Msg, Raw, Text, _
+from bot.i18n import SOURCE_LANGUAGE, Msg, Raw, Renderer, Text, _
 from bot.i18n.words import fold, vocabulary
 
 
@@ -194,6 +194,47 @@ def closest_command(name: str, language: str = SOURCE_LANGUAGE) -> str | None:
     best = min(distance for _word, distance, _index in near)
     nearest = [word for word, distance, _index in near if distance == best]
     return next((word for word in nearest if word in own), nearest[0])
+
+
+# Which labels each command's example uses, so an example can be shown in the reader's
+# language ("/reportar dónde: 5th & Main; qué: …").
+_EXAMPLE_LABELS = {
+    "report": "report", "correct": "correction", "detained": "person", "task": "task",
+    "verify": "correction",
+}  # fmt: skip
+_EXAMPLE_LABEL = re.compile(r"(^|;\s*|\s)([a-z][a-z ]{0,23}?):")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A command's example in the reader's language: its command name and its labels as
+    that language's words files spell them; the values stay as written."""
+
+    command: str
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        spec = _BY_NAME[self.command]
+        text = spec.example
+        local = local_name(spec.name, language)
+        if local:
+            text = re.sub(rf"^/{re.escape(spec.name)}\b", f"/{local}", text)
+        verb = re.match(r"^(/\S+ )(\w+)", text) if spec.name == "task" else None
+        if verb is not None:
+            key = vocabulary().index("task_verbs").get(fold(verb.group(2)))
+            own = vocabulary().local("task_verbs", key, language) if key else ()
+            text = verb.group(1) + (own[0] if own else verb.group(2)) + text[verb.end() :]
+        section = _EXAMPLE_LABELS.get(spec.name)
+        if section is None or language == SOURCE_LANGUAGE:
+            return renderer.escape(text)
+        words = vocabulary()
+        english = words.index(f"labels.{section}")
+
+        def swap(match: re.Match[str]) -> str:
+            key = english.get(fold(match.group(2)))
+            own = words.local(f"labels.{section}", key, language) if key else ()
+            return f"{match.group(1)}{own[0] if own else match.group(2)}:"
+
+        return renderer.escape(_EXAMPLE_LABEL.sub(swap, text))
 
 
 def label_key(label: str) -> str:

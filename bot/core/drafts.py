@@ -10,18 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.commands import COMMANDS
+from bot.core.commands import Example
 from bot.core.errors import UserError
 from bot.core.models import PersonDetails
 from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
 from bot.i18n import (
-    Raw,
     Text,
     _,
 )
 
 MAX_NOTE_CHARS = 500
-DETAINED_EXAMPLE = next(spec.example for spec in COMMANDS if spec.name == "detained")
+DETAINED_EXAMPLE = Example("detained")
 
 
 def check_length(value: str, limit: int, field: Text) -> str:
@@ -49,7 +48,7 @@ def person_details(fields: dict[str, str], now: datetime, zone: ZoneInfo) -> Per
         raise UserError(
             _(
                 "Who was detained? Add their name, for example: {example}",
-                example=Raw(DETAINED_EXAMPLE),
+                example=DETAINED_EXAMPLE,
             )
         )
     dob = fields.get("dob", "").strip()

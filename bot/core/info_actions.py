@@ -8,6 +8,7 @@ from bot.core import permissions, rendering, rights
 from bot.core.commands import (
     Audience,
     CommandSpec,
+    Example,
     find_command,
     local_name,
     unknown_command,
@@ -234,5 +235,7 @@ def task_help() -> Text:
 
 def help_entry(spec: CommandSpec) -> Text:
     summary = Lines((CommandName(spec.name), Raw(": "), spec.summary), separator="")
-    example = Lines((Raw("    "), _("Example: {example}", example=Raw(spec.example))), separator="")
+    example = Lines(
+        (Raw("    "), _("Example: {example}", example=Example(spec.name))), separator=""
+    )
     return lines(summary, example)

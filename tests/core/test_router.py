@@ -190,7 +190,9 @@ async def test_help_shows_each_role_its_commands_with_examples(app: App) -> None
     organizer = await say(app, "ana", "/help")
     missing = [spec.name for spec in COMMANDS if f"/{spec.name}:" not in organizer]
     assert missing == []  # organizers see every command there is
-    assert "Ejemplo: /verify R3" in await say(app, "cruz", "/ayuda verify")
+    assert "Ejemplo: /verificar R3" in await say(app, "cruz", "/ayuda verify")
+    spanish_report = await say(app, "cruz", "/ayuda reportar")
+    assert "Ejemplo: /reportar dónde: 5th & Main; qué: " in spanish_report
 
 
 async def test_receipts_for_new_corroborating_and_repeated_reports(app: App) -> None:
