@@ -6,6 +6,7 @@ calls the text grammar makes, and shows the replies privately to the member.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -101,10 +102,14 @@ class ReportForm(discord.ui.Modal):
             draft = build_draft(**self.values(), media=self.media)
         except UserError as refusal:
             # The form closed; keep what they typed so fixing one field is one tap away.
+            saved = self.values()
             await interaction.response.send_message(
                 front.render([Reply(refusal.message)], member),
                 ephemeral=True,
-                view=RetryView(front, member, self.media, self.values()),
+                view=FormButton(
+                    front.renderer.render(_("Fix and send again"), member.language),
+                    lambda: ReportForm(front, member, self.media, saved),
+                ),
             )
             return
         replies = await guarded(
@@ -120,25 +125,31 @@ class ReportForm(discord.ui.Modal):
         await interaction.response.send_message(
             front.render(replies, member)[:2000],
             ephemeral=True,
-            view=PlaceView(front, member, waiting),
+            view=FormButton(
+                front.renderer.render(_("Add the place"), member.language),
+                lambda: PlaceForm(front, member, waiting),
+                timeout=PLACE_ANSWER_WINDOW.total_seconds(),
+            ),
         )
 
 
-class PlaceView(discord.ui.View):
-    """ "Add the place": the answer to "Where exactly?" for a report filed without one."""
+class FormButton(discord.ui.View):
+    """One button that opens a form again after the bot answered: "Fix and send again"
+    after a refusal, "Add the place" after a report filed without one."""
 
-    def __init__(self, front: DiscordFrontEnd, member: Member, report_id: int) -> None:
-        super().__init__(timeout=PLACE_ANSWER_WINDOW.total_seconds())
-        self.front, self.member, self.report_id = front, member, report_id
-        button: discord.ui.Button[PlaceView] = discord.ui.Button(
-            label=front.renderer.render(_("Add the place"), member.language)[:80],
-            style=discord.ButtonStyle.primary,
+    def __init__(
+        self, label: str, form: Callable[[], discord.ui.Modal], *, timeout: float = 1800
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.form = form
+        button: discord.ui.Button[FormButton] = discord.ui.Button(
+            label=label[:80], style=discord.ButtonStyle.primary
         )
         button.callback = self.open  # type: ignore[method-assign]
         self.add_item(button)
 
     async def open(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(PlaceForm(self.front, self.member, self.report_id))
+        await interaction.response.send_modal(self.form())
 
 
 class PlaceForm(discord.ui.Modal):
@@ -159,29 +170,6 @@ class PlaceForm(discord.ui.Modal):
             front.actions.place_answer(member, self.report_id, self.where.value), "report", member
         )
         await front.respond(interaction, front.render(replies, member))
-
-
-class RetryView(discord.ui.View):
-    def __init__(
-        self,
-        front: DiscordFrontEnd,
-        member: Member,
-        media: tuple[str, ...],
-        values: dict[str, str],
-    ) -> None:
-        super().__init__(timeout=1800)
-        self.front, self.member, self.media, self.saved = front, member, media, values
-        button: discord.ui.Button[RetryView] = discord.ui.Button(
-            label=front.renderer.render(_("Fix and send again"), member.language)[:80],
-            style=discord.ButtonStyle.primary,
-        )
-        button.callback = self.reopen  # type: ignore[method-assign]
-        self.add_item(button)
-
-    async def reopen(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(
-            ReportForm(self.front, self.member, self.media, self.saved)
-        )
 
 
 def _code_choices(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:

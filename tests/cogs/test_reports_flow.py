@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot.core.models import ReportState
-from cogs.reports import PlaceForm, PlaceView, ReportForm, RetryView
+from cogs.reports import FormButton, PlaceForm, ReportForm
 from tests.cogs.conftest import Rig
 from tests.conftest import outbox_rows, report_count
 from tests.fakes import discord as fakes
@@ -97,9 +97,9 @@ async def test_an_empty_form_is_refused_privately_with_a_way_back(rig: Rig) -> N
     assert refusal.startswith("What did you see, and where?")
     assert await report_count(rig.app.store) == 0 and await outbox_rows(rig.app.store) == []
     retry = submit.response.send_message.call_args.kwargs["view"]
-    assert isinstance(retry, RetryView)
+    assert isinstance(retry, FormButton)
     again = rig.interaction("reporter")
-    await retry.reopen(again)
+    await retry.open(again)
     assert isinstance(again.response.send_modal.call_args.args[0], ReportForm)
 
 
@@ -112,7 +112,7 @@ async def test_a_form_without_a_place_is_filed_and_the_reporter_is_asked(rig: Ri
     [receipt] = replies_of(submit)
     assert "Where exactly is it, for R1?" in receipt
     view = submit.response.send_message.call_args.kwargs["view"]
-    assert isinstance(view, PlaceView)
+    assert isinstance(view, FormButton)
     press_it = rig.interaction("reporter")
     await view.open(press_it)
     form = press_it.response.send_modal.call_args.args[0]
