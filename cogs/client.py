@@ -59,6 +59,7 @@ class RapidResponseBot(commands.Bot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            max_messages=None,  # keep no copy of what people write to the bot in memory
         )
         self.config = config
         self.settings: DiscordSection = config.discord

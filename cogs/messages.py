@@ -102,7 +102,8 @@ class MessagesCog(commands.Cog):
 
     async def _answer(self, message: discord.Message, text: str) -> None:
         # In a channel, each part answers the member's message; if they deleted it
-        # (for their safety, say), the answer still goes out.
+        # (for their safety, say), the answer still goes out. Replying may need Read
+        # Message History: refused that, the bot answers with plain messages.
         reference = (
             None
             if isinstance(message.channel, discord.DMChannel)
@@ -110,12 +111,15 @@ class MessagesCog(commands.Cog):
         )
         try:
             for part in split_message(text):
-                if reference is None:
-                    await message.channel.send(part, allowed_mentions=NO_MENTIONS)
-                else:
-                    await message.channel.send(
-                        part, reference=reference, allowed_mentions=NO_MENTIONS
-                    )
+                if reference is not None:
+                    try:
+                        await message.channel.send(
+                            part, reference=reference, allowed_mentions=NO_MENTIONS
+                        )
+                        continue
+                    except discord.Forbidden:
+                        reference = None
+                await message.channel.send(part, allowed_mentions=NO_MENTIONS)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as error:
             # No retry queue for a conversational answer; the log names no one and no text.
             log.warning("could not answer a message on Discord (%s)", type(error).__name__)

@@ -50,6 +50,7 @@ async def test_a_cry_for_help_in_a_direct_message_gets_the_hotline_and_the_right
     assert "Do not open the door" in answer["content"]
     assert pings_nobody(answer)
     assert "message_reference" not in answer  # a DM is a conversation, not a thread
+    assert list(api.client.cached_messages) == []  # discord.py keeps no copy of what they wrote
 
 
 async def test_a_member_who_chose_spanish_is_answered_in_spanish(
@@ -116,6 +117,16 @@ async def test_a_mention_in_a_channel_is_answered_there_as_a_reply(
     assert answer["message_reference"]["fail_if_not_exists"] is False
     assert pings_nobody(answer)
     assert api.dm_texts(MEMBER) == []
+
+
+async def test_without_permission_to_reply_the_answer_is_a_plain_message(
+    api: fakes.FakeDiscordAPI,
+) -> None:
+    api.send_failures.append(fakes.http_error(403, "Missing Permissions"))
+    await api.post(MEMBER, fakes.GENERAL_CHANNEL, "help", mention=True)
+    refused, answer = api.sent(fakes.GENERAL_CHANNEL)
+    assert "message_reference" in refused and "message_reference" not in answer
+    assert "Do not open the door" in answer["content"] and pings_nobody(answer)
 
 
 async def test_a_mention_with_a_command_runs_the_command(api: fakes.FakeDiscordAPI) -> None:
