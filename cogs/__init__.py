@@ -5,6 +5,8 @@
 - `frontend.py`: what every handler needs (who is acting, their roles, how to answer).
 - `reports.py`, `tasks.py`, `info.py`: the cogs (slash commands and forms). Thin: they
   parse, call `bot.core.actions`, and show the replies; no rule lives here.
+- `messages.py`: direct messages and @-mentions, answered by the same text grammar as
+  Signal and the console (`bot.core.router`).
 - `views.py`: buttons that outlive a restart (verify, dismiss, accept, decline).
 - `sender.py`: posts outbox rows to channels and DMs, edits cards, splits long text.
 - `text.py`: escaping people's text for Discord; `translator.py`, `describe.py`: command

@@ -22,6 +22,7 @@ from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
 from cogs.frontend import DiscordFrontEnd
 from cogs.info import InfoCog
+from cogs.messages import MessagesCog
 from cogs.reports import ReportsCog
 from cogs.sender import DiscordSender
 from cogs.tasks import TasksCog
@@ -30,9 +31,16 @@ from cogs.views import DismissButton, StillButton, TaskAnswerButton, VerifyButto
 
 
 def intents() -> discord.Intents:
-    """Guilds only: slash commands and buttons need no message content or member list."""
+    """No privileged intent: no member list, no message content.
+
+    Slash commands and buttons arrive as interactions (guilds). Messages are wanted only
+    for direct messages and @-mentions of the bot, whose text Discord sends without the
+    Message Content intent; every other server message arrives with no text.
+    """
     wanted = discord.Intents.none()
     wanted.guilds = True
+    wanted.dm_messages = True
+    wanted.guild_messages = True
     return wanted
 
 
@@ -51,6 +59,7 @@ class RapidResponseBot(commands.Bot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            max_messages=None,  # keep no copy of what people write to the bot in memory
         )
         self.config = config
         self.settings: DiscordSection = config.discord
@@ -69,6 +78,7 @@ class RapidResponseBot(commands.Bot):
         await self.add_cog(ReportsCog(front))
         await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))
+        await self.add_cog(MessagesCog(front, self))
 
         async def unreachable(entry: OutboxEntry, reason: str) -> None:
             await app.notices.chat_unreachable(entry.platform, entry.address, reason)
@@ -78,6 +88,13 @@ class RapidResponseBot(commands.Bot):
         )
         app.on_outbox(self.worker.wake.set)
         return front
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands here: `MessagesCog` hands messages to the text grammar.
+
+        (discord.py's default would parse every mention as a prefix command and log
+        "command not found" for each one.)
+        """
 
     async def setup_hook(self) -> None:
         app = self._given_app or await App.start(self.config, self.db_path, self.clock)

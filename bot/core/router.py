@@ -1,6 +1,7 @@
 """The text grammar's dispatcher: parse a line, call the matching action, reply.
 
-Console and Signal hand every incoming message here. Parsing is all this module does;
+Every front end hands the messages people write here: the console and Signal all of
+them, Discord its direct messages and @-mentions. Parsing is all this module does;
 what a command may do and what it says live in `actions.py`, shared with Discord.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import discord
 import pytest
 
 from bot.core.models import DismissReason
@@ -104,4 +105,11 @@ def test_the_bot_never_allows_mentions_by_default(rig: Rig) -> None:
     mentions = rig.bot.allowed_mentions
     assert mentions is not None
     assert (mentions.everyone, mentions.roles, mentions.users) == (False, False, False)
-    assert rig.bot.intents.message_content is False and rig.bot.intents.members is False
+
+
+def test_the_bot_asks_for_no_privileged_intent(rig: Rig) -> None:
+    intents = rig.bot.intents
+    assert not (intents.message_content or intents.members or intents.presences)
+    # Interactions (guilds), and messages: DMs and mentions carry their text without
+    # the Message Content intent.
+    assert intents == discord.Intents(guilds=True, dm_messages=True, guild_messages=True)

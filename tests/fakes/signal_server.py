@@ -114,8 +114,12 @@ class FakeSignal:
         number: str | None = None,
         group: str | None = None,
         timestamp: int | None = None,
+        mention_bot: bool = False,
     ) -> int:
-        """Queue a message for the bot, as Signal's servers hold it until fetched."""
+        """Queue a message for the bot, as Signal's servers hold it until fetched.
+
+        With `mention_bot` it @-mentions the bot: Signal puts a placeholder character
+        where the name stood and says whom it names in `mentions`."""
         self.clock += 1000
         stamp = timestamp or self.clock
         data: dict[str, Any] = {
@@ -124,6 +128,11 @@ class FakeSignal:
             "expiresInSeconds": 0,
             "viewOnce": False,
         }
+        if mention_bot:
+            data["message"] = f"\ufffc {text}"
+            data["mentions"] = [
+                {"name": self.number, "number": self.number, "start": 0, "length": 1}
+            ]
         if group is not None:
             data["groupInfo"] = {
                 "groupId": group,
