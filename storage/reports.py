@@ -187,6 +187,19 @@ class SqliteReports:
             rows = await cursor.fetchall()
         return [await self._report(row) for row in rows]
 
+    async def newest(
+        self, states: Iterable[ReportState], *, since: datetime, limit: int
+    ) -> list[Report]:
+        wanted = [state.value for state in states]
+        marks = ",".join("?" for _ in wanted)
+        async with self._conn.execute(
+            f"{_SELECT} WHERE r.state IN ({marks}) AND r.created_at >= ? "
+            "ORDER BY r.id DESC LIMIT ?",
+            [*wanted, to_db(since), limit],
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [await self._report(row) for row in rows]
+
     async def add_corroboration(
         self,
         report_id: int,

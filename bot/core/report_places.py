@@ -18,8 +18,11 @@ from bot.core.places import match_place, possibly_same
 from bot.core.report_reading import MAX_PLACE_CHARS, shorten
 from bot.core.store import Transaction
 
-# How far back a new report is compared with open ones for "possibly the same place".
+# A new report is compared with the open reports of the last day for "possibly the same
+# place", the newest first and at most this many: in a surge (a thousand calls a day)
+# comparing with every one would make each report slower than the last.
 RELATED_WINDOW = timedelta(hours=24)
+RELATED_LOOKBACK = 40
 
 
 async def set_place(
@@ -41,12 +44,14 @@ async def related_reports(tx: Transaction, report: Report, now: datetime) -> Seq
     """Open reports of a place that looks like this one's, newest first (at most three)."""
     if report.place_origin is PlaceOrigin.MISSING or not report.where:
         return []
-    open_reports = await tx.reports.in_states(
-        (ReportState.PENDING, ReportState.VERIFIED), since=now - RELATED_WINDOW
+    open_reports = await tx.reports.newest(
+        (ReportState.PENDING, ReportState.VERIFIED),
+        since=now - RELATED_WINDOW,
+        limit=RELATED_LOOKBACK,
     )
     return [
         other
-        for other in reversed(open_reports)
+        for other in open_reports
         if other.id != report.id
         and other.place_origin is not PlaceOrigin.MISSING
         and possibly_same(report.where, other.where)

@@ -92,6 +92,12 @@ class Reports(Protocol):
         self, states: Iterable[ReportState], *, since: datetime | None = None
     ) -> list[Report]: ...
 
+    async def newest(
+        self, states: Iterable[ReportState], *, since: datetime, limit: int
+    ) -> list[Report]:
+        """At most `limit` reports in `states` made since `since`, newest first."""
+        ...
+
     async def add_corroboration(
         self, report_id: int, draft: ReportDraft, *, reporter_id: int, now: datetime
     ) -> None: ...
