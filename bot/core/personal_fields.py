@@ -51,6 +51,11 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _TODAY = frozenset({"today", "hoy", "aujourd'hui", "hoje", "tonight", "esta noche"})
+# Words before a day that dateparser does not expect ("el viernes", "this friday").
+_LEADING = frozenset({"el", "la", "este", "esta", "this", "on", "le", "ce", "o", "no", "na"})
+# Days dateparser does not know in these languages.
+_DAY_NAMES = {"pasado mañana": "day after tomorrow", "pasado manana": "day after tomorrow",
+              "depois de amanhã": "day after tomorrow"}  # fmt: skip
 
 
 def _date_of_birth_refusal(text: str) -> UserError:
@@ -305,13 +310,13 @@ def _parse(text: str, local_now: datetime, languages: tuple[str, ...]) -> dateti
 
 
 def _day(text: str, local_now: datetime, languages: tuple[str, ...]) -> date | None:
-    """ "tomorrow", "mañana", "friday", "el viernes", "24 nov": the day named."""
-    words = text.split()
-    for start in range(min(2, len(words))):  # "el viernes", "this friday"
-        found = _parse(" ".join(words[start:]), local_now, languages)
-        if found is not None:
-            return found.date()
-    return None
+    """ "tomorrow", "mañana", "friday", "el viernes", "24 nov": the day named. Only a
+    little word like "el" or "this" is left out: "pasado mañana" is not "mañana"."""
+    words = _DAY_NAMES.get(" ".join(text.lower().split()), text).split()
+    if len(words) > 1 and words[0].lower() in _LEADING:
+        words = words[1:]
+    found = _parse(" ".join(words), local_now, languages)
+    return found.date() if found is not None else None
 
 
 def _from_now(
