@@ -66,6 +66,7 @@ def network_from_config(config: Config) -> Network:
         daily_summary=config.timers.daily_summary,
         max_message_chars=config.limits.max_message_chars,
         reports_per_hour=config.limits.reports_per_hour,
+        region=config.network.region,
     )
 
 
@@ -98,7 +99,7 @@ class App:
                 TimerKind.TASK_OVERDUE: timers.task_overdue_escalation,
             },
         )
-        self.people = PeopleService(store, clock, network.zone)
+        self.people = PeopleService(store, clock, network)
         self.summary = SummaryService(store, network, clock, messenger)
         kept = config.retention
         self.retention = RetentionService(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -79,6 +80,19 @@ class NetworkSection(_Section):
     name: str = Field(min_length=1, max_length=80)
     timezone: str
     languages: Languages
+    # Where phone numbers are read and shown: "(555) 010-0199" is a number in this
+    # region; a number from elsewhere is written with its "+" and country code.
+    region: str = "US"
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        region = value.strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(
+                f"unknown region {value!r}; use a two-letter country code like US or MX"
+            )
+        return region
 
     @field_validator("timezone")
     @classmethod

@@ -108,6 +108,10 @@ def test_the_writer_round_trips_the_example(tmp_path: Path) -> None:
             "network.timezone: unknown time zone 'Mars/Olympus'",
         ),
         (
+            lambda d: d["network"].__setitem__("region", "Narnia"),
+            "network.region: unknown region 'Narnia'",
+        ),
+        (
             lambda d: d["network"].__setitem__("languages", ["en", "xx"]),
             "network.languages: unknown language 'xx'",
         ),

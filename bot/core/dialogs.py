@@ -2,30 +2,35 @@
 
 `/detained` with no details starts it: the bot asks one question at a time, checks each
 answer with the same rules as the one-line form, re-asks after a mistake without losing
-the other answers, shows everything for a last check, and saves only on "yes". The
-answers are kept in the database, so a restart in the middle loses nothing.
+the other answers, shows everything numbered for a last check, lets the organizer
+change one answer ("change 3", "3", "phone", "cambiar teléfono") and saves only on
+"yes". Yes, no, skip and change are the words of the words files' [answers] section, in
+every language. /cancel (or "cancel" alone) always stops it. The answers are kept in the
+database, so a restart in the middle loses nothing.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core import permissions
 from bot.core.actions import Actions, Reply
-from bot.core.drafts import person_details
+from bot.core.commands import label_table
 from bot.core.errors import UserError
 from bot.core.models import Conversation, Member
-from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
+from bot.core.personal_fields import parse_date_of_birth, parse_when, read_language
+from bot.core.phone_numbers import parse_phone, show_phone
 from bot.core.reports import unknown_report
-from bot.core.task_text import details_lines
-from bot.i18n import Msg, Raw, Text, _, lines
+from bot.core.task_text import language_text
+from bot.i18n import Lines, Msg, Raw, Text, Trusted, When, _, lines
+from bot.i18n.words import fold, vocabulary
 
 KIND = "detained"
-STEPS = ("name", "dob", "contact", "relation", "phone", "language", "children", "pickup",
-         "notes", "confirm")  # fmt: skip
-SKIP = frozenset({"-", "skip", "saltar", "none", "ninguno", "ninguna", "nada", "no"})
-YES = frozenset({"yes", "y", "si", "sí", "ok", "save", "guardar"})
-NO = frozenset({"no", "n", "discard", "descartar"})
+FIELDS = ("name", "dob", "contact", "relation", "phone", "language", "children", "pickup",
+          "notes")  # fmt: skip
+STEPS = (*FIELDS, "confirm")
+CHANGING = "changing"  # in the saved answers: one question asked again, then the check
+STORED_TIME = "%Y-%m-%d %H:%M"  # a pick-up time as kept between answers, network time
 EXPIRES_AFTER = timedelta(minutes=30)
 
 QUESTIONS: dict[str, Msg] = {
@@ -39,6 +44,38 @@ QUESTIONS: dict[str, Msg] = {
     "pickup": _("By when must the children be picked up (15:30, 3pm, 2h)?"),
     "notes": _("Anything else organizers should know (medication, a lawyer)? - if nothing."),
 }
+CONFIRM = _(
+    "Send yes to save it, no to discard it, or the number of a line to change it (like change 3)."
+)
+
+
+def _answer(text: str) -> str | None:
+    """What a short answer means: "yes", "no", "skip" or "change", in any language."""
+    return vocabulary().index("answers").get(fold(text))
+
+
+def _is_cancel(text: str) -> bool:
+    return vocabulary().index("commands").get(fold(text)) == "cancel"
+
+
+def _skips(text: str) -> bool:
+    """ "-", "skip", "saltar", "ninguno", "no": the question is left unanswered."""
+    return not fold(text) or _answer(text) in ("skip", "no")
+
+
+def _field_named(text: str) -> str | None:
+    """The field an organizer wants to change: "change 3", "3", "phone", "cambiar
+    teléfono", "#3"; the names are the person labels of the words files."""
+    words = fold(text)
+    for size in (2, 1):  # "thay đổi" is two words
+        head = " ".join(words.split()[:size])
+        if len(words.split()) > size and _answer(head) == "change":
+            words = " ".join(words.split()[size:])
+            break
+    if words.isdigit():
+        number = int(words)
+        return FIELDS[number - 1] if 1 <= number <= len(FIELDS) else None
+    return label_table("person").get(words)
 
 
 class DetainedConversation:
@@ -102,60 +139,121 @@ class DetainedConversation:
                     )
                 )
             ]
+        if _is_cancel(text):  # "cancel" without the slash, in any language
+            return await self.cancel(actor)
         data = dict(dialog.data)
         value = text.strip()
         if dialog.step == "confirm":
             return await self._confirm(actor, conversation, data, value)
-        skipped = value.lower() in SKIP and dialog.step != "name"
+        step = dialog.step
         try:
-            data[dialog.step] = "" if skipped else self._check(dialog.step, value)
+            data[step] = "" if step != "name" and _skips(value) else self._check(step, value)
         except UserError as problem:
-            return [Reply(lines(problem.message, QUESTIONS[dialog.step]))]
-        step = STEPS[STEPS.index(dialog.step) + 1]
-        if step == "pickup" and not data.get("children"):
-            step = "notes"
+            return [Reply(lines(problem.message, QUESTIONS[step]))]
+        if step == "children" and not data[step]:
+            data["pickup"] = ""  # no children, no pick-up time
+        following = self._following(step, data)
+        if following == "confirm":
+            data.pop(CHANGING, None)
         async with self.store.transaction() as tx:
-            await tx.dialogs.save(actor.id, KIND, step, data, now)
-        if step == "confirm":
+            await tx.dialogs.save(actor.id, KIND, following, data, now)
+        if following == "confirm":
             return [Reply(self._summary(data))]
-        return [Reply(QUESTIONS[step])]
+        return [Reply(QUESTIONS[following])]
+
+    def _following(self, step: str, data: dict[str, str]) -> str:
+        """The question after `step`: the next one, or back to the check after a change
+        (by way of the pick-up time when children were just added)."""
+        if step == "children" and data.get("children") and not data.get("pickup"):
+            return "pickup"
+        if data.get(CHANGING):
+            return "confirm"
+        following = STEPS[STEPS.index(step) + 1]
+        if following == "pickup" and not data.get("children"):
+            following = "notes"
+        return following
 
     def _check(self, step: str, value: str) -> str:
         """The answer as it will be saved; a UserError re-asks the same question."""
-        if step == "name" and not value:
+        if step == "name" and not fold(value):
             raise UserError(_("A name is needed so the family and lawyers can find them."))
         now = self.clock.now()
-        zone = self.actions.network.zone
+        network = self.actions.network
+        zone = network.zone
         if step == "dob":
-            return parse_date_of_birth(value, now.astimezone(zone).date()).isoformat()
+            today = now.astimezone(zone).date()
+            return parse_date_of_birth(value, today, network.languages).isoformat()
         if step == "phone":
-            return parse_phone(value)
+            return parse_phone(value, network.region)
+        if step == "language":
+            return read_language(value)
         if step == "pickup":
-            return parse_when(value, now, zone).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            moment = parse_when(value, now, zone, network.languages)
+            return moment.astimezone(zone).strftime(STORED_TIME)
         return value
 
     def _fields(self, data: dict[str, str]) -> dict[str, str]:
-        return {key: value for key, value in data.items() if key != "report" and value}
+        return {key: data[key] for key in FIELDS if data.get(key)}
 
     def _summary(self, data: dict[str, str]) -> Text:
-        details = person_details(self._fields(data), self.clock.now(), self.actions.network.zone)
-        return lines(
-            _("Please check:"),
-            Raw(details.name),
-            details_lines(details),
-            _("Send yes to save it, or no to discard it."),
-        )
+        """Every answer on a numbered line (— for none), so "change 3" is plain to see."""
+        numbered = [
+            Lines((Trusted(f"{number}. "), self._line(field, data.get(field, ""))), separator="")
+            for number, field in enumerate(FIELDS, start=1)
+        ]
+        return lines(_("Please check:"), *numbered, CONFIRM)
+
+    def _line(self, field: str, value: str) -> Text:
+        network = self.actions.network
+        shown: Text = Trusted("—")
+        if value and field == "phone":
+            shown = Raw(show_phone(value, network.region))
+        elif value and field == "language":
+            shown = language_text(value)
+        elif value and field == "pickup":
+            moment = datetime.strptime(value, STORED_TIME).replace(tzinfo=network.zone)
+            shown = When(moment)
+        elif value:
+            shown = Raw(value)
+        labels: dict[str, Msg] = {
+            "name": _("Name: {value}", value=shown),
+            "dob": _("Date of birth: {dob}", dob=shown),
+            "contact": _("Contact: {who}", who=shown),
+            "relation": _("Relation: {value}", value=shown),
+            "phone": _("Phone: {value}", value=shown),
+            "language": _("Language: {language}", language=shown),
+            "children": _("Children to pick up: {where}", where=shown),
+            "pickup": _("Pick up by: {when}", when=shown),
+            "notes": _("Notes: {notes}", notes=shown),
+        }
+        return labels[field]
 
     async def _confirm(
         self, actor: Member, conversation: Conversation, data: dict[str, str], value: str
     ) -> list[Reply]:
-        answer = value.lower()
-        if answer in NO:
+        meaning = _answer(value)
+        if meaning == "no":
             return await self.cancel(actor)
-        if answer not in YES:
-            return [Reply(_("Send yes to save it, or no to discard it."))]
+        if meaning == "yes":
+            return await self._save(actor, conversation, data)
+        field = _field_named(value)
+        if field is not None:
+            data[CHANGING] = "yes"
+            async with self.store.transaction() as tx:
+                await tx.dialogs.save(actor.id, KIND, field, data, self.clock.now())
+            return [Reply(QUESTIONS[field])]
+        if meaning == "change":
+            return [Reply(_("Which line? Send its number, like change 3."))]
+        return [Reply(CONFIRM)]
+
+    async def _save(
+        self, actor: Member, conversation: Conversation, data: dict[str, str]
+    ) -> list[Reply]:
         report = int(data["report"]) if data.get("report") else None
-        replies = await self.actions.detained(actor, conversation, report, self._fields(data))
+        try:
+            replies = await self.actions.detained(actor, conversation, report, self._fields(data))
+        except UserError as problem:  # a pick-up time that passed while checking, say
+            return [Reply(lines(problem.message, CONFIRM))]
         async with self.store.transaction() as tx:
             await tx.dialogs.end(actor.id)
         return replies

@@ -8,12 +8,13 @@ text grammar, Discord's forms and the step-by-step conversation.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.core.commands import Example
 from bot.core.errors import UserError
 from bot.core.models import PersonDetails
-from bot.core.personal_fields import parse_date_of_birth, parse_phone, parse_when
+from bot.core.network import Network
+from bot.core.personal_fields import parse_date_of_birth, parse_when, read_language
+from bot.core.phone_numbers import parse_phone
 from bot.i18n import (
     Text,
     _,
@@ -41,8 +42,10 @@ def note_text(text: str) -> str:
     return check_length(text.strip(), MAX_NOTE_CHARS, _("note"))
 
 
-def person_details(fields: dict[str, str], now: datetime, zone: ZoneInfo) -> PersonDetails:
-    """A person detained, from the fields an organizer typed (one line, form or steps)."""
+def person_details(fields: dict[str, str], now: datetime, network: Network) -> PersonDetails:
+    """A person detained, from the fields an organizer typed (one line, form or steps);
+    dates and times in the network's zone and languages, phones of its region."""
+    zone, languages = network.zone, network.languages
     name = check_length(fields.get("name", "").strip(), 100, _("name"))
     if not name:
         raise UserError(
@@ -54,14 +57,15 @@ def person_details(fields: dict[str, str], now: datetime, zone: ZoneInfo) -> Per
     dob = fields.get("dob", "").strip()
     phone = fields.get("phone", "").strip()
     pickup = fields.get("pickup", "").strip()
+    today = now.astimezone(zone).date()
     return PersonDetails(
         name=name,
-        date_of_birth=parse_date_of_birth(dob, now.astimezone(zone).date()) if dob else None,
+        date_of_birth=parse_date_of_birth(dob, today, languages) if dob else None,
         contact_name=check_length(fields.get("contact", "").strip(), 100, _("contact")),
-        contact_phone=parse_phone(phone) if phone else "",
+        contact_phone=parse_phone(phone, network.region) if phone else "",
         contact_relation=check_length(fields.get("relation", "").strip(), 40, _("relation")),
-        language=check_length(fields.get("language", "").strip(), 40, _("language")) or None,
+        language=read_language(check_length(fields.get("language", ""), 40, _("language"))) or None,
         children=check_length(fields.get("children", "").strip(), 200, _("children")),
-        children_by=parse_when(pickup, now, zone) if pickup else None,
+        children_by=parse_when(pickup, now, zone, languages) if pickup else None,
         notes=check_length(fields.get("notes", "").strip(), MAX_NOTE_CHARS, _("note")),
     )

@@ -102,7 +102,7 @@ class FollowThroughActions:
     def _when(self, text: str) -> datetime | None:
         if not text.strip():
             return None
-        return parse_when(text, self.clock.now(), self.network.zone)
+        return parse_when(text, self.clock.now(), self.network.zone, self.network.languages)
 
     async def task_assign(
         self, actor: Member, task_id: int, assignee: str, when: str = ""
@@ -200,7 +200,7 @@ class FollowThroughActions:
                 )
             )
         person = await self.people.person_for(actor, person_id)
-        return [Reply(person_card(person))]
+        return [Reply(person_card(person, self.network.region))]
 
     async def task_codes(self, actor: Member, *, everyone: bool) -> list[tuple[str, str]]:
         """(code, kind) of tasks this member may act on, for autocomplete.

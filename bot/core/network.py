@@ -39,6 +39,7 @@ class Network:
     daily_summary: time | None = None
     max_message_chars: int = 2000
     reports_per_hour: int = 6
+    region: str = "US"  # phone numbers are read and shown as in this country
 
     @property
     def default_language(self) -> str:

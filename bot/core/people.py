@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.core import permissions
 from bot.core.clock import Clock
@@ -23,6 +22,7 @@ from bot.core.models import (
     TaskKind,
     TaskState,
 )
+from bot.core.network import Network
 from bot.core.reports import unknown_report
 from bot.core.store import Store
 from bot.core.tasks import load_task
@@ -39,18 +39,23 @@ class Recorded:
 
 
 class PeopleService:
-    def __init__(self, store: Store, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(self, store: Store, clock: Clock, network: Network) -> None:
         self.store = store
         self.clock = clock
-        self.zone = zone
+        self.network = network
 
     async def record_person(
         self, actor: Member, report_id: int | None, fields: dict[str, str]
     ) -> Recorded:
-        """Check who asks first, then what they typed: no probing by non-organizers."""
+        """Check who asks first, then which report, then what they typed: no probing by
+        non-organizers, and a wrong report code is named before any detail is checked."""
         permissions.check_can_record_people(actor)
+        if report_id is not None:
+            async with self.store.reading() as tx:
+                if not await tx.reports.exists(report_id):
+                    raise unknown_report(report_id)
         now = self.clock.now()
-        details = person_details(fields, now, self.zone)
+        details = person_details(fields, now, self.network)
         async with self.store.transaction() as tx:
             if report_id is not None and not await tx.reports.exists(report_id):
                 raise unknown_report(report_id)

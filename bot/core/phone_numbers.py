@@ -1,10 +1,11 @@
-"""Phone numbers as people can read, tap and dial them, in any language.
+"""Phone numbers: read from what people type, kept in one form, shown readably.
 
-Hotline numbers come from the operator's config, written however they were typed. A
-number written as one run of digits ("+15550100100") is grouped the way its country
-writes it ("+1 555-010-0100"), which also lets phones offer to call it; a number the
-operator grouped already is shown as written. Numbers without a country code are read
-as United States numbers, where the rights content applies.
+A number an organizer types for a family's contact is read as a number of the
+network's country (`network.region`) unless it has a country code, checked to be one
+that could exist, and kept as E.164 (+15550100199). Shown, it is written the way people
+write it: (555) 010-0199 at home, +52 55 1234 5678 from elsewhere, which also lets
+phones offer to call it. Hotline numbers from the config are shown as the operator
+grouped them, or grouped the same way when written as one run of digits.
 """
 
 from __future__ import annotations
@@ -15,32 +16,79 @@ from dataclasses import dataclass
 import phonenumbers
 from babel import Locale
 from babel.core import UnknownLocaleError
+from phonenumbers import PhoneNumberFormat, ValidationResult
 
-from bot.i18n import Raw, Renderer
+from bot.core.errors import UserError
+from bot.i18n import Raw, Renderer, _
 
 DEFAULT_REGION = "US"
 _UNGROUPED = re.compile(r"^\+?[0-9]+$")
+_PHONE_ALLOWED = re.compile(r"^\+?[0-9 ().-]+$")
 # Left-to-right marks on both sides keep a number in one piece inside right-to-left
 # text; without them "+1 555 0100" in an Arabic sentence shows as "0100 555 1+".
 LRM = "\u200e"
 
 
-def readable(number: str) -> str:
-    written = number.strip()
-    if not _UNGROUPED.match(written):
-        return written
+def parse_phone(text: str, region: str = DEFAULT_REGION) -> str:
+    """A phone number as E.164 (+15550100199), read as a number of `region` when it has
+    no country code. Numbers that could exist are kept: a made-up-looking one may still
+    be the family's, and 555-01xx numbers are only "invalid" because they are fictional."""
+    cleaned = text.strip()
+    refusal = UserError(
+        _(
+            "“{value}” is not a phone number I can use. Write it with digits, like "
+            "+1 555 010 0199.",
+            value=Raw(cleaned),
+        )
+    )
+    if not _PHONE_ALLOWED.match(cleaned):
+        raise refusal
     try:
-        parsed = phonenumbers.parse(written, DEFAULT_REGION)
+        number = phonenumbers.parse(cleaned, region)
+    except phonenumbers.NumberParseException:
+        raise refusal from None
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        raise UserError(
+            _(
+                "“{value}” has no area code. Write the whole number, with the area code, "
+                "so anyone in the network can call it.",
+                value=Raw(cleaned),
+            )
+        )
+    if possible != ValidationResult.IS_POSSIBLE:
+        raise refusal
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def show_phone(stored: str, region: str = DEFAULT_REGION) -> str:
+    """A stored number the way people write it: (555) 010-0199 for a number of the
+    network's own country, +52 55 1234 5678 for one from elsewhere; as stored if odd."""
+    try:
+        number = phonenumbers.parse(stored, region)
+    except phonenumbers.NumberParseException:
+        return stored
+    if not phonenumbers.is_possible_number(number):
+        return stored
+    home = number.country_code == phonenumbers.country_code_for_region(region)
+    style = PhoneNumberFormat.NATIONAL if home else PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+def readable(number: str, region: str = DEFAULT_REGION) -> str:
+    """A hotline number as the operator grouped it, or grouped like `show_phone`."""
+    written = number.strip()
+    if not _UNGROUPED.match(written) or len(written.lstrip("+")) < 7:
+        return written  # grouped already, or a short code ("211")
+    if not written.startswith("+"):
+        return show_phone(written, region)
+    try:  # written with its country code: shown with it, for every reader
+        parsed = phonenumbers.parse(written, region)
     except phonenumbers.NumberParseException:
         return written
-    if not phonenumbers.is_possible_number(parsed) or len(written.lstrip("+")) < 7:
-        return written  # short codes ("211") and local-only numbers stay as they are
-    style = (
-        phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        if written.startswith("+")
-        else phonenumbers.PhoneNumberFormat.NATIONAL
-    )
-    return phonenumbers.format_number(parsed, style)
+    if not phonenumbers.is_possible_number(parsed):
+        return written
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)
 
 
 def _right_to_left(language: str) -> bool:
@@ -55,7 +103,8 @@ class PhoneNumber:
     """A number from the config, readable in the reader's language."""
 
     number: str
+    region: str = DEFAULT_REGION
 
     def render(self, renderer: Renderer, language: str) -> str:
-        shown = Raw(readable(self.number)).render(renderer, language)
+        shown = Raw(readable(self.number, self.region)).render(renderer, language)
         return f"{LRM}{shown}{LRM}" if _right_to_left(language) else shown

@@ -42,12 +42,12 @@ def chat_list(labels: Sequence[str]) -> ListOf:
 def hotline_lines(network: Network) -> Text:
     """One line per hotline, its label and hours in the reader's language if the
     operator wrote them in it (the config's own otherwise)."""
-    return lines(*(hotline_line(h) for h in network.hotlines))
+    return lines(*(hotline_line(h, network.region) for h in network.hotlines))
 
 
-def hotline_line(hotline: HotlineInfo) -> Text:
+def hotline_line(hotline: HotlineInfo, region: str = "US") -> Text:
     label = ByLanguage(hotline.label, hotline.label_by_language)
-    number = PhoneNumber(hotline.number)
+    number = PhoneNumber(hotline.number, region)
     if not hotline.hours:
         return _("Call {label}: {number}", label=label, number=number)
     hours = ByLanguage(hotline.hours, hotline.hours_by_language)

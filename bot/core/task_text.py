@@ -7,6 +7,7 @@ reader may see them. The person card holds personal data: for a direct message o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.models import (
@@ -17,7 +18,19 @@ from bot.core.models import (
     TaskKind,
     TaskState,
 )
-from bot.i18n import Lines, Raw, Text, Trusted, When, _, lines
+from bot.core.phone_numbers import show_phone
+from bot.i18n import (
+    Lines,
+    Raw,
+    Renderer,
+    Text,
+    Trusted,
+    When,
+    _,
+    available_languages,
+    language_name,
+    lines,
+)
 
 KIND_NAMES: dict[TaskKind, Text] = {
     TaskKind.CALL_CONTACT: _("call the family contact"),
@@ -72,34 +85,50 @@ def offer_text(task: Task) -> Text:
     )
 
 
-def person_card(person: Person) -> Text:
-    """Everything recorded about a person: for a direct message only."""
+def person_card(person: Person, region: str) -> Text:
+    """Everything recorded about a person: for a direct message only. `region`: the
+    network's country, whose phone numbers are shown the way people there write them."""
     return lines(
         _("{code}: {name}", code=person.code, name=Raw(person.details.name)),
-        details_lines(person.details),
+        details_lines(person.details, region),
         _("Linked to report R{number}.", number=person.report_id) if person.report_id else None,
     )
 
 
-def _contact(d: PersonDetails) -> Text:
-    """ "Marta Díaz (sister), +15550100199", leaving out whatever was not given."""
-    parts: list[Text] = []
-    if d.contact_name:
-        parts.append(Raw(d.contact_name))
+@dataclass(frozen=True)
+class LanguageName:
+    """A language the bot knows by its code, named in the reader's language ("es" is
+    "Spanish" in English and "español" in Spanish)."""
+
+    code: str
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        return language_name(self.code, language, menu=False)
+
+
+def language_text(value: str) -> Text:
+    """A family's language: named for the reader when it is a code, as typed otherwise."""
+    return LanguageName(value) if value in available_languages() else Raw(value)
+
+
+def _contact(d: PersonDetails, region: str) -> Text:
+    """ "Marta Díaz (sister), (555) 010-0199", leaving out whatever was not given."""
+    who = d.contact_name
     if d.contact_relation:
-        parts.append(Raw(f" ({d.contact_relation})"))
-    if d.contact_phone:
-        parts.append(Raw(f", {d.contact_phone}" if d.contact_name else d.contact_phone))
-    return Lines(tuple(parts), separator="")
+        who = f"{who} ({d.contact_relation})" if who else f"({d.contact_relation})"
+    phone = show_phone(d.contact_phone, region) if d.contact_phone else ""
+    return Raw(", ".join(part for part in (who, phone) if part))
 
 
-def details_lines(d: PersonDetails) -> Text:
+def details_lines(d: PersonDetails, region: str) -> Text:
     return lines(
         _("Date of birth: {dob}", dob=Raw(d.date_of_birth.isoformat()))
         if d.date_of_birth
         else None,
-        _("Contact: {who}", who=_contact(d)) if d.contact_name or d.contact_phone else None,
-        _("Language: {language}", language=Raw(d.language)) if d.language else None,
+        _("Contact: {who}", who=_contact(d, region))
+        if d.contact_name or d.contact_phone or d.contact_relation
+        else None,
+        _("Language: {language}", language=language_text(d.language)) if d.language else None,
         _("Children to pick up: {where}", where=Raw(d.children)) if d.children else None,
         _("Pick up by: {when}", when=When(d.children_by)) if d.children_by else None,
         _("Notes: {notes}", notes=Raw(d.notes)) if d.notes else None,

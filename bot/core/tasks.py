@@ -253,7 +253,7 @@ class TaskService(Service):
                         MessageKind.TASK_DETAILS,
                         lines(
                             _("Thank you. The details for {code}:", code=task.code),
-                            person_card(person),
+                            person_card(person, self.network.region),
                             _(
                                 "Send /task done {code} when it is done, or /task release {code} "
                                 "if you cannot do it after all.",

@@ -27,6 +27,7 @@ MEMBERS = ["ana", "ben", "cruz", "dee", "eli"]
 PLACES = ["5th & Main", "Main & 5th", "Oak & 9th", "the federal building"]
 SECRET_NAME = "Zyxwa Secretname"
 SECRET_PHONE = "5550109999"
+SECRET_PHONE_SHOWN = "010-9999"  # as people read it: (555) 010-9999
 
 
 class NetworkMachine(RuleBasedStateMachine):
@@ -136,6 +137,7 @@ class NetworkMachine(RuleBasedStateMachine):
                 for entry in entries:
                     if not entry.is_direct:
                         assert SECRET_NAME not in entry.body and SECRET_PHONE not in entry.body
+                        assert SECRET_PHONE_SHOWN not in entry.body
 
         self.run(check())
 
