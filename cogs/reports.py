@@ -118,7 +118,7 @@ class ReportForm(discord.ui.Modal):
             member,
         )
         waiting = await front.actions.intake.waiting_for_place(member)
-        if waiting is None:
+        if not waiting:
             await front.respond(interaction, front.render(replies, member))
             return
         # Discord has no "reply to the bot" here: a button opens a one-line form instead.
@@ -127,7 +127,7 @@ class ReportForm(discord.ui.Modal):
             ephemeral=True,
             view=FormButton(
                 front.renderer.render(_("Add the place"), member.language),
-                lambda: PlaceForm(front, member, waiting),
+                lambda: PlaceForm(front, member, waiting[-1]),
                 timeout=PLACE_ANSWER_WINDOW.total_seconds(),
             ),
         )
@@ -167,7 +167,9 @@ class PlaceForm(discord.ui.Modal):
         front = self.front
         member = await front.actor(interaction.user)
         replies = await guarded(
-            front.actions.place_answer(member, self.report_id, self.where.value), "report", member
+            front.actions.place_answer(member, f"R{self.report_id} {self.where.value}"),
+            "report",
+            member,
         )
         await front.respond(interaction, front.render(replies, member))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.core.errors import UserError
 from bot.i18n import SOURCE_LANGUAGE, Msg, Raw, Renderer, Text, _
@@ -183,7 +183,7 @@ def closest_command(name: str, language: str = SOURCE_LANGUAGE) -> str | None:
         return None
     limit = 1 if len(typed) <= 4 else 2
     near = process.extract(
-        typed, list(_BY_NAME), scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+        typed, list(_BY_NAME), scorer=OSA.distance, score_cutoff=limit, limit=None
     )
     if not near:
         return None
@@ -250,8 +250,24 @@ def label_table(section: str) -> dict[str, str]:
 # (a known one is a field, an unknown one is kept as text); after ". " ", " or " - " only a
 # known label starts a new field, so "vans, no plates. source: my sister" splits once.
 _HARD = re.compile(r"[;\n]")
-_SOFT = re.compile(r"(?:[.,]|\s-+)\s+(?=([^:;\n,.]{1,24}?)\s*:(?!//))")
+_SOFT = re.compile(r"(?:[.,]|\s-+)\s+(?=([^:;\n,.]{1,24}?)\s*(?::(?!//)|\s[-–]\s))")
 _LABEL = re.compile(r"^([^\W\d_][^:\n]{0,23}?)\s*:(?!//)(.*)$", re.DOTALL)
+# "where - 5th & Main": a dash after a label we know works like its colon.
+_DASH_LABEL = re.compile(r"^([^\W\d_][^:\n-]{0,23}?)\s+[-–]\s+(.*)$", re.DOTALL)
+
+
+def field_for(label: str, labels: Mapping[str, str]) -> str | None:
+    """The field a typed label names, forgiving one slip in a longer label ("whre",
+    "agnecy"); None when it names none, or could be two."""
+    key = label_key(label)
+    if key in labels or len(key) < 3:
+        return labels.get(key)
+    near = {
+        labels[known]
+        for known in labels
+        if len(known) >= 3 and OSA.distance(key, known, score_cutoff=1) <= 1
+    }
+    return near.pop() if len(near) == 1 else None
 
 
 def _segments(body: str, labels: Mapping[str, str]) -> list[str]:
@@ -259,7 +275,7 @@ def _segments(body: str, labels: Mapping[str, str]) -> list[str]:
     for chunk in _HARD.split(body):
         start = 0
         for match in _SOFT.finditer(chunk):
-            if label_key(match.group(1)) in labels:
+            if field_for(match.group(1), labels) is not None:
                 segments.append(chunk[start : match.start()])
                 start = match.end()
         segments.append(chunk[start:])
@@ -286,7 +302,11 @@ def parse_fields(body: str, labels: Mapping[str, str], *, continued: bool = Fals
     last: str | None = None
     for segment in _segments(body, labels):
         match = _LABEL.match(segment)
-        field = labels.get(label_key(match.group(1))) if match else None
+        field = field_for(match.group(1), labels) if match else None
+        if field is None:
+            dashed = _DASH_LABEL.match(segment)
+            if dashed is not None and field_for(dashed.group(1), labels) is not None:
+                match, field = dashed, field_for(dashed.group(1), labels)
         if match is not None and field is not None:
             value = match.group(2).strip()
             values[field] = "; ".join(part for part in (values.get(field, ""), value) if part)

@@ -19,6 +19,7 @@ from bot.i18n import (
     Text,
     _,
 )
+from bot.i18n.words import fold, vocabulary
 
 MAX_NOTE_CHARS = 500
 DETAINED_EXAMPLE = Example("detained")
@@ -65,7 +66,14 @@ def person_details(fields: dict[str, str], now: datetime, network: Network) -> P
         contact_phone=parse_phone(phone, network.region) if phone else "",
         contact_relation=check_length(fields.get("relation", "").strip(), 40, _("relation")),
         language=read_language(check_length(fields.get("language", ""), 40, _("language"))) or None,
-        children=check_length(fields.get("children", "").strip(), 200, _("children")),
+        children=_children(fields.get("children", "")),
         children_by=parse_when(pickup, now, zone, languages) if pickup else None,
         notes=check_length(fields.get("notes", "").strip(), MAX_NOTE_CHARS, _("note")),
     )
+
+
+def _children(text: str) -> str:
+    """Where to pick children up; "none", "no", "ninguno" mean there are none to pick up
+    (and no pick-up task is proposed)."""
+    answer = vocabulary().index("answers").get(fold(text))
+    return "" if answer in ("no", "skip") else check_length(text.strip(), 200, _("children"))

@@ -111,35 +111,8 @@ class InfoActions:
         ]
 
     async def help_now(self, actor: Member, text: str) -> list[Reply]:
-        """Words that are not a command, sent to the bot: maybe a cry for help. Never just
-        "I only understand commands": the hotline, the rights that matter at the door,
-        and how to report, in the member's language."""
-        command = local_name("report", actor.language) or "report"
-        looks_like_a_report = bool(
-            find(Agency, "agencies", text).choices or find(Sign, "signs", text).choices
-        )
-        how: Text = (
-            lines(
-                _("To pass this on to the verifiers as a report, send:"),
-                Raw(f"/{command} {text.strip()}"),
-            )
-            if looks_like_a_report and text.strip()
-            else lines(
-                _("To tell the network what is happening, send /report and what you see:"),
-                REPORT_EXAMPLE,
-            )
-        )
-        return [
-            Reply(
-                lines(
-                    _("If you or someone near you is in danger now, call:"),
-                    rendering.hotline_lines(self.network),
-                    rights.urgent_reminder(),
-                    how,
-                    _("Send /help to see everything else I can do."),
-                )
-            )
-        ]
+        """Words that are not a command, sent to the bot: maybe a cry for help."""
+        return [Reply(help_for(self.network, actor.language, text))]
 
     async def hotline(self, actor: Member) -> list[Reply]:
         return [Reply(rendering.hotline_lines(self.network))]
@@ -239,3 +212,31 @@ def help_entry(spec: CommandSpec) -> Text:
         (Raw("    "), _("Example: {example}", example=Example(spec.name))), separator=""
     )
     return lines(summary, example)
+
+
+def help_for(network: Network, language: str, text: str) -> Text:
+    """Never just "I only understand commands": the hotline, the rights that matter at
+    the door, and how to report (their own words, ready to send, if they read like a
+    report), in the member's language."""
+    command = local_name("report", language) or "report"
+    looks_like_a_report = bool(
+        find(Agency, "agencies", text).choices or find(Sign, "signs", text).choices
+    )
+    how: Text = (
+        lines(
+            _("To pass this on to the verifiers as a report, send:"),
+            Raw(f"/{command} {text.strip()}"),
+        )
+        if looks_like_a_report and text.strip()
+        else lines(
+            _("To tell the network what is happening, send /report and what you see:"),
+            REPORT_EXAMPLE,
+        )
+    )
+    return lines(
+        _("If you or someone near you is in danger now, call:"),
+        rendering.hotline_lines(network),
+        rights.urgent_reminder(),
+        how,
+        _("Send /help to see everything else I can do."),
+    )

@@ -121,7 +121,7 @@ def new_report_card(
     report: Report, *, related: Sequence[Report] = (), reporter_asked: bool = False
 ) -> Text:
     """Posted in the organizer chat for verifiers; never leaves it."""
-    source = SOURCE_NAMES[report.source] if report.source else _("source not given")
+    source = SOURCE_NAMES[report.source] if report.source else _("not given")
     media = (
         _n(
             "{count} photo or video attached",
@@ -170,7 +170,7 @@ def new_report_card(
 
 def corroboration_card(report: Report, draft: ReportDraft) -> Text:
     """More eyes on an open report: what this reporter adds, never who they are."""
-    source = SOURCE_NAMES[draft.source] if draft.source else _("source not given")
+    source = SOURCE_NAMES[draft.source] if draft.source else _("not given")
     return lines(
         _n(
             "{code}: another report of the same place ({count} independent report so far).",
@@ -194,6 +194,15 @@ def where_exactly(report: Report) -> Text:
         "Where exactly is it, for {code}? Reply with the street and the nearest corner, or a "
         "place people know (a shop, a school). I will add it to your report.",
         code=report.code,
+    )
+
+
+def words_from_reporter(report: Report, answer: str) -> Text:
+    """The reporter answered "Where exactly?" with something that is not a place."""
+    return _(
+        "{code}: asked where exactly, the reporter answered: {words}",
+        code=report.code,
+        words=Raw(answer.strip()),
     )
 
 
@@ -341,7 +350,7 @@ def status_line(report: Report) -> Text:
         "{code} · {where} · {state} · {when} · {count} reports",
         count,
         code=report.code,
-        where=Raw(report.where),
+        where=Raw(report.where) if report.where else _("place not given"),
         state=state_name(report),
         when=When(report.updated_at),
     )

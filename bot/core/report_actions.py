@@ -6,6 +6,7 @@ from bot.core import permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import label_table, parse_fields
 from bot.core.drafts import check_length, note_text
+from bot.core.info_actions import help_for
 from bot.core.models import (
     Conversation,
     DismissReason,
@@ -100,17 +101,36 @@ class ReportActions:
             )
         return replies
 
-    async def place_answer(self, actor: Member, report_id: int, answer: str) -> list[Reply]:
+    async def place_answer(self, actor: Member, answer: str) -> list[Reply]:
         """The reporter's reply to "Where exactly?"."""
-        report = await self.intake.add_place(actor, report_id, check_place(answer))
-        return [
-            Reply(
-                _(
-                    "Thank you. I added the place to {code}; the verifiers can see it.",
-                    code=report.code,
+        done = await self.intake.add_place(actor, check_place(answer))
+        code = done.report.code
+        if not done.placed:
+            return [
+                Reply(help_for(self.network, actor.language, answer)),
+                Reply(
+                    _(
+                        "I passed your words on to the verifiers of {code}. When you can, "
+                        "reply with where exactly it is: a street and the nearest corner, or "
+                        "a place people know.",
+                        code=code,
+                    )
+                ),
+            ]
+        replies = [
+            Reply(_("Thank you. I added the place to {code}; the verifiers can see it.", code=code))
+        ]
+        if done.still_waiting:
+            other = f"R{done.still_waiting[-1]}"
+            replies.append(
+                Reply(
+                    _(
+                        "I still need the place of {code}: reply with it, starting with {code}.",
+                        code=other,
+                    )
                 )
             )
-        ]
+        return replies
 
     async def verify(self, actor: Member, report_id: int, note: str = "") -> list[Reply]:
         """`note` may carry the place the verifier confirmed: "where: 5th & Main; …"."""

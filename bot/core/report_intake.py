@@ -9,15 +9,17 @@ The report, its card for the verifiers, its timers and the audit entry are one u
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core import permissions, rendering
 from bot.core.clock import Clock
+from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
 from bot.core.messenger import Messenger
 from bot.core.models import (
+    Dialog,
     Member,
     MessageKind,
     PlaceOrigin,
@@ -30,10 +32,13 @@ from bot.core.network import Network
 from bot.core.notices import Notices
 from bot.core.places import match_place
 from bot.core.report_places import related_reports, set_place
+from bot.core.report_reading import addressed, specific
 from bot.core.reports import load_report
 from bot.core.service import Service
 from bot.core.store import Store
+from bot.core.vocabulary import phrases_in
 from bot.i18n import Trusted, When, _, lines
+from bot.i18n.words import vocabulary
 
 RATE_WINDOW = timedelta(hours=1)
 
@@ -109,8 +114,11 @@ class ReportIntake(Service):
         `ask_by_message` in a direct message (when they reported in a group)."""
         now = self.clock.now()
         await self._check_rate(reporter, now)
-        missing = draft.place_origin is PlaceOrigin.MISSING
         place = match_place(draft.where, self.network.known_places)
+        if draft.place_origin is PlaceOrigin.MISSING and place.known is not None:
+            # "ICE at the federal building": a place the network knows is exact enough.
+            draft = replace(draft, place_origin=PlaceOrigin.READ)
+        missing = draft.place_origin is PlaceOrigin.MISSING
         # A report without a place has a key of its own: no other report can match it.
         key = f"missing:{secrets.token_hex(16)}" if missing else place.key
         asked = False
@@ -142,9 +150,17 @@ class ReportIntake(Service):
                 )
                 report = await load_report(tx, report_id)
                 related = await related_reports(tx, report, now)
-                if missing and await tx.dialogs.get(reporter.id) is None:
+                dialog = await tx.dialogs.get(reporter.id) if missing else None
+                if missing and (dialog is None or dialog.kind == PLACE_DIALOG):
+                    # One question per report; the answer names the report, or is taken
+                    # for the newest ("Where exactly is it, for R5?").
+                    earlier = _waiting(dialog) if dialog is not None else []
                     await tx.dialogs.save(
-                        reporter.id, PLACE_DIALOG, "where", {"report": str(report.id)}, now
+                        reporter.id,
+                        PLACE_DIALOG,
+                        "where",
+                        {"reports": _ids([*earlier, report.id])},
+                        now,
                     )
                     asked = True
                     if ask_by_message:
@@ -168,32 +184,84 @@ class ReportIntake(Service):
                 kind = SubmissionKind.NEW
         return Submission(report=report, kind=kind, asked_where=asked)
 
-    async def waiting_for_place(self, reporter: Member) -> int | None:
-        """The report whose place this member was asked for, if the question is open."""
+    async def waiting_for_place(self, reporter: Member) -> list[int]:
+        """The reports whose place this member was asked for, oldest first."""
         async with self.store.reading() as tx:
             dialog = await tx.dialogs.get(reporter.id)
         if dialog is None or dialog.kind != PLACE_DIALOG:
-            return None
+            return []
         if self.clock.now() - dialog.updated_at > PLACE_ANSWER_WINDOW:
             async with self.store.transaction() as tx:
                 await tx.dialogs.end(reporter.id)
-            return None
-        return int(dialog.data["report"])
+            return []
+        return _waiting(dialog)
 
-    async def add_place(self, reporter: Member, report_id: int, answer: str) -> Report:
-        """The reporter's answer to "Where exactly?", added to the same report. Verifiers
-        hear it; a report already decided keeps its place and gets the answer as news."""
+    async def add_place(self, reporter: Member, answer: str) -> PlaceAnswer:
+        """The reporter's answer to "Where exactly?", added to the report it names ("R5
+        …") or to the newest one asked about. Words that are not a place ("I don't know,
+        please help") are passed to the verifiers as they are, and the question stays
+        open. A report already decided keeps its place and gets the answer as news."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            await tx.dialogs.end(reporter.id)
+            dialog = await tx.dialogs.get(reporter.id)
+            waiting = _waiting(dialog) if dialog and dialog.kind == PLACE_DIALOG else []
+            if not waiting:
+                raise UserError(_("There is no question about a place waiting for you."))
+            report_id, answer = _which(answer, waiting)
             report = await load_report(tx, report_id)
-            if reporter.id not in report.reporters:
-                return report  # the question was for whoever reported it, and only them
-            if report.state is ReportState.PENDING:
+            placed = is_a_place(answer, self.network)
+            if placed and report.state is ReportState.PENDING:
                 await set_place(tx, self.network, report.id, answer, now)
                 report = await load_report(tx, report.id)
-            await self.messenger.report_notice(
-                tx, MessageKind.UPDATE, rendering.place_from_reporter(report, answer), report.id
+            text = (
+                rendering.place_from_reporter(report, answer)
+                if placed
+                else rendering.words_from_reporter(report, answer)
             )
-            await tx.audit.record(now, reporter.id, "report.place_added", report.code)
-        return report
+            await self.messenger.report_notice(tx, MessageKind.UPDATE, text, report.id)
+            left = [other for other in waiting if other != report.id] if placed else waiting
+            if left:
+                await tx.dialogs.save(
+                    reporter.id, PLACE_DIALOG, "where", {"reports": _ids(left)}, now
+                )
+            else:
+                await tx.dialogs.end(reporter.id)
+            await tx.audit.record(now, reporter.id, "report.place_answer", report.code)
+        return PlaceAnswer(report, placed, tuple(left))
+
+
+@dataclass(frozen=True)
+class PlaceAnswer:
+    report: Report
+    placed: bool  # False: the words were not a place, and were passed on as they are
+    still_waiting: tuple[int, ...]
+
+
+def _waiting(dialog: Dialog) -> list[int]:
+    return [int(part) for part in dialog.data.get("reports", "").split() if part.isdigit()]
+
+
+def _ids(report_ids: list[int]) -> str:
+    return " ".join(str(report_id) for report_id in report_ids)
+
+
+def _which(answer: str, waiting: list[int]) -> tuple[int, str]:
+    """ "R5 Pine St" answers for R5; anything else for the newest report asked about."""
+    first, _space, rest = answer.strip().partition(" ")
+    try:
+        named = parse_report_code(first)
+    except UserError:
+        return waiting[-1], answer.strip()
+    return (named, rest.strip()) if named in waiting and rest.strip() else (waiting[-1], answer)
+
+
+def is_a_place(answer: str, network: Network) -> bool:
+    """Whether an answer to "Where exactly?" reads like a place rather than a reporter
+    who does not know or needs help ("idk", "please help", "no sé, tengo miedo")."""
+    if match_place(answer, network.known_places).known is not None:
+        return True
+    answers = vocabulary().index("answers")
+    unsure = {phrase: key for phrase, key in answers.items() if key in ("unsure", "skip")}
+    if phrases_in(answer, unsure):  # "I don't know, maybe 5th St": only with an address
+        return addressed(answer)
+    return specific(answer) or len(answer.split()) <= 8

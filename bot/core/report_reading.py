@@ -145,6 +145,7 @@ _INTERSECTION = re.compile(
 )
 _PERSONAL = frozenset({"my", "our", "mi", "mis", "nuestra", "nuestro", "ma", "mon", "minha", "meu"})
 MAX_READ_PLACE_CHARS = 120
+_SELF = frozenset({"i", "i m", "im", "i ve", "i ll", "i d"})  # "I'm" names no place
 
 
 @dataclass(frozen=True)
@@ -199,14 +200,21 @@ def _phrase_stop(phrase: str) -> int | None:
     return found.start if found else None
 
 
-def _specific(place: str) -> bool:
-    """A place a verifier could go to: a number, a name, or a street word in it."""
+def specific(place: str) -> bool:
+    """A place a verifier could go to: a number, a name, or a street word in it, and
+    nobody's "my" ("my door", "on my street": whose?)."""
     words = fold(place).split()
-    if not words or words[0] in _PERSONAL:
+    if not words or _PERSONAL & set(words):
         return False
+    return addressed(place) or any(
+        word[:1].isupper() and fold(word) not in _SELF for word in place.split()
+    )
+
+
+def addressed(place: str) -> bool:
+    """A number or a street word in it: "1420 Pine", "on Oak Street"."""
     streets = {fold(word) for word in _words_of("street")}
-    named = any(word[:1].isupper() and word != "I" for word in place.split())
-    return bool(_NUMBER.search(place)) or named or any(word in streets for word in words)
+    return bool(_NUMBER.search(place)) or any(word in streets for word in fold(place).split())
 
 
 def find_place(text: str) -> tuple[str, PlaceOrigin]:
@@ -238,4 +246,4 @@ def find_place(text: str) -> tuple[str, PlaceOrigin]:
 
 def _read(place: str) -> tuple[str, PlaceOrigin]:
     place = shorten(place, MAX_READ_PLACE_CHARS)
-    return place, PlaceOrigin.READ if _specific(place) else PlaceOrigin.MISSING
+    return place, PlaceOrigin.READ if specific(place) else PlaceOrigin.MISSING

@@ -28,7 +28,7 @@ from bot.core.models import Conversation, Member
 from bot.core.network import Network
 from bot.core.report_reading import read_report
 from bot.core.vocabulary import parse_reason, reason_choices
-from bot.core.yes_no import parse_yes_no
+from bot.core.yes_no import parse_yes_no, split_answer
 from bot.i18n import Raw, _
 from bot.i18n.words import fold, vocabulary
 
@@ -117,11 +117,12 @@ class CommandRouter:
                 return await guarded(
                     self.detained_conversation.answer(actor, conversation, text), "dialog", actor
                 )
-            report_id = await self.actions.intake.waiting_for_place(actor)
-            if report_id is not None and text.strip():
-                return await guarded(
-                    self.actions.place_answer(actor, report_id, text), "report", actor
-                )
+            if text.strip() and await self.actions.intake.waiting_for_place(actor):
+                return await guarded(self.actions.place_answer(actor, text), "report", actor)
+            typed = split_command("/" + text.strip())
+            if typed is not None and typed.spec is not None and typed.spec.name == "report":
+                # "report ICE at the Food Lion" without the slash: a report, as meant.
+                return await self.handle(actor, conversation, "/" + text.strip())
         if conversation.is_direct or mentioned:
             return await self.actions.help_now(actor, text)
         return []
@@ -150,7 +151,7 @@ class CommandRouter:
     ) -> list[Reply]:
         report_id, rest = take_report_code(command.body, "/dismiss R3 routine")
         words = rest.split()
-        for size in (3, 2, 1):
+        for size in (5, 4, 3, 2, 1):
             reason = parse_reason(" ".join(words[:size])) if len(words) >= size else None
             if reason is not None:
                 return await self.actions.dismiss(actor, report_id, reason, " ".join(words[size:]))
@@ -173,7 +174,7 @@ class CommandRouter:
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
         report_id, rest = take_report_code(command.body, "/still R3 yes")
-        answer, _sep, note = rest.partition(" ")
+        answer, note = split_answer(rest)
         going_on = parse_yes_no(answer)
         if going_on is None:
             raise UserError(
@@ -190,6 +191,17 @@ class CommandRouter:
         report_id, rest = take_report_code(command.body, "/correct R3 where: 5th & Maple")
         permissions.check_can_correct(actor)
         fields = parse_fields(rest, CORRECTION_LABELS)
+        if fields.free and not fields.values:
+            # "/correct R1 it was CBP not ICE" would broadcast that note above the old
+            # details: ask which detail changes (a bare note needs its label).
+            raise UserError(
+                _(
+                    "Which detail is wrong? Give it with its label, so the alert shows the "
+                    "right one, for example: /correct R{number} agency: CBP; note: {words}",
+                    number=report_id,
+                    words=Raw(fields.free[:200]),
+                )
+            )
         return await self.actions.correct(
             actor,
             report_id,

@@ -99,10 +99,14 @@ def find(kind: type[E], section: str, text: str) -> Found[E]:
     in which nothing is recognised is kept as typed in `leftover`.
     """
     index = _index(section, kind)
+    # Phrases that only look like a choice ("bus stop" is not buses): `[not_<section>]`.
+    unlike = vocabulary().index(f"not_{section}")
     found: list[E] = []
     leftover: list[str] = []
     for part in re.split(r"[,;\n]+", text):
-        named = [index[phrase] for phrase in phrases_in(part, index)]
+        # Both are looked for, so the longer "bus stop" takes the words "bus" is in.
+        looked_for: dict[str, object] = {**dict.fromkeys(unlike), **index}
+        named = [index[phrase] for phrase in phrases_in(part, looked_for) if phrase in index]
         found.extend(choice for choice in named if choice not in found)
         if not named and part.strip():
             leftover.append(part.strip())

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import App
-from bot.core.commands import split_command
+from bot.core.commands import field_for, split_command
 from bot.core.models import PlaceOrigin
 from bot.core.report_reading import REPORT_LABELS, read_report
 from bot.i18n.words import fold
@@ -39,7 +39,7 @@ def _words(text: str) -> set[str]:
     assert line is not None
     found = set()
     for word in fold(line.body).split():
-        if word not in {fold(label) for label in REPORT_LABELS}:
+        if field_for(word, REPORT_LABELS) is None:  # labels, even misspelled, are not words
             found.add(word)
     return found
 
@@ -185,3 +185,52 @@ def test_any_text_with_a_letter_is_read_as_a_report_and_keeps_every_word(body: s
             or fold(draft.agency.value) == word
             or any(word in fold(sign.value) for sign in draft.signs)
         ), (word, draft)
+
+
+async def test_words_that_are_not_a_place_are_passed_on_and_the_question_stays(app: App) -> None:
+    await say(app, "eli", "/report ICE is at my door right now what do I do", dm("eli"))
+    scared = await say(app, "eli", "I don't know, I'm scared, please help", dm("eli"))
+    assert "If you or someone near you is in danger now, call:" in scared
+    assert "I passed your words on to the verifiers of R1" in scared
+    assert (await app.reports.get(1)).place_origin is PlaceOrigin.MISSING
+    news = [row.body for row in await outbox_rows(app.store) if row.kind == "update"]
+    assert any("R1: asked where exactly, the reporter answered: I don't know" in b for b in news)
+    assert "I added the place to R1" in await say(app, "eli", "1420 Pine St", dm("eli"))
+
+
+async def test_each_report_without_a_place_gets_its_question(app: App) -> None:
+    await say(app, "eli", "/report migra!!! ayuda", dm("eli"))
+    second = await say(app, "eli", "/report theyre here", dm("eli"))
+    assert "Where exactly is it, for R2?" in second
+    first = await say(app, "eli", "R1 Oak & 9th, by the laundromat", dm("eli"))
+    assert "I added the place to R1" in first and "I still need the place of R2" in first
+    assert (await app.reports.get(1)).where == "Oak & 9th, by the laundromat"
+    await say(app, "eli", "Pine & 3rd", dm("eli"))
+    assert (await app.reports.get(2)).where == "Pine & 3rd"
+
+
+async def test_a_report_typed_without_the_slash_in_a_dm_is_filed(app: App) -> None:
+    receipt = await say(app, "eli", "report ice at the 7-eleven on Pine St", dm("eli"))
+    assert "Report R1 is with the verifiers" in receipt
+
+
+async def test_a_bus_stop_is_a_place_not_a_sign(app: App) -> None:
+    await say(app, "eli", "/report agents at the bus stop on 5th, asking for papers", dm("eli"))
+    report = await app.reports.get(1)
+    assert report.signs and all(sign.value != "buses" for sign in report.signs)
+
+
+async def test_a_correction_without_a_label_asks_which_detail(app: App) -> None:
+    await say(app, "eli", "/report where: 5th & Main; what: 2 vans", dm("eli"))
+    await say(app, "ben", "/verify R1", dm("ben"))
+    answer = await say(app, "ana", "/correct R1 it was CBP not ICE", dm("ana"))
+    assert "Which detail is wrong?" in answer and "note: it was CBP not ICE" in answer
+    assert not [row for row in await outbox_rows(app.store) if row.kind == "corrected"]
+
+
+@pytest.mark.parametrize("answer", ["no, they left", "No. they left", "nope they left"])
+async def test_still_accepts_no_with_punctuation(app: App, answer: str) -> None:
+    await say(app, "eli", "/report where: 5th & Main; what: 2 vans", dm("eli"))
+    await say(app, "ben", "/verify R1", dm("ben"))
+    reply = await say(app, "ben", f"/still R1 {answer}", dm("ben"))
+    assert "All clear for R1" in reply, reply
