@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.core import permissions
 from bot.core.actions import Actions, Reply
-from bot.core.commands import label_table
+from bot.core.commands import label_table, parse_fields
 from bot.core.errors import UserError
 from bot.core.models import Conversation, Member
 from bot.core.personal_fields import parse_date_of_birth, parse_when, read_language
@@ -98,6 +98,22 @@ class DetainedConversation:
                 _("Personal details are only taken in a direct message: send me /detained there.")
             )
         data = {"report": str(report_id) if report_id else ""}
+        async with self.store.reading() as tx:
+            current = await tx.dialogs.get(actor.id)
+        if current is not None and current.kind == KIND and current.data.get("name"):
+            # Starting again would throw away a record half typed: say so, keep it.
+            return [
+                Reply(
+                    lines(
+                        _(
+                            "You are still recording {name}. Answer the question to go on, "
+                            "or send /cancel to drop it first.",
+                            name=Raw(current.data["name"]),
+                        ),
+                        QUESTIONS.get(current.step, CONFIRM),
+                    )
+                )
+            ]
         async with self.store.transaction() as tx:
             # Checked before the first question, not after the last: no answers thrown away.
             if report_id is not None and not await tx.reports.exists(report_id):
@@ -236,6 +252,16 @@ class DetainedConversation:
             return await self.cancel(actor)
         if meaning == "yes":
             return await self._save(actor, conversation, data)
+        typed = parse_fields(value, label_table("person"), continued=True)
+        if typed.values and not typed.free:  # "nombre: María López Ruiz": changed at once
+            try:
+                for key, new in typed.values.items():
+                    data[key] = "" if key != "name" and _skips(new) else self._check(key, new)
+            except UserError as problem:
+                return [Reply(lines(problem.message, CONFIRM))]
+            async with self.store.transaction() as tx:
+                await tx.dialogs.save(actor.id, KIND, "confirm", data, self.clock.now())
+            return [Reply(self._summary(data))]
         field = _field_named(value)
         if field is not None:
             data[CHANGING] = "yes"

@@ -293,3 +293,21 @@ async def test_a_wrong_report_code_is_named_before_anything_else(app: App, line:
     assert "If you or someone near you is in danger" in await say(
         app, "ana", "Rosa Díaz", dm("ana")
     )
+
+
+async def test_a_field_typed_with_its_label_at_the_check_changes_it(app: App) -> None:
+    await say(app, "ana", "/detained", dm("ana"))
+    for answer in ("María López", "-", "-", "-", "-", "-", "-", "-"):
+        summary = await say(app, "ana", answer, dm("ana"))
+    assert "María López" in summary
+    again = await say(app, "ana", "nombre: María López Ruiz", dm("ana"))
+    assert "María López Ruiz" in again
+    assert "Recorded P1" in await say(app, "ana", "yes", dm("ana"))
+    assert "María López Ruiz" in await say(app, "ana", "/person P1", dm("ana"))
+
+
+async def test_starting_again_does_not_throw_away_a_record_half_typed(app: App) -> None:
+    await say(app, "ana", "/detained", dm("ana"))
+    await say(app, "ana", "Juan Pérez", dm("ana"))
+    kept = await say(app, "ana", "/detained", dm("ana"))
+    assert "You are still recording Juan Pérez" in kept
