@@ -277,8 +277,10 @@ class DetainedConversation:
     ) -> list[Reply]:
         report = int(data["report"]) if data.get("report") else None
         try:
+            if data.get("pickup"):  # it may have passed while they were checking
+                self._check("pickup", data["pickup"])
             replies = await self.actions.detained(actor, conversation, report, self._fields(data))
-        except UserError as problem:  # a pick-up time that passed while checking, say
+        except UserError as problem:  # answered here, where "change 8" can fix it
             return [Reply(lines(problem.message, CONFIRM))]
         async with self.store.transaction() as tx:
             await tx.dialogs.end(actor.id)

@@ -64,6 +64,18 @@ class FollowThroughActions:
                 )
             )
         ]
+        if recorded.unread:
+            replies.append(
+                Reply(
+                    lines(
+                        _(
+                            "I kept these in the notes as you typed them, because I could not "
+                            "read them; fix them when you can:"
+                        ),
+                        *(rendering.bullet(problem) for problem in recorded.unread),
+                    )
+                )
+            )
         if not conversation.is_direct:
             replies.append(Reply(PERSONAL_DATA_IN_GROUP))
         return replies

@@ -26,7 +26,7 @@ from bot.core.network import Network
 from bot.core.reports import unknown_report
 from bot.core.store import Store
 from bot.core.tasks import load_task
-from bot.i18n import _
+from bot.i18n import Text, _
 
 CALL_WITHIN = timedelta(hours=1)  # the family hears from us within the hour
 REFERRAL_WITHIN = timedelta(hours=24)
@@ -36,6 +36,7 @@ REFERRAL_WITHIN = timedelta(hours=24)
 class Recorded:
     person: Person
     tasks: tuple[Task, ...]
+    unread: tuple[Text, ...] = ()  # fields kept in the notes as typed, and why
 
 
 class PeopleService:
@@ -55,7 +56,8 @@ class PeopleService:
                 if not await tx.reports.exists(report_id):
                     raise unknown_report(report_id)
         now = self.clock.now()
-        details = person_details(fields, now, self.network)
+        read = person_details(fields, now, self.network)
+        details = read.details
         async with self.store.transaction() as tx:
             if report_id is not None and not await tx.reports.exists(report_id):
                 raise unknown_report(report_id)
@@ -81,7 +83,7 @@ class PeopleService:
             await tx.audit.record(now, actor.id, "person.recorded", f"P{person_id}")
             person = await tx.people.get(person_id)
         assert person is not None  # noqa: S101 - inserted above
-        return Recorded(person=person, tasks=tuple(created))
+        return Recorded(person=person, tasks=tuple(created), unread=read.unread)
 
     async def person_for(self, actor: Member, person_id: int) -> Person:
         """Organizers, and a volunteer who accepted a task about this person, may see it."""

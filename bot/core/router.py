@@ -230,8 +230,15 @@ class CommandRouter:
         if not fields.values and not fields.free:  # nothing given: ask step by step
             return await self.detained_conversation.start(actor, conversation, report_id)
         values = dict(fields.values)
-        if fields.free:  # unknown labels and extra text are notes, never the bin
-            values["notes"] = "; ".join(part for part in (values.get("notes"), fields.free) if part)
+        free = fields.free
+        if free and not values.get("name") and ":" not in free.split(",")[0]:
+            # "Pedro Ramírez, born 1979, …": the name comes first; the rest is notes.
+            name, _comma, free = free.partition(",")
+            values["name"] = name.strip()
+        if free.strip():  # unknown labels and extra text are notes, never the bin
+            values["notes"] = "; ".join(
+                part for part in (values.get("notes"), free.strip()) if part
+            )
         return await self.actions.detained(actor, conversation, report_id, values)
 
     async def _cancel(

@@ -85,14 +85,18 @@ async def test_person_details_are_private_and_only_for_those_entitled(rig: Rig) 
     assert "There is no person P9" in await call(rig, "person", "organizer", person="P9")
 
 
-async def test_the_person_form_is_for_organizers_and_refuses_bad_dates(rig: Rig) -> None:
+async def test_the_person_form_is_for_organizers_and_keeps_an_unreadable_date(rig: Rig) -> None:
     refused = await record_person(rig, who="member")
     assert "Only organizers can record people detained." in replies_of(refused)[0]
     assert refused.response.send_modal.await_count == 0
-    bad = await record_person(rig, dob="11/02/1985")
-    assert "could be 1985-11-02 or 1985-02-11" in replies_of(bad)[0]
+    unsure = await record_person(rig, dob="11/02/1985")
+    said = "\n".join(replies_of(unsure))
+    assert "I kept these in the notes as you typed them" in said
+    assert "could be 1985-11-02 or 1985-02-11" in said
     async with rig.app.store.reading() as tx:
-        assert await tx.people.get(1) is None  # nothing was recorded
+        person = await tx.people.get(1)  # recorded, the date kept as typed for a person
+    assert person is not None and person.details.date_of_birth is None
+    assert "dob: 11/02/1985" in person.details.notes
 
 
 async def test_task_lists_and_autocomplete(rig: Rig) -> None:

@@ -311,3 +311,22 @@ async def test_starting_again_does_not_throw_away_a_record_half_typed(app: App) 
     await say(app, "ana", "Juan Pérez", dm("ana"))
     kept = await say(app, "ana", "/detained", dm("ana"))
     assert "You are still recording Juan Pérez" in kept
+
+
+async def test_a_line_without_labels_or_with_an_unreadable_field_is_recorded_whole(
+    app: App,
+) -> None:
+    await say(app, "eli", "/report where: 5th & Main; what: 2 vans")
+    saved = await say(
+        app, "ana", "/detained R1 Pedro Ramírez, born 1979, brother Luis, no kids", dm("ana")
+    )
+    assert "Recorded P1" in saved
+    person = await say(app, "ana", "/person P1", dm("ana"))
+    assert "Pedro Ramírez" in person and "born 1979, brother Luis, no kids" in person
+    kept = await say(
+        app, "ana", "/detained R1 name: Ana Soto; phone: 555-0100; dob: 12/04/1990", dm("ana")
+    )
+    assert "Recorded P2" in kept
+    assert "I kept these in the notes as you typed them" in kept
+    shown = await say(app, "ana", "/person P2", dm("ana"))
+    assert "phone: 555-0100" in shown and "dob: 12/04/1990" in shown
