@@ -22,6 +22,7 @@ from bot.core.personal_fields import parse_date_of_birth, parse_when, read_langu
 from bot.core.phone_numbers import parse_phone, show_phone
 from bot.core.reports import unknown_report
 from bot.core.task_text import language_text
+from bot.core.yes_no import meaning, skips
 from bot.i18n import Lines, Msg, Raw, Text, Trusted, When, _, lines
 from bot.i18n.words import fold, vocabulary
 
@@ -49,18 +50,8 @@ CONFIRM = _(
 )
 
 
-def _answer(text: str) -> str | None:
-    """What a short answer means: "yes", "no", "skip" or "change", in any language."""
-    return vocabulary().index("answers").get(fold(text))
-
-
 def _is_cancel(text: str) -> bool:
     return vocabulary().index("commands").get(fold(text)) == "cancel"
-
-
-def _skips(text: str) -> bool:
-    """ "-", "skip", "saltar", "ninguno", "no": the question is left unanswered."""
-    return not fold(text) or _answer(text) in ("skip", "no")
 
 
 def _field_named(text: str) -> str | None:
@@ -69,7 +60,7 @@ def _field_named(text: str) -> str | None:
     words = fold(text)
     for size in (2, 1):  # "thay đổi" is two words
         head = " ".join(words.split()[:size])
-        if len(words.split()) > size and _answer(head) == "change":
+        if len(words.split()) > size and meaning(head) == "change":
             words = " ".join(words.split()[size:])
             break
     if words.isdigit():
@@ -163,7 +154,7 @@ class DetainedConversation:
             return await self._confirm(actor, conversation, data, value)
         step = dialog.step
         try:
-            data[step] = "" if step != "name" and _skips(value) else self._check(step, value)
+            data[step] = "" if step != "name" and skips(value) else self._check(step, value)
         except UserError as problem:
             return [Reply(lines(problem.message, QUESTIONS[step]))]
         if step == "children" and not data[step]:
@@ -247,16 +238,16 @@ class DetainedConversation:
     async def _confirm(
         self, actor: Member, conversation: Conversation, data: dict[str, str], value: str
     ) -> list[Reply]:
-        meaning = _answer(value)
-        if meaning == "no":
+        answer = meaning(value)
+        if answer == "no":
             return await self.cancel(actor)
-        if meaning == "yes":
+        if answer == "yes":
             return await self._save(actor, conversation, data)
         typed = parse_fields(value, label_table("person"), continued=True)
         if typed.values and not typed.free:  # "nombre: María López Ruiz": changed at once
             try:
                 for key, new in typed.values.items():
-                    data[key] = "" if key != "name" and _skips(new) else self._check(key, new)
+                    data[key] = "" if key != "name" and skips(new) else self._check(key, new)
             except UserError as problem:
                 return [Reply(lines(problem.message, CONFIRM))]
             async with self.store.transaction() as tx:
@@ -268,7 +259,7 @@ class DetainedConversation:
             async with self.store.transaction() as tx:
                 await tx.dialogs.save(actor.id, KIND, field, data, self.clock.now())
             return [Reply(QUESTIONS[field])]
-        if meaning == "change":
+        if answer == "change":
             return [Reply(_("Which line? Send its number, like change 3."))]
         return [Reply(CONFIRM)]
 

@@ -18,11 +18,11 @@ from bot.core.models import PersonDetails
 from bot.core.network import Network
 from bot.core.personal_fields import parse_date_of_birth, parse_when, read_language
 from bot.core.phone_numbers import parse_phone
+from bot.core.yes_no import skips
 from bot.i18n import (
     Text,
     _,
 )
-from bot.i18n.words import fold, vocabulary
 
 MAX_NOTE_CHARS = 500
 T = TypeVar("T")
@@ -105,5 +105,4 @@ def person_details(fields: dict[str, str], now: datetime, network: Network) -> R
 def _children(text: str) -> str:
     """Where to pick children up; "none", "no", "ninguno" mean there are none to pick up
     (and no pick-up task is proposed)."""
-    answer = vocabulary().index("answers").get(fold(text))
-    return "" if answer in ("no", "skip") else check_length(text.strip(), 200, _("children"))
+    return "" if skips(text) else check_length(text.strip(), 200, _("children"))

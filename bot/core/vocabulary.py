@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from bot.core.errors import UserError
 from bot.core.models import Agency, DismissReason, ReportState, Role, Sign, Source
@@ -65,11 +65,18 @@ ROLE_NAMES: Mapping[Role, Msg] = {
 E = TypeVar("E", bound=StrEnum)
 
 
+_INDEXES: dict[tuple[str, type[StrEnum]], dict[str, StrEnum]] = {}
+
+
 def _index(section: str, kind: type[E]) -> dict[str, E]:
-    """{folded word: choice} for one section of the words files (and the plain values)."""
-    index = {fold(member.value): member for member in kind}
-    index |= {word: kind(key) for word, key in vocabulary().index(section).items()}
-    return index
+    """{folded word: choice} for one section of the words files (and the plain values),
+    built once: every report looks its words up here."""
+    found = _INDEXES.get((section, kind))
+    if found is None:
+        found = {fold(member.value): member for member in kind}
+        found |= {word: kind(key) for word, key in vocabulary().index(section).items()}
+        _INDEXES[section, kind] = found
+    return cast(dict[str, E], found)
 
 
 def _choices(values: list[str]) -> ListOf:

@@ -18,7 +18,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from bot.i18n import LOCALES, SOURCE_LANGUAGE, available_languages
@@ -78,6 +78,8 @@ class Vocabulary:
     """Every language's words, checked against the English file's keys."""
 
     by_language: Mapping[str, Mapping[str, Section]]
+    # Built once per section: every report and command looks words up.
+    _indexes: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def words(self, section: str) -> dict[str, tuple[str, ...]]:
         """{key: every word for it in every language}, English first."""
@@ -91,8 +93,12 @@ class Vocabulary:
         return tuple(self.by_language[SOURCE_LANGUAGE].get(section, {}))
 
     def index(self, section: str) -> dict[str, str]:
-        """{folded word: key} for one section, in every language."""
-        return {fold(word): key for key, typed in self.words(section).items() for word in typed}
+        """{folded word: key} for one section, in every language (do not change it)."""
+        if section not in self._indexes:
+            self._indexes[section] = {
+                fold(word): key for key, typed in self.words(section).items() for word in typed
+            }
+        return self._indexes[section]
 
     def local(self, section: str, key: str, language: str) -> tuple[str, ...]:
         """The words of one language only (its first word is the one shown to readers)."""
