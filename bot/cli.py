@@ -11,21 +11,25 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.app import App
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.data_key import rotate
 from bot.platforms.console import Console
 from bot.redact import PrivateFormatter
+from bot.stopping import FrontEndRun, StopRequest, run_until_stopped
 from storage.crypto import DataKeyError, generate_key
 from storage.database import DatabaseError
 
+if TYPE_CHECKING:
+    from cogs.client import RapidResponseBot
+
 DEFAULT_CONFIG = Path("config.toml")
 GOODBYE = "Stopped (Ctrl-C). Goodbye."
+STOPPED = "Stopped: everything in flight was finished or put back, and the database is closed."
 INTERRUPTED = 130  # the shell's code for "stopped by Ctrl-C" (128 + SIGINT)
 
 
@@ -76,6 +80,8 @@ async def _console(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if config.console is None:
         raise ConfigError(f"{args.config}: console: this config has no [console] section")
+    # A drill on the console never queues messages for the real Discord or Signal chats.
+    config = config.for_front_ends("console")
     app = await App.start(config, args.db)
     try:
         await app.start_timers()
@@ -115,13 +121,15 @@ async def _purge(args: argparse.Namespace) -> str:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    """Every front end the config enables, on one core and one database."""
+    """Every front end the config enables, on one core and one database, until stopped."""
     config = load_config(args.config)
     if config.discord is None and config.signal is None:
         raise StartError(
             f"{args.config}: no front end to run: add a [discord] or [signal] section "
             "(or try the bot with `rrbot console`)"
         )
+    # The console is for drills: its chats are not where a deployment's alerts go.
+    config = config.for_front_ends("discord", "signal")
     token = ""
     if config.discord is not None:
         token = os.environ.get(config.discord.token_env, "").strip()
@@ -131,25 +139,36 @@ async def _run(args: argparse.Namespace) -> int:
                 f"{config.discord.token_env}"
             )
     app = await App.start(config, args.db, deployment=True)
-    tasks: list[asyncio.Task[None]] = []
+    request = StopRequest()
     try:
-        await app.start_timers()
-        if config.signal is not None:
-            tasks.append(asyncio.create_task(await _signal(app), name="signal"))
-        if config.discord is not None:
-            tasks.append(asyncio.create_task(_discord(app, token), name="discord"))
-        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in done:
-            task.result()  # a front end that stopped with an error stops the bot with it
+        with request.installed():
+            await app.start_timers()
+            runs: list[FrontEndRun] = []
+            if config.signal is not None:
+                runs.append(await _signal(app))
+            if config.discord is not None:
+                runs.append(_discord(app, token))
+            await run_until_stopped(runs, request, grace=stop_grace(config))
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         await app.close()
-    return 0
+    if request.signal is not None:
+        print(GOODBYE if request.exit_code == INTERRUPTED else STOPPED, file=sys.stderr)
+    return request.exit_code
 
 
-async def _signal(app: App) -> Coroutine[Any, Any, None]:
+def stop_grace(config: Config) -> float:
+    """How long the work in flight may take once a stop is asked for.
+
+    A Signal receive already under way must be allowed to finish, or the messages it
+    fetched (which signal-cli has already taken off Signal's servers) would be lost.
+    """
+    grace = 10.0
+    if config.signal is not None:
+        grace = max(grace, config.signal.request_timeout.total_seconds() + 5)
+    return grace
+
+
+async def _signal(app: App) -> FrontEndRun:
     from bot.platforms.signal.frontend import (
         SignalFrontEnd,
         SignalUnavailableError,
@@ -162,18 +181,22 @@ async def _signal(app: App) -> Coroutine[Any, Any, None]:
     except SignalUnavailableError as error:
         front.client.close()
         raise StartError(str(error)) from None
-    return front.run()
+    return FrontEndRun("signal", front.run(), front.stop)
 
 
-async def _discord(app: App, token: str) -> None:
+def _discord(app: App, token: str) -> FrontEndRun:
     # Imported here so `rrbot console` starts without loading discord.py.
+    from cogs.client import RapidResponseBot
+
+    bot = RapidResponseBot(app.config, app=app)
+    return FrontEndRun("discord", _run_discord(bot, token), bot.close)
+
+
+async def _run_discord(bot: RapidResponseBot, token: str) -> None:
     import aiohttp
     import discord
 
-    from cogs.client import RapidResponseBot
-
-    variable = app.config.discord.token_env if app.config.discord else "?"
-    bot = RapidResponseBot(app.config, app=app)
+    variable = bot.settings.token_env
     try:
         async with bot:
             await bot.start(token)

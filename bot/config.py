@@ -354,6 +354,9 @@ class SecuritySection(_Section):
     key_file: str = ""
 
 
+FRONT_ENDS = ("console", "discord", "signal")
+
+
 class Config(_Section):
     network: NetworkSection
     hotlines: list[Hotline] = Field(min_length=1)
@@ -404,6 +407,27 @@ class Config(_Section):
         if not any(t.purpose is TargetPurpose.BROADCAST for t in targets):
             raise ValueError("define at least one chat with purpose = 'broadcast'")
         return self
+
+    def for_front_ends(self, *names: str) -> Config:
+        """This config with only the named front ends ("console", "discord", "signal").
+
+        `rrbot run` keeps Discord and Signal, `rrbot console` the console, so an alert is
+        only ever queued for chats that the running command can deliver to. The result is
+        validated again: it must still have an organizer chat and a broadcast chat.
+        """
+        dropped = {name for name in FRONT_ENDS if name not in names}
+        if not any(getattr(self, name) is not None for name in dropped):
+            return self
+        data = self.model_dump(exclude={"source", *dropped}, round_trip=True)
+        try:
+            kept = Config.model_validate(data)
+        except ValidationError as error:
+            where = ", ".join(f"[{name}]" for name in names if getattr(self, name) is not None)
+            raise ConfigError(
+                f"{self.source or 'config'}: {where or 'the front ends'} alone: "
+                f"{describe_validation_error(error)}"
+            ) from None
+        return kept.model_copy(update={"source": self.source})
 
     def targets(self) -> Iterator[Target]:
         """Every chat the bot knows, on every enabled front end."""

@@ -44,6 +44,18 @@ def intents() -> discord.Intents:
     return wanted
 
 
+# What discord.py names the tasks that run our handlers: slash commands, buttons, forms,
+# messages. A stop waits for these before it closes the database under them.
+HANDLER_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",
+    "discord.py: ",
+)
+DRAIN_SECONDS = 8.0
+
+
 class RapidResponseBot(commands.Bot):
     def __init__(
         self,
@@ -96,6 +108,17 @@ class RapidResponseBot(commands.Bot):
         "command not found" for each one.)
         """
 
+    @staticmethod
+    async def _finish_in_flight(within: float) -> None:
+        current = asyncio.current_task()
+        busy = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current and not task.done() and task.get_name().startswith(HANDLER_TASKS)
+        ]
+        if busy:
+            await asyncio.wait(busy, timeout=within)
+
     async def setup_hook(self) -> None:
         app = self._given_app or await App.start(self.config, self.db_path, self.clock)
         try:
@@ -113,6 +136,8 @@ class RapidResponseBot(commands.Bot):
         self._worker_task = asyncio.create_task(self.worker.run(), name="discord-outbox")
 
     async def close(self) -> None:
+        """Let the interactions under way finish (briefly), then stop sending and close."""
+        await self._finish_in_flight(DRAIN_SECONDS)
         if self._worker_task is not None:
             self._worker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -9,6 +9,7 @@ import aiohttp
 import discord
 import pytest
 
+from storage.crypto import generate_key
 from tests.conftest import EXAMPLE_CONFIG, example_data, run_rrbot
 from tests.fakes import discord as fakes
 from tests.test_config import write_toml
@@ -115,3 +116,32 @@ async def test_setup_hook_opens_everything_and_close_closes_it(
     with pytest.raises(ValueError, match="no active connection"):
         async with db.reading():
             pass
+
+
+def test_run_sends_alerts_only_to_the_chats_it_can_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example config keeps its console chats; `rrbot run` must not count them."""
+    from bot import cli
+    from cogs.client import RapidResponseBot
+
+    seen: list[list[str]] = []
+
+    async def start(self: RapidResponseBot, token: str) -> None:
+        assert self._given_app is not None
+        seen.append([target.label for target in self._given_app.network.targets])
+
+    monkeypatch.setattr(RapidResponseBot, "start", start)
+    monkeypatch.setenv("RRBOT_TEST_TOKEN", "token")
+    monkeypatch.setenv("RRBOT_DATA_KEY", generate_key())
+    config = discord_config_file(tmp_path)
+    assert cli.main(["run", "--config", str(config), "--db", str(tmp_path / "r.db")]) == 0
+    assert seen == [["#rr-organizers", "#alerts", "#alertas"]]
+
+
+async def test_a_console_drill_never_queues_messages_for_real_chats(tmp_path: Path) -> None:
+    from bot.config import load_config
+
+    drill = load_config(discord_config_file(tmp_path)).for_front_ends("console")
+    assert {target.platform for target in drill.targets()} == {"console"}
+    assert drill.discord is None

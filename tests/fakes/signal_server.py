@@ -54,6 +54,7 @@ class FakeSignal:
     contract_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     clock: int = 1_763_900_000_000
+    receive_delay: float = 0.0  # how long the next receives take before they answer
     port: int = 0
     _runner: web.AppRunner | None = None
     _site: web.TCPSite | None = None
@@ -96,6 +97,11 @@ class FakeSignal:
         await self.down()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def requested(self, name: str, times: int) -> None:
+        """Wait until the bot has made `times` requests of one kind ("receive", "send"…)."""
+        while self.requests.count(name) < times:  # noqa: ASYNC110 - the log is a plain list
+            await asyncio.sleep(0.01)
 
     def fail_next(self, status: int = 500, times: int = 1) -> None:
         self.script += [("fail", status)] * times
@@ -188,6 +194,8 @@ class FakeSignal:
         if request.match_info["number"] != self.number:
             return self._respond("api.Error", {"error": "User is not registered"}, 400)
         timeout = float(request.query.get("timeout", "1"))
+        if self.receive_delay:
+            await asyncio.sleep(self.receive_delay)
         waited = 0.0
         while not self.queued and waited < min(timeout, 0.2):  # the real one long-polls
             await asyncio.sleep(0.02)

@@ -62,6 +62,16 @@ class SignalFrontEnd:
             app.store, SignalSender(self), app.clock, on_unreachable=self._unreachable
         )
         app.on_outbox(self.worker.wake.set)
+        self._stopping = asyncio.Event()
+
+    async def stop(self) -> None:
+        """Stop taking new messages; `run` returns once the receive under way is stored.
+
+        A receive is never cut short: signal-cli has already taken its messages off
+        Signal's servers, so they are stored first. What is stored but not yet handled is
+        handled at the next start.
+        """
+        self._stopping.set()
 
     async def _unreachable(self, entry: OutboxEntry, reason: str) -> None:
         await self.app.notices.chat_unreachable(entry.platform, entry.address, reason)
@@ -108,6 +118,8 @@ class SignalFrontEnd:
         async with self.app.store.reading() as tx:
             pending = await tx.inbox.unhandled()
         for entry_id, envelope in pending:
+            if self._stopping.is_set():
+                break  # kept in the inbox, handled at the next start
             try:
                 await self.handle_envelope(envelope)
             except Exception:
@@ -183,7 +195,7 @@ class SignalFrontEnd:
         delivery = asyncio.create_task(self.worker.run(), name="signal-outbox")
         failures = 0
         try:
-            while True:
+            while not self._stopping.is_set():
                 try:
                     await self.receive_once()
                     failures = 0
@@ -191,7 +203,10 @@ class SignalFrontEnd:
                     failures += 1
                     if failures == 1:
                         log.warning("Signal receive failed, retrying: %s", error)
-                    await asyncio.sleep(min(60.0, 0.5 * 2**failures))
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(
+                            self._stopping.wait(), timeout=min(60.0, 0.5 * 2**failures)
+                        )
         finally:
             delivery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
