@@ -244,6 +244,14 @@ class Media:
 
 
 @dataclass(frozen=True)
+class PhotoChoice:
+    """The photos a verifier sends with the alert: all of the report's, or those
+    numbered on the card. Without a choice, photos never leave the organizer chat."""
+
+    numbers: tuple[int, ...] = ()  # empty: every photo
+
+
+@dataclass(frozen=True)
 class MediaFile:
     """A clean copy ready to upload with a message."""
 
