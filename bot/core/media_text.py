@@ -48,8 +48,7 @@ def _item(media: Media, limits: MediaLimits) -> Text:
         )
     if media.kind is MediaKind.UNREADABLE:
         return _(
-            "Photo {number} ({format}, {size}): in a format the bot cannot read, so not "
-            "passed on.",
+            "Photo {number} ({format}, {size}): in a format the bot cannot read, so not passed on.",
             number=number,
             format=fmt,
             size=size,
@@ -83,9 +82,7 @@ def card_lines(media: Sequence[Media], limits: MediaLimits) -> list[Text]:
     parts: list[Text] = []
     for item in media:
         fingerprint = (
-            _("SHA-256 of the original: {sha256}", sha256=Raw(item.sha256))
-            if item.sha256
-            else None
+            _("SHA-256 of the original: {sha256}", sha256=Raw(item.sha256)) if item.sha256 else None
         )
         parts.append(lines(_item(item, limits), fingerprint))
     return parts

@@ -49,8 +49,7 @@ def chosen_photos(report: Report, media: Sequence[Media], choice: PhotoChoice) -
     if wrong:
         raise UserError(
             _(
-                "{code} has no photo {numbers} to send: its photos are {photos}. Nothing "
-                "changed.",
+                "{code} has no photo {numbers} to send: its photos are {photos}. Nothing changed.",
                 code=report.code,
                 numbers=ListOf(tuple(Raw(str(number)) for number in wrong)),
                 photos=ListOf(tuple(Raw(str(number)) for number in by_number)),

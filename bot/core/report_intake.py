@@ -21,8 +21,8 @@ from bot.core.errors import UserError
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Dialog,
-    Member,
     Media,
+    Member,
     MessageKind,
     PlaceOrigin,
     ReceivedMedia,

@@ -91,8 +91,8 @@ class CommandRouter:
         gets an answer even when it is not a command (a cry for help). `uploads`: files
         sent with it, kept only with a report; otherwise the sender hears they were not."""
         command = split_command(text)
-        is_report = command is not None and command.spec is not None and (
-            command.spec.name == "report"
+        is_report = (
+            command is not None and command.spec is not None and (command.spec.name == "report")
         )
         if uploads and not is_report and not self._report_without_slash(conversation, text):
             # A photo alone has no words to answer: the note below is the whole answer.
@@ -161,9 +161,7 @@ class CommandRouter:
             if text.strip() and await self.actions.intake.waiting_for_place(actor):
                 return await guarded(self.actions.place_answer(actor, text), "report", actor)
             if self._report_without_slash(conversation, text):
-                return await self.handle(
-                    actor, conversation, "/" + text.strip(), uploads=uploads
-                )
+                return await self.handle(actor, conversation, "/" + text.strip(), uploads=uploads)
         if conversation.is_direct or mentioned:
             return await self.actions.help_now(actor, text)
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageCms, ExifTags
+from PIL import ExifTags, Image, ImageCms
 
 SECRETS = (b"Pixel 7", b"Google", b"2026:03:14", b"secret-xmp", b"Kodak", b"front door")
 XMP = (
@@ -40,9 +40,7 @@ def phone_jpeg(width: int = 64, height: int = 32, *, orientation: int = 6) -> by
     gps[ExifTags.GPS.GPSLongitude] = (74.0, 0.0, 21.0)
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     out = io.BytesIO()
-    image.save(
-        out, "JPEG", quality=95, exif=exif, xmp=XMP, icc_profile=icc, comment=b"front door"
-    )
+    image.save(out, "JPEG", quality=95, exif=exif, xmp=XMP, icc_profile=icc, comment=b"front door")
     return out.getvalue()
 
 
