@@ -51,6 +51,9 @@ class MediaLimits:
     max_bytes: int = 25_000_000  # larger files are not downloaded
 
 
+DEFAULT_LIMITS = MediaLimits()
+
+
 @dataclass(frozen=True)
 class Upload:
     """A file as a platform announces it; the bytes are fetched only within limits."""

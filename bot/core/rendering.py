@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.core import media_text, rights
-from bot.core.media import MediaLimits
+from bot.core.media import DEFAULT_LIMITS, MediaLimits
 from bot.core.models import (
     DismissReason,
     Media,
@@ -125,7 +125,7 @@ def new_report_card(
     related: Sequence[Report] = (),
     reporter_asked: bool = False,
     media: Sequence[Media] = (),
-    limits: MediaLimits = MediaLimits(),
+    limits: MediaLimits = DEFAULT_LIMITS,
 ) -> Text:
     """Posted in the organizer chat for verifiers; never leaves it. `media`: the files
     that came with it (clean copies of photos are uploaded with the card)."""
@@ -174,7 +174,7 @@ def corroboration_card(
     draft: ReportDraft,
     *,
     media: Sequence[Media] = (),
-    limits: MediaLimits = MediaLimits(),
+    limits: MediaLimits = DEFAULT_LIMITS,
 ) -> Text:
     """More eyes on an open report: what this reporter adds, never who they are."""
     source = SOURCE_NAMES[draft.source] if draft.source else _("not given")

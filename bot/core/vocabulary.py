@@ -228,3 +228,12 @@ def split_photo_choice(note: str) -> tuple[PhotoChoice | None, str]:
             rest = "; ".join(part for part in (before, after) if part)
             return PhotoChoice(tuple(numbers)), rest
     return None, note
+
+
+def parse_photo_numbers(text: str) -> PhotoChoice | None:
+    """A form's answer to "which photos go with the alert?": nothing (none), numbers
+    ("1 3", "1, 3"), or any other word ("all", "todas"), which means every photo."""
+    if not text.strip():
+        return None
+    numbers = tuple(n for n in (_photo_number(t) for t in re.split(r"[\s,;]+", text)) if n)
+    return PhotoChoice(numbers)

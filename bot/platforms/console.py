@@ -3,8 +3,9 @@
 Each input line is one message, `<member>@<chat>: <text>` in a group chat or
 `<member>@dm: <text>` to the bot directly; `!attach <file>` sends a file (a photo, a
 video) with the next message, as a phone would. Each output line is one line the bot
-sent, prefixed with where it went; a file it uploads shows as a 📎 line. It serves organizers trying the bot before a deployment,
-trainers running drills, and tests, which drive it as a script.
+sent, prefixed with where it went; a file it uploads shows as a 📎 line. It serves
+organizers trying the bot before a deployment, trainers running drills, and tests,
+which drive it as a script.
 """
 
 from __future__ import annotations
@@ -74,6 +75,12 @@ class ConsoleSender:
             shown = size.render(self._renderer, entry.languages[0]) if self._renderer else ""
             self._write(f"{prefix}📎 {file.name} ({shown})")
         return None
+
+
+def attachable(argument: str) -> Path | None:
+    """The file `!attach` names, if there is one."""
+    path = Path(argument.strip()).expanduser()
+    return path if argument.strip() and path.is_file() else None
 
 
 def file_upload(path: Path) -> Upload:
@@ -196,8 +203,8 @@ class Console:
             for line_ in self._roster():
                 self._write(line_)
         elif name == "attach":
-            path = Path(argument.strip()).expanduser()
-            if not argument.strip() or not path.is_file():
+            path = attachable(argument)
+            if path is None:
                 self._say(
                     _(
                         "There is no file “{path}”. Write !attach followed by the path of a "

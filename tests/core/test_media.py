@@ -50,9 +50,9 @@ def test_the_photo_is_turned_upright_before_its_orientation_flag_is_dropped() ->
     assert kept.data is not None
     copy = opened(kept.data).convert("RGB")
     assert copy.size == (32, 64) == (kept.width, kept.height)
-    red, green, blue = copy.getpixel((16, 8))  # type: ignore[misc]
+    red, _green, blue = copy.getpixel((16, 8))  # type: ignore[misc]
     assert red > 200 and blue < 60
-    red, green, blue = copy.getpixel((16, 56))  # type: ignore[misc]
+    red, _green, blue = copy.getpixel((16, 56))  # type: ignore[misc]
     assert blue > 200 and red < 60
 
 

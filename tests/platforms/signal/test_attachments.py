@@ -133,13 +133,14 @@ async def test_ignoring_attachments_would_lose_the_photo_for_good(fake_signal: F
     [name] = list(attachment_ids(envelope))  # named in the envelope, but never on disk
     client = SignalClient(fake_signal.url, BOT_NUMBER)
     try:
-        await asyncio.to_thread(client.attachment, name, 10_000_000)
-    except SignalError as error:
-        assert (error.status, error.message) == (404, "No attachment with that name found")
-    else:
-        raise AssertionError("an ignored attachment was served")
+        with pytest.raises(SignalError) as refused:
+            await asyncio.to_thread(client.attachment, name, 10_000_000)
     finally:
         client.close()
+    assert (refused.value.status, refused.value.message) == (
+        404,
+        "No attachment with that name found",
+    )
 
 
 async def test_the_fake_speaks_the_services_attachment_api(fake_signal: FakeSignal) -> None:
@@ -153,12 +154,9 @@ async def test_the_fake_speaks_the_services_attachment_api(fake_signal: FakeSign
     def calls() -> None:
         assert client.attachments() == ["x.jpg"]
         assert client.attachment("x.jpg", 10) == b"abc"
-        try:
+        with pytest.raises(SignalError) as refused:
             client.attachment("x.jpg", 2)
-        except SignalError as error:
-            assert error.status == 413
-        else:
-            raise AssertionError("an attachment over the limit was accepted")
+        assert refused.value.status == 413
         assert client.delete_attachment("x.jpg") is True
         assert client.delete_attachment("x.jpg") is False  # 404: already gone
         bad = requests.get(
@@ -184,5 +182,5 @@ def test_a_data_uri_is_read_as_the_service_reads_it() -> None:
         b"abc",
     )
     assert parse_data_uri("YWJj") == ("", "", b"abc")
-    with pytest.raises(ValueError, match="^illegal base64 data at input byte 2$"):
+    with pytest.raises(ValueError, match=r"^illegal base64 data at input byte 2$"):
         parse_data_uri("data:image/jpeg;base64,YW*j")
