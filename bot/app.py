@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.core.actions import Actions
 from bot.core.clock import Clock, SystemClock
+from bot.core.media import MediaLimits
 from bot.core.members import ConfiguredMember, MemberService
 from bot.core.messenger import Messenger
 from bot.core.models import TimerKind
@@ -67,6 +68,10 @@ def network_from_config(config: Config) -> Network:
         max_message_chars=config.limits.max_message_chars,
         reports_per_hour=config.limits.reports_per_hour,
         region=config.network.region,
+        media=MediaLimits(
+            per_report=config.limits.media_per_report,
+            max_bytes=config.limits.media_max_mb * 1_000_000,
+        ),
     )
 
 

@@ -190,6 +190,10 @@ class Limits(_Section):
     max_message_chars: int = Field(default=2000, ge=200, le=10000)
     # Reports (new or corroborating) one member may send per hour; more are refused.
     reports_per_hour: int = Field(default=6, ge=1, le=1000)
+    # Photos and videos kept per report; more are listed on the card but not downloaded.
+    media_per_report: int = Field(default=4, ge=0, le=10)
+    # Larger files are not downloaded (megabytes).
+    media_max_mb: int = Field(default=25, ge=1, le=100)
 
 
 class Retention(_Section):

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Protocol
 
@@ -95,9 +95,18 @@ class OutboxWorker:
                     held.add(chat)
             return delivered
 
+    async def _with_files(self, row: OutboxEntry) -> OutboxEntry:
+        """The clean copies of photos that go with the message, read when it is sent
+        (a photo purged meanwhile simply no longer goes)."""
+        if not row.media_ids:
+            return row
+        async with self.store.reading() as tx:
+            files = await tx.media.files(row.media_ids)
+        return replace(row, files=tuple(files))
+
     async def _attempt(self, row: OutboxEntry) -> bool:
         try:
-            external_id = await self.sender.send(row)
+            external_id = await self.sender.send(await self._with_files(row))
         except DeliveryError as failure:
             if failure.permanent:
                 log.warning(

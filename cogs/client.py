@@ -27,7 +27,13 @@ from cogs.reports import ReportsCog
 from cogs.sender import DiscordSender
 from cogs.tasks import TasksCog
 from cogs.translator import CatalogTranslator
-from cogs.views import DismissButton, StillButton, TaskAnswerButton, VerifyButton
+from cogs.views import (
+    DismissButton,
+    StillButton,
+    TaskAnswerButton,
+    VerifyButton,
+    VerifyWithPhotosButton,
+)
 
 
 def intents() -> discord.Intents:
@@ -86,7 +92,9 @@ class RapidResponseBot(commands.Bot):
         """Wire the core into this bot without touching the network (tests call this)."""
         front = DiscordFrontEnd(app, self.settings)
         self.front = front
-        self.add_dynamic_items(VerifyButton, DismissButton, StillButton, TaskAnswerButton)
+        self.add_dynamic_items(
+            VerifyButton, VerifyWithPhotosButton, DismissButton, StillButton, TaskAnswerButton
+        )
         await self.add_cog(ReportsCog(front))
         await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))

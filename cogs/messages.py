@@ -23,6 +23,7 @@ import discord
 from discord.ext import commands
 
 from bot.core.models import Conversation, Member
+from cogs.attachments import uploads as attachment_uploads
 from cogs.frontend import PLATFORM, DiscordFrontEnd
 from cogs.text import split_message
 
@@ -75,7 +76,11 @@ class MessagesCog(commands.Cog):
             )
             text, mentioned = without_mention(message.content, me.id), True
         replies = await self.front.app.router.handle(
-            member, conversation, text, mentioned=mentioned
+            member,
+            conversation,
+            text,
+            mentioned=mentioned,
+            uploads=attachment_uploads(message.attachments),
         )
         if replies:
             await self._answer(message, self.front.render(replies, member))

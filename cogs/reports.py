@@ -16,9 +16,12 @@ from discord.ext import commands
 from bot.core.actions import Reply, build_draft, guarded
 from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
+from bot.core.media import Upload
 from bot.core.models import DismissReason, Member, ReportState
 from bot.core.report_intake import PLACE_ANSWER_WINDOW
+from bot.core.vocabulary import parse_photo_numbers
 from bot.i18n import N_, Renderer, _
+from cogs.attachments import uploads as attachment_uploads
 from cogs.describe import describe
 from cogs.frontend import DiscordFrontEnd
 
@@ -28,20 +31,21 @@ NOTE = N_("optional: what you saw, or why")
 
 class ReportForm(discord.ui.Modal):
     """The report, as a form: nothing is required but something in it; without a place
-    the report is filed and the reporter asked where exactly."""
+    the report is filed and the reporter asked where exactly. `uploads`: the photo
+    attached to /report, downloaded by the bot when the form is sent."""
 
     def __init__(
         self,
         front: DiscordFrontEnd,
         member: Member,
-        media: tuple[str, ...] = (),
+        uploads: tuple[Upload, ...] = (),
         values: dict[str, str] | None = None,
     ) -> None:
         render = front.renderer.render
         language = member.language
         super().__init__(title=render(_("Report what you see"), language)[:45], timeout=1800)
         self.front = front
-        self.media = media
+        self.uploads = uploads
         values = values or {}
 
         def field(name: str, label: str, **options: Any) -> discord.ui.TextInput[Any]:
@@ -99,7 +103,7 @@ class ReportForm(discord.ui.Modal):
         front = self.front
         member = await front.actor(interaction.user)
         try:
-            draft = build_draft(**self.values(), media=self.media)
+            draft = build_draft(**self.values(), media=())
         except UserError as refusal:
             # The form closed; keep what they typed so fixing one field is one tap away.
             saved = self.values()
@@ -108,12 +112,14 @@ class ReportForm(discord.ui.Modal):
                 ephemeral=True,
                 view=FormButton(
                     front.renderer.render(_("Fix and send again"), member.language),
-                    lambda: ReportForm(front, member, self.media, saved),
+                    lambda: ReportForm(front, member, self.uploads, saved),
                 ),
             )
             return
+        if self.uploads:  # downloading and cleaning a photo can take longer than 3 s
+            await interaction.response.defer(ephemeral=True, thinking=True)
         replies = await guarded(
-            front.actions.report(member, front.conversation(interaction.user), draft),
+            front.actions.report(member, front.conversation(interaction.user), draft, self.uploads),
             "report",
             member,
         )
@@ -122,7 +128,12 @@ class ReportForm(discord.ui.Modal):
             await front.respond(interaction, front.render(replies, member))
             return
         # Discord has no "reply to the bot" here: a button opens a one-line form instead.
-        await interaction.response.send_message(
+        send = (
+            interaction.followup.send
+            if interaction.response.is_done()
+            else interaction.response.send_message
+        )
+        await send(
             front.render(replies, member)[:2000],
             ephemeral=True,
             view=FormButton(
@@ -223,17 +234,25 @@ class ReportsCog(commands.Cog):
         if not await front.at_home(interaction):
             return
         member = await front.actor(interaction.user)
-        media = (photo.url,) if photo is not None else ()
-        await interaction.response.send_modal(ReportForm(front, member, media))
+        files = attachment_uploads([photo]) if photo is not None else ()
+        await interaction.response.send_modal(ReportForm(front, member, files))
 
     @app_commands.command(name="verify", description=describe("verify"))
-    @app_commands.describe(report=REPORT_CODE, note=NOTE)
+    @app_commands.describe(
+        report=REPORT_CODE,
+        note=NOTE,
+        photos=N_("optional: send the report's photos with the alert: all, or numbers (1 3)"),
+    )
     @app_commands.autocomplete(report=pending_codes)
-    async def verify(self, interaction: discord.Interaction, report: str, note: str = "") -> None:
+    async def verify(
+        self, interaction: discord.Interaction, report: str, note: str = "", photos: str = ""
+    ) -> None:
         await self.front.run(
             interaction,
             "verify",
-            lambda member: self.front.actions.verify(member, parse_report_code(report), note),
+            lambda member: self.front.actions.verify(
+                member, parse_report_code(report), note, parse_photo_numbers(photos)
+            ),
         )
 
     @app_commands.command(name="dismiss", description=describe("dismiss"))

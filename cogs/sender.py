@@ -8,6 +8,7 @@ new report card; everything else is sent with no pings at all.
 
 from __future__ import annotations
 
+import io
 import logging
 
 import aiohttp
@@ -73,7 +74,13 @@ class DiscordSender:
         if entry.kind is MessageKind.ACTIVE_CHECK and entry.report_id is not None:
             view = still_view(entry.report_id, self.front.renderer, entry.languages[0])
         if entry.kind is MessageKind.NEW_REPORT and entry.report_id is not None:
-            view = card_view(entry.report_id, 1, self.front.renderer, entry.languages[0])
+            view = card_view(
+                entry.report_id,
+                1,
+                self.front.renderer,
+                entry.languages[0],
+                photos=bool(entry.media_ids),
+            )
             if entry.ping == "verifiers":
                 role = self.front.settings.verifier_role_id
                 content = f"<@&{role}>\n{content}"
@@ -84,11 +91,16 @@ class DiscordSender:
         first: str | None = None
         for number, part in enumerate(parts):
             last = number == len(parts) - 1
+            # Clean copies of photos go with the last part, above its buttons.
+            files = [
+                discord.File(io.BytesIO(file.data), filename=file.name) for file in entry.files
+            ]
             message = await destination.send(
                 part,
                 nonce=nonce_for(entry, number),
                 allowed_mentions=mentions if number == 0 else NO_MENTIONS,
                 view=view if last and view is not None else discord.utils.MISSING,
+                files=files if last and files else discord.utils.MISSING,
             )
             first = first or str(message.id)
         assert first is not None  # noqa: S101 - split_message always returns a part
@@ -112,8 +124,13 @@ class DiscordSender:
                 report = await self.front.app.reports.get(entry.report_id)
                 if report.state is not ReportState.PENDING:
                     return  # decided cards keep no buttons, whatever comes in later
+                photos = any(m.shareable for m in await self.front.app.reports.media(report.id))
                 view = card_view(
-                    report.id, report.independent_reports, self.front.renderer, card.languages[0]
+                    report.id,
+                    report.independent_reports,
+                    self.front.renderer,
+                    card.languages[0],
+                    photos=photos,
                 )
                 await message.edit(view=view, allowed_mentions=NO_MENTIONS)
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError):

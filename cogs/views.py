@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from bot.core.models import DismissReason
+from bot.core.models import DismissReason, PhotoChoice
 from bot.core.vocabulary import REASON_NAMES
 from bot.i18n import Renderer, _, _n
 from cogs.frontend import front_of
@@ -50,6 +50,40 @@ class VerifyButton(
         )
 
 
+class VerifyWithPhotosButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"verify:report:(?P<id>[0-9]{1,18}):photos",
+):
+    """Verify, and send the report's photos (clean copies) with the alert."""
+
+    def __init__(self, report_id: int, label: str = "Verify, with photos") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.success,
+                custom_id=f"verify:report:{report_id}:photos",
+            )
+        )
+        self.report_id = report_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> VerifyWithPhotosButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        front = front_of(interaction)
+        await front.run(
+            interaction,
+            "verify",
+            lambda member: front.actions.verify(member, self.report_id, "", PhotoChoice()),
+        )
+
+
 class DismissButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"dismiss:report:(?P<id>[0-9]{{1,18}}):(?P<reason>{_REASONS})",
@@ -83,10 +117,16 @@ class DismissButton(
         )
 
 
-def card_view(report_id: int, reports: int, renderer: Renderer, language: str) -> discord.ui.View:
-    """Verify, the three ways to dismiss, and how many people reported it."""
+def card_view(
+    report_id: int, reports: int, renderer: Renderer, language: str, *, photos: bool = False
+) -> discord.ui.View:
+    """Verify (and, when the report has photos, verify and send them with the alert),
+    the three ways to dismiss, and how many people reported it."""
     view = discord.ui.View(timeout=None)
     view.add_item(VerifyButton(report_id, renderer.render(_("Verify"), language)[:80]))
+    if photos:
+        label = renderer.render(_("Verify, and send the photos with the alert"), language)
+        view.add_item(VerifyWithPhotosButton(report_id, label[:80]))
     for reason in DismissReason:
         label = renderer.render(_("Dismiss: {reason}", reason=REASON_NAMES[reason]), language)
         view.add_item(DismissButton(report_id, reason, label[:80]))

@@ -71,6 +71,24 @@ class FieldCipher:
         sealed = self._aead.encrypt(nonce, value.encode(), field.encode())
         return f"{PREFIX}{self.key_id}:{base64.b64encode(nonce + sealed).decode()}"
 
+    def seal_bytes(self, value: bytes, field: str) -> bytes:
+        """Bytes (a photo) sealed as bytes: base64 would make a photo a third larger."""
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, value, field.encode())
+        return f"{PREFIX}{self.key_id}:".encode() + nonce + sealed
+
+    def open_bytes(self, value: bytes, field: str) -> bytes:
+        head = f"{PREFIX}{self.key_id}:".encode()
+        if not value.startswith(head):
+            if value.startswith(PREFIX.encode()):
+                raise DataKeyError("this data was sealed with another key")
+            raise DataKeyError(f"a value in {field} is not sealed")
+        raw = value[len(head) :]
+        try:
+            return self._aead.decrypt(raw[:12], raw[12:], field.encode())
+        except InvalidTag:
+            raise DataKeyError(f"a value in {field} does not open with this key") from None
+
     def open(self, value: str, field: str) -> str:
         if not value.startswith(PREFIX):
             return value  # written before encryption; sealed at the next start-up
@@ -114,6 +132,14 @@ def unseal(value: str | None, field: str) -> str | None:
 
 def unseal_text(value: str, field: str) -> str:
     return _cipher().open(value, field)
+
+
+def seal_bytes(value: bytes, field: str) -> bytes:
+    return _cipher().seal_bytes(value, field)
+
+
+def unseal_bytes(value: bytes, field: str) -> bytes:
+    return _cipher().open_bytes(value, field)
 
 
 def is_sealed(value: str | None) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -80,7 +81,10 @@ SEALED_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("corroborations", "id", "reporter_sealed", ""),
     ("decisions", "id", "note", ""),
     ("report_updates", "id", "note", ""),
+    ("media", "id", "sha256", ""),
 )
+# Columns that hold sealed bytes (clean copies of photos): (table, key, column).
+SEALED_BLOBS: tuple[tuple[str, str, str], ...] = (("media", "id", "data"),)
 _KEY_CHECK = "rapid response bot key check"
 
 
@@ -209,6 +213,15 @@ class Database:
                         (new.seal(plain, field), row_key),
                     )
                     count += 1
+            for table, key, column in SEALED_BLOBS:
+                field = f"{table}.{column}"
+                async for row_key, blob in _sealed_values(conn, table, key, column, ""):
+                    assert isinstance(blob, bytes)  # noqa: S101 - a BLOB column
+                    await conn.execute(
+                        f"UPDATE {table} SET {column} = ? WHERE {key} = ?",  # noqa: S608
+                        (new.seal_bytes(self.cipher.open_bytes(blob, field), field), row_key),
+                    )
+                    count += 1
             await conn.execute(
                 "UPDATE settings SET value = ? WHERE name = 'key_check'",
                 (new.seal(_KEY_CHECK, "settings.key_check"),),
@@ -334,7 +347,7 @@ def _encode_key(key: bytes | None) -> str:
 
 async def _sealed_values(
     conn: aiosqlite.Connection, table: str, key: str, column: str, rows_filter: str
-) -> AsyncIterator[tuple[object, str]]:
+) -> AsyncIterator[tuple[object, Any]]:
     where = f"{column} IS NOT NULL" + (f" AND {rows_filter}" if rows_filter else "")
     async with conn.execute(
         f"SELECT {key} AS k, {column} AS v FROM {table} WHERE {where}"  # noqa: S608 - constants

@@ -43,6 +43,7 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         created_at=from_db(row["created_at"]),
         delivered_at=maybe_from_db(row["delivered_at"]),
         task_id=row["task_id"],
+        media_ids=tuple(int(part) for part in row["media"].split(",") if part),
     )
 
 
@@ -66,10 +67,12 @@ class SqliteOutbox:
         report_id: int | None = None,
         ping: str | None = None,
         task_id: int | None = None,
+        media: tuple[int, ...] = (),
     ) -> int:
         cursor = await self._conn.execute(
             "INSERT INTO outbox (platform, address, is_direct, languages, kind, report_id, body, "
-            "ping, next_attempt_at, created_at, task_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "ping, next_attempt_at, created_at, task_id, media) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 platform,
                 # A member's platform id (a phone number) is personal data; a chat's is config.
@@ -83,6 +86,7 @@ class SqliteOutbox:
                 to_db(now),
                 to_db(now),
                 task_id,
+                ",".join(str(media_id) for media_id in media),
             ),
         )
         assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one

@@ -207,9 +207,9 @@ class SqliteReports:
         *,
         reporter_id: int,
         now: datetime,
-    ) -> None:
+    ) -> int:
         reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "corroborations")
-        await self._conn.execute(
+        cursor = await self._conn.execute(
             "INSERT INTO corroborations (report_id, reporter_sealed, reporter_hash, place, "
             "description, agency, signs, source, media, created_at, own_words) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -230,6 +230,8 @@ class SqliteReports:
         await self._conn.execute(
             "UPDATE reports SET updated_at = ? WHERE id = ?", (to_db(now), report_id)
         )
+        assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cursor.lastrowid
 
     async def change_state(
         self,

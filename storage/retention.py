@@ -38,6 +38,14 @@ RULES: tuple[Rule, ...] = (
         "person_id IN (SELECT p.id FROM people p WHERE " + _PERSON_DONE + "))",
     ),
     Rule("people detained (names, dates of birth, contacts)", "people AS p", _PERSON_DONE),
+    # Named before the reports they belong to (which would take them along unseen), so
+    # the dry run counts them.
+    Rule(
+        "photos and videos of closed reports",
+        "media",
+        "report_id IN (SELECT r.id FROM reports r WHERE r.state NOT IN ('pending', "
+        "'verified') AND r.updated_at < :reports)",
+    ),
     Rule(
         "closed reports (with their decisions, corroborations and updates)",
         "reports",

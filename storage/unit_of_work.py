@@ -11,6 +11,7 @@ from storage.audit import SqliteAudit
 from storage.broadcasts import SqliteBroadcasts
 from storage.dialogs import SqliteDialogs
 from storage.inbox import SqliteInbox
+from storage.media import SqliteMedia
 from storage.members import SqliteMembers
 from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeople
@@ -31,6 +32,10 @@ class SqliteTransaction:
     @cached_property
     def reports(self) -> SqliteReports:
         return SqliteReports(self.conn)
+
+    @cached_property
+    def media(self) -> SqliteMedia:
+        return SqliteMedia(self.conn)
 
     @cached_property
     def broadcasts(self) -> SqliteBroadcasts:

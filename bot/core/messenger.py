@@ -53,7 +53,9 @@ class Messenger:
         *,
         report_id: int | None = None,
         ping: str | None = None,
+        media: tuple[int, ...] = (),
     ) -> None:
+        """`media`: clean copies of photos uploaded with the message."""
         now = self.clock.now()
         outbox_id = await tx.outbox.enqueue(
             platform=target.platform,
@@ -65,6 +67,7 @@ class Messenger:
             now=now,
             report_id=report_id,
             ping=ping,
+            media=media,
         )
         if report_id is not None and kind in RECORDED:
             await tx.broadcasts.record(
@@ -85,10 +88,17 @@ class Messenger:
         report_id: int,
         *,
         ping: bool = False,
+        media: tuple[int, ...] = (),
     ) -> None:
-        """A message about a report to every organizer chat; `ping` calls the verifiers."""
+        """A message about a report to every organizer chat; `ping` calls the verifiers,
+        `media` uploads clean copies of the report's photos with it."""
         await self.to_organizers(
-            tx, kind, text, report_id=report_id, ping=PING_VERIFIERS if ping else None
+            tx,
+            kind,
+            text,
+            report_id=report_id,
+            ping=PING_VERIFIERS if ping else None,
+            media=media,
         )
 
     async def to_organizers(
@@ -100,10 +110,13 @@ class Messenger:
         report_id: int | None = None,
         ping: str | None = None,
         skip: Target | None = None,
+        media: tuple[int, ...] = (),
     ) -> None:
         for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
             if target != skip:
-                await self.to_chat(tx, target, kind, text, report_id=report_id, ping=ping)
+                await self.to_chat(
+                    tx, target, kind, text, report_id=report_id, ping=ping, media=media
+                )
 
     async def to_address(
         self,

@@ -190,6 +190,76 @@ class Report:
         return max(1, len(self.reporters), self.reporter_count)
 
 
+class MediaKind(StrEnum):
+    """What became of a file a reporter sent. Only a photo is shown to anyone (as a copy
+    without its hidden details); for everything else the card says what came and why it
+    was not passed on, so nothing a reporter sent is lost without a word."""
+
+    PHOTO = "photo"  # an image the bot read: a clean copy is kept and shown to verifiers
+    VIDEO = "video"  # never passed on: the bot cannot remove what a video carries
+    UNREADABLE = "unreadable"  # an image in a format the bot cannot open (HEIC, …)
+    OTHER = "other"  # not a photo or a video (a document, a voice note)
+    TOO_LARGE = "too_large"  # over the size limit: not downloaded
+    OVER_LIMIT = "over_limit"  # beyond the number kept per report: not downloaded
+    UNAVAILABLE = "unavailable"  # the platform could not hand it over
+
+    @property
+    def fetched(self) -> bool:
+        """Whether the bot had the file's bytes (and so its fingerprint)."""
+        return self in (MediaKind.PHOTO, MediaKind.VIDEO, MediaKind.UNREADABLE, MediaKind.OTHER)
+
+
+@dataclass(frozen=True)
+class ReceivedMedia:
+    """A file a reporter sent, as the bot keeps it: never the original bytes."""
+
+    kind: MediaKind
+    format: str  # "JPEG", "HEIC", "MP4", or the declared type; letters, digits, /.+- only
+    size: int  # bytes of the original (as declared, when it was not downloaded)
+    sha256: str | None = None  # hex SHA-256 of the original, to match a copy later
+    data: bytes | None = None  # photos: the clean copy (re-encoded, no metadata)
+    width: int | None = None  # of the clean copy
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Media:
+    """A stored file of a report, numbered in the order it came (report, then
+    corroborations), without its bytes."""
+
+    id: int
+    report_id: int
+    number: int
+    kind: MediaKind
+    format: str
+    size: int
+    sha256: str | None
+    width: int | None
+    height: int | None
+    corroboration_id: int | None = None
+
+    @property
+    def shareable(self) -> bool:
+        return self.kind is MediaKind.PHOTO
+
+
+@dataclass(frozen=True)
+class PhotoChoice:
+    """The photos a verifier sends with the alert: all of the report's, or those
+    numbered on the card. Without a choice, photos never leave the organizer chat."""
+
+    numbers: tuple[int, ...] = ()  # empty: every photo
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A clean copy ready to upload with a message."""
+
+    name: str  # "R3-photo-1.jpg": says nothing about the reporter or their phone
+    content_type: str
+    data: bytes
+
+
 class TaskKind(StrEnum):
     CALL_CONTACT = "call_contact"
     LEGAL_REFERRAL = "legal_referral"
@@ -342,6 +412,8 @@ class OutboxEntry:
     created_at: datetime
     delivered_at: datetime | None
     task_id: int | None = None
+    media_ids: tuple[int, ...] = ()  # clean copies of photos that go with the message
+    files: tuple[MediaFile, ...] = ()  # those copies, loaded by the delivery worker
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.media import DEFAULT_LIMITS, MediaLimits
 from bot.core.models import Target, TargetPurpose
 from bot.core.places import KnownPlace
 
@@ -40,6 +41,7 @@ class Network:
     max_message_chars: int = 2000
     reports_per_hour: int = 6
     region: str = "US"  # phone numbers are read and shown as in this country
+    media: MediaLimits = DEFAULT_LIMITS
 
     @property
     def default_language(self) -> str:

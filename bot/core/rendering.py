@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.core import rights
+from bot.core import media_text, rights
+from bot.core.media import DEFAULT_LIMITS, MediaLimits
 from bot.core.models import (
     DismissReason,
+    Media,
     Member,
     MessageKind,
     OwnWords,
@@ -118,19 +120,16 @@ def _own_words(words: OwnWords) -> list[Text]:
 
 
 def new_report_card(
-    report: Report, *, related: Sequence[Report] = (), reporter_asked: bool = False
+    report: Report,
+    *,
+    related: Sequence[Report] = (),
+    reporter_asked: bool = False,
+    media: Sequence[Media] = (),
+    limits: MediaLimits = DEFAULT_LIMITS,
 ) -> Text:
-    """Posted in the organizer chat for verifiers; never leaves it."""
+    """Posted in the organizer chat for verifiers; never leaves it. `media`: the files
+    that came with it (clean copies of photos are uploaded with the card)."""
     source = SOURCE_NAMES[report.source] if report.source else _("not given")
-    media = (
-        _n(
-            "{count} photo or video attached",
-            "{count} photos or videos attached",
-            len(report.media),
-        )
-        if report.media
-        else None
-    )
     caution = (
         _(
             "Caution: this is near {place}, where agents are often present on routine "
@@ -146,7 +145,8 @@ def new_report_card(
         *_details(report, with_place=False),
         _("Source: {source}", source=source),
         *_own_words(report.own_words),
-        media,
+        media_text.links_line(report.media),
+        *media_text.card_lines(media, limits),
         _("Reported: {when}", when=When(report.created_at)),
         caution,
         *(
@@ -164,11 +164,18 @@ def new_report_card(
             "Then send /verify {code} or /dismiss {code} routine|false|unverifiable",
             code=report.code,
         ),
+        media_text.how_to_share(report.code, media),
         NOT_YOUR_OWN,
     )
 
 
-def corroboration_card(report: Report, draft: ReportDraft) -> Text:
+def corroboration_card(
+    report: Report,
+    draft: ReportDraft,
+    *,
+    media: Sequence[Media] = (),
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> Text:
     """More eyes on an open report: what this reporter adds, never who they are."""
     source = SOURCE_NAMES[draft.source] if draft.source else _("not given")
     return lines(
@@ -184,7 +191,12 @@ def corroboration_card(report: Report, draft: ReportDraft) -> Text:
         _("What: {what}", what=Raw(draft.what)) if draft.what else None,
         _("Source: {source}", source=source),
         *_own_words(draft.own_words),
+        media_text.links_line(draft.media),
+        *media_text.card_lines(media, limits),
         _("Still waiting for a verifier.") if report.state is ReportState.PENDING else None,
+        media_text.how_to_share(report.code, media)
+        if report.state is ReportState.PENDING
+        else None,
     )
 
 

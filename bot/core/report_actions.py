@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from bot.core import permissions, rendering
+from collections.abc import Sequence
+
+from bot.core import media_text, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import label_table, parse_fields
 from bot.core.drafts import check_length, note_text
 from bot.core.info_actions import help_for
+from bot.core.media import Upload
 from bot.core.models import (
     Conversation,
     DismissReason,
     Member,
+    PhotoChoice,
     ReportDraft,
     ReportState,
     TargetPurpose,
@@ -53,10 +57,15 @@ class ReportActions:
     tasks: TaskService
 
     async def report(
-        self, actor: Member, conversation: Conversation, draft: ReportDraft
+        self,
+        actor: Member,
+        conversation: Conversation,
+        draft: ReportDraft,
+        uploads: Sequence[Upload] = (),
     ) -> list[Reply]:
+        """File a report; `uploads`: the photos and videos sent with it."""
         submission = await self.intake.submit(
-            actor, draft, ask_by_message=not conversation.is_direct
+            actor, draft, ask_by_message=not conversation.is_direct, uploads=uploads
         )
         report = submission.report
         if submission.kind is SubmissionKind.NEW:
@@ -80,7 +89,7 @@ class ReportActions:
                 code=report.code,
                 state=STATE_NAMES[report.state],
             )
-        replies = [Reply(receipt)]
+        replies = [Reply(lines(receipt, media_text.receipt(submission.media, self.network.media)))]
         if submission.asked_where:
             replies.append(
                 Reply(
@@ -132,21 +141,35 @@ class ReportActions:
             )
         return replies
 
-    async def verify(self, actor: Member, report_id: int, note: str = "") -> list[Reply]:
-        """`note` may carry the place the verifier confirmed: "where: 5th & Main; …"."""
+    async def verify(
+        self,
+        actor: Member,
+        report_id: int,
+        note: str = "",
+        photos: PhotoChoice | None = None,
+    ) -> list[Reply]:
+        """`note` may carry the place the verifier confirmed: "where: 5th & Main; …";
+        `photos`: the report's photos to send with the alert (none unless chosen)."""
         fields = parse_fields(note, label_table("correction"))
         where = fields.values.get("where", "")
         rest = "; ".join(part for part in (fields.values.get("note", ""), fields.free) if part)
-        report = await self.decisions.verify(
-            actor, report_id, note_text(rest if where else note), where=check_place(where)
+        done = await self.decisions.verify_with(
+            actor,
+            report_id,
+            note_text(rest if where else note),
+            where=check_place(where),
+            photos=photos,
         )
         targets = [t.label for t in self.network.targets_for(TargetPurpose.BROADCAST)]
         return [
             Reply(
-                _(
-                    "Verified {code}. The alert is going out to: {targets}.",
-                    code=report.code,
-                    targets=chat_list(targets),
+                lines(
+                    _(
+                        "Verified {code}. The alert is going out to: {targets}.",
+                        code=done.report.code,
+                        targets=chat_list(targets),
+                    ),
+                    media_text.sent_with(done.photos) if done.photos else None,
                 )
             )
         ]

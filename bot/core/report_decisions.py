@@ -8,14 +8,19 @@ everyone who reported the place hears the outcome privately, never who decided.
 
 from __future__ import annotations
 
-from bot.core import permissions, rendering
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core import media_text, permissions, rendering
 from bot.core.errors import UserError
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Decision,
     DismissReason,
+    Media,
     Member,
     MessageKind,
+    PhotoChoice,
     PlaceOrigin,
     Report,
     ReportState,
@@ -28,7 +33,35 @@ from bot.core.service import Service
 from bot.core.store import Transaction
 from bot.core.transitions import REPORTS, ReportMove
 from bot.core.vocabulary import STATE_NAMES
-from bot.i18n import Text, Trusted, When, _
+from bot.i18n import ListOf, Raw, Text, Trusted, When, _, lines
+
+
+def chosen_photos(report: Report, media: Sequence[Media], choice: PhotoChoice) -> list[Media]:
+    photos = [item for item in media if item.shareable]
+    if not photos:
+        raise UserError(
+            _("{code} has no photo to send with the alert. Nothing changed.", code=report.code)
+        )
+    if not choice.numbers:
+        return photos
+    by_number = {item.number: item for item in photos}
+    wrong = [number for number in dict.fromkeys(choice.numbers) if number not in by_number]
+    if wrong:
+        raise UserError(
+            _(
+                "{code} has no photo {numbers} to send: its photos are {photos}. Nothing changed.",
+                code=report.code,
+                numbers=ListOf(tuple(Raw(str(number)) for number in wrong)),
+                photos=ListOf(tuple(Raw(str(number)) for number in by_number)),
+            )
+        )
+    return [by_number[number] for number in dict.fromkeys(choice.numbers)]
+
+
+@dataclass(frozen=True)
+class Verified:
+    report: Report
+    photos: tuple[int, ...] = ()  # the numbers of the photos that went with the alert
 
 
 async def already_decided(tx: Transaction, report: Report) -> UserError:
@@ -86,7 +119,8 @@ class ReportDecisions(Service):
         reason: DismissReason | None,
         note: str,
         where: str = "",
-    ) -> Report:
+        photos: PhotoChoice | None = None,
+    ) -> Verified:
         permissions.check_can_decide_reports(actor)
         now = self.clock.now()
         async with self.store.transaction() as tx:
@@ -113,6 +147,10 @@ class ReportDecisions(Service):
             await tx.reports.record_decision(
                 report.id, decision, reason=reason, note=note, decided_by=actor.id, now=now
             )
+            shared: list[Media] = []
+            if decision is Decision.VERIFIED and photos is not None:
+                # A refusal here rolls the whole decision back: nothing half-done.
+                shared = chosen_photos(report, await tx.media.for_report(report.id), photos)
             reporters = report.reporters  # the report is closed (and forgets them) below
             report = await load_report(tx, report.id)
             await tell_reporters(self.messenger, tx, reporters, report)
@@ -125,12 +163,17 @@ class ReportDecisions(Service):
                         MessageKind.ALERT,
                         rendering.alert(report, self.network),
                         report_id=report.id,
+                        media=tuple(item.id for item in shared),
                     )
                     sent_to.append(target.label)
+            numbers = tuple(item.number for item in shared)
             await self.messenger.report_notice(
                 tx,
                 MessageKind.DECISION,
-                rendering.decision_notice(report, actor, sent_to),
+                lines(
+                    rendering.decision_notice(report, actor, sent_to),
+                    media_text.sent_with(numbers) if numbers else None,
+                ),
                 report.id,
             )
             await tx.audit.record(
@@ -139,21 +182,34 @@ class ReportDecisions(Service):
                 f"report.{decision.value}",
                 report.code,
                 reason=reason.value if reason else None,
+                photos=",".join(str(number) for number in numbers) or None,
             )
             await tx.timers.cancel((TimerKind.REPORT_REASK, TimerKind.REPORT_EXPIRE), report.id)
             if decision is Decision.VERIFIED:
                 await tx.timers.schedule(
                     TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now
                 )
-        return report
+        return Verified(report, numbers)
 
     async def verify(
         self, actor: Member, report_id: int, note: str = "", *, where: str = ""
     ) -> Report:
         """Verify; `where` is the place the verifier confirmed, if the report lacked one."""
-        return await self._decide(actor, report_id, Decision.VERIFIED, None, note, where)
+        return (await self.verify_with(actor, report_id, note, where=where)).report
+
+    async def verify_with(
+        self,
+        actor: Member,
+        report_id: int,
+        note: str = "",
+        *,
+        where: str = "",
+        photos: PhotoChoice | None = None,
+    ) -> Verified:
+        """Verify, and send the photos chosen (if any) with the alert."""
+        return await self._decide(actor, report_id, Decision.VERIFIED, None, note, where, photos)
 
     async def dismiss(
         self, actor: Member, report_id: int, reason: DismissReason, note: str = ""
     ) -> Report:
-        return await self._decide(actor, report_id, Decision.DISMISSED, reason, note)
+        return (await self._decide(actor, report_id, Decision.DISMISSED, reason, note)).report

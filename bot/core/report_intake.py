@@ -9,20 +9,23 @@ The report, its card for the verifiers, its timers and the audit entry are one u
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.core import permissions, rendering
+from bot.core import media, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Dialog,
+    Media,
     Member,
     MessageKind,
     PlaceOrigin,
+    ReceivedMedia,
     Report,
     ReportDraft,
     ReportState,
@@ -35,7 +38,7 @@ from bot.core.report_places import related_reports, set_place
 from bot.core.report_reading import addressed, specific
 from bot.core.reports import load_report
 from bot.core.service import Service
-from bot.core.store import Store
+from bot.core.store import Store, Transaction
 from bot.core.vocabulary import phrases_in
 from bot.i18n import Trusted, When, _, lines
 from bot.i18n.words import vocabulary
@@ -54,6 +57,7 @@ class Submission:
     report: Report
     kind: SubmissionKind
     asked_where: bool = False  # the reporter is asked "Where exactly?" (a dialog waits)
+    media: tuple[ReceivedMedia, ...] = ()  # what became of the files that came with it
 
 
 # The step-by-step answer to "Where exactly?": the reporter's next direct message.
@@ -107,13 +111,20 @@ class ReportIntake(Service):
         )
 
     async def submit(
-        self, reporter: Member, draft: ReportDraft, *, ask_by_message: bool = False
+        self,
+        reporter: Member,
+        draft: ReportDraft,
+        *,
+        ask_by_message: bool = False,
+        uploads: Sequence[media.Upload] = (),
     ) -> Submission:
         """File a report. Without an exact place it is filed anyway, never merged with
         another, and the reporter is asked where exactly: in the reply, or with
-        `ask_by_message` in a direct message (when they reported in a group)."""
+        `ask_by_message` in a direct message (when they reported in a group).
+        `uploads`: files sent with it, fetched within the limits and kept safe."""
         now = self.clock.now()
         await self._check_rate(reporter, now)
+        received = await media.receive(uploads, self.network.media)
         place = match_place(draft.where, self.network.known_places)
         if draft.place_origin is PlaceOrigin.MISSING and place.known is not None:
             # "ICE at the federal building": a place the network knows is exact enough.
@@ -126,15 +137,19 @@ class ReportIntake(Service):
             match = await tx.reports.find_open_match(key, now - self.network.corroboration_window)
             if match is not None:
                 repeat = reporter.id in match.reporters
-                await tx.reports.add_corroboration(
+                corroboration = await tx.reports.add_corroboration(
                     match.id, draft, reporter_id=reporter.id, now=now
                 )
+                files = await _keep(tx, match.id, received, corroboration, now)
                 report = await load_report(tx, match.id)
                 await self.messenger.report_notice(
                     tx,
                     MessageKind.CORROBORATION,
-                    rendering.corroboration_card(report, draft),
+                    rendering.corroboration_card(
+                        report, draft, media=files, limits=self.network.media
+                    ),
                     report.id,
+                    media=_photos(files),
                 )
                 await tx.audit.record(
                     now, reporter.id, "report.corroborated", report.code, repeat=int(repeat)
@@ -148,6 +163,7 @@ class ReportIntake(Service):
                     reporter_id=reporter.id,
                     now=now,
                 )
+                files = await _keep(tx, report_id, received, None, now)
                 report = await load_report(tx, report_id)
                 related = await related_reports(tx, report, now)
                 dialog = await tx.dialogs.get(reporter.id) if missing else None
@@ -170,9 +186,16 @@ class ReportIntake(Service):
                 await self.messenger.report_notice(
                     tx,
                     MessageKind.NEW_REPORT,
-                    rendering.new_report_card(report, related=related, reporter_asked=asked),
+                    rendering.new_report_card(
+                        report,
+                        related=related,
+                        reporter_asked=asked,
+                        media=files,
+                        limits=self.network.media,
+                    ),
                     report.id,
                     ping=True,
+                    media=_photos(files),
                 )
                 await tx.audit.record(now, reporter.id, "report.submitted", report.code)
                 await tx.timers.schedule(
@@ -182,7 +205,7 @@ class ReportIntake(Service):
                     TimerKind.REPORT_EXPIRE, report.id, now + self.network.verification_expiry, now
                 )
                 kind = SubmissionKind.NEW
-        return Submission(report=report, kind=kind, asked_where=asked)
+        return Submission(report=report, kind=kind, asked_where=asked, media=tuple(received))
 
     async def waiting_for_place(self, reporter: Member) -> list[int]:
         """The reports whose place this member was asked for, oldest first."""
@@ -228,6 +251,25 @@ class ReportIntake(Service):
                 await tx.dialogs.end(reporter.id)
             await tx.audit.record(now, reporter.id, "report.place_answer", report.code)
         return PlaceAnswer(report, placed, tuple(left))
+
+
+async def _keep(
+    tx: Transaction,
+    report_id: int,
+    received: Sequence[ReceivedMedia],
+    corroboration: int | None,
+    now: datetime,
+) -> list[Media]:
+    """Store the files of one report (or corroboration); returns them, numbered."""
+    if not received:
+        return []
+    for item in received:
+        await tx.media.add(report_id, item, corroboration_id=corroboration, now=now)
+    return [m for m in await tx.media.for_report(report_id) if m.corroboration_id == corroboration]
+
+
+def _photos(files: Sequence[Media]) -> tuple[int, ...]:
+    return tuple(item.id for item in files if item.shareable)
 
 
 @dataclass(frozen=True)

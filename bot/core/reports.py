@@ -13,6 +13,7 @@ from datetime import timedelta
 from bot.core import rendering
 from bot.core.errors import UserError
 from bot.core.models import (
+    Media,
     MessageKind,
     Report,
     ReportState,
@@ -52,6 +53,11 @@ class ReportService(Service):
     async def get(self, report_id: int) -> Report:
         async with self.store.reading() as tx:
             return await load_report(tx, report_id)
+
+    async def media(self, report_id: int) -> list[Media]:
+        """The files that came with a report and its corroborations, numbered."""
+        async with self.store.reading() as tx:
+            return await tx.media.for_report(report_id)
 
     async def posted_card(self, report_id: int, platform: str, address: str) -> PostedCard | None:
         """The card verifiers saw in a chat, as it reads now, so a front end can edit it."""

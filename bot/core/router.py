@@ -7,9 +7,9 @@ what a command may do and what it says live in `actions.py`, shared with Discord
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from bot.core import permissions
+from bot.core import media_text, permissions
 from bot.core.actions import Actions, Reply, guarded
 from bot.core.commands import (
     COMMANDS,
@@ -24,10 +24,11 @@ from bot.core.commands import (
 )
 from bot.core.dialogs import DetainedConversation
 from bot.core.errors import UserError
+from bot.core.media import Upload
 from bot.core.models import Conversation, Member
 from bot.core.network import Network
 from bot.core.report_reading import read_report
-from bot.core.vocabulary import parse_reason, reason_choices
+from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
 from bot.core.yes_no import parse_yes_no, split_answer
 from bot.i18n import Raw, _
 from bot.i18n.words import fold, vocabulary
@@ -78,10 +79,31 @@ class CommandRouter:
             raise RuntimeError(f"commands without handlers: {sorted(missing)}")
 
     async def handle(
-        self, actor: Member, conversation: Conversation, text: str, *, mentioned: bool = False
+        self,
+        actor: Member,
+        conversation: Conversation,
+        text: str,
+        *,
+        mentioned: bool = False,
+        uploads: Sequence[Upload] = (),
     ) -> list[Reply]:
         """Answer one message. `mentioned`: a group message that names the bot, which
-        gets an answer even when it is not a command (a cry for help)."""
+        gets an answer even when it is not a command (a cry for help). `uploads`: files
+        sent with it, kept only with a report; otherwise the sender hears they were not."""
+        command = split_command(text)
+        is_report = (
+            command is not None and command.spec is not None and (command.spec.name == "report")
+        )
+        if uploads and not is_report and not self._report_without_slash(conversation, text):
+            # A photo alone has no words to answer: the note below is the whole answer.
+            replies = (
+                await self.handle(actor, conversation, text, mentioned=mentioned)
+                if text.strip()
+                else []
+            )
+            if not (conversation.is_direct or mentioned or command is not None):
+                return replies  # group chatter with a photo is not for the bot
+            return [*replies, Reply(media_text.not_with_a_report(len(uploads)))]
         if len(text) > self.network.max_message_chars:
             return [
                 Reply(
@@ -93,9 +115,10 @@ class CommandRouter:
                     )
                 )
             ]
-        command = split_command(text)
         if command is None:
-            return await self._not_a_command(actor, conversation, text, mentioned=mentioned)
+            return await self._not_a_command(
+                actor, conversation, text, mentioned=mentioned, uploads=uploads
+            )
         if command.spec is None:
             return [Reply(unknown_command(command.name, actor.language))]
         handler = self._handlers[command.spec.name]
@@ -103,12 +126,30 @@ class CommandRouter:
         async def run() -> list[Reply]:
             # Called in here, so a refusal raised while reading the arguments (before the
             # handler's coroutine exists) is answered like any other.
+            if is_report:
+                return await self.actions.report(
+                    actor, conversation, read_report(command.body), uploads
+                )
             return await handler(actor, conversation, command)
 
         return await guarded(run(), command.spec.name, actor)
 
+    @staticmethod
+    def _report_without_slash(conversation: Conversation, text: str) -> bool:
+        """ "report ICE at the Food Lion" in a direct message: a report, as meant."""
+        if not conversation.is_direct or not text.strip():
+            return False
+        typed = split_command("/" + text.strip())
+        return typed is not None and typed.spec is not None and typed.spec.name == "report"
+
     async def _not_a_command(
-        self, actor: Member, conversation: Conversation, text: str, *, mentioned: bool
+        self,
+        actor: Member,
+        conversation: Conversation,
+        text: str,
+        *,
+        mentioned: bool,
+        uploads: Sequence[Upload] = (),
     ) -> list[Reply]:
         """Plain words: an answer to a question the bot asked, or someone who needs help.
         In a group, only words addressed to the bot; ordinary conversation is not for it."""
@@ -119,10 +160,8 @@ class CommandRouter:
                 )
             if text.strip() and await self.actions.intake.waiting_for_place(actor):
                 return await guarded(self.actions.place_answer(actor, text), "report", actor)
-            typed = split_command("/" + text.strip())
-            if typed is not None and typed.spec is not None and typed.spec.name == "report":
-                # "report ICE at the Food Lion" without the slash: a report, as meant.
-                return await self.handle(actor, conversation, "/" + text.strip())
+            if self._report_without_slash(conversation, text):
+                return await self.handle(actor, conversation, "/" + text.strip(), uploads=uploads)
         if conversation.is_direct or mentioned:
             return await self.actions.help_now(actor, text)
         return []
@@ -144,7 +183,8 @@ class CommandRouter:
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
         report_id, note = take_report_code(command.body, "/verify R3")
-        return await self.actions.verify(actor, report_id, note)
+        photos, note = split_photo_choice(note)
+        return await self.actions.verify(actor, report_id, note, photos)
 
     async def _dismiss(
         self, actor: Member, conversation: Conversation, command: CommandLine

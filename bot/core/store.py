@@ -26,12 +26,15 @@ from bot.core.models import (
     Decision,
     Dialog,
     DismissReason,
+    Media,
+    MediaFile,
     Member,
     MessageKind,
     OutboxEntry,
     Person,
     PersonDetails,
     PlaceOrigin,
+    ReceivedMedia,
     Report,
     ReportDraft,
     ReportState,
@@ -100,7 +103,9 @@ class Reports(Protocol):
 
     async def add_corroboration(
         self, report_id: int, draft: ReportDraft, *, reporter_id: int, now: datetime
-    ) -> None: ...
+    ) -> int:
+        """Add a corroborating report; returns its id (its files are recorded with it)."""
+        ...
 
     async def change_state(
         self, report_id: int, *, expected: ReportState, new: ReportState, now: datetime
@@ -142,6 +147,27 @@ class Reports(Protocol):
 
     async def next_id(self) -> int:
         """The number the next report will get (numbers are never reused)."""
+        ...
+
+
+class ReportMedia(Protocol):
+    """Files reporters sent with a report: kept with it, deleted with it."""
+
+    async def add(
+        self,
+        report_id: int,
+        item: ReceivedMedia,
+        *,
+        corroboration_id: int | None,
+        now: datetime,
+    ) -> int: ...
+
+    async def for_report(self, report_id: int) -> list[Media]:
+        """The report's files, numbered 1, 2, … in the order they came."""
+        ...
+
+    async def files(self, media_ids: Iterable[int]) -> list[MediaFile]:
+        """Clean copies to upload, for those of `media_ids` that are photos still kept."""
         ...
 
 
@@ -292,6 +318,7 @@ class Outbox(Protocol):
         report_id: int | None = None,
         ping: str | None = None,
         task_id: int | None = None,
+        media: tuple[int, ...] = (),
     ) -> int: ...
 
     async def pending(self, platform: str) -> list[OutboxEntry]: ...
@@ -371,6 +398,8 @@ class Transaction(Protocol):
 
     @property
     def reports(self) -> Reports: ...
+    @property
+    def media(self) -> ReportMedia: ...
     @property
     def broadcasts(self) -> Broadcasts: ...
     @property

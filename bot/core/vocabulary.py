@@ -15,7 +15,15 @@ from enum import StrEnum
 from typing import Generic, TypeVar, cast
 
 from bot.core.errors import UserError
-from bot.core.models import Agency, DismissReason, ReportState, Role, Sign, Source
+from bot.core.models import (
+    Agency,
+    DismissReason,
+    PhotoChoice,
+    ReportState,
+    Role,
+    Sign,
+    Source,
+)
 from bot.i18n import ListOf, Msg, Raw, _, normalise_language, one_of
 from bot.i18n.words import fold, vocabulary
 
@@ -180,3 +188,52 @@ def parse_reason(text: str) -> DismissReason | None:
 
 def reason_choices() -> ListOf:
     return _choices([reason.value for reason in DismissReason])
+
+
+_TOKEN = re.compile(r"\S+")
+_JOINERS = frozenset({"and", "y", "et", "e", "und", "at", "va", "ak"})
+
+
+def _photo_number(token: str) -> int | None:
+    digits = token.strip(",.;:#")
+    return int(digits) if digits.isdigit() and 0 < int(digits) < 100 else None
+
+
+def split_photo_choice(note: str) -> tuple[PhotoChoice | None, str]:
+    """ "with photos" (or "con fotos", "with photo 2", "with photos 1 and 3") anywhere in
+    a verifier's note: which photos go with the alert, and the note without those words.
+    None when the note names no photos: then none leave the organizer chat."""
+    tokens = list(_TOKEN.finditer(note))
+    folded = [fold(token.group()) for token in tokens]
+    phrases = sorted(
+        (phrase.split() for phrase in vocabulary().index("photos")), key=len, reverse=True
+    )
+    for start in range(len(tokens)):
+        for words in phrases:
+            if folded[start : start + len(words)] != words:
+                continue
+            end, numbers = start + len(words), []
+            while end < len(tokens):
+                number = _photo_number(tokens[end].group())
+                joined = folded[end] in _JOINERS or tokens[end].group() in (",", "&")
+                if number is None and joined and end + 1 < len(tokens):
+                    number = _photo_number(tokens[end + 1].group())
+                    end += number is not None
+                if number is None:
+                    break
+                numbers.append(number)
+                end += 1
+            before = note[: tokens[start].start()].rstrip(" ,;")
+            after = note[tokens[end - 1].end() :].lstrip(" ,;.")
+            rest = "; ".join(part for part in (before, after) if part)
+            return PhotoChoice(tuple(numbers)), rest
+    return None, note
+
+
+def parse_photo_numbers(text: str) -> PhotoChoice | None:
+    """A form's answer to "which photos go with the alert?": nothing (none), numbers
+    ("1 3", "1, 3"), or any other word ("all", "todas"), which means every photo."""
+    if not text.strip():
+        return None
+    numbers = tuple(n for n in (_photo_number(t) for t in re.split(r"[\s,;]+", text)) if n)
+    return PhotoChoice(numbers)

@@ -26,6 +26,7 @@ from babel.dates import format_skeleton, format_time, format_timedelta
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALES = Path(__file__).parent / "locales"
 SOURCE_LANGUAGE = "en"
@@ -158,6 +159,19 @@ class Span:
 
     def render(self, renderer: Renderer, language: str) -> str:
         return format_timedelta(self.length, locale=language, threshold=1.2)
+
+
+@dataclass(frozen=True)
+class Size:
+    """A file's size the way the reader's locale writes numbers ("2.4 MB", "2,4 MB")."""
+
+    count: int  # bytes
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+            if self.count >= scale:
+                return f"{format_decimal(self.count / scale, '#,##0.#', locale=language)} {unit}"
+        return f"{format_decimal(self.count, '#,##0', locale=language)} B"
 
 
 def _(msgid: str, /, **params: object) -> Msg:

@@ -1,27 +1,32 @@
 """The console front end: play every member of a network in one terminal.
 
 Each input line is one message, `<member>@<chat>: <text>` in a group chat or
-`<member>@dm: <text>` to the bot directly. Each output line is one line the bot sent,
-prefixed with where it went. It serves organizers trying the bot before a deployment,
-trainers running drills, and tests, which drive it as a script.
+`<member>@dm: <text>` to the bot directly; `!attach <file>` sends a file (a photo, a
+video) with the next message, as a phone would. Each output line is one line the bot
+sent, prefixed with where it went; a file it uploads shows as a 📎 line. It serves
+organizers trying the bot before a deployment, trainers running drills, and tests,
+which drive it as a script.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import mimetypes
 import re
 import threading
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
 from bot.core.durations import DurationError, parse_duration
+from bot.core.media import MediaUnavailableError, Upload
 from bot.core.models import Conversation, Member, OutboxEntry, Role
 from bot.core.replies import reply_languages
 from bot.core.vocabulary import ROLE_NAMES
 from bot.delivery import OutboxWorker
-from bot.i18n import ListOf, Raw, Text, _, language_name
+from bot.i18n import ListOf, Raw, Renderer, Size, Text, _, language_name
 
 PLATFORM = "console"
 _LINE = re.compile(r"^\s*([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+)\s*:\s?(.*)$", re.DOTALL)
@@ -47,10 +52,14 @@ class ConsoleSender:
     platform = PLATFORM
 
     def __init__(
-        self, write: Callable[[str], None], verifiers: Callable[[], Awaitable[list[str]]]
+        self,
+        write: Callable[[str], None],
+        verifiers: Callable[[], Awaitable[list[str]]],
+        renderer: Renderer | None = None,
     ) -> None:
         self._write = write
         self._verifiers = verifiers
+        self._renderer = renderer
 
     async def send(self, entry: OutboxEntry) -> str | None:
         prefix = prefix_for(entry.address, is_direct=entry.is_direct)
@@ -61,7 +70,30 @@ class ConsoleSender:
                 body = " ".join(f"@{name}" for name in names) + "\n" + body
         for line in prefixed(prefix, body):
             self._write(line)
+        for file in entry.files:  # as a chat app shows an upload: its name and size
+            size = Size(len(file.data))
+            shown = size.render(self._renderer, entry.languages[0]) if self._renderer else ""
+            self._write(f"{prefix}📎 {file.name} ({shown})")
         return None
+
+
+def attachable(argument: str) -> Path | None:
+    """The file `!attach` names, if there is one."""
+    path = Path(argument.strip()).expanduser()
+    return path if argument.strip() and path.is_file() else None
+
+
+def file_upload(path: Path) -> Upload:
+    """A file from disk, as a phone would send it: its type guessed from its name."""
+    size = path.stat().st_size
+
+    async def fetch() -> bytes:
+        try:
+            return await asyncio.to_thread(path.read_bytes)
+        except OSError as error:
+            raise MediaUnavailableError(str(error)) from None
+
+    return Upload(mimetypes.guess_type(path.name)[0] or "", size, fetch)
 
 
 class Console:
@@ -72,7 +104,8 @@ class Console:
         self._write = write
         self._members = {m.name: m for m in app.config.console.members}
         self._chats = {c.name: c for c in app.config.console.chats}
-        self.sender = ConsoleSender(write, self._verifier_names)
+        self.sender = ConsoleSender(write, self._verifier_names, app.renderer)
+        self._attached: list[Path] = []  # files that go with the next message
         self.worker = OutboxWorker(app.store, self.sender, app.clock)
         app.on_outbox(self.worker.wake.set)
 
@@ -111,11 +144,14 @@ class Console:
         if conversation is None:
             return
         mentioned = bool(_MENTION.search(text))
+        uploads = [file_upload(path) for path in self._attached]
+        self._attached = []
         replies = await self.app.router.handle(
             member,
             conversation,
             _MENTION.sub(" ", text).strip() if mentioned else text,
             mentioned=mentioned,
+            uploads=uploads,
         )
         prefix = prefix_for(conversation.address, is_direct=conversation.is_direct)
         chat = None if conversation.is_direct else self.app.network.target(PLATFORM, chat_name)
@@ -166,8 +202,25 @@ class Console:
         elif name == "who":
             for line_ in self._roster():
                 self._write(line_)
+        elif name == "attach":
+            path = attachable(argument)
+            if path is None:
+                self._say(
+                    _(
+                        "There is no file “{path}”. Write !attach followed by the path of a "
+                        "photo or video; it goes with the next message.",
+                        path=Raw(argument.strip()),
+                    )
+                )
+                return
+            self._attached.append(path)
         else:
-            self._say(_("Unknown console command !{name}. Try !wait 90s or !who.", name=Raw(name)))
+            self._say(
+                _(
+                    "Unknown console command !{name}. Try !wait 90s, !who or !attach photo.jpg.",
+                    name=Raw(name),
+                )
+            )
 
     # -- whole sessions ----------------------------------------------------------------
 

@@ -71,7 +71,7 @@ async def form(rig: Rig, who: str, name: str) -> list[Any]:
     submit = rig.interaction(who)
     if isinstance(shown, ReportForm):
         values = {"where": "9 Oak St", "what": "vans", "agency": "", "signs": "", "source": ""}
-        await ReportForm(rig.front, member, shown.media, values).on_submit(submit)
+        await ReportForm(rig.front, member, shown.uploads, values).on_submit(submit)
     else:
         assert isinstance(shown, DetainedForm)
         filled = DetainedForm(rig.front, member, "R1", shown.extra)

@@ -105,7 +105,7 @@ async def test_setup_hook_opens_everything_and_close_closes_it(
     await bot.setup_hook()
     assert bot.front is not None and bot._worker_task is not None
     assert [getattr(g, "id", None) for g in synced] == [fakes.GUILD_ID]  # guild only, fast
-    assert len(bot._connection._view_store._dynamic_items) == 4
+    assert len(bot._connection._view_store._dynamic_items) == 5
     from cogs.translator import CatalogTranslator
 
     assert isinstance(bot.tree.translator, CatalogTranslator)  # menus in members' languages

@@ -68,6 +68,7 @@ def mock_interaction(client: Any, user: MagicMock, guild_id: int | None = GUILD_
     response.is_done.side_effect = lambda: done["value"]
     response.send_message = AsyncMock(side_effect=respond)
     response.send_modal = AsyncMock(side_effect=respond)
+    response.defer = AsyncMock(side_effect=respond)
     interaction.response = response
     followup = MagicMock(spec_set=discord.Webhook)
     followup.send = AsyncMock()
@@ -230,6 +231,7 @@ def message_payload(
     mentions: tuple[dict[str, Any], ...] = (),
     mention_everyone: bool = False,
     message_id: int | None = None,
+    attachments: tuple[dict[str, Any], ...] = (),
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": str(message_id or next(_ids)),
@@ -242,7 +244,7 @@ def message_payload(
         "mention_everyone": mention_everyone,
         "mentions": list(mentions),
         "mention_roles": [],
-        "attachments": [],
+        "attachments": list(attachments),
         "embeds": [],
         "pinned": False,
         "type": 0,
@@ -273,7 +275,9 @@ class FakeDiscordAPI:
         self.send_failures: list[BaseException] = []  # for the next posts
         self.lookup_failures: list[BaseException] = []  # for the next member lookups
         self._dm_channels: dict[int, int] = {}
+        self.cdn: dict[str, bytes] = {}  # files people attached, by their CDN address
         client.http.request = self._request  # type: ignore[method-assign]
+        client.http.get_from_cdn = self._get_from_cdn  # type: ignore[method-assign]
 
     async def connect(self) -> None:
         """What READY and GUILD_CREATE leave behind: the bot's own user, the server cached."""
@@ -300,9 +304,39 @@ class FakeDiscordAPI:
     def dm_channel(self, user_id: int) -> int:
         return self._dm_channels.setdefault(user_id, next(_ids))
 
-    async def dm(self, user_id: int, text: str, *, bot: bool = False) -> None:
+    async def dm(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        bot: bool = False,
+        files: tuple[tuple[bytes, str], ...] = (),
+    ) -> None:
+        """A direct message; `files` (bytes, content type) are attached, as a phone does."""
         author = user_payload(user_id, bot=bot)
-        await self.receive(message_payload(author, text, channel_id=self.dm_channel(user_id)))
+        attached = tuple(self.attachment(data, content_type) for data, content_type in files)
+        await self.receive(
+            message_payload(author, text, channel_id=self.dm_channel(user_id), attachments=attached)
+        )
+
+    def attachment(self, data: bytes, content_type: str) -> dict[str, Any]:
+        """An attachment as Discord describes it; its bytes are served from the CDN."""
+        attachment_id = next(_ids)
+        url = f"https://cdn.discordapp.com/attachments/1/{attachment_id}/IMG_0001.jpg"
+        self.cdn[url] = data
+        return {
+            "id": str(attachment_id),
+            "filename": "IMG_0001.jpg",
+            "size": len(data),
+            "url": url,
+            "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+            "content_type": content_type,
+        }
+
+    async def _get_from_cdn(self, url: str) -> bytes:
+        if url not in self.cdn:
+            raise http_error(404, "Not Found")
+        return self.cdn[url]
 
     async def post(
         self,

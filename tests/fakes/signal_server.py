@@ -4,6 +4,12 @@ It serves the endpoints the bot uses, checks every request body the bot sends an
 response it gives itself against the service's swagger definitions, returns received
 messages in the documented `data.Message` / `receive.MessageEnvelope` shape, and can be
 told to fail, stall, rate-limit or go down. It never touches the network beyond loopback.
+
+Attachments behave as in the real service (`src/api/api.go`, `src/client/client.go`):
+signal-cli downloads a message's files while it receives, unless the receive asked
+`ignore_attachments=true` (then the envelope still names them, but they are never on
+disk); `GET /v1/attachments` lists the files kept, `GET`/`DELETE /v1/attachments/{id}`
+serve or remove one (404 `No attachment with that name found` when it is not there).
 """
 
 from __future__ import annotations
@@ -24,6 +30,15 @@ SWAGGER_PATH = Path(__file__).resolve().parent / "reference/signal-cli-rest-api.
 SWAGGER: dict[str, Any] = json.loads(SWAGGER_PATH.read_text(encoding="utf-8"))
 
 
+def check_array_of_strings(value: Any) -> None:
+    """`GET /v1/attachments` answers `[]string` (swagger: items of type string)."""
+    schema = SWAGGER["paths"]["/v1/attachments"]["get"]["responses"]["200"]["schema"]
+    try:
+        jsonschema.Draft4Validator(schema).validate(value)
+    except jsonschema.ValidationError as error:
+        raise ContractError(f"/v1/attachments: {error.message}") from None
+
+
 class ContractError(AssertionError):
     """A request or response broke the signal-cli-rest-api description."""
 
@@ -42,6 +57,47 @@ class Sent:
     message: str
     mentions: list[dict[str, Any]]
     body: dict[str, Any]
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # name, type, bytes
+
+
+@dataclass
+class Download:
+    """A file an envelope names, written to the service's volume when it is received."""
+
+    name: str
+    data: bytes
+
+
+_BOOLEAN_QUERIES = (
+    "ignore_attachments", "ignore_stories", "ignore_avatars", "ignore_stickers",
+    "send_read_receipts",
+)  # fmt: skip
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "video/mp4": ".mp4",
+               "image/heic": ".heic", "application/pdf": ".pdf"}  # fmt: skip
+
+
+def parse_data_uri(value: str) -> tuple[str, str, bytes]:
+    """(file name, type, bytes) of one `base64_attachments` entry, read as the service
+    reads it (`client/attachment.go`): `data:<type>;filename=<name>;base64,<data>` or
+    bare base64; bad base64 fails the send with Go's decoder message."""
+    marker = value.rfind("base64,")
+    meta: dict[str, str] = {}
+    payload = value
+    if "data:" in value and marker != -1:
+        payload = value[marker + len("base64,") :]
+        for item in value[: max(marker - 1, 0)].split(";"):
+            for key in ("data:", "filename="):
+                if item.startswith(key):
+                    meta[key] = item[len(key) :]
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except ValueError:
+        bad = next((i for i, c in enumerate(payload) if c not in _B64), len(payload))
+        raise ValueError(f"illegal base64 data at input byte {bad}") from None
+    return meta.get("filename=", ""), meta.get("data:", ""), data
+
+
+_B64 = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
 @dataclass
@@ -53,6 +109,9 @@ class FakeSignal:
     script: list[tuple[str, Any]] = field(default_factory=list)  # what the next sends do
     contract_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    receive_queries: list[dict[str, str]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # the service's attachment folder
+    downloads: dict[int, list[Download]] = field(default_factory=dict)  # by message stamp
     clock: int = 1_763_900_000_000
     receive_delay: float = 0.0  # how long the next receives take before they answer
     port: int = 0
@@ -71,6 +130,9 @@ class FakeSignal:
         app.router.add_get("/v1/health", self._health)
         app.router.add_get("/v1/receive/{number}", self._receive)
         app.router.add_post("/v2/send", self._send)
+        app.router.add_get("/v1/attachments", self._list_attachments)
+        app.router.add_get("/v1/attachments/{attachment}", self._serve_attachment)
+        app.router.add_delete("/v1/attachments/{attachment}", self._remove_attachment)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await self.up()
@@ -121,11 +183,15 @@ class FakeSignal:
         group: str | None = None,
         timestamp: int | None = None,
         mention_bot: bool = False,
+        attachments: tuple[tuple[bytes, str], ...] = (),
+        preview: bytes | None = None,
     ) -> int:
         """Queue a message for the bot, as Signal's servers hold it until fetched.
 
         With `mention_bot` it @-mentions the bot: Signal puts a placeholder character
-        where the name stood and says whom it names in `mentions`."""
+        where the name stood and says whom it names in `mentions`. `attachments`
+        (bytes, content type) and a link `preview` image are downloaded by signal-cli
+        when the message is received. A message of files alone has no `message`."""
         self.clock += 1000
         stamp = timestamp or self.clock
         data: dict[str, Any] = {
@@ -134,6 +200,32 @@ class FakeSignal:
             "expiresInSeconds": 0,
             "viewOnce": False,
         }
+        if not text and attachments:
+            del data["message"]
+        files: list[Download] = []
+        for index, (content, content_type) in enumerate(attachments):
+            name = f"a{stamp}n{index}{_EXTENSIONS.get(content_type, '')}"
+            files.append(Download(name, content))
+            data.setdefault("attachments", []).append(
+                {
+                    "contentType": content_type,
+                    "id": name,
+                    "size": len(content),
+                    "uploadTimestamp": stamp,
+                }
+            )
+        if preview is not None:
+            name = f"p{stamp}.jpg"
+            files.append(Download(name, preview))
+            data["previews"] = [
+                {
+                    "url": "https://example.org/",
+                    "title": "a link",
+                    "image": {"contentType": "image/jpeg", "id": name, "size": len(preview)},
+                }
+            ]
+        if files:
+            self.downloads[stamp] = files
         if mention_bot:
             data["message"] = f"\ufffc {text}"
             data["mentions"] = [
@@ -193,6 +285,17 @@ class FakeSignal:
         self.requests.append("receive")
         if request.match_info["number"] != self.number:
             return self._respond("api.Error", {"error": "User is not registered"}, 400)
+        self.receive_queries.append(dict(request.query))
+        for name in _BOOLEAN_QUERIES:
+            if request.query.get(name, "false") not in ("true", "false"):
+                return self._respond(
+                    "api.Error",
+                    {
+                        "error": f"Couldn't process request - {name} parameter needs to be "
+                        "either 'true' or 'false'"
+                    },
+                    400,
+                )
         timeout = float(request.query.get("timeout", "1"))
         if self.receive_delay:
             await asyncio.sleep(self.receive_delay)
@@ -201,9 +304,38 @@ class FakeSignal:
             await asyncio.sleep(0.02)
             waited += 0.02
         messages, self.queued = self.queued, []
+        download = request.query.get("ignore_attachments", "false") == "false"
         for message in messages:
             check("data.Message", message)
+            for file in self.downloads.pop(message["envelope"]["timestamp"], []):
+                if download:  # signal-cli --ignore-attachments never fetches the file
+                    self.files[file.name] = file.data
         return web.json_response(messages, status=200)
+
+    async def _list_attachments(self, request: web.Request) -> web.Response:
+        self.requests.append("attachments")
+        names = sorted(self.files)
+        check_array_of_strings(names)
+        return web.json_response(names, status=200)
+
+    def _missing(self) -> web.Response:
+        return self._respond("api.Error", {"error": "No attachment with that name found"}, 404)
+
+    async def _serve_attachment(self, request: web.Request) -> web.Response:
+        name = request.match_info["attachment"]
+        self.requests.append(f"attachment {name}")
+        if name not in self.files:
+            return self._missing()
+        return web.Response(
+            body=self.files[name], content_type="application/octet-stream", status=200
+        )
+
+    async def _remove_attachment(self, request: web.Request) -> web.Response:
+        name = request.match_info["attachment"]
+        self.requests.append(f"delete {name}")
+        if self.files.pop(name, None) is None:
+            return self._missing()
+        return web.Response(status=204)
 
     async def _send(self, request: web.Request) -> web.Response:
         self.requests.append("send")
@@ -246,8 +378,12 @@ class FakeSignal:
                     "challenge_tokens": ["6d2f0e5c-challenge"],
                 }
                 return self._respond("api.SendMessageError", payload, 400)
+        try:
+            files = [parse_data_uri(item) for item in body.get("base64_attachments", [])]
+        except ValueError as error:
+            return self._respond("api.Error", {"error": str(error)}, 400)
         self.clock += 1
         self.sent.append(
-            Sent(body["recipients"][0], body["message"], body.get("mentions", []), body)
+            Sent(body["recipients"][0], body["message"], body.get("mentions", []), body, files)
         )
         return self._respond("api.SendMessageResponse", {"timestamp": str(self.clock)}, 201)

@@ -142,8 +142,12 @@ def test_a_broken_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPa
 
 def test_plurals_follow_the_count() -> None:
     renderer = Renderer(__import__("zoneinfo").ZoneInfo("UTC"))
-    one = _n("{count} photo or video attached", "{count} photos or videos attached", 1)
-    two = _n("{count} photo or video attached", "{count} photos or videos attached", 2)
-    assert renderer.render(one, "es") == "1 foto o video adjunto"
-    assert renderer.render(two, "es") == "2 fotos o videos adjuntos"
-    assert renderer.render(two, "en") == "2 photos or videos attached"
+    singular = "A file could not be downloaded. Please send it again."
+    plural = "{count} files could not be downloaded. Please send them again."
+    one, two = _n(singular, plural, 1), _n(singular, plural, 2)
+    assert renderer.render(one, "es") == "No pude descargar 1 archivo. Por favor, envíelo de nuevo."
+    assert renderer.render(two, "es") == (
+        "No pude descargar 2 archivos. Por favor, envíelos de nuevo."
+    )
+    assert renderer.render(one, "en") == singular
+    assert renderer.render(two, "en") == "2 files could not be downloaded. Please send them again."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from storage.crypto import DataKeyError, generate_key
 from storage.database import DatabaseError
 from tests.conftest import EXAMPLE_CONFIG, run_rrbot
 from tests.core.test_router import dm, say
+from tests.fakes.chat import ChatHarness
 from tests.fakes.clock import FakeClock
+from tests.fakes.photos import phone_jpeg
 
 PERSON = "/detained name: Rosa Díaz; phone: +1 555 010 0199; notes: insulin"
 
@@ -102,3 +105,37 @@ def test_the_commands_speak_in_one_line(tmp_path: Path) -> None:
     assert missing.stderr.strip() == (
         "rrbot: put the new key in RRBOT_NEW_DATA_KEY first (make one with rrbot generate-key)"
     )
+
+
+async def test_rotation_reseals_photos_and_their_fingerprints(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = generate_key(), generate_key()
+    monkeypatch.setenv("RRBOT_DATA_KEY", old)
+    path = tmp_path / "m.sqlite3"
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(phone_jpeg())
+
+    async def kept() -> tuple[bytes, str | None]:
+        app = await App.start(load_config(EXAMPLE_CONFIG), path, clock)
+        try:
+            async with app.store.reading() as tx:
+                [copy] = await tx.media.files([1])
+                [item] = await tx.media.for_report(1)
+            return copy.data, item.sha256
+        finally:
+            await app.close()
+
+    app = await App.start(load_config(EXAMPLE_CONFIG), path, clock)
+    try:
+        chat = ChatHarness(app)
+        await chat.say(f"!attach {photo}")
+        await chat.say("dee@dm: /report where: 5th & Main; what: vans")
+    finally:
+        await app.close()
+    before = await kept()
+    monkeypatch.setenv("RRBOT_NEW_DATA_KEY", new)
+    await rotate(load_config(EXAMPLE_CONFIG), path)
+    monkeypatch.setenv("RRBOT_DATA_KEY", new)
+    assert await kept() == before
+    assert before[1] == hashlib.sha256(photo.read_bytes()).hexdigest()

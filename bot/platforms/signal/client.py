@@ -9,13 +9,17 @@ the timers.
 
 from __future__ import annotations
 
+import base64
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
+
+from bot.core.models import MediaFile
 
 CONNECT_TIMEOUT = 5.0
 _RETRY_AFTER = re.compile(r"retry\s*after(?:seconds)?\D{0,5}(\d{1,7})", re.IGNORECASE)
@@ -120,6 +124,10 @@ class SignalClient:
             f"/v1/receive/{quote(self.number)}",
             params={
                 "timeout": str(timeout),
+                # signal-cli downloads attachments while it receives, or never: a file
+                # ignored here cannot be fetched later. So it downloads them, and the bot
+                # fetches what a report needs and deletes every file (see attachments.py).
+                "ignore_attachments": "false",
                 "ignore_stories": "true",
                 "ignore_avatars": "true",
                 "ignore_stickers": "true",
@@ -132,9 +140,15 @@ class SignalClient:
         return [item for item in items if isinstance(item, dict)]
 
     def send(
-        self, recipient: str, message: str, mentions: list[dict[str, Any]] | None = None
+        self,
+        recipient: str,
+        message: str,
+        mentions: list[dict[str, Any]] | None = None,
+        files: Sequence[MediaFile] = (),
     ) -> str:
-        """Send to one recipient: the service refuses several groups in one request."""
+        """Send to one recipient: the service refuses several groups in one request.
+        `files` are uploaded with the text (`base64_attachments`, as data URIs that name
+        the file, so readers see "R3-photo-1.jpg" rather than a random name)."""
         body: dict[str, Any] = {
             "number": self.number,
             "recipients": [recipient],
@@ -143,5 +157,45 @@ class SignalClient:
         }
         if mentions:
             body["mentions"] = mentions
+        if files:
+            body["base64_attachments"] = [
+                f"data:{file.content_type};filename={file.name};base64,"
+                + base64.b64encode(file.data).decode()
+                for file in files
+            ]
         data = self._request("POST", "/v2/send", json=body).json()
         return str(data.get("timestamp", ""))
+
+    def attachments(self) -> list[str]:
+        """Every file the service has downloaded and still keeps."""
+        data = self._request("GET", "/v1/attachments").json()
+        return [str(name) for name in data] if isinstance(data, list) else []
+
+    def attachment(self, attachment_id: str, max_bytes: int) -> bytes:
+        """One downloaded attachment's bytes; refused (status 413) past `max_bytes`."""
+        response = self._request(
+            "GET", f"/v1/attachments/{quote(attachment_id, safe='')}", stream=True
+        )
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise SignalError(413, f"attachment larger than {max_bytes} bytes")
+                chunks.append(chunk)
+        except requests.RequestException as error:
+            raise SignalError(0, type(error).__name__) from None
+        finally:
+            response.close()
+        return b"".join(chunks)
+
+    def delete_attachment(self, attachment_id: str) -> bool:
+        """Delete a downloaded attachment; False if the service no longer had it."""
+        try:
+            self._request("DELETE", f"/v1/attachments/{quote(attachment_id, safe='')}")
+        except SignalError as error:
+            if error.status == 404:
+                return False
+            raise
+        return True

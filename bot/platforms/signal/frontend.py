@@ -22,6 +22,7 @@ from bot.core.models import Conversation, Member, OutboxEntry, Role
 from bot.core.replies import reply_languages
 from bot.delivery import DeliveryError, OutboxWorker
 from bot.i18n import Raw, _
+from bot.platforms.signal.attachments import SignalAttachments, attachment_ids
 from bot.platforms.signal.client import About, SignalClient, SignalError
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class SignalFrontEnd:
         self.client = client or SignalClient(
             settings.url, settings.number, read_timeout=settings.request_timeout.total_seconds()
         )
+        self.attachments = SignalAttachments(self.client, app.network.media)
         # text_mode is "normal": Signal shows text literally, so there is nothing to escape.
         self.renderer = app.register_platform(PLATFORM, lambda text: text)
         self.blocked = set(settings.blocked)
@@ -112,7 +114,17 @@ class SignalFrontEnd:
                 timestamp = envelope.get("timestamp")
                 if source and isinstance(timestamp, int):
                     await tx.inbox.store(source, timestamp, envelope, now)
-        return await self.handle_pending()
+        handled = await self.handle_pending()
+        if items:
+            await self.sweep_attachments()
+        return handled
+
+    async def sweep_attachments(self) -> int:
+        """Delete what signal-cli still keeps, but for messages not yet handled."""
+        async with self.app.store.reading() as tx:
+            waiting = await tx.inbox.unhandled()
+        keep = {name for _id, envelope in waiting for name in attachment_ids(envelope)}
+        return await self.attachments.sweep(keep)
 
     async def handle_pending(self) -> int:
         async with self.app.store.reading() as tx:
@@ -156,10 +168,22 @@ class SignalFrontEnd:
         return await self.app.members.identify(PLATFORM, candidates[0])
 
     async def handle_envelope(self, envelope: dict[str, Any]) -> None:
+        """Answer one message; then every file it carried leaves signal-cli's volume."""
+        try:
+            await self._handle_envelope(envelope)
+        finally:
+            await self.attachments.discard(envelope)
+
+    async def _handle_envelope(self, envelope: dict[str, Any]) -> None:
         data = envelope.get("dataMessage")
-        if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+        if not isinstance(data, dict):
             return  # receipts, typing, reactions: nothing for the bot
-        text: str = data["message"]
+        uploads = self.attachments.uploads(data)
+        text = data.get("message")
+        if not isinstance(text, str):
+            if not uploads:
+                return
+            text = ""  # a photo with no caption
         group = data.get("groupInfo")
         mentioned = self._mentions_us(data)
         target = None
@@ -179,7 +203,9 @@ class SignalFrontEnd:
             conversation = Conversation(PLATFORM, recipient, is_direct=True)
         # A mention arrives as a placeholder character where the name was.
         text = text.replace(MENTION_PLACEHOLDER, " ").strip() if mentioned else text
-        replies = await self.app.router.handle(member, conversation, text, mentioned=mentioned)
+        replies = await self.app.router.handle(
+            member, conversation, text, mentioned=mentioned, uploads=uploads
+        )
         for reply in replies:
             await self.app.notices.send_reply(
                 PLATFORM,
@@ -192,6 +218,7 @@ class SignalFrontEnd:
     async def run(self) -> None:
         """Receive and deliver until cancelled; an outage is waited out, never fatal."""
         await self.handle_pending()  # anything stored but not handled before a crash
+        await self.sweep_attachments()  # files signal-cli kept before this start
         delivery = asyncio.create_task(self.worker.run(), name="signal-outbox")
         failures = 0
         try:
@@ -241,7 +268,7 @@ class SignalSender:
             body, mentions = await self._mentions(body)
         try:
             return await asyncio.to_thread(
-                self.front.client.send, entry.address, body, mentions or None
+                self.front.client.send, entry.address, body, mentions or None, entry.files
             )
         except SignalError as error:
             if error.rate_limited:
