@@ -312,7 +312,9 @@ class Outbox(Protocol):
         """Remember that something is wrong; True only the first time, so it is told once."""
         ...
 
-    async def clear_problem(self, platform: str, address: str) -> None: ...
+    async def clear_problem(self, platform: str, address: str) -> bool:
+        """The problem is over; True if one was recorded, so the next one is told again."""
+        ...
 
 
 class Audit(Protocol):

@@ -14,6 +14,7 @@ import base64
 import binascii
 import contextlib
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.app import App
@@ -23,11 +24,13 @@ from bot.core.replies import reply_languages
 from bot.delivery import DeliveryError, OutboxWorker
 from bot.i18n import Raw, _
 from bot.platforms.signal.client import About, SignalClient, SignalError
+from bot.redact import redact
 
 log = logging.getLogger(__name__)
 PLATFORM = "signal"
 PING_PLACEHOLDER = "@verifier"
 MENTION_PLACEHOLDER = "\ufffc"  # where an incoming @-mention stood in the text
+RATE_LIMIT = "rate-limit"  # the delivery problem a rate-limit episode is recorded under
 
 
 class SignalUnavailableError(Exception):
@@ -64,6 +67,10 @@ class SignalFrontEnd:
         app.on_outbox(self.worker.wake.set)
 
     async def _unreachable(self, entry: OutboxEntry, reason: str) -> None:
+        if entry.is_direct:
+            # Someone left Signal. Who it was is nobody's business in a group chat, and
+            # nothing there could be done about it: the delivery worker has logged it.
+            return
         await self.app.notices.chat_unreachable(entry.platform, entry.address, reason)
 
     async def check_service(self) -> About:
@@ -200,10 +207,26 @@ class SignalFrontEnd:
 
 
 class SignalSender:
+    """Sends outbox rows through the service, and waits out Signal's rate limits.
+
+    A rate limit is an episode: it starts at the first refusal (the organizers are told,
+    with the challenge token for the captcha) and ends at the first message Signal takes
+    in full again (they are told that too), so the next episode is told afresh. While it
+    lasts, nothing is sent until the wait Signal named is over (at most `MAX_WAIT`, so a
+    captcha solved in the meantime is noticed soon): each refused attempt could prolong it.
+    """
+
     platform = PLATFORM
+    DEFAULT_WAIT = 300.0  # when Signal names no wait (json-rpc mode never does)
+    MAX_WAIT = 600.0
 
     def __init__(self, front: SignalFrontEnd) -> None:
         self.front = front
+        self.paused_until: datetime | None = None
+        # Not known at start-up: an episode may have been open when the bot stopped. The
+        # first message that goes out in full ends it, if there was one.
+        self.limited = True
+        self._logged_tokens: set[str] = set()
 
     async def _mentions(self, body: str) -> tuple[str, list[dict[str, Any]]]:
         """Prefix one placeholder per verifier; Signal shows each as a real mention."""
@@ -220,28 +243,43 @@ class SignalSender:
         return f"{prefix}\n{body}", mentions
 
     async def send(self, entry: OutboxEntry) -> str | None:
+        now = self.front.app.clock.now()
+        if self.paused_until is not None and now < self.paused_until:
+            wait = (self.paused_until - now).total_seconds()
+            raise DeliveryError("rate limited", retry_after=wait)
         body: str = entry.body
         mentions: list[dict[str, Any]] = []
         if entry.ping == "verifiers" and not entry.is_direct:
             body, mentions = await self._mentions(body)
         try:
-            return await asyncio.to_thread(
+            sent = await asyncio.to_thread(
                 self.front.client.send, entry.address, body, mentions or None
             )
         except SignalError as error:
             if error.rate_limited:
-                await self._tell_rate_limited(error)
-                raise DeliveryError("rate limited", retry_after=error.retry_after or 300) from None
-            text = error.message.lower()
-            if error.status == 400 and any(
-                marker in text
-                for marker in ("invalid group", "group not found", "unregistered", "not a member")
-            ):
-                raise DeliveryError(error.message, permanent=True) from None
+                wait = min(max(error.retry_after or self.DEFAULT_WAIT, 1.0), self.MAX_WAIT)
+                self.paused_until = now + timedelta(seconds=wait)
+                await self._rate_limited(error)
+                raise DeliveryError("rate limited", retry_after=wait) from None
+            if error.group_unusable or (entry.is_direct and error.recipient_unregistered):
+                raise DeliveryError(str(error), permanent=True) from None
             raise DeliveryError(str(error)) from None
+        if sent.missed is not None:
+            # Delivered, but not to every member: sending again would repeat it to the rest.
+            log.warning("Signal message %s missed some group members: %s", entry.id, sent.missed)
+            if sent.missed.rate_limited:
+                await self._rate_limited(sent.missed)
+        elif self.limited:
+            await self._limit_over()
+        return sent.timestamp
 
-    async def _tell_rate_limited(self, error: SignalError) -> None:
+    async def _rate_limited(self, error: SignalError) -> None:
+        self.limited = True
         token = error.challenge_tokens[0] if error.challenge_tokens else ""
+        if token and token not in self._logged_tokens:
+            # Where an operator finds the token when the organizer chat is on Signal too.
+            self._logged_tokens.add(token)
+            log.warning("Signal rate limit: captcha challenge token %s (README)", token)
         notice = _(
             "Signal is rate-limiting the bot's number. Messages are waiting and will be "
             "retried. To lift the limit sooner, an operator must solve a captcha: see "
@@ -249,5 +287,13 @@ class SignalSender:
             token=Raw(token or "-"),
         )
         await self.front.app.notices.tell_organizers_once(
-            PLATFORM, "rate-limit", error.message, notice
+            PLATFORM, RATE_LIMIT, redact(str(error)), notice
         )
+
+    async def _limit_over(self) -> None:
+        self.limited = False
+        self.paused_until = None
+        notice = _(
+            "Signal takes the bot's messages again: the ones that were waiting are going out now."
+        )
+        await self.front.app.notices.problem_over(PLATFORM, RATE_LIMIT, notice)
