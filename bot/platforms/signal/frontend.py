@@ -112,16 +112,28 @@ class SignalFrontEnd:
         return await self.handle_pending()
 
     async def handle_pending(self) -> int:
+        """Handle every stored message not handled yet, each exactly once.
+
+        A message is marked handled in the same unit of work as everything handling it
+        does (the report filed, the verification, the replies in the outbox): the blocks
+        the actions open join it. A crash before its commit leaves the message unhandled,
+        with no trace of its effect, so it is handled after the restart; after the commit
+        the mark is there and it is not handled again.
+        """
         async with self.app.store.reading() as tx:
             pending = await tx.inbox.unhandled()
         for entry_id, envelope in pending:
             try:
-                await self.handle_envelope(envelope)
+                async with self.app.store.transaction() as tx:
+                    if not await tx.inbox.mark_handled(entry_id, self.app.clock.now()):
+                        continue  # handled meanwhile (another process)
+                    await self.handle_envelope(envelope)
             except Exception:
-                # One bad message must not block the rest; it is not retried forever.
+                # One bad message must not block the rest, nor be retried forever. What
+                # handling it wrote was undone with the unit; only the mark is kept.
                 log.exception("could not handle Signal message %s", entry_id)
-            async with self.app.store.transaction() as tx:
-                await tx.inbox.mark_handled(entry_id, self.app.clock.now())
+                async with self.app.store.transaction() as tx:
+                    await tx.inbox.mark_handled(entry_id, self.app.clock.now())
         return len(pending)
 
     def _mentions_us(self, data: dict[str, Any]) -> bool:
