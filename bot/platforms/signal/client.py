@@ -89,7 +89,12 @@ class SignalError(Exception):
                 self.challenge_tokens.append(token)
 
     def __str__(self) -> str:
-        return f"signal-cli-rest-api {self.status or 'unreachable'}: {_summary(self.message)}"
+        return f"signal-cli-rest-api {self.status or 'unreachable'}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        """What went wrong, in one line, in the service's words."""
+        return _summary(self.message)
 
     @property
     def rate_limited(self) -> bool:

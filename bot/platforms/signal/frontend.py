@@ -274,7 +274,7 @@ class SignalSender:
                 await self._rate_limited(error)
                 raise DeliveryError("rate limited", retry_after=wait) from None
             if error.group_unusable or (entry.is_direct and error.recipient_unregistered):
-                raise DeliveryError(str(error), permanent=True) from None
+                raise DeliveryError(error.summary, permanent=True) from None
             raise DeliveryError(str(error)) from None
         if sent.missed is not None:
             # Delivered, but not to every member: sending again would repeat it to the rest.
