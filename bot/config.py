@@ -339,9 +339,11 @@ class SignalGroup(_Section):
 
 
 class SignalMember(_Section):
-    """A member by Signal UUID (preferred: it survives a number change) or phone number."""
+    """A member by Signal UUID (preferred: it survives a number change) or phone number,
+    and what messages to the organizers call them (else their Signal profile name)."""
 
     id: str = Field(pattern=_SIGNAL_MEMBER)
+    name: str | None = Field(default=None, min_length=1, max_length=60)
     roles: list[Role] = Field(default_factory=list)
     language: Language | None = None
 

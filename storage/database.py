@@ -72,6 +72,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("outbox", "id", "address", "is_direct = 1"),
     ("signal_inbox", "id", "envelope", ""),
     ("members", "id", "external_sealed", ""),
+    ("members", "id", "name_sealed", ""),
     ("reports", "id", "place", ""),
     ("reports", "id", "description", ""),
     ("reports", "id", "media", ""),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.core import permissions, rendering
 from bot.core.errors import UserError
+from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Decision,
@@ -28,7 +29,7 @@ from bot.core.service import Service
 from bot.core.store import Transaction
 from bot.core.transitions import REPORTS, ReportMove
 from bot.core.vocabulary import STATE_NAMES
-from bot.i18n import Text, Trusted, When, _
+from bot.i18n import Text, When, _
 
 
 async def already_decided(tx: Transaction, report: Report) -> UserError:
@@ -36,7 +37,7 @@ async def already_decided(tx: Transaction, report: Report) -> UserError:
     if report.decided_by is not None:
         decider = await tx.members.get(report.decided_by)
         if decider is not None:
-            who = Trusted(decider.handle)
+            who = member_name(decider)
     if report.decided_at is not None and report.decided_by is None:
         return UserError(
             _(

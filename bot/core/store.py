@@ -243,6 +243,11 @@ class Members(Protocol):
 
     async def set_language(self, member_id: int, language: str) -> None: ...
 
+    async def set_name(self, member_id: int, name: str | None, *, from_config: bool) -> bool:
+        """What messages call the member (sealed: it is personal); a name from the config
+        wins over a profile name. True if it changed."""
+        ...
+
     async def sync_config_roles(
         self, member_id: int, roles: Iterable[Role], now: datetime
     ) -> None: ...

@@ -4,7 +4,8 @@ Messages are fetched by polling `GET /v1/receive/{number}` (normal and native mo
 While the bot is down they wait on Signal's servers, so a restart loses nothing; once
 fetched they are stored in the inbox before they are handled, so a crash loses nothing
 either. Members are known by their Signal UUID (or number where no UUID is given),
-never by the profile name anyone can change.
+never by the profile name anyone can change; that name (or the config's name for them)
+is only what messages call them.
 """
 
 from __future__ import annotations
@@ -156,11 +157,15 @@ class SignalFrontEnd:
             return None  # our own messages, synced from a linked device
         if self.blocked & set(candidates):
             return None
+        member = None
         for candidate in candidates:  # whichever id the config or a /role command used
-            found = await self.app.members.find(PLATFORM, candidate)
-            if found is not None:
-                return found
-        return await self.app.members.identify(PLATFORM, candidates[0])
+            member = await self.app.members.find(PLATFORM, candidate)
+            if member is not None:
+                break
+        if member is None:
+            member = await self.app.members.identify(PLATFORM, candidates[0])
+        # Their profile name, to name them to organizers (never their number or UUID).
+        return await self.app.members.note_profile_name(member, envelope.get("sourceName"))
 
     async def handle_envelope(self, envelope: dict[str, Any]) -> None:
         data = envelope.get("dataMessage")

@@ -43,7 +43,7 @@ def signal_section(url: str) -> dict[str, Any]:
             {"id": group_address(ALERTAS), "name": "alertas (Signal)", "languages": ["es"]},
         ],
         "members": [
-            {"id": ANA, "roles": ["organizer"]},
+            {"id": ANA, "name": "Ana (organizer)", "roles": ["organizer"]},
             {"id": BEN, "roles": ["verifier"]},
             {"id": CRUZ_NUMBER, "roles": ["verifier"], "language": "es"},
             {"id": DEE, "roles": ["volunteer"]},
