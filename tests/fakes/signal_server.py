@@ -100,6 +100,8 @@ class FakeSignal:
     )
     sent: list[Sent] = field(default_factory=list)
     removed_from: set[str] = field(default_factory=set)  # "group.…" ids the bot was removed from
+    # Recipients Signal wants a captcha for (challenge token, wait), until lifted.
+    captcha_for: dict[str, tuple[str, int]] = field(default_factory=dict)
     unregistered: set[str] = field(default_factory=set)  # numbers no longer on Signal
     queued: list[dict[str, Any]] = field(default_factory=list)
     script: list[tuple[str, Any]] = field(default_factory=list)  # what the next sends do
@@ -312,6 +314,9 @@ class FakeSignal:
             return self._failed_results(
                 stamp, [(recipient, f'Unregistered user "{recipient}"')], "Failed to send message"
             )
+        if recipient in self.captcha_for:
+            token, wait = self.captcha_for[recipient]
+            return self._rate_limited(stamp, recipient, self._captcha(recipient, token, wait))
         if self.script:
             action, value = self.script.pop(0)
             if action == "stall":

@@ -15,7 +15,6 @@ import base64
 import binascii
 import contextlib
 import logging
-from datetime import datetime, timedelta
 from typing import Any
 
 from bot.app import App
@@ -226,11 +225,13 @@ class SignalFrontEnd:
 class SignalSender:
     """Sends outbox rows through the service, and waits out Signal's rate limits.
 
-    A rate limit is an episode: it starts at the first refusal (the organizers are told,
-    with the challenge token for the captcha) and ends at the first message Signal takes
-    in full again (they are told that too), so the next episode is told afresh. While it
-    lasts, nothing is sent until the wait Signal named is over (at most `MAX_WAIT`, so a
-    captcha solved in the meantime is noticed soon): each refused attempt could prolong it.
+    A refused message waits as long as Signal asks (at most `MAX_WAIT`, so a captcha
+    solved in the meantime is noticed soon); other chats go on, as Signal may refuse
+    only some recipients. A rate limit is an episode: it starts at the first refusal
+    (the organizers are told, with the challenge token for the captcha) and ends when
+    every chat refused in it has had a message go through in full (they are told that
+    too), so a chat that keeps being refused while others work does not start an
+    episode every few minutes, and the next real episode is told afresh.
     """
 
     platform = PLATFORM
@@ -239,10 +240,10 @@ class SignalSender:
 
     def __init__(self, front: SignalFrontEnd) -> None:
         self.front = front
-        self.paused_until: datetime | None = None
+        self.refused: set[tuple[str, bool]] = set()  # chats refused in this episode
         # Not known at start-up: an episode may have been open when the bot stopped. The
         # first message that goes out in full ends it, if there was one.
-        self.limited = True
+        self.may_be_limited = True
         self._logged_tokens: set[str] = set()
 
     async def _mentions(self, body: str) -> tuple[str, list[dict[str, Any]]]:
@@ -260,10 +261,7 @@ class SignalSender:
         return f"{prefix}\n{body}", mentions
 
     async def send(self, entry: OutboxEntry) -> str | None:
-        now = self.front.app.clock.now()
-        if self.paused_until is not None and now < self.paused_until:
-            wait = (self.paused_until - now).total_seconds()
-            raise DeliveryError("rate limited", retry_after=wait)
+        chat = (entry.address, entry.is_direct)
         body: str = entry.body
         mentions: list[dict[str, Any]] = []
         if entry.ping == "verifiers" and not entry.is_direct:
@@ -274,24 +272,25 @@ class SignalSender:
             )
         except SignalError as error:
             if error.rate_limited:
+                await self._rate_limited(chat, error)
                 wait = min(max(error.retry_after or self.DEFAULT_WAIT, 1.0), self.MAX_WAIT)
-                self.paused_until = now + timedelta(seconds=wait)
-                await self._rate_limited(error)
                 raise DeliveryError("rate limited", retry_after=wait) from None
             if error.group_unusable or (entry.is_direct and error.recipient_unregistered):
+                self.refused.discard(chat)  # given up: it cannot hold the episode open
                 raise DeliveryError(error.summary, permanent=True) from None
             raise DeliveryError(str(error)) from None
         if sent.missed is not None:
             # Delivered, but not to every member: sending again would repeat it to the rest.
             log.warning("Signal message %s missed some group members: %s", entry.id, sent.missed)
             if sent.missed.rate_limited:
-                await self._rate_limited(sent.missed)
-        elif self.limited:
-            await self._limit_over()
+                await self._rate_limited(chat, sent.missed)
+        else:
+            await self._went_through(chat)
         return sent.timestamp
 
-    async def _rate_limited(self, error: SignalError) -> None:
-        self.limited = True
+    async def _rate_limited(self, chat: tuple[str, bool], error: SignalError) -> None:
+        self.refused.add(chat)
+        self.may_be_limited = True
         token = error.challenge_tokens[0] if error.challenge_tokens else ""
         if token and token not in self._logged_tokens:
             # Where an operator finds the token when the organizer chat is on Signal too.
@@ -307,9 +306,11 @@ class SignalSender:
             PLATFORM, RATE_LIMIT, redact(str(error)), notice
         )
 
-    async def _limit_over(self) -> None:
-        self.limited = False
-        self.paused_until = None
+    async def _went_through(self, chat: tuple[str, bool]) -> None:
+        self.refused.discard(chat)
+        if self.refused or not self.may_be_limited:
+            return
+        self.may_be_limited = False
         notice = _(
             "Signal takes the bot's messages again: the ones that were waiting are going out now."
         )

@@ -213,7 +213,7 @@ async def test_a_rate_limit_waits_as_signal_asks_and_tells_organizers_once(
     pending = _signal_rows(rows, "pending")
     assert pending[0].last_error == "rate limited"
     assert pending[0].next_attempt_at - clock.now() == timedelta(seconds=120)
-    assert server.requests.count("send") == 1  # the rest waits: each refusal could prolong it
+    assert server.requests.count("send") == 1  # the chat's other messages wait behind it
     for platform in ("console", "signal"):  # every organizer chat, with the token
         [notice] = _notices(rows, platform, LIMITED)
         assert notice.endswith("Challenge token: 5e7c-token")
@@ -265,6 +265,35 @@ async def test_each_rate_limit_episode_is_told_with_its_own_token(
     clock.advance(timedelta(seconds=61))
     await worker.deliver_due()
     assert len(signal_rig.group(ALERTS)) == 1
+
+
+async def test_one_refused_chat_does_not_hold_back_others_nor_flap_the_notices(
+    signal_rig: SignalRig, clock: FakeClock
+) -> None:
+    """Signal wants a captcha before sending to one person only: the alerts go out, and
+    the episode lasts until that person's message goes through, told once each way."""
+    server, worker = signal_rig.server, signal_rig.front.worker
+    server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.exchange()
+    server.captcha_for[DEE] = ("dm-token", 60)  # the reporter's receipt goes to her UUID
+    server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.exchange()
+    assert len(signal_rig.group(ALERTS)) == 1 and len(signal_rig.group(ALERTAS)) == 1
+    for _ in range(3):  # refused again and again while the groups work
+        clock.advance(timedelta(seconds=61))
+        server.deliver("/hotline", uuid=BEN, group=ORGANIZERS)
+        await signal_rig.exchange()
+    rows = await outbox_rows(signal_rig.app.store)
+    assert len(_notices(rows, "console", LIMITED)) == 1
+    assert _notices(rows, "console", LIFTED) == []
+    assert server.to(DEE) == []
+    del server.captcha_for[DEE]  # the captcha was solved
+    clock.advance(timedelta(seconds=61))
+    await worker.deliver_due()
+    assert len(server.to(DEE)) == 1
+    rows = await outbox_rows(signal_rig.app.store)
+    assert len(_notices(rows, "console", LIMITED)) == 1
+    assert len(_notices(rows, "console", LIFTED)) == 1
 
 
 async def test_a_message_most_members_got_is_not_sent_again(
