@@ -53,9 +53,13 @@ class MemberService:
 
     async def note_profile_name(self, member: Member, profile_name: object) -> Member:
         """The name the member's platform shows for them now (Signal's sourceName), kept
-        to name them in messages unless the config names them. The member as it stands."""
+        to name them in messages unless the config names them. The member as it stands.
+
+        Only for members with a role: organizers hear about what verifiers, organizers
+        and volunteers did; a reporter's name is not theirs to collect.
+        """
         name = " ".join(profile_name.split())[:NAME_LIMIT] if isinstance(profile_name, str) else ""
-        if not name or name == member.name:
+        if not name or name == member.name or not member.roles:
             return member
         async with self.store.transaction() as tx:
             if not await tx.members.set_name(member.id, name, from_config=False):

@@ -28,6 +28,7 @@ async def test_each_platform_names_members_its_own_way(app: App) -> None:
 
 async def test_a_name_from_the_config_wins_until_the_config_drops_it(app: App) -> None:
     members = app.members
+    await members.sync_configured("signal", [ConfiguredMember(UUID, frozenset({Role.VERIFIER}))])
     ben = await members.identify("signal", UUID)
     ben = await members.note_profile_name(ben, "  Benny   B ")
     assert ben.name == "Benny B"  # spaces as Signal would show them
@@ -40,7 +41,7 @@ async def test_a_name_from_the_config_wins_until_the_config_drops_it(app: App) -
     assert (await members.note_profile_name(ben, "Benny B")).name == "Ben (verifier)"
     assert (await members.get(ben.id)).name == "Ben (verifier)"  # type: ignore[union-attr]
 
-    await members.sync_configured("signal", [ConfiguredMember(UUID, frozenset())])
+    await members.sync_configured("signal", [ConfiguredMember(UUID, frozenset({Role.VERIFIER}))])
     ben = await members.identify("signal", UUID)
     assert ben.name is None  # until their next message says what their profile is called
     assert (await members.note_profile_name(ben, "Benny B")).name == "Benny B"
@@ -48,7 +49,11 @@ async def test_a_name_from_the_config_wins_until_the_config_drops_it(app: App) -
 
 
 async def test_no_profile_name_keeps_the_last_one(app: App) -> None:
-    dee = await app.members.identify("signal", "d0000000-0000-4000-8000-000000000004")
+    dee_id = "d0000000-0000-4000-8000-000000000004"
+    await app.members.sync_configured(
+        "signal", [ConfiguredMember(dee_id, frozenset({Role.VOLUNTEER}))]
+    )
+    dee = await app.members.identify("signal", dee_id)
     dee = await app.members.note_profile_name(dee, "Dee")
     for nothing in (None, "", "   ", 42):
         assert (await app.members.note_profile_name(dee, nothing)).name == "Dee"

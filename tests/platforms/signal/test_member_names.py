@@ -109,3 +109,10 @@ async def test_a_profile_name_is_plain_text_and_sealed_at_rest(
         stored = [row[0] for row in raw.execute("SELECT name_sealed FROM members")]
     assert any(value and value.startswith("enc1:") for value in stored)
     assert not any(value and ("Ben" in value or "Dee" in value) for value in stored)
+
+
+async def test_a_reporters_profile_name_is_not_collected(signal_rig: SignalRig) -> None:
+    signal_rig.server.deliver(REPORT, uuid=NEWCOMER, group=ORGANIZERS, name="Rosa M.")
+    await signal_rig.exchange()
+    reporter = await signal_rig.app.members.find("signal", NEWCOMER)
+    assert reporter is not None and reporter.roles == frozenset() and reporter.name is None
