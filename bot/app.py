@@ -186,7 +186,7 @@ class App:
                 await app.members.sync_configured(
                     "signal",
                     (
-                        ConfiguredMember(m.id, frozenset(m.roles), m.language)
+                        ConfiguredMember(m.id, frozenset(m.roles), m.language, m.name)
                         for m in config.signal.members
                     ),
                 )

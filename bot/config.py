@@ -9,6 +9,8 @@ environment variables that hold them.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -303,6 +305,24 @@ PATTERN_HINTS: dict[str, str] = {
 }
 
 
+def signal_group_id_problem(group_id: str) -> str | None:
+    """Why signal-cli-rest-api would refuse a "group." id, in plain words, or None.
+
+    Its rule (client.go `getRecipientType`): after "group." comes base64 text whose
+    decoded value is itself base64 of the group's id, and that id is exactly 32 bytes.
+    Anything else it answers with "Invalid identifier group.…" (or "Invalid Signal
+    group size (N"), for every message, for good.
+    """
+    try:
+        inner = base64.b64decode(group_id.removeprefix("group."), validate=True)
+        raw = base64.b64decode(inner, validate=True)
+    except (binascii.Error, ValueError):
+        return "it is not the base64 text the service lists"
+    if len(raw) != 32:
+        return f"it stands for {len(raw)} bytes, and a Signal group id is 32"
+    return None
+
+
 class SignalGroup(_Section):
     """A group, by the `id` that GET /v1/groups/{number} shows ("group.…")."""
 
@@ -310,11 +330,24 @@ class SignalGroup(_Section):
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
 
+    @model_validator(mode="after")
+    def _accepted_by_the_service(self) -> SignalGroup:
+        problem = signal_group_id_problem(self.id)
+        if problem is not None:
+            raise ValueError(
+                f"the id of the chat {self.name!r} is not one the Signal service accepts "
+                f'({problem}): copy the group\'s "id" from GET /v1/groups/<number> on the '
+                "service"
+            )
+        return self
+
 
 class SignalMember(_Section):
-    """A member by Signal UUID (preferred: it survives a number change) or phone number."""
+    """A member by Signal UUID (preferred: it survives a number change) or phone number,
+    and what messages to the organizers call them (else their Signal profile name)."""
 
     id: str = Field(pattern=_SIGNAL_MEMBER)
+    name: str | None = Field(default=None, min_length=1, max_length=60)
     roles: list[Role] = Field(default_factory=list)
     language: Language | None = None
 

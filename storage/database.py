@@ -18,6 +18,8 @@ import secrets
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("outbox", "id", "address", "is_direct = 1"),
     ("signal_inbox", "id", "envelope", ""),
     ("members", "id", "external_sealed", ""),
+    ("members", "id", "name_sealed", ""),
     ("reports", "id", "place", ""),
     ("reports", "id", "description", ""),
     ("reports", "id", "media", ""),
@@ -86,6 +89,19 @@ SEALED_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 # Columns that hold sealed bytes (clean copies of photos): (table, key, column).
 SEALED_BLOBS: tuple[tuple[str, str, str], ...] = (("media", "id", "data"),)
 _KEY_CHECK = "rapid response bot key check"
+
+
+@dataclass
+class _Open:
+    """The unit of work a task has open, so the units it opens inside join it."""
+
+    database: Database
+    task: asyncio.Task[object] | None
+    tx: SqliteTransaction
+    depth: int = 0
+
+
+_OPEN: ContextVar[_Open | None] = ContextVar("rrbot_open_unit_of_work", default=None)
 
 
 class Database:
@@ -308,17 +324,64 @@ class Database:
                 raise
             await self._connection.execute("COMMIT")
 
+    def _enclosing(self) -> _Open | None:
+        """The unit of work this task has open on this database, if any."""
+        found = _OPEN.get()
+        if found is None or found.database is not self:
+            return None
+        return found if found.task is asyncio.current_task() else None
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTransaction]:
-        """Run a block as one atomic write; everything or nothing is stored."""
+        """Run a block as one atomic write; everything or nothing is stored.
+
+        Opened inside another unit of work of the same task, it is part of that one (a
+        savepoint): what it writes is kept only if the enclosing unit commits, and the
+        commit hooks run once, after that commit, with the changes of both.
+        """
+        enclosing = self._enclosing()
+        if enclosing is not None:
+            async with self._savepoint(enclosing) as tx:
+                yield tx
+            return
         async with self._raw_transaction() as conn:
             tx = SqliteTransaction(conn)
-            yield tx
+            token = _OPEN.set(_Open(self, asyncio.current_task(), tx))
+            try:
+                yield tx
+            finally:
+                _OPEN.reset(token)
         await self._committed(tx.changes)
 
     @asynccontextmanager
+    async def _savepoint(self, enclosing: _Open) -> AsyncIterator[SqliteTransaction]:
+        enclosing.depth += 1
+        name = f"unit_{enclosing.depth}"  # a counter, never outside input
+        conn = enclosing.tx.conn
+        tx = SqliteTransaction(conn)
+        await conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield tx
+        except BaseException:
+            await conn.execute(f"ROLLBACK TO {name}")
+            await conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            await conn.execute(f"RELEASE {name}")
+            enclosing.tx.changes.merge(tx.changes)
+        finally:
+            enclosing.depth -= 1
+
+    @asynccontextmanager
     async def reading(self) -> AsyncIterator[SqliteTransaction]:
-        """Read a consistent snapshot without racing another coroutine's transaction."""
+        """Read a consistent snapshot without racing another coroutine's transaction.
+
+        Inside a unit of work of the same task it reads that unit's state, writes included.
+        """
+        enclosing = self._enclosing()
+        if enclosing is not None:
+            yield SqliteTransaction(enclosing.tx.conn)
+            return
         async with self._lock:
             await self._settle()
             await self._connection.execute("BEGIN")

@@ -46,9 +46,12 @@ class SqliteInbox:
             for row in rows
         ]
 
-    async def mark_handled(self, entry_id: int, now: datetime) -> None:
-        """Handled: the text goes, only the fact that it came (for deduplication) stays."""
-        await self._conn.execute(
-            "UPDATE signal_inbox SET handled_at = ?, envelope = NULL WHERE id = ?",
+    async def mark_handled(self, entry_id: int, now: datetime) -> bool:
+        """Handled: the text goes, only the fact that it came (for deduplication) stays.
+        False if it was handled already (by another process, or before a restart)."""
+        cursor = await self._conn.execute(
+            "UPDATE signal_inbox SET handled_at = ?, envelope = NULL "
+            "WHERE id = ? AND handled_at IS NULL",
             (to_db(now), entry_id),
         )
+        return cursor.rowcount == 1

@@ -18,12 +18,14 @@ from storage.timecodec import to_db
 
 
 def _member(row: aiosqlite.Row, roles: frozenset[Role]) -> Member:
+    sealed_name = row["name_sealed"]
     return Member(
         id=row["id"],
         platform=row["platform"],
         external_id=unseal_text(row["external_sealed"], "members.external_sealed"),
         language=row["language"],
         roles=roles,
+        name=unseal_text(sealed_name, "members.name_sealed") if sealed_name else None,
     )
 
 
@@ -76,6 +78,28 @@ class SqliteMembers:
             language=language,
             roles=frozenset(),
         )
+
+    async def set_name(self, member_id: int, name: str | None, *, from_config: bool) -> bool:
+        """What messages call the member; True if it changed. A name from the config wins:
+        a profile name is kept only while the config gives none."""
+        if from_config and name is None:  # the config no longer names them
+            cursor = await self._conn.execute(
+                "UPDATE members SET name_sealed = NULL, name_source = NULL "
+                "WHERE id = ? AND name_source = 'config'",
+                (member_id,),
+            )
+        elif from_config:
+            cursor = await self._conn.execute(
+                "UPDATE members SET name_sealed = ?, name_source = 'config' WHERE id = ?",
+                (seal(name, "members.name_sealed"), member_id),
+            )
+        else:
+            cursor = await self._conn.execute(
+                "UPDATE members SET name_sealed = ?, name_source = 'profile' "
+                "WHERE id = ? AND (name_source IS NULL OR name_source = 'profile')",
+                (seal(name, "members.name_sealed") if name else None, member_id),
+            )
+        return cursor.rowcount == 1
 
     async def set_language(self, member_id: int, language: str) -> None:
         await self._conn.execute(

@@ -152,8 +152,10 @@ class SqliteOutbox:
         )
         return cursor.rowcount == 1
 
-    async def clear_problem(self, platform: str, address: str) -> None:
-        await self._conn.execute(
+    async def clear_problem(self, platform: str, address: str) -> bool:
+        """Forget a problem once it is over; True if there was one (so a new one is told)."""
+        cursor = await self._conn.execute(
             "DELETE FROM delivery_problems WHERE platform = ? AND address = ?",
             (platform, _problem_key(platform, address)),
         )
+        return cursor.rowcount == 1

@@ -168,7 +168,12 @@ async def fingerprint(app: App) -> tuple[object, ...]:
             for t in await tx.tasks.in_states(TaskState)
         ]
         people = [await tx.people.get(number) for number in range(1, 4)]
-        members = [await tx.members.get(number) for number in range(1, 30)]
+        # A member's roles and language; not their name, which every Signal message may
+        # update from the profile, whatever the command.
+        members = [
+            (m.id, m.roles, m.language) if m is not None else None
+            for m in [await tx.members.get(number) for number in range(1, 30)]
+        ]
         messages = sum(e.kind is not MessageKind.REPLY for e in await tx.outbox.all_entries())
     return (reports, tasks, people, members, messages)
 

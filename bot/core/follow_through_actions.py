@@ -11,6 +11,7 @@ from bot.core.drafts import (
     note_text,
 )
 from bot.core.errors import UserError
+from bot.core.member_names import member_name
 from bot.core.members import MemberService
 from bot.core.models import (
     Conversation,
@@ -24,7 +25,6 @@ from bot.core.task_text import person_card, task_line, task_title
 from bot.core.tasks import TaskService
 from bot.i18n import (
     Raw,
-    Trusted,
     _,
     lines,
 )
@@ -137,7 +137,7 @@ class FollowThroughActions:
                     "Offered {code} to {member}. They will be reminded, and you will hear if "
                     "nobody accepts it.",
                     code=task.code,
-                    member=Trusted(member.handle),
+                    member=member_name(member),
                 )
             )
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.errors import UserError
+from bot.core.member_names import member_name
 from bot.core.members import MemberService
 from bot.core.models import (
     Member,
@@ -15,7 +16,6 @@ from bot.core.vocabulary import (
 from bot.i18n import (
     ListOf,
     Raw,
-    Trusted,
     _,
     language_name,
     languages,
@@ -47,7 +47,7 @@ class MemberActions:
             Reply(
                 _(
                     "{member} now has: {roles}.",
-                    member=Trusted(member.handle),
+                    member=member_name(member),
                     roles=roles,
                 )
             )

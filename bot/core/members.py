@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core import permissions
 from bot.core.clock import Clock
@@ -14,12 +14,16 @@ from bot.core.store import Store
 from bot.core.vocabulary import language_code
 from bot.i18n import ListOf, Raw, _, language_name, one_of
 
+# A profile name longer than this is cut: Signal's own limit is lower.
+NAME_LIMIT = 60
+
 
 @dataclass(frozen=True)
 class ConfiguredMember:
     external_id: str
     roles: frozenset[Role]
     language: str | None = None
+    name: str | None = None  # what messages call them; wins over their profile name
 
 
 class MemberService:
@@ -44,6 +48,23 @@ class MemberService:
                     now,
                 )
                 await tx.members.sync_config_roles(member.id, entry.roles, now)
+                if entry.name != member.name:
+                    await tx.members.set_name(member.id, entry.name, from_config=True)
+
+    async def note_profile_name(self, member: Member, profile_name: object) -> Member:
+        """The name the member's platform shows for them now (Signal's sourceName), kept
+        to name them in messages unless the config names them. The member as it stands.
+
+        Only for members with a role: organizers hear about what verifiers, organizers
+        and volunteers did; a reporter's name is not theirs to collect.
+        """
+        name = " ".join(profile_name.split())[:NAME_LIMIT] if isinstance(profile_name, str) else ""
+        if not name or name == member.name or not member.roles:
+            return member
+        async with self.store.transaction() as tx:
+            if not await tx.members.set_name(member.id, name, from_config=False):
+                return member  # the config names them
+        return replace(member, name=name)
 
     async def identify(self, platform: str, external_id: str) -> Member:
         async with self.store.transaction() as tx:

@@ -28,6 +28,21 @@ class Notices(Service):
             await tx.audit.record(self.clock.now(), None, "delivery.problem", platform)
         return True
 
+    async def problem_over(
+        self, platform: str, key: str, text: Text | None = None, *, skip: Target | None = None
+    ) -> bool:
+        """End a problem told with `tell_organizers_once`, so the next one is told again;
+        with `text`, say so in every organizer chat (only if it was told). True if it was."""
+        async with self.store.transaction() as tx:
+            if not await tx.outbox.clear_problem(platform, key):
+                return False
+            if text is not None:
+                await self.messenger.to_organizers(
+                    tx, MessageKind.DELIVERY_PROBLEM, text, skip=skip
+                )
+            await tx.audit.record(self.clock.now(), None, "delivery.problem_over", platform)
+        return True
+
     async def chat_unreachable(self, platform: str, address: str, reason: str) -> bool:
         """Tell the organizers, once, that a chat cannot be posted to. True if told now."""
         target = self.network.target(platform, address)

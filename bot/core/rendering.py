@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.core import media_text, rights
 from bot.core.media import DEFAULT_LIMITS, MediaLimits
+from bot.core.member_names import member_name
 from bot.core.models import (
     DismissReason,
     Media,
@@ -285,7 +286,7 @@ def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> 
         head: Text = _(
             "{code} VERIFIED by {member}. Alert sent to: {targets}.",
             code=report.code,
-            member=Trusted(decider.handle),
+            member=member_name(decider),
             targets=chat_list(targets),
         )
     else:
@@ -293,7 +294,7 @@ def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> 
         head = _(
             "{code} dismissed by {member}: {reason}. Nothing was broadcast.",
             code=report.code,
-            member=Trusted(decider.handle),
+            member=member_name(decider),
             reason=REASON_NAMES[report.dismiss_reason],
         )
     note = _("Note: {note}", note=Raw(report.decision_note)) if report.decision_note else None
@@ -311,7 +312,7 @@ def update_notice(
 ) -> Text:
     """Tells the organizer chat what was done to an alert, by whom, and where it went."""
     sent_to = chat_list(targets) if targets else _("no chats")
-    member = Trusted(actor.handle)
+    member = member_name(actor)
     if kind is MessageKind.CORRECTED:
         head: Text = (
             _(
@@ -426,7 +427,7 @@ def still_active_confirmed(report: Report, actor: Member, next_check: datetime, 
             "{code} is still going on, {member} confirmed. It stays active; the next check "
             "is {when}.",
             code=report.code,
-            member=Trusted(actor.handle),
+            member=member_name(actor),
             when=When(next_check),
         ),
         _("Note: {note}", note=Raw(note)) if note else None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.core import media_text, permissions, rendering
 from bot.core.errors import UserError
+from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Decision,
@@ -33,7 +34,7 @@ from bot.core.service import Service
 from bot.core.store import Transaction
 from bot.core.transitions import REPORTS, ReportMove
 from bot.core.vocabulary import STATE_NAMES
-from bot.i18n import ListOf, Raw, Text, Trusted, When, _, lines
+from bot.i18n import ListOf, Raw, Text, When, _, lines
 
 
 def chosen_photos(report: Report, media: Sequence[Media], choice: PhotoChoice) -> list[Media]:
@@ -69,7 +70,7 @@ async def already_decided(tx: Transaction, report: Report) -> UserError:
     if report.decided_by is not None:
         decider = await tx.members.get(report.decided_by)
         if decider is not None:
-            who = Trusted(decider.handle)
+            who = member_name(decider)
     if report.decided_at is not None and report.decided_by is None:
         return UserError(
             _(

@@ -18,6 +18,7 @@ from bot.core import media, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
+from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Dialog,
@@ -40,7 +41,7 @@ from bot.core.reports import load_report
 from bot.core.service import Service
 from bot.core.store import Store, Transaction
 from bot.core.vocabulary import phrases_in
-from bot.i18n import Trusted, When, _, lines
+from bot.i18n import When, _, lines
 from bot.i18n.words import vocabulary
 
 RATE_WINDOW = timedelta(hours=1)
@@ -93,7 +94,7 @@ class ReportIntake(Service):
                 "send, and I am refusing more for now. If they are relaying a real emergency, "
                 "an organizer can send the reports for them; if it is a flood, consider "
                 "removing them from the network.",
-                member=Trusted(reporter.handle),
+                member=member_name(reporter),
                 count=count,
             ),
         )

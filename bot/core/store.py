@@ -60,6 +60,12 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.outbox or self.timers or self.purged)
 
+    def merge(self, later: Changes) -> None:
+        """Add what a unit of work nested in this one changed (it commits with this one)."""
+        self.outbox |= later.outbox
+        self.timers.update(later.timers)
+        self.purged = self.purged or later.purged
+
 
 CommitHook = Callable[[Changes], None]
 
@@ -263,6 +269,11 @@ class Members(Protocol):
 
     async def set_language(self, member_id: int, language: str) -> None: ...
 
+    async def set_name(self, member_id: int, name: str | None, *, from_config: bool) -> bool:
+        """What messages call the member (sealed: it is personal); a name from the config
+        wins over a profile name. True if it changed."""
+        ...
+
     async def sync_config_roles(
         self, member_id: int, roles: Iterable[Role], now: datetime
     ) -> None: ...
@@ -339,7 +350,9 @@ class Outbox(Protocol):
         """Remember that something is wrong; True only the first time, so it is told once."""
         ...
 
-    async def clear_problem(self, platform: str, address: str) -> None: ...
+    async def clear_problem(self, platform: str, address: str) -> bool:
+        """The problem is over; True if one was recorded, so the next one is told again."""
+        ...
 
 
 class Audit(Protocol):
@@ -380,7 +393,10 @@ class Inbox(Protocol):
 
     async def unhandled(self) -> list[tuple[int, dict[str, Any]]]: ...
 
-    async def mark_handled(self, entry_id: int, now: datetime) -> None: ...
+    async def mark_handled(self, entry_id: int, now: datetime) -> bool:
+        """unhandled -> handled, once: a second caller gets False. Marked in the unit of
+        work that handles the message, so the effect and the mark are stored together."""
+        ...
 
 
 class Retention(Protocol):
@@ -424,11 +440,18 @@ class Transaction(Protocol):
 
 class Store(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
-        """A block that writes: everything in it is stored, or nothing is."""
+        """A block that writes: everything in it is stored, or nothing is.
+
+        A block opened inside another one, by the same task, is part of the outer one: a
+        failure inside it undoes only its own writes (a savepoint), and what it wrote is
+        stored when, and only if, the outer block commits. That is how one message is
+        handled in one unit of work however many blocks the actions it runs open.
+        """
         ...
 
     def reading(self) -> AbstractAsyncContextManager[Transaction]:
-        """A block that only reads, from one consistent snapshot."""
+        """A block that only reads, from one consistent snapshot (inside a `transaction`
+        of the same task: that transaction's own state)."""
         ...
 
     def add_commit_hook(self, hook: CommitHook) -> None:

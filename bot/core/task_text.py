@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.member_names import member_name
 from bot.core.models import (
     Member,
     Person,
@@ -61,7 +62,7 @@ def task_title(task: Task) -> Text:
 def task_line(task: Task, assignee: Member | None, now: datetime) -> Text:
     parts: list[Text] = [task_title(task), _(" · {state}", state=STATE_NAMES[task.state])]
     if assignee is not None:
-        parts.append(_(" · {member}", member=Trusted(assignee.handle)))
+        parts.append(_(" · {member}", member=member_name(assignee)))
     if task.due_at is not None:
         overdue = task.state is TaskState.ACCEPTED and task.due_at < now
         parts.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Member,
@@ -21,7 +22,7 @@ from bot.core.models import (
 from bot.core.rendering import late_note
 from bot.core.store import Transaction
 from bot.core.task_text import offer_text, task_title
-from bot.i18n import Text, Trusted, When, _, lines
+from bot.i18n import Text, When, _, lines
 
 
 class TaskTimers:
@@ -45,7 +46,7 @@ class TaskTimers:
             await self.messenger.to_member(tx, assignee, MessageKind.TASK_REMINDER, text)
 
     def _text(self, kind: TimerKind, task: Task, assignee: Member) -> Text | None:
-        who = Trusted(assignee.handle)
+        who = member_name(assignee)
         if kind == TimerKind.TASK_OFFER_REMINDER and task.state is TaskState.OFFERED:
             return lines(
                 _("Reminder: {code} is waiting for your answer.", code=task.code), offer_text(task)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from bot.core import permissions
 from bot.core.clock import Clock
 from bot.core.errors import UserError
+from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Member,
@@ -30,7 +31,7 @@ from bot.core.service import Service
 from bot.core.store import Store, Transaction
 from bot.core.task_text import STATE_NAMES, offer_text, person_card, task_line
 from bot.core.transitions import TASKS, TaskMove
-from bot.i18n import Raw, Text, Trusted, _, lines
+from bot.i18n import Raw, Text, _, lines
 
 TASK_TIMERS = (
     TimerKind.TASK_OFFER_REMINDER,
@@ -227,7 +228,7 @@ class TaskService(Service):
     async def _after_move(
         self, tx: Transaction, actor: Member, task: Task, note: str, now: datetime
     ) -> None:
-        who = Trusted(actor.handle)
+        who = member_name(actor)
         note_line = _("There is a note; I sent it to each organizer privately.") if note else None
         if note:
             await self._dm_organizers(

@@ -45,29 +45,58 @@ def attachment_ids(value: Any) -> Iterator[str]:
             yield from attachment_ids(item)
 
 
+def _files(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files a message carries (not previews or thumbnails), as the envelope lists them."""
+    return [
+        item
+        for item in data.get("attachments") or []
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    ]
+
+
 class SignalAttachments:
     def __init__(self, client: SignalClient, limits: MediaLimits) -> None:
         self.client = client
         self.limits = limits
+        # Files fetched ahead of handling, by attachment id (or why they could not be).
+        self._fetched: dict[str, bytes | MediaUnavailableError] = {}
+
+    async def prefetch(self, data: dict[str, Any]) -> None:
+        """Download the files of a message about to be handled, within the limits.
+
+        Done before the message's unit of work opens, so the database is never held
+        while a file travels; `uploads` then hands the bytes over without a request."""
+        for number, item in enumerate(_files(data)):
+            size = item.get("size")
+            if number >= self.limits.per_report:
+                break
+            if isinstance(size, int) and size > self.limits.max_bytes:
+                continue  # the core lists it as too large without asking for it
+            try:
+                self._fetched[item["id"]] = await asyncio.to_thread(
+                    self.client.attachment, item["id"], self.limits.max_bytes
+                )
+            except SignalError as error:
+                self._fetched[item["id"]] = MediaUnavailableError(str(error))
 
     def uploads(self, data: dict[str, Any]) -> list[Upload]:
         """The files of one message, as the core takes them (fetched only if kept)."""
-        found = [
-            item
-            for item in data.get("attachments") or []
-            if isinstance(item, dict) and isinstance(item.get("id"), str)
-        ]
         return [
             Upload(
                 content_type=str(item.get("contentType") or ""),
                 size=item["size"] if isinstance(item.get("size"), int) else None,
                 fetch=self._fetcher(item["id"]),
             )
-            for item in found
+            for item in _files(data)
         ]
 
     def _fetcher(self, attachment_id: str) -> Callable[[], Awaitable[bytes]]:
         async def fetch() -> bytes:
+            fetched = self._fetched.pop(attachment_id, None)
+            if isinstance(fetched, MediaUnavailableError):
+                raise fetched
+            if fetched is not None:
+                return fetched
             try:
                 return await asyncio.to_thread(
                     self.client.attachment, attachment_id, self.limits.max_bytes
@@ -81,6 +110,7 @@ class SignalAttachments:
         """Delete from the service every file this envelope names. A failure is logged
         and left to the next sweep: it must not stop the bot answering."""
         for attachment_id in dict.fromkeys(attachment_ids(envelope)):
+            self._fetched.pop(attachment_id, None)
             try:
                 await asyncio.to_thread(self.client.delete_attachment, attachment_id)
             except SignalError as error:

@@ -22,33 +22,117 @@ from requests.adapters import HTTPAdapter
 from bot.core.models import MediaFile
 
 CONNECT_TIMEOUT = 5.0
-_RETRY_AFTER = re.compile(r"retry\s*after(?:seconds)?\D{0,5}(\d{1,7})", re.IGNORECASE)
+
+# What the service's errors say. It passes signal-cli's own words on: in normal and native
+# mode a failed send is HTTP 400 with signal-cli's whole output (the failures, one per
+# recipient, the timestamp, then why it gave up); in json-rpc mode a rate limit is 429
+# with the challenge tokens as a list. See tests/fakes/signal_server.py for the shapes
+# and the upstream code they come from.
+_TOKEN = re.compile(r'with challenge token "([^"\s]{1,200})"')
+_WAIT = re.compile(
+    r'or wait "(\d{1,9})" seconds|retry\s*after(?:seconds)?\D{0,5}(\d{1,9})', re.IGNORECASE
+)
+_RATE_LIMIT = ("rate limit", "rate_limit", "captcha proof required")
+_HEADING = "Failed to send (some) messages:"
+# When some recipients got the message, signal-cli exits normally and service release
+# 0.100 cannot read the timestamp out of its output: it answers 400 with the output, every
+# newline removed, the timestamp stuck on the end.
+_PARTLY_SENT = re.compile(re.escape(_HEADING) + r"[^\n]*?[^\d](\d{10,16})")
+# A group id the service or signal-cli refuses, or a group the bot may no longer post in.
+_GROUP_UNUSABLE = (
+    "invalid identifier",  # client.go getRecipientType: not base64 twice over
+    "invalid signal group size",  # ... or not 32 bytes once decoded
+    "invalid group id",
+    "group not found",
+    "is not a member in group",
+    "is not allowed to send message to group",
+)
+
+
+_CAPTCHA_HELP = ("To get the captcha", "After solving", "Use the following", "signal-cli ")
+
+
+def _summary(text: str) -> str:
+    """What went wrong, in one line: signal-cli's first reason (and how many recipients
+    had one), then why it gave up; no heading, captcha instructions or timestamp."""
+    body = text.strip()
+    listed = body.startswith(_HEADING)  # one line per recipient, "<recipient>: <reason>"
+    reasons: list[str] = []
+    closing: list[str] = []
+    for raw in body.removeprefix(_HEADING).splitlines():
+        line = raw.strip()
+        if not line or line.isdigit() or line.startswith(_CAPTCHA_HELP):
+            continue
+        if listed and ": " in line and not line.startswith("Failed to send"):
+            reasons.append(line.split(": ", 1)[1])
+        else:
+            closing.append(line)
+    parts = closing
+    if reasons:
+        more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+        parts = [reasons[0] + more, *closing]
+    return " / ".join(parts)[:300] or body[:300]
 
 
 @dataclass
 class SignalError(Exception):
-    """The service answered with an error, or could not be reached at all (status 0)."""
+    """The service answered with an error, or could not be reached at all (status 0).
+
+    `message` keeps the service's text as it came (it can name recipients: it is redacted
+    wherever it is stored or shown); the challenge tokens and the wait Signal asks for
+    are read from it whatever the mode, so none is lost to a long message.
+    """
 
     status: int
     message: str
     challenge_tokens: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        for token in _TOKEN.findall(self.message):
+            if token not in self.challenge_tokens:
+                self.challenge_tokens.append(token)
+
     def __str__(self) -> str:
-        return f"signal-cli-rest-api {self.status or 'unreachable'}: {self.message}"
+        return f"signal-cli-rest-api {self.status or 'unreachable'}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        """What went wrong, in one line, in the service's words."""
+        return _summary(self.message)
 
     @property
     def rate_limited(self) -> bool:
         text = self.message.lower()
-        return self.status == 429 or "rate limit" in text or "rate_limit" in text
+        return self.status == 429 or any(marker in text for marker in _RATE_LIMIT)
 
     @property
     def retry_after(self) -> float | None:
-        match = _RETRY_AFTER.search(self.message)
-        return float(match.group(1)) if match else None
+        """The longest wait Signal named (seconds), as signal-cli itself would wait."""
+        waits = [int(a or b) for a, b in _WAIT.findall(self.message)]
+        return float(max(waits)) if waits else None
 
     @property
     def unreachable(self) -> bool:
         return self.status == 0 or self.status >= 500
+
+    @property
+    def group_unusable(self) -> bool:
+        """The group id is refused, or the bot is not (or no longer) in the group."""
+        text = self.message.lower()
+        return self.status == 400 and any(marker in text for marker in _GROUP_UNUSABLE)
+
+    @property
+    def recipient_unregistered(self) -> bool:
+        """For a direct message: the person is no longer on Signal."""
+        return self.status == 400 and "unregistered user" in self.message.lower()
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message Signal took: its timestamp, and why some group members were missed."""
+
+    timestamp: str
+    missed: SignalError | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +176,7 @@ class SignalClient:
                 body = {}
             raise SignalError(
                 response.status_code,
-                str(body.get("error") or response.reason or "error")[:500],
+                str(body.get("error") or response.reason or "error")[:4000],
                 [str(t) for t in body.get("challenge_tokens") or [] if t],
             )
         return response
@@ -145,10 +229,14 @@ class SignalClient:
         message: str,
         mentions: list[dict[str, Any]] | None = None,
         files: Sequence[MediaFile] = (),
-    ) -> str:
+    ) -> Sent:
         """Send to one recipient: the service refuses several groups in one request.
+
         `files` are uploaded with the text (`base64_attachments`, as data URIs that name
-        the file, so readers see "R3-photo-1.jpg" rather than a random name)."""
+        the file, so readers see "R3-photo-1.jpg" rather than a random name). A message
+        some group members got is sent, even when the service answers 400 for it (release
+        0.100 does): sending it again would repeat it to all the others.
+        """
         body: dict[str, Any] = {
             "number": self.number,
             "recipients": [recipient],
@@ -163,8 +251,16 @@ class SignalClient:
                 + base64.b64encode(file.data).decode()
                 for file in files
             ]
-        data = self._request("POST", "/v2/send", json=body).json()
-        return str(data.get("timestamp", ""))
+        try:
+            data = self._request("POST", "/v2/send", json=body).json()
+        except SignalError as error:
+            partly = _PARTLY_SENT.fullmatch(error.message) if error.status == 400 else None
+            if partly is None:
+                raise
+            return Sent(partly.group(1), missed=error)
+        if isinstance(data, list):  # the next release answers one result per request part
+            data = data[0] if data and isinstance(data[0], dict) else {}
+        return Sent(str(data.get("timestamp", "")))
 
     def attachments(self) -> list[str]:
         """Every file the service has downloaded and still keeps."""

@@ -4,7 +4,8 @@ Messages are fetched by polling `GET /v1/receive/{number}` (normal and native mo
 While the bot is down they wait on Signal's servers, so a restart loses nothing; once
 fetched they are stored in the inbox before they are handled, so a crash loses nothing
 either. Members are known by their Signal UUID (or number where no UUID is given),
-never by the profile name anyone can change.
+never by the profile name anyone can change; that name (or the config's name for them)
+is only what messages call them.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from bot.delivery import DeliveryError, OutboxWorker
 from bot.i18n import Raw, _
 from bot.platforms.signal.attachments import SignalAttachments, attachment_ids
 from bot.platforms.signal.client import About, SignalClient, SignalError
+from bot.redact import redact
 
 log = logging.getLogger(__name__)
 PLATFORM = "signal"
 PING_PLACEHOLDER = "@verifier"
 MENTION_PLACEHOLDER = "\ufffc"  # where an incoming @-mention stood in the text
+RATE_LIMIT = "rate-limit"  # the delivery problem a rate-limit episode is recorded under
 
 
 class SignalUnavailableError(Exception):
@@ -76,6 +79,10 @@ class SignalFrontEnd:
         self._stopping.set()
 
     async def _unreachable(self, entry: OutboxEntry, reason: str) -> None:
+        if entry.is_direct:
+            # Someone left Signal. Who it was is nobody's business in a group chat, and
+            # nothing there could be done about it: the delivery worker has logged it.
+            return
         await self.app.notices.chat_unreachable(entry.platform, entry.address, reason)
 
     async def check_service(self) -> About:
@@ -127,18 +134,36 @@ class SignalFrontEnd:
         return await self.attachments.sweep(keep)
 
     async def handle_pending(self) -> int:
+        """Handle every stored message not handled yet, each exactly once.
+
+        A message is marked handled in the same unit of work as everything handling it
+        does (the report filed, the verification, the replies in the outbox): the blocks
+        the actions open join it. A crash before its commit leaves the message unhandled,
+        with no trace of its effect, so it is handled after the restart; after the commit
+        the mark is there and it is not handled again.
+        """
         async with self.app.store.reading() as tx:
             pending = await tx.inbox.unhandled()
         for entry_id, envelope in pending:
             if self._stopping.is_set():
                 break  # kept in the inbox, handled at the next start
+            data = envelope.get("dataMessage")
+            if isinstance(data, dict) and self._for_us(data):
+                await self.attachments.prefetch(data)  # before the unit: no files in it
             try:
-                await self.handle_envelope(envelope)
+                async with self.app.store.transaction() as tx:
+                    if not await tx.inbox.mark_handled(entry_id, self.app.clock.now()):
+                        continue  # handled meanwhile (another process)
+                    await self.handle_envelope(envelope)
             except Exception:
-                # One bad message must not block the rest; it is not retried forever.
+                # One bad message must not block the rest, nor be retried forever. What
+                # handling it wrote was undone with the unit; only the mark is kept.
                 log.exception("could not handle Signal message %s", entry_id)
-            async with self.app.store.transaction() as tx:
-                await tx.inbox.mark_handled(entry_id, self.app.clock.now())
+                async with self.app.store.transaction() as tx:
+                    await tx.inbox.mark_handled(entry_id, self.app.clock.now())
+            # Once handled (and only then), every file it carried leaves signal-cli's
+            # volume; a crash before this leaves them to the next sweep.
+            await self.attachments.discard(envelope)
         return len(pending)
 
     def _mentions_us(self, data: dict[str, Any]) -> bool:
@@ -161,20 +186,29 @@ class SignalFrontEnd:
             return None  # our own messages, synced from a linked device
         if self.blocked & set(candidates):
             return None
+        member = None
         for candidate in candidates:  # whichever id the config or a /role command used
-            found = await self.app.members.find(PLATFORM, candidate)
-            if found is not None:
-                return found
-        return await self.app.members.identify(PLATFORM, candidates[0])
+            member = await self.app.members.find(PLATFORM, candidate)
+            if member is not None:
+                break
+        if member is None:
+            member = await self.app.members.identify(PLATFORM, candidates[0])
+        # Their profile name, to name them to organizers (never their number or UUID).
+        return await self.app.members.note_profile_name(member, envelope.get("sourceName"))
+
+    def _for_us(self, data: dict[str, Any]) -> bool:
+        """Whether the bot answers this message: a direct message, or in a group it
+        serves, a command or an @-mention of the bot. Everything else is chatter."""
+        group = data.get("groupInfo")
+        if not (isinstance(group, dict) and group.get("groupId")):
+            return True
+        if self.app.network.target(PLATFORM, group_address(str(group["groupId"]))) is None:
+            return False
+        text = data.get("message")
+        return (isinstance(text, str) and text.lstrip().startswith("/")) or self._mentions_us(data)
 
     async def handle_envelope(self, envelope: dict[str, Any]) -> None:
-        """Answer one message; then every file it carried leaves signal-cli's volume."""
-        try:
-            await self._handle_envelope(envelope)
-        finally:
-            await self.attachments.discard(envelope)
-
-    async def _handle_envelope(self, envelope: dict[str, Any]) -> None:
+        """Answer one message (its files were fetched ahead by `handle_pending`)."""
         data = envelope.get("dataMessage")
         if not isinstance(data, dict):
             return  # receipts, typing, reactions: nothing for the bot
@@ -187,11 +221,12 @@ class SignalFrontEnd:
         group = data.get("groupInfo")
         mentioned = self._mentions_us(data)
         target = None
+        if not self._for_us(data):
+            return  # groups we were not told about, and ordinary chatter, are ignored
         if isinstance(group, dict) and group.get("groupId"):
             address = group_address(str(group["groupId"]))
             target = self.app.network.target(PLATFORM, address)
-            if target is None or not (text.lstrip().startswith("/") or mentioned):
-                return  # groups we were not told about, and ordinary chatter, are ignored
+            assert target is not None  # noqa: S101 - _for_us checked it
             conversation = Conversation(PLATFORM, address, is_direct=False, purpose=target.purpose)
         else:
             conversation = None
@@ -242,10 +277,28 @@ class SignalFrontEnd:
 
 
 class SignalSender:
+    """Sends outbox rows through the service, and waits out Signal's rate limits.
+
+    A refused message waits as long as Signal asks (at most `MAX_WAIT`, so a captcha
+    solved in the meantime is noticed soon); other chats go on, as Signal may refuse
+    only some recipients. A rate limit is an episode: it starts at the first refusal
+    (the organizers are told, with the challenge token for the captcha) and ends when
+    every chat refused in it has had a message go through in full (they are told that
+    too), so a chat that keeps being refused while others work does not start an
+    episode every few minutes, and the next real episode is told afresh.
+    """
+
     platform = PLATFORM
+    DEFAULT_WAIT = 300.0  # when Signal names no wait (json-rpc mode never does)
+    MAX_WAIT = 600.0
 
     def __init__(self, front: SignalFrontEnd) -> None:
         self.front = front
+        self.refused: set[tuple[str, bool]] = set()  # chats refused in this episode
+        # Not known at start-up: an episode may have been open when the bot stopped. The
+        # first message that goes out in full ends it, if there was one.
+        self.may_be_limited = True
+        self._logged_tokens: set[str] = set()
 
     async def _mentions(self, body: str) -> tuple[str, list[dict[str, Any]]]:
         """Prefix one placeholder per verifier; Signal shows each as a real mention."""
@@ -262,28 +315,41 @@ class SignalSender:
         return f"{prefix}\n{body}", mentions
 
     async def send(self, entry: OutboxEntry) -> str | None:
+        chat = (entry.address, entry.is_direct)
         body: str = entry.body
         mentions: list[dict[str, Any]] = []
         if entry.ping == "verifiers" and not entry.is_direct:
             body, mentions = await self._mentions(body)
         try:
-            return await asyncio.to_thread(
+            sent = await asyncio.to_thread(
                 self.front.client.send, entry.address, body, mentions or None, entry.files
             )
         except SignalError as error:
             if error.rate_limited:
-                await self._tell_rate_limited(error)
-                raise DeliveryError("rate limited", retry_after=error.retry_after or 300) from None
-            text = error.message.lower()
-            if error.status == 400 and any(
-                marker in text
-                for marker in ("invalid group", "group not found", "unregistered", "not a member")
-            ):
-                raise DeliveryError(error.message, permanent=True) from None
+                await self._rate_limited(chat, error)
+                wait = min(max(error.retry_after or self.DEFAULT_WAIT, 1.0), self.MAX_WAIT)
+                raise DeliveryError("rate limited", retry_after=wait) from None
+            if error.group_unusable or (entry.is_direct and error.recipient_unregistered):
+                self.refused.discard(chat)  # given up: it cannot hold the episode open
+                raise DeliveryError(error.summary, permanent=True) from None
             raise DeliveryError(str(error)) from None
+        if sent.missed is not None:
+            # Delivered, but not to every member: sending again would repeat it to the rest.
+            log.warning("Signal message %s missed some group members: %s", entry.id, sent.missed)
+            if sent.missed.rate_limited:
+                await self._rate_limited(chat, sent.missed)
+        else:
+            await self._went_through(chat)
+        return sent.timestamp
 
-    async def _tell_rate_limited(self, error: SignalError) -> None:
+    async def _rate_limited(self, chat: tuple[str, bool], error: SignalError) -> None:
+        self.refused.add(chat)
+        self.may_be_limited = True
         token = error.challenge_tokens[0] if error.challenge_tokens else ""
+        if token and token not in self._logged_tokens:
+            # Where an operator finds the token when the organizer chat is on Signal too.
+            self._logged_tokens.add(token)
+            log.warning("Signal rate limit: captcha challenge token %s (README)", token)
         notice = _(
             "Signal is rate-limiting the bot's number. Messages are waiting and will be "
             "retried. To lift the limit sooner, an operator must solve a captcha: see "
@@ -291,5 +357,15 @@ class SignalSender:
             token=Raw(token or "-"),
         )
         await self.front.app.notices.tell_organizers_once(
-            PLATFORM, "rate-limit", error.message, notice
+            PLATFORM, RATE_LIMIT, redact(str(error)), notice
         )
+
+    async def _went_through(self, chat: tuple[str, bool]) -> None:
+        self.refused.discard(chat)
+        if self.refused or not self.may_be_limited:
+            return
+        self.may_be_limited = False
+        notice = _(
+            "Signal takes the bot's messages again: the ones that were waiting are going out now."
+        )
+        await self.front.app.notices.problem_over(PLATFORM, RATE_LIMIT, notice)

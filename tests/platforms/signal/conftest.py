@@ -14,10 +14,11 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.signal_server import FakeSignal
 
 BOT_NUMBER = "+15550000001"
-ORGANIZERS = "b3JnYW5pemVycy1ncm91cC1pZA=="  # internal ids, as received messages carry them
-ALERTS = "YWxlcnRzLWdyb3VwLWlkLTAwMQ=="
-ALERTAS = "YWxlcnRhcy1ncm91cC1pZC0wMg=="
-STRANGERS = "c3RyYW5nZXJzLWdyb3VwLWlk"
+# Internal ids, as received messages carry them: base64 of a group's 32-byte id.
+ORGANIZERS = "b3JnYW5pemVycy1ncm91cC1pZC0wMDAwMDAwMDAwMDE="
+ALERTS = "YWxlcnRzLWdyb3VwLWlkLTAwMDAwMDAwMDAwMDAwMDI="
+ALERTAS = "YWxlcnRhcy1ncm91cC1pZC0wMDAwMDAwMDAwMDAwMDM="
+STRANGERS = "c3RyYW5nZXJzLWdyb3VwLWlkLTAwMDAwMDAwMDAwMDQ="
 ANA = "a0000000-0000-4000-8000-000000000001"
 BEN = "b0000000-0000-4000-8000-000000000002"
 CRUZ_NUMBER = "+15550000003"
@@ -42,7 +43,7 @@ def signal_section(url: str) -> dict[str, Any]:
             {"id": group_address(ALERTAS), "name": "alertas (Signal)", "languages": ["es"]},
         ],
         "members": [
-            {"id": ANA, "roles": ["organizer"]},
+            {"id": ANA, "name": "Ana (organizer)", "roles": ["organizer"]},
             {"id": BEN, "roles": ["verifier"]},
             {"id": CRUZ_NUMBER, "roles": ["verifier"], "language": "es"},
             {"id": DEE, "roles": ["volunteer"]},

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import App
 from bot.config import Config
-from bot.core.models import ReportState
+from bot.core.models import OutboxEntry, ReportState
 from bot.platforms.signal.frontend import SignalFrontEnd, SignalUnavailableError, group_address
 from tests.conftest import outbox_rows
 from tests.fakes.clock import FakeClock
@@ -183,32 +183,141 @@ async def test_direct_messages_answer_the_sender_only(signal_rig: SignalRig) -> 
     assert card.startswith("CONOZCA SUS DERECHOS")
 
 
-async def test_rate_limiting_waits_and_tells_organizers_once(
+def _signal_rows(rows: list[OutboxEntry], state: str) -> list[OutboxEntry]:
+    return [r for r in rows if r.state == state and r.platform == "signal"]
+
+
+def _notices(rows: list[OutboxEntry], platform: str, words: str) -> list[str]:
+    return [
+        r.body
+        for r in rows
+        if r.kind == "delivery_problem" and r.platform == platform and words in r.body
+    ]
+
+
+LIMITED = "Signal is rate-limiting the bot's number"
+LIFTED = "Signal takes the bot's messages again"
+
+
+async def test_a_rate_limit_waits_as_signal_asks_and_tells_organizers_once(
     signal_rig: SignalRig, clock: FakeClock
 ) -> None:
+    """normal mode: a captcha arrives as HTTP 400 in signal-cli's words; the token and the
+    wait are read from them."""
     server = signal_rig.server
     server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
     await signal_rig.front.receive_once()
-    server.rate_limit_next(times=3)
+    server.rate_limit_next(times=2, wait=120, challenge="5e7c-token")
     await signal_rig.front.worker.deliver_due()
-    pending = [
-        r
-        for r in await outbox_rows(signal_rig.app.store)
-        if r.state == "pending" and r.platform == "signal"
-    ]
-    assert pending and all(r.last_error == "rate limited" for r in pending[:1])
-    assert pending[0].next_attempt_at - clock.now() == timedelta(seconds=300)
-    notices = [r for r in await outbox_rows(signal_rig.app.store) if r.kind == "delivery_problem"]
-    assert {n.platform for n in notices} == {"console", "signal"}  # every organizer chat
-    assert all("6d2f0e5c-challenge" in n.body for n in notices)
-    clock.advance(timedelta(minutes=6))
-    await signal_rig.front.worker.deliver_due()  # limited again: no second notice
-    again = [r for r in await outbox_rows(signal_rig.app.store) if r.kind == "delivery_problem"]
-    assert len(again) == len(notices)
-    for _ in range(3):
-        clock.advance(timedelta(minutes=6))
-        await signal_rig.front.worker.deliver_due()
+    rows = await outbox_rows(signal_rig.app.store)
+    pending = _signal_rows(rows, "pending")
+    assert pending[0].last_error == "rate limited"
+    assert pending[0].next_attempt_at - clock.now() == timedelta(seconds=120)
+    assert server.requests.count("send") == 1  # the chat's other messages wait behind it
+    for platform in ("console", "signal"):  # every organizer chat, with the token
+        [notice] = _notices(rows, platform, LIMITED)
+        assert notice.endswith("Challenge token: 5e7c-token")
+    clock.advance(timedelta(seconds=121))
+    await signal_rig.front.worker.deliver_due()  # refused again: no second notice
+    rows = await outbox_rows(signal_rig.app.store)
+    assert len(_notices(rows, "console", LIMITED)) == 1
+    assert server.requests.count("send") == 2
+    clock.advance(timedelta(seconds=121))
+    await signal_rig.front.worker.deliver_due()
+    assert [m for m in signal_rig.group(ORGANIZERS) if "NEW REPORT R1" in m]
+    rows = await outbox_rows(signal_rig.app.store)
+    assert len(_notices(rows, "console", LIFTED)) == 1
+
+
+async def test_a_long_wait_is_cut_short_so_a_solved_captcha_is_noticed(
+    signal_rig: SignalRig, clock: FakeClock
+) -> None:
+    signal_rig.server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.front.receive_once()
+    signal_rig.server.rate_limit_next(wait=86400)
+    await signal_rig.front.worker.deliver_due()
+    [row, *_] = _signal_rows(await outbox_rows(signal_rig.app.store), "pending")
+    assert row.next_attempt_at - clock.now() == timedelta(minutes=10)
+
+
+async def test_each_rate_limit_episode_is_told_with_its_own_token(
+    signal_rig: SignalRig, clock: FakeClock
+) -> None:
+    server, worker = signal_rig.server, signal_rig.front.worker
+    server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.front.receive_once()
+    server.rate_limit_next(wait=60, challenge="first-token")
+    await worker.deliver_due()
+    clock.advance(timedelta(seconds=61))
+    await worker.deliver_due()  # Signal takes messages again: the episode is over
     assert any("NEW REPORT R1" in m for m in signal_rig.group(ORGANIZERS))
+
+    clock.advance(timedelta(days=6))  # next week
+    server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.front.receive_once()
+    server.rate_limit_next(wait=60, challenge="second-token")
+    await worker.deliver_due()
+    rows = await outbox_rows(signal_rig.app.store)
+    for platform in ("console", "signal"):
+        told = _notices(rows, platform, LIMITED)
+        assert [n.rsplit(" ", 1)[1] for n in told] == ["first-token", "second-token"]
+        assert len(_notices(rows, platform, LIFTED)) == 1
+    clock.advance(timedelta(seconds=61))
+    await worker.deliver_due()
+    assert len(signal_rig.group(ALERTS)) == 1
+
+
+async def test_one_refused_chat_does_not_hold_back_others_nor_flap_the_notices(
+    signal_rig: SignalRig, clock: FakeClock
+) -> None:
+    """Signal wants a captcha before sending to one person only: the alerts go out, and
+    the episode lasts until that person's message goes through, told once each way."""
+    server, worker = signal_rig.server, signal_rig.front.worker
+    server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.exchange()
+    server.captcha_for[DEE] = ("dm-token", 60)  # the reporter's receipt goes to her UUID
+    server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.exchange()
+    assert len(signal_rig.group(ALERTS)) == 1 and len(signal_rig.group(ALERTAS)) == 1
+    for _ in range(3):  # refused again and again while the groups work
+        clock.advance(timedelta(seconds=61))
+        server.deliver("/hotline", uuid=BEN, group=ORGANIZERS)
+        await signal_rig.exchange()
+    rows = await outbox_rows(signal_rig.app.store)
+    assert len(_notices(rows, "console", LIMITED)) == 1
+    assert _notices(rows, "console", LIFTED) == []
+    assert server.to(DEE) == []
+    del server.captcha_for[DEE]  # the captcha was solved
+    clock.advance(timedelta(seconds=61))
+    await worker.deliver_due()
+    assert len(server.to(DEE)) == 1
+    rows = await outbox_rows(signal_rig.app.store)
+    assert len(_notices(rows, "console", LIMITED)) == 1
+    assert len(_notices(rows, "console", LIFTED)) == 1
+
+
+async def test_a_message_most_members_got_is_not_sent_again(
+    signal_rig: SignalRig, clock: FakeClock
+) -> None:
+    """One member of the alert group left Signal: release 0.100 answers 400, though the
+    alert reached everyone else. It is delivered, once, and nobody is told a chat is gone."""
+    server = signal_rig.server
+    server.deliver(REPORT, uuid=DEE, group=ORGANIZERS)
+    await signal_rig.exchange()
+    server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.front.receive_once()
+    server.partly_deliver_next(times=3)
+    await signal_rig.front.worker.deliver_due()
+    for _ in range(3):
+        clock.advance(timedelta(minutes=10))
+        await signal_rig.front.worker.deliver_due()
+    assert len(signal_rig.group(ALERTS)) == 1 and len(signal_rig.group(ALERTAS)) == 1
+    rows = await outbox_rows(signal_rig.app.store)
+    assert _signal_rows(rows, "pending") == [] and _signal_rows(rows, "failed") == []
+    assert not any(r.kind == "delivery_problem" for r in rows)
+    [alert] = [r for r in rows if r.address == group_address(ALERTS)]
+    [sent] = [s for s in server.sent if s.recipient == group_address(ALERTS)]
+    assert alert.external_id == str(sent.timestamp)  # so the alert can be followed up
 
 
 async def test_organizers_manage_roles_by_command(signal_rig: SignalRig) -> None:
