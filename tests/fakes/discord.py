@@ -67,7 +67,9 @@ def mock_interaction(client: Any, user: MagicMock, guild_id: int | None = GUILD_
     response.is_done.side_effect = lambda: done["value"]
     response.send_message = AsyncMock(side_effect=respond)
     response.send_modal = AsyncMock(side_effect=respond)
+    response.edit_message = AsyncMock(side_effect=respond)
     interaction.response = response
+    interaction.message = None  # a slash command's; a button's message is set by the test
     followup = MagicMock(spec_set=discord.Webhook)
     followup.send = AsyncMock()
     interaction.followup = followup
@@ -75,14 +77,16 @@ def mock_interaction(client: Any, user: MagicMock, guild_id: int | None = GUILD_
 
 
 def replies_of(interaction: MagicMock) -> list[str]:
-    """Everything the member was told, and a check that all of it was private."""
+    """Everything the member was told, and a check that all of it was private (an answer
+    written into the message whose button they pressed is in their DM)."""
     calls = [
         *interaction.response.send_message.call_args_list,
         *interaction.followup.send.call_args_list,
     ]
     for call in calls:
         assert call.kwargs.get("ephemeral") is True, "a reply was visible to the channel"
-    return [call.args[0] for call in calls]
+    updates = [call.kwargs["content"] for call in interaction.response.edit_message.call_args_list]
+    return [call.args[0] for call in calls] + updates
 
 
 class FakeChannel:

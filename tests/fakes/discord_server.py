@@ -327,6 +327,11 @@ class FakeDiscord:
         await asyncio.wait_for(waiter, BARRIER_TIMEOUT)
 
     @property
+    def intents(self) -> int:
+        """What the bot asked for at IDENTIFY."""
+        return self._live_session().intents
+
+    @property
     def events_sent(self) -> int:
         return 0 if self._session is None else self._session.seq
 
