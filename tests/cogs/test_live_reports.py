@@ -6,11 +6,19 @@ every event; the fake Discord refuses what Discord would refuse.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.config import Config
 from bot.core.models import ReportState
-from tests.cogs.live import MEMBER, ORGANIZER, REPORTER, VERIFIER, Live
+from tests.cogs.live import MEMBER, ORGANIZER, REPORTER, VERIFIER, Live, running
+from tests.conftest import example_data
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock
-from tests.fakes.discord_server import Exchange, Message
+from tests.fakes.discord_server import Exchange, FakeDiscord, Message
 
 FORM = {
     "Where? (address, corner, landmark)": "5th & Main",
@@ -144,3 +152,59 @@ async def test_the_still_going_on_buttons(live: Live, clock: FakeClock) -> None:
     cleared = await live.discord.press(VERIFIER, check, "No, it is over: send the all clear")
     assert cleared.text.startswith("All clear for R1 sent to:")
     assert (await live.app.reports.get(1)).state is ReportState.RESOLVED
+
+
+# -- a card too long for one message: a bilingual organizer channel, a long report
+
+
+@pytest.fixture
+async def bilingual(tmp_path: Path, clock: FakeClock, discord: FakeDiscord) -> AsyncIterator[Live]:
+    data = example_data()
+    data["discord"] = {**fakes.discord_section(), "organizer_languages": ["es", "en"]}
+    config = Config.model_validate(data)
+    app = await App.start(config, tmp_path / "bilingual.sqlite3", clock)
+    try:
+        async with running(config, app, discord) as connected:
+            yield connected
+    finally:
+        await app.close()
+    assert discord.problems == []
+
+
+LONG = {"What do you see?": ("Agents stopping cars at the corner, asking for papers. " * 18)[:990]}
+
+
+async def test_a_split_card_keeps_its_buttons_on_one_part_only(bilingual: Live) -> None:
+    await report(bilingual, **LONG)
+    parts = card_of(bilingual)
+    assert len(parts) == 2 and all(len(p.content) <= 2000 for p in parts)
+    assert parts[0].buttons == []
+    assert [b["custom_id"] for b in parts[1].buttons] == CARD_BUTTONS
+
+
+async def test_a_decision_on_a_split_card_shows_in_full_and_leaves_no_live_button(
+    bilingual: Live,
+) -> None:
+    await report(bilingual, **LONG)
+    parts = card_of(bilingual)
+    pressed = await bilingual.discord.press(VERIFIER, parts[-1], "verify:report:1")
+    assert pressed.text.startswith("Verified R1")  # in the verifier's own language
+    now = [bilingual.discord.messages[part.id] for part in parts]
+    assert all(message.live_buttons == [] for message in now)
+    shown = "\n".join(message.content for message in now)
+    decision = f"R1 VERIFICADO por <@{VERIFIER}>."
+    assert decision in shown and f"R1 VERIFIED by <@{VERIFIER}>." in shown
+    assert shown.rstrip().endswith("#alertas.")  # the whole decision, to its last word
+    assert all(len(message.content) <= 2000 for message in now)
+
+
+async def test_a_second_report_updates_the_count_on_the_part_with_the_buttons(
+    bilingual: Live,
+) -> None:
+    await report(bilingual, **LONG)
+    parts = card_of(bilingual)
+    again = {**LONG, "Where? (address, corner, landmark)": "Main St & 5th St"}
+    await report(bilingual, MEMBER, **again)
+    first, last = (bilingual.discord.messages[part.id] for part in parts)
+    assert first.buttons == []
+    assert last.buttons[-1]["label"] == "2 reportes independientes"
