@@ -144,7 +144,7 @@ class TasksCog(commands.Cog):
         self,
         interaction: discord.Interaction,
         task: str,
-        member: discord.Member,
+        member: discord.Member | discord.User,  # a User when given in a DM
         due: str = "",
     ) -> None:
         front = self.front

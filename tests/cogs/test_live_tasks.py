@@ -120,3 +120,12 @@ async def test_someone_else_cannot_answer_an_offer_by_its_code(live: Live) -> No
     refused = await live.discord.slash(REPORTER, "task accept", task="T1", dm=True)
     assert refused.text.startswith("T1 is not assigned to you.")
     assert await task_state(live) is TaskState.OFFERED
+
+
+async def test_an_organizer_assigns_from_a_direct_message(live: Live) -> None:
+    await live.discord.slash(ORGANIZER, "task add", description="drive to the vigil", dm=True)
+    assigned = await live.discord.slash(ORGANIZER, "task assign", task="T1", member=MEMBER,
+                                        dm=True)  # fmt: skip
+    assert assigned.text.startswith(f"Offered T1 to <@{MEMBER}>.")
+    [offer] = live.discord.dms(MEMBER)
+    assert offer.content.startswith("You are asked to take T1: drive to the vigil.")
