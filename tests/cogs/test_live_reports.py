@@ -208,3 +208,14 @@ async def test_a_second_report_updates_the_count_on_the_part_with_the_buttons(
     first, last = (bilingual.discord.messages[part.id] for part in parts)
     assert first.buttons == []
     assert last.buttons[-1]["label"] == "2 reportes independientes"
+
+
+async def test_an_empty_form_in_a_direct_message_can_be_fixed_and_sent_again(live: Live) -> None:
+    empty = dict.fromkeys(FORM, "")
+    refused = await report(live, MEMBER, dm=True, **empty)
+    assert refused.text.startswith("What did you see, and where?")
+    assert refused.original is not None
+    reopened = await live.discord.press(MEMBER, refused.original, "Fix and send again")
+    assert reopened.modal is not None and reopened.modal["title"] == "Report what you see"
+    sent = await live.discord.submit(MEMBER, reopened, FORM)
+    assert "Report R1 is with the verifiers" in sent.text
