@@ -89,7 +89,8 @@ class DiscordFrontEnd:
             return DirectMember(await self.actor(user), in_server=False)  # a bare user: no roles
         except (LookupError, discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError):
             log.warning("could not read a direct message writer's roles; keeping the last known")
-            return DirectMember(await self.app.members.identify(PLATFORM, str(user.id)), True)
+            known = await self.app.members.identify(PLATFORM, str(user.id))
+            return DirectMember(known, in_server=True)  # the benefit of the doubt
         return DirectMember(await self.actor(in_server), in_server=True)
 
     async def named(self, client: discord.Client, user: discord.abc.User) -> Member:

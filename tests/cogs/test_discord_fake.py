@@ -14,7 +14,7 @@ import pytest
 
 from tests.cogs.live import MEMBER, Live
 from tests.fakes import discord as fakes
-from tests.fakes.discord_server import Exchange
+from tests.fakes.discord_records import Exchange
 
 
 def channel(live: Live, channel_id: int) -> discord.TextChannel:

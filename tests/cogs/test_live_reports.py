@@ -18,7 +18,8 @@ from tests.cogs.live import MEMBER, ORGANIZER, REPORTER, VERIFIER, Live, running
 from tests.conftest import example_data
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock
-from tests.fakes.discord_server import Exchange, FakeDiscord, Message
+from tests.fakes.discord_records import Exchange, Message
+from tests.fakes.discord_server import FakeDiscord
 
 FORM = {
     "Where? (address, corner, landmark)": "5th & Main",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.core.models import TaskState
 from tests.cogs.live import MEMBER, ORGANIZER, REPORTER, Live
 from tests.fakes import discord as fakes
-from tests.fakes.discord_server import Message
+from tests.fakes.discord_records import Message
 
 
 async def offered(live: Live, to: int = MEMBER, due: str = "") -> Message:

@@ -15,7 +15,7 @@ import pytest
 from cogs.messages import without_mention
 from tests.cogs.live import MEMBER, ORGANIZER, OUTSIDER, REPORTER, Live
 from tests.fakes import discord as fakes
-from tests.fakes.discord_server import Request
+from tests.fakes.discord_records import Request
 
 MEMBER_LOOKUP = r"/guilds/\d+/members/\d+"
 

@@ -13,10 +13,11 @@ the network's server, heartbeats and their ACKs, zlib-stream compression as requ
 and the events the bot asked for with its intents (a server message that does not
 mention the bot arrives without its text, as without the Message Content intent).
 
-The fake then plays the Discord *client* of each member: `slash()` runs a command the
-way Discord's client lets a member run it (only a command synced for that place, only
-its options, choices and required fields), `press()` a button that is on a message and
-still live, `submit()` a form the bot opened, `dm()` and `post()` write messages.
+The fake also plays each member's Discord app (`discord_members.MemberApps`):
+`slash()` runs a command the way Discord's client lets a member run it (only a command
+registered for that place, only its options, choices and required fields), `press()` a
+button that is on a message and still live, `submit()` a form the bot opened, `dm()`
+and `post()` write messages. What it holds is in `discord_records`.
 
 Every request is checked the way Discord checks it (`discord_rules`), answered in
 Discord's shapes (400 50035 "Invalid Form Body" with the fields at fault, 403 50007
@@ -36,7 +37,7 @@ import json
 import re
 import zlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yarl
@@ -46,21 +47,31 @@ from discord.http import Route
 
 from tests.fakes import discord_payloads as payloads
 from tests.fakes import discord_rules as rules
+from tests.fakes.discord_members import MemberApps
+from tests.fakes.discord_records import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    LOADING,
+    MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
+    Exchange,
+    Message,
+    Request,
+    Upload,
+)
 
 API_PREFIX = "/api/v10"
 GATEWAY_PATH = "/gateway"
 HEARTBEAT_INTERVAL_MS = 3_600_000  # the client's own beats never interleave with a test
 BARRIER_TIMEOUT = 30.0  # only ever reached when the client is gone: a failure, not a wait
 
-# Interaction types, and the callbacks Discord accepts for each.
-APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+# The callbacks Discord accepts for each type of interaction.
 ALLOWED_CALLBACKS = {
     APPLICATION_COMMAND: {4, 5, 9},
     MESSAGE_COMPONENT: {4, 5, 6, 7, 9},
     AUTOCOMPLETE: {8},
     MODAL_SUBMIT: {4, 5, 6, 7},
 }
-LOADING = 1 << 7  # the "Bot is thinking…" message of a deferred answer
 
 # Gateway intents the fake honours.
 GUILDS, GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT = 1 << 0, 1 << 9, 1 << 12, 1 << 15
@@ -73,100 +84,6 @@ class DiscordError(Exception):
         super().__init__(status, body)
         self.status = status
         self.body = body
-
-
-@dataclass
-class Upload:
-    """A file: one a member attaches to a command, or one the bot posts."""
-
-    filename: str
-    data: bytes
-    content_type: str = "application/octet-stream"
-
-
-@dataclass
-class Message:
-    """A message as Discord holds it, with who it really notified."""
-
-    id: int
-    channel_id: int
-    author_id: int
-    content: str
-    components: list[dict[str, Any]]
-    flags: int = 0
-    pings: frozenset[str] = frozenset()
-    nonce: str | None = None
-    reference: int | None = None  # the message it replies to
-    files: list[Upload] = field(default_factory=list)
-    visible_to: int | None = None  # an ephemeral message: the one member who sees it
-    interaction: Exchange | None = None  # the interaction it answers, if any
-    earlier: list[str] = field(default_factory=list)  # its text before each edit
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & rules.EPHEMERAL)
-
-    @property
-    def buttons(self) -> list[dict[str, Any]]:
-        return [c for row in self.components for c in row.get("components", []) if c["type"] == 2]
-
-    @property
-    def live_buttons(self) -> list[dict[str, Any]]:
-        """Buttons a member can press (not disabled, not links)."""
-        return [b for b in self.buttons if not b.get("disabled") and b.get("style") != 5]
-
-    @property
-    def labels(self) -> list[str]:
-        return [b.get("label", "") for b in self.buttons]
-
-
-@dataclass
-class Exchange:
-    """One interaction a member started, and everything the bot answered to it."""
-
-    id: int
-    token: str
-    type: int
-    user_id: int
-    channel_id: int
-    guild_id: int | None
-    payload: dict[str, Any]
-    source: Message | None = None  # the message whose button was pressed
-    callback: int | None = None  # the callback type the bot answered with
-    original: Message | None = None
-    followups: list[Message] = field(default_factory=list)
-    modal: dict[str, Any] | None = None
-    choices: list[dict[str, Any]] | None = None
-    submitted: bool = False  # a form can be sent once
-    sent_at: float = 0.0
-    answered_at: float | None = None  # loop time of the first callback
-
-    @property
-    def messages(self) -> list[Message]:
-        return [m for m in (self.original, *self.followups) if m is not None]
-
-    @property
-    def texts(self) -> list[str]:
-        return [m.content for m in self.messages]
-
-    @property
-    def text(self) -> str:
-        """Everything the member was told, in order."""
-        return "\n".join(self.texts)
-
-    @property
-    def answered_after(self) -> float | None:
-        return None if self.answered_at is None else self.answered_at - self.sent_at
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-    files: list[Upload]
-    status: int = 0
 
 
 @dataclass
@@ -229,7 +146,7 @@ class _Session:
         self.waiters = []
 
 
-class FakeDiscord:
+class FakeDiscord(MemberApps):
     """Discord's side of one bot and one server, on 127.0.0.1."""
 
     def __init__(
@@ -423,342 +340,12 @@ class FakeDiscord:
             usable += self.commands.get(self.guild_id, [])
         return usable
 
-    # -- a member's Discord client ----------------------------------------------------
-
-    async def slash(
-        self,
-        user_id: int,
-        command: str,
-        *,
-        dm: bool = False,
-        channel: int | None = None,
-        locale: str = "en-US",
-        **options: Any,
-    ) -> Exchange:
-        """A member runs `/command sub … option:value` where they are."""
-        where = "dm" if dm else "guild"
-        top, data = self._command_data(user_id, command, where, options, focused=None)
-        del top
-        return await self._interact(
-            APPLICATION_COMMAND, user_id, data, dm=dm, channel=channel, locale=locale
-        )
-
-    async def autocomplete(
-        self,
-        user_id: int,
-        command: str,
-        focused: str,
-        current: str,
-        *,
-        dm: bool = False,
-        channel: int | None = None,
-        **options: Any,
-    ) -> list[dict[str, Any]]:
-        """What the member is offered while typing one option."""
-        where = "dm" if dm else "guild"
-        _top, data = self._command_data(
-            user_id, command, where, {**options, focused: current}, focused=focused
-        )
-        exchange = await self._interact(AUTOCOMPLETE, user_id, data, dm=dm, channel=channel)
-        assert exchange.choices is not None, "the bot did not answer the autocomplete"
-        return exchange.choices
-
-    async def press(self, user_id: int, message: Message, button: str) -> Exchange:
-        """A member presses a button (by its label or custom id) on a message they see."""
-        current = self.messages.get(message.id)
-        assert current is not None, "that message does not exist (any more)"
-        self._assert_sees(user_id, current)
-        matches = [b for b in current.buttons if button in (b.get("label"), b.get("custom_id"))]
-        assert matches, f"no button {button!r} on the message: {current.labels}"
-        pressed = matches[0]
-        assert pressed in current.live_buttons, f"the button {button!r} cannot be pressed"
-        data = {"custom_id": pressed["custom_id"], "component_type": 2}
-        dm = current.channel_id not in self.channels
-        return await self._interact(
-            MESSAGE_COMPONENT,
-            user_id,
-            data,
-            dm=dm,
-            channel=None if dm else current.channel_id,
-            source=current,
-        )
-
-    async def submit(
-        self, user_id: int, opened: Exchange, values: Mapping[str, str] | None = None
-    ) -> Exchange:
-        """A member fills the form the bot opened for them (fields by label or custom id)."""
-        modal = opened.modal
-        assert modal is not None, f"no form was opened; the bot answered: {opened.text!r}"
-        assert opened.user_id == user_id, "a form is shown only to the member who opened it"
-        assert not opened.submitted, "the form was already sent"
-        values = dict(values or {})
-        rows = []
-        for row in modal["components"]:
-            field_ = row["components"][0]
-            keys = (field_.get("label"), field_.get("custom_id"))
-            given = next((values.pop(k) for k in keys if k in values), None)
-            value = field_.get("value") or "" if given is None else given
-            if field_.get("required", True):
-                assert value.strip(), f"the form needs {field_['label']!r} (Discord's client)"
-            high = field_.get("max_length") or rules.TEXT_INPUT_VALUE_LIMIT
-            low = field_.get("min_length") or 0
-            assert not value or low <= len(value) <= high, f"{field_['label']!r}: length"
-            rows.append(
-                {"type": 1, "components": [{"type": 4, "custom_id": field_["custom_id"],
-                                            "value": value}]}
-            )  # fmt: skip
-        assert not values, f"the form has no field {sorted(values)}"
-        opened.submitted = True
-        data = {"custom_id": modal["custom_id"], "components": rows}
-        return await self._interact(
-            MODAL_SUBMIT,
-            user_id,
-            data,
-            dm=opened.guild_id is None,
-            channel=None if opened.guild_id is None else opened.channel_id,
-            source=opened.source,
-        )
-
-    async def dm(self, user_id: int, text: str, *, bot: bool = False) -> None:
-        """A member writes to the bot in their direct messages."""
-        author = payloads.user(user_id, bot=bot or user_id == self.bot_id)
-        await self._message_from(
-            author, text, channel_id=self.dm_channel(user_id), guild_id=None, mentioned=False
-        )
-
-    async def post(
-        self,
-        user_id: int,
-        channel_id: int,
-        text: str,
-        *,
-        mention: bool = False,
-        mention_everyone: bool = False,
-        guild_id: int | None = None,
-        message_id: int | None = None,
-    ) -> None:
-        """A member writes in a server channel; with `mention`, naming the bot."""
-        content = f"<@{self.bot_id}> {text}" if mention else text
-        await self._message_from(
-            payloads.user(user_id),
-            content,
-            channel_id=channel_id,
-            guild_id=guild_id or self.guild_id,
-            mentioned=mention,
-            mention_everyone=mention_everyone,
-            message_id=message_id,
-        )
-
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send one gateway event, and wait until the client has read it and settled."""
         await self._live_session().send(0, data, event)
         await self.barrier()
         if self.settle is not None:
             await self.settle()
-
-    # -- building interactions --------------------------------------------------------
-
-    def _command_data(
-        self,
-        user_id: int,
-        command: str,
-        where: str,
-        options: dict[str, Any],
-        focused: str | None,
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        words = command.split()
-        candidates = [c for c in self._commands_in(where) if c["name"] == words[0]]
-        assert candidates, f"no /{words[0]} for a member in the {where}"
-        assert len(candidates) == 1, f"/{words[0]} is listed twice in the {where}"
-        top = candidates[0]
-        resolved: dict[str, dict[str, Any]] = {}
-        node: dict[str, Any] = top
-        chain: list[dict[str, Any]] = []
-        for word in words[1:]:
-            sub = next((o for o in node.get("options", []) if o["name"] == word), None)
-            assert sub is not None and sub["type"] in (1, 2), f"/{command}: no {word!r}"
-            chain.append({"type": sub["type"], "name": word, "options": []})
-            node = sub
-        assert not any(o["type"] in (1, 2) for o in node.get("options", [])), (
-            f"/{command} needs a subcommand"
-        )
-        values = []
-        for option in node.get("options", []):
-            name = option["name"]
-            if name not in options:
-                if focused is None:
-                    assert not option.get("required"), f"/{command} needs {name}"
-                continue
-            value = options.pop(name)
-            entry: dict[str, Any] = {"type": option["type"], "name": name}
-            entry["value"] = self._option_value(option, value, resolved, where, focused == name)
-            if focused == name:
-                entry["focused"] = True
-            values.append(entry)
-        assert not options, f"/{command} has no option {sorted(options)}"
-        leaf_options = values
-        for link in reversed(chain):
-            link["options"] = leaf_options
-            leaf_options = [link]
-        data: dict[str, Any] = {
-            "id": str(top["id"]),
-            "name": top["name"],
-            "type": 1,
-            "options": leaf_options,
-        }
-        if top.get("guild_id"):
-            data["guild_id"] = top["guild_id"]
-        if resolved:
-            data["resolved"] = resolved
-        return top, data
-
-    def _option_value(
-        self,
-        option: dict[str, Any],
-        value: Any,
-        resolved: dict[str, dict[str, Any]],
-        where: str,
-        focused: bool,
-    ) -> Any:
-        kind = option["type"]
-        if focused:
-            return str(value)
-        choices = option.get("choices")
-        if choices:
-            allowed = [c["value"] for c in choices]
-            assert value in allowed, f"{option['name']}: {value!r} is not one of {allowed}"
-        if kind == 3:
-            assert isinstance(value, str)
-            return value
-        if kind == 4:
-            return int(value)
-        if kind == 5:
-            return bool(value)
-        if kind == 6:
-            user_id = int(value)
-            resolved.setdefault("users", {})[str(user_id)] = payloads.user(user_id)
-            if where == "guild" and user_id in self.members:
-                member = payloads.member(user_id, self.members[user_id])
-                member.pop("user")
-                member["permissions"] = payloads.MEMBER_PERMISSIONS
-                resolved.setdefault("members", {})[str(user_id)] = member
-            return str(user_id)
-        if kind == 11:
-            assert isinstance(value, Upload)
-            attachment_id = next(self._ids)
-            resolved.setdefault("attachments", {})[str(attachment_id)] = {
-                "id": str(attachment_id),
-                "filename": value.filename,
-                "size": len(value.data),
-                "url": f"https://cdn.discordapp.com/ephemeral-attachments/1/{attachment_id}/"
-                f"{value.filename}",
-                "proxy_url": f"https://media.discordapp.net/ephemeral-attachments/1/"
-                f"{attachment_id}/{value.filename}",
-                "content_type": value.content_type,
-                "ephemeral": True,
-            }
-            return str(attachment_id)
-        raise AssertionError(f"option type {kind} is not played by the fake")
-
-    async def _interact(
-        self,
-        kind: int,
-        user_id: int,
-        data: dict[str, Any],
-        *,
-        dm: bool,
-        channel: int | None = None,
-        locale: str = "en-US",
-        source: Message | None = None,
-    ) -> Exchange:
-        interaction_id = next(self._ids)
-        token = f"token{interaction_id}"
-        payload: dict[str, Any] = {
-            "id": str(interaction_id),
-            "application_id": str(self.application_id),
-            "type": kind,
-            "data": data,
-            "token": token,
-            "version": 1,
-            "app_permissions": payloads.MEMBER_PERMISSIONS,
-            "locale": locale,
-            "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
-        }
-        if dm:
-            channel_id = self.dm_channel(user_id)
-            assert user_id in self.members or user_id in self.outsiders, "unknown user"
-            payload["user"] = payloads.user(user_id)
-            payload["channel_id"] = str(channel_id)
-            payload["channel"] = payloads.dm_channel(channel_id, payloads.user(user_id))
-            payload["context"] = 1
-            # A server-installed app in its bot's DM: the owner key is "0" (Discord docs).
-            payload["authorizing_integration_owners"] = {"0": "0"}
-            guild_id = None
-        else:
-            assert user_id in self.members, "only a member of the server acts in it"
-            channel_id = channel or next(iter(self.channels))
-            member = payloads.member(user_id, self.members[user_id])
-            member["permissions"] = payloads.MEMBER_PERMISSIONS
-            payload["member"] = member
-            payload["guild_id"] = str(self.guild_id)
-            payload["guild"] = {"id": str(self.guild_id), "locale": "en-US", "features": []}
-            payload["guild_locale"] = "en-US"
-            payload["channel_id"] = str(channel_id)
-            payload["channel"] = payloads.text_channel(
-                channel_id, self.channels[channel_id], self.guild_id
-            )
-            payload["context"] = 0
-            payload["authorizing_integration_owners"] = {"0": str(self.guild_id)}
-            guild_id = self.guild_id
-        if source is not None:
-            payload["message"] = self._message_payload(source)
-        exchange = Exchange(
-            interaction_id,
-            token,
-            kind,
-            user_id,
-            channel_id,
-            guild_id,
-            payload,
-            source=source,
-            sent_at=asyncio.get_running_loop().time(),
-        )
-        self.exchanges[token] = exchange
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return exchange
-
-    async def _message_from(
-        self,
-        author: dict[str, Any],
-        content: str,
-        *,
-        channel_id: int,
-        guild_id: int | None,
-        mentioned: bool,
-        mention_everyone: bool = False,
-        message_id: int | None = None,
-    ) -> None:
-        user_id = int(author["id"])
-        member = None
-        if guild_id is not None and user_id in self.members:
-            member = payloads.member(user_id, self.members[user_id])
-        message = Message(message_id or next(self._ids), channel_id, user_id, content, [])
-        if guild_id == self.guild_id:
-            self.messages[message.id] = message  # the bot's replies may refer to it
-        mentions = [payloads.user(self.bot_id, bot=True)] if mentioned else []
-        data = payloads.message(
-            message.id,
-            channel_id,
-            author,
-            content,
-            guild_id=guild_id,
-            author_member=member,
-            mentions=mentions,
-            mention_everyone=mention_everyone,
-        )
-        if self._wants(data, guild_id):
-            await self.dispatch("MESSAGE_CREATE", self._as_received(data, guild_id, mentioned))
 
     def _wants(self, data: dict[str, Any], guild_id: int | None) -> bool:
         intents = self._live_session().intents
@@ -775,14 +362,6 @@ class FakeDiscord:
         if self._live_session().intents & MESSAGE_CONTENT:
             return data
         return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
-
-    def _assert_sees(self, user_id: int, message: Message) -> None:
-        if message.visible_to is not None:
-            assert message.visible_to == user_id, "an ephemeral message is for one member only"
-        elif message.channel_id in self.channels:
-            assert user_id in self.members, "only members see the server's channels"
-        else:
-            assert self._dm_channels.get(user_id) == message.channel_id, "someone else's DM"
 
     def _live_session(self) -> _Session:
         assert self._session is not None, "the bot is not connected to the gateway"
