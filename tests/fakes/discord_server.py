@@ -815,10 +815,11 @@ class FakeDiscord(MemberApps):
         elif kind == 5:
             message = self._answer_message(exchange, {"flags": data.get("flags")}, [], LOADING)
             exchange.original = message
-        elif kind == 7:
+        elif kind == 7:  # the message whose button was pressed, updated in place
             assert exchange.source is not None
-            self._apply_edit(self._live(exchange.source), data)
-            message = exchange.source
+            message = self._live(exchange.source)
+            self._apply_edit(message, data)
+            exchange.original = message  # what the member now sees, as @original
         elif kind == 8:
             errors = rules.FormErrors()
             rules.check_choices(data, errors)
