@@ -36,6 +36,10 @@ HANDLER_TASKS = (
 )
 
 
+# Bounds that only a hung bot reaches: a failure, never a wait in a passing test.
+STUCK = 30.0
+
+
 async def handlers_done() -> None:
     for _round in range(100):
         running = [
@@ -45,8 +49,10 @@ async def handlers_done() -> None:
         ]
         if not running:
             return
-        await asyncio.wait(running)
-    raise AssertionError("discord.py's handlers never finished")
+        _done, pending = await asyncio.wait(running, timeout=STUCK)
+        if pending:
+            raise AssertionError(f"discord.py's handlers are stuck: {sorted(map(str, pending))}")
+    raise AssertionError("discord.py's handlers keep starting new ones")
 
 
 class Live:
@@ -105,12 +111,14 @@ async def running(config: Config, app: App, discord: FakeDiscord) -> AsyncIterat
         runner = asyncio.create_task(bot.start(discord.token), name="bot")
         connected = asyncio.create_task(discord.connected())
         done, _pending = await asyncio.wait(
-            {runner, connected}, return_when=asyncio.FIRST_COMPLETED
+            {runner, connected}, timeout=STUCK, return_when=asyncio.FIRST_COMPLETED
         )
-        if runner in done:
+        if connected not in done:
             connected.cancel()
-            runner.result()  # the error that stopped the bot
-            raise AssertionError("the bot stopped before it connected")
+            if runner in done:
+                runner.result()  # the error that stopped the bot
+            await bot.close()
+            raise AssertionError("the bot did not connect")
         discord.settle = live.settle
         try:
             yield live

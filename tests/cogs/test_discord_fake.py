@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import io
+from pathlib import Path
 
 import discord
 import pytest
 
-from tests.cogs.live import MEMBER, Live
+from bot.app import App
+from bot.config import Config
+from cogs.client import RapidResponseBot
+from tests.cogs.live import MEMBER, Live, fake_discord
 from tests.fakes import discord as fakes
+from tests.fakes.clock import FakeClock
 from tests.fakes.discord_records import Exchange
 
 
@@ -145,3 +150,20 @@ async def test_files_arrive_as_multipart(live: Live) -> None:
     sent = await channel(live, fakes.ORGANIZER_CHANNEL).send("R1: a photo", file=picture)
     [upload] = live.discord.messages[sent.id].files
     assert (upload.filename, upload.data) == ("photo.jpg", b"\xff\xd8jpeg bytes")
+
+
+async def test_a_wrong_token_is_refused_as_discord_refuses_it(
+    discord_config: Config, tmp_path: Path, clock: FakeClock
+) -> None:
+    server = fake_discord()
+    await server.start()
+    app = await App.start(discord_config, tmp_path / "token.sqlite3", clock)
+    bot = RapidResponseBot(discord_config, app=app)
+    try:
+        with server.pointed_at(), pytest.raises(discord.LoginFailure):
+            await bot.login("not-the-token")
+    finally:
+        await bot.close()
+        await app.close()
+        await server.stop()
+    assert [(r.path, r.status) for r in server.requests] == [("/users/@me", 401)]
