@@ -2,13 +2,15 @@
 
 - `client.py`: the discord.py bot; starts the core in `setup_hook`, adds the cogs and the
   persistent buttons, runs the Discord delivery worker, closes cleanly.
-- `frontend.py`: what every handler needs (who is acting, their roles, how to answer).
+- `frontend.py`: what every handler needs (who is acting, their roles, how to answer),
+  in the server and in a direct message with the bot, and where commands are offered.
 - `reports.py`, `tasks.py`, `info.py`: the cogs (slash commands and forms). Thin: they
   parse, call `bot.core.actions`, and show the replies; no rule lives here.
 - `messages.py`: direct messages and @-mentions, answered by the same text grammar as
   Signal and the console (`bot.core.router`).
 - `views.py`: buttons that outlive a restart (verify, dismiss, accept, decline).
-- `sender.py`: posts outbox rows to channels and DMs, edits cards, splits long text.
+- `sender.py`: posts outbox rows to channels and DMs, edits cards (every part of a
+  split one), splits long text.
 - `text.py`: escaping people's text for Discord; `translator.py`, `describe.py`: command
   names and descriptions in the member's language.
 

@@ -20,7 +20,7 @@ from bot.config import Config, DiscordSection
 from bot.core.clock import Clock
 from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
-from cogs.frontend import DiscordFrontEnd
+from cogs.frontend import SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
 from cogs.messages import MessagesCog
 from cogs.reports import ReportsCog
@@ -76,6 +76,8 @@ class RapidResponseBot(commands.Bot):
             command_prefix=commands.when_mentioned,
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
+            allowed_contexts=SERVER_ONLY,  # each command that also works in DMs says so
+            allowed_installs=SERVER_INSTALL,
             help_command=None,
             max_messages=None,  # keep no copy of what people write to the bot in memory
         )
@@ -131,10 +133,8 @@ class RapidResponseBot(commands.Bot):
         app = self._given_app or await App.start(self.config, self.db_path, self.clock)
         try:
             await self.attach(app)
-            guild = discord.Object(id=self.settings.guild_id)
-            self.tree.copy_global_to(guild=guild)
             await self.tree.set_translator(CatalogTranslator())
-            await self.tree.sync(guild=guild)
+            await self.sync_commands()
         except BaseException:
             if self._given_app is None:
                 await app.close()
@@ -142,6 +142,19 @@ class RapidResponseBot(commands.Bot):
             raise
         assert self.worker is not None  # noqa: S101 - attach() made it
         self._worker_task = asyncio.create_task(self.worker.run(), name="discord-outbox")
+
+    async def sync_commands(self) -> None:
+        """Register the commands with Discord: once, globally, each saying where it works.
+
+        A guild-scoped command cannot be offered in a direct message, and the same
+        command registered both ways would be listed twice in the server; so every
+        command is global, limited to the server (or the server and DMs with the bot,
+        the commands a member needs where the bot writes to them). Versions of the bot
+        before this registered everything on the network's server: that set is emptied,
+        or members would see each command twice.
+        """
+        await self.tree.sync()
+        await self.tree.sync(guild=discord.Object(id=self.settings.guild_id))
 
     async def close(self) -> None:
         """Let the interactions under way finish (briefly), then stop sending and close."""

@@ -1,4 +1,8 @@
-"""Commands for everyone: rights, hotline, language, help. Answers are private."""
+"""Commands for everyone: rights, hotline, language, help. Answers are private.
+
+All of them work in a direct message with the bot too; rights, hotline and help answer
+anyone there, in the network's server or not: help in danger is for everyone.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from discord.ext import commands
 from bot.core.rights import cards
 from bot.i18n import N_, language_name
 from cogs.describe import describe
-from cogs.frontend import DiscordFrontEnd
+from cogs.frontend import DiscordFrontEnd, also_in_direct_messages
 
 
 def _language_choices(codes: list[str]) -> list[app_commands.Choice[str]]:
@@ -35,6 +39,7 @@ class InfoCog(commands.Cog):
         ]
 
     @app_commands.command(name="rights", description=describe("rights"))
+    @also_in_direct_messages
     @app_commands.describe(
         language=N_("show the card in another language"),
         more=N_("the longer card, with advice for bystanders"),
@@ -47,15 +52,21 @@ class InfoCog(commands.Cog):
             interaction,
             "rights",
             lambda member: self.front.actions.rights(member, language, more=more),
+            open_to_all=True,
         )
 
     @app_commands.command(name="hotline", description=describe("hotline"))
+    @also_in_direct_messages
     async def hotline(self, interaction: discord.Interaction) -> None:
         await self.front.run(
-            interaction, "hotline", lambda member: self.front.actions.hotline(member)
+            interaction,
+            "hotline",
+            lambda member: self.front.actions.hotline(member),
+            open_to_all=True,
         )
 
     @app_commands.command(name="lang", description=describe("lang"))
+    @also_in_direct_messages
     @app_commands.describe(language=N_("the language I should write to you in"))
     @app_commands.autocomplete(language=_network_languages)
     async def lang(self, interaction: discord.Interaction, language: str = "") -> None:
@@ -64,8 +75,12 @@ class InfoCog(commands.Cog):
         )
 
     @app_commands.command(name="help", description=describe("help"))
+    @also_in_direct_messages
     @app_commands.describe(command=N_("a command to explain, like report"))
     async def help(self, interaction: discord.Interaction, command: str = "") -> None:
         await self.front.run(
-            interaction, "help", lambda member: self.front.actions.help(member, command)
+            interaction,
+            "help",
+            lambda member: self.front.actions.help(member, command),
+            open_to_all=True,
         )

@@ -22,7 +22,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot.core.models import Conversation, Member
+from bot.core.models import Conversation
 from cogs.attachments import uploads as attachment_uploads
 from cogs.frontend import PLATFORM, DiscordFrontEnd
 from cogs.text import split_message
@@ -56,7 +56,7 @@ class MessagesCog(commands.Cog):
         if message.type not in WRITTEN:
             return
         if isinstance(message.channel, discord.DMChannel):
-            member = await self._direct_member(message.author)
+            member = (await self.front.direct_member(self.client, message.author)).member
             conversation = Conversation(PLATFORM, str(message.author.id), is_direct=True)
             text, mentioned = message.content, False
         else:
@@ -84,26 +84,6 @@ class MessagesCog(commands.Cog):
         )
         if replies:
             await self._answer(message, self.front.render(replies, member))
-
-    async def _direct_member(self, user: discord.abc.User) -> Member:
-        """The writer of a direct message, with their roles in the network's server.
-
-        A direct message carries no roles, so they are asked of the server, as fresh as
-        an interaction's. Someone who is not in the server has none. If Discord cannot
-        be asked just now, the roles the member had at their last action are kept:
-        taking them away on a network error would tell organizers they may not act.
-        """
-        guild = self.client.get_guild(self.front.settings.guild_id)
-        try:
-            if guild is None:
-                raise LookupError("the network's server is not loaded yet")
-            in_server = await guild.fetch_member(user.id)
-        except discord.NotFound:
-            return await self.front.actor(user)  # a plain User: no roles
-        except (LookupError, discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError):
-            log.warning("could not read a direct message writer's roles; keeping the last known")
-            return await self.front.app.members.identify(PLATFORM, str(user.id))
-        return await self.front.actor(in_server)
 
     async def _answer(self, message: discord.Message, text: str) -> None:
         # In a channel, each part answers the member's message; if they deleted it

@@ -23,7 +23,7 @@ from bot.core.vocabulary import parse_photo_numbers
 from bot.i18n import N_, Renderer, _
 from cogs.attachments import uploads as attachment_uploads
 from cogs.describe import describe
-from cogs.frontend import DiscordFrontEnd
+from cogs.frontend import DiscordFrontEnd, also_in_direct_messages
 
 REPORT_CODE = N_("the report code, like R3")
 NOTE = N_("optional: what you saw, or why")
@@ -101,7 +101,9 @@ class ReportForm(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         front = self.front
-        member = await front.actor(interaction.user)
+        member = await front.acting(interaction)
+        if member is None:
+            return
         try:
             draft = build_draft(**self.values(), media=())
         except UserError as refusal:
@@ -109,7 +111,7 @@ class ReportForm(discord.ui.Modal):
             saved = self.values()
             await interaction.response.send_message(
                 front.render([Reply(refusal.message)], member),
-                ephemeral=True,
+                ephemeral=front.private(interaction),
                 view=FormButton(
                     front.renderer.render(_("Fix and send again"), member.language),
                     lambda: ReportForm(front, member, self.uploads, saved),
@@ -135,7 +137,7 @@ class ReportForm(discord.ui.Modal):
         )
         await send(
             front.render(replies, member)[:2000],
-            ephemeral=True,
+            ephemeral=front.private(interaction),
             view=FormButton(
                 front.renderer.render(_("Add the place"), member.language),
                 lambda: PlaceForm(front, member, waiting[-1]),
@@ -176,7 +178,9 @@ class PlaceForm(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         front = self.front
-        member = await front.actor(interaction.user)
+        member = await front.acting(interaction)
+        if member is None:
+            return
         replies = await guarded(
             front.actions.place_answer(member, f"R{self.report_id} {self.where.value}"),
             "report",
@@ -205,9 +209,9 @@ class ReportsCog(commands.Cog):
     async def _codes(
         self, interaction: discord.Interaction, current: str, *states: ReportState
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id != self.front.settings.guild_id:
+        member = await self.front.quietly_acting(interaction)
+        if member is None:
             return []
-        member = await self.front.actor(interaction.user)
         return _code_choices(await self.front.actions.open_reports(member, *states), current)
 
     async def pending_codes(
@@ -226,14 +230,15 @@ class ReportsCog(commands.Cog):
         return await self._codes(interaction, current, ReportState.VERIFIED, ReportState.RESOLVED)
 
     @app_commands.command(name="report", description=describe("report"))
+    @also_in_direct_messages
     @app_commands.describe(photo=N_("optional: a photo or video of what you see"))
     async def report(
         self, interaction: discord.Interaction, photo: discord.Attachment | None = None
     ) -> None:
         front = self.front
-        if not await front.at_home(interaction):
+        member = await front.acting(interaction)
+        if member is None:
             return
-        member = await front.actor(interaction.user)
         files = attachment_uploads([photo]) if photo is not None else ()
         await interaction.response.send_modal(ReportForm(front, member, files))
 

@@ -17,7 +17,7 @@ import discord
 from bot.core.models import MessageKind, OutboxEntry, ReportState
 from bot.delivery import DeliveryError
 from cogs.frontend import DiscordFrontEnd
-from cogs.text import split_message
+from cogs.text import fit_parts, split_message
 from cogs.views import card_view, still_view, task_offer_view
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class DiscordSender:
                     everyone=False, users=False, roles=[discord.Object(id=role)]
                 )
         parts = split_message(content)
-        first: str | None = None
+        sent: list[int] = []
         for number, part in enumerate(parts):
             last = number == len(parts) - 1
             # Clean copies of photos go with the last part, above its buttons.
@@ -102,12 +102,15 @@ class DiscordSender:
                 view=view if last and view is not None else discord.utils.MISSING,
                 files=files if last and files else discord.utils.MISSING,
             )
-            first = first or str(message.id)
-        assert first is not None  # noqa: S101 - split_message always returns a part
-        return first
+            sent.append(message.id)
+        return reference_to(sent)
 
     async def _update_card(self, destination: discord.abc.Messageable, entry: OutboxEntry) -> None:
-        """Show a decision on the card (and take its buttons away), or a new count."""
+        """Show a decision on the card (and take its buttons away), or a new count.
+
+        A card too long for one message was posted in parts, its buttons on the last:
+        a decision is shown whole across the parts, and no part keeps a button.
+        """
         assert entry.report_id is not None  # noqa: S101 - checked by the caller
         card = await self.front.app.reports.posted_card(
             entry.report_id, entry.platform, entry.address
@@ -115,11 +118,14 @@ class DiscordSender:
         partial = getattr(destination, "get_partial_message", None)
         if card is None or card.external_id is None or partial is None:
             return
-        message = partial(int(card.external_id))
+        parts = message_ids(card.external_id)
         try:
             if entry.kind is MessageKind.DECISION:
-                content = split_message(f"{card.body}\n\n{entry.body}")[0]
-                await message.edit(content=content, view=None, allowed_mentions=NO_MENTIONS)
+                contents = fit_parts(card.body, entry.body, len(parts))
+                for message_id, content in zip(parts, contents, strict=True):
+                    await partial(message_id).edit(
+                        content=content, view=None, allowed_mentions=NO_MENTIONS
+                    )
             else:
                 report = await self.front.app.reports.get(entry.report_id)
                 if report.state is not ReportState.PENDING:
@@ -132,7 +138,18 @@ class DiscordSender:
                     card.languages[0],
                     photos=photos,
                 )
-                await message.edit(view=view, allowed_mentions=NO_MENTIONS)
+                await partial(parts[-1]).edit(view=view, allowed_mentions=NO_MENTIONS)
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError):
             # The notice itself went out; a stale card is worth a log line, not a retry.
             log.warning("could not update the card of report %s", entry.report_id)
+
+
+def reference_to(message_ids: list[int]) -> str:
+    """What the outbox and the broadcast record keep of a sent message: the ids of its
+    parts, in order (one id for a message that fitted), so every part can be edited."""
+    return " ".join(str(message_id) for message_id in message_ids)
+
+
+def message_ids(reference: str) -> list[int]:
+    """The parts' ids back from `reference_to` (records from before it hold the first)."""
+    return [int(message_id) for message_id in reference.split()]

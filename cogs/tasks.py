@@ -1,8 +1,10 @@
 """Follow-through on Discord: tasks, people detained. Parse, call the core, answer privately.
 
-Every answer is ephemeral, seen only by the member who asked, which is what lets
-`/person` show a detained person's details here: Discord shows them to that member
-alone, as a direct message would.
+Every answer is seen only by the member who asked (ephemeral in the server, or in their
+direct message), which is what lets `/person` show a detained person's details: Discord
+shows them to that member alone. Task offers come by direct message, so these commands
+work there too: what an offer or a reminder tells the member to send exists where they
+read it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from bot.core.models import Member
 from bot.core.permissions import is_organizer
 from bot.i18n import N_, _
 from cogs.describe import describe
-from cogs.frontend import DiscordFrontEnd
+from cogs.frontend import ALSO_IN_DIRECT_MESSAGES, DiscordFrontEnd, also_in_direct_messages
 
 TASK_CODE = N_("the task code, like T4")
 
@@ -63,7 +65,9 @@ class DetainedForm(discord.ui.Modal):
             "notes": self.notes.value,
             **self.extra,
         }
-        member = await front.actor(interaction.user)
+        member = await front.acting(interaction)
+        if member is None:
+            return
 
         async def record() -> list[Any]:
             report_id = parse_report_code(self.report) if self.report.strip() else None
@@ -77,7 +81,9 @@ class DetainedForm(discord.ui.Modal):
 
 
 class TasksCog(commands.Cog):
-    task = app_commands.Group(name="task", description=describe("task"))
+    task = app_commands.Group(
+        name="task", description=describe("task"), allowed_contexts=ALSO_IN_DIRECT_MESSAGES
+    )
 
     def __init__(self, front: DiscordFrontEnd) -> None:
         self.front = front
@@ -85,9 +91,9 @@ class TasksCog(commands.Cog):
     async def _codes(
         self, interaction: discord.Interaction, current: str, *, everyone: bool
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id != self.front.settings.guild_id:
+        member = await self.front.quietly_acting(interaction)
+        if member is None:
             return []
-        member = await self.front.actor(interaction.user)
         wanted = current.strip().lower()
         return [
             app_commands.Choice(name=f"{code} · {kind}"[:100], value=code)
@@ -138,11 +144,11 @@ class TasksCog(commands.Cog):
         self,
         interaction: discord.Interaction,
         task: str,
-        member: discord.Member,
+        member: discord.Member | discord.User,  # a User when given in a DM
         due: str = "",
     ) -> None:
         front = self.front
-        await front.actor(member)  # known to the bot, with their current roles
+        await front.named(interaction.client, member)  # known to the bot, with their roles
 
         async def offer(actor: Member) -> list[Any]:
             return await front.actions.task_assign(
@@ -199,6 +205,7 @@ class TasksCog(commands.Cog):
         )
 
     @app_commands.command(name="tasks", description=describe("tasks"))
+    @also_in_direct_messages
     @app_commands.describe(which=N_("yours, or every open task (organizers)"))
     @app_commands.choices(
         which=[
@@ -216,6 +223,7 @@ class TasksCog(commands.Cog):
         )
 
     @app_commands.command(name="person", description=describe("person"))
+    @also_in_direct_messages
     @app_commands.describe(person=N_("a person code, like P2"))
     async def person(self, interaction: discord.Interaction, person: str) -> None:
         front = self.front
@@ -228,6 +236,7 @@ class TasksCog(commands.Cog):
         )
 
     @app_commands.command(name="detained", description=describe("detained"))
+    @also_in_direct_messages
     @app_commands.describe(
         report=N_("the report code, like R3"), relation=N_("how the contact is related"),
         language=N_("the family's language"), children=N_("children to pick up: where"),
@@ -243,9 +252,9 @@ class TasksCog(commands.Cog):
         pickup: str = "",
     ) -> None:
         front = self.front
-        if not await front.at_home(interaction):
+        member = await front.acting(interaction)
+        if member is None:
             return
-        member = await front.actor(interaction.user)
         if not is_organizer(member):  # the core refuses too; this only spares an empty form
             await front.respond(
                 interaction,

@@ -1,4 +1,4 @@
-"""The buttons on a report card in the organizer channel.
+"""The buttons on the bot's messages: report cards, "still going on?" checks, task offers.
 
 They are `DynamicItem`s: the report id lives in the button's custom id
 (`verify:report:12`), so a card posted last week still works after any number of
@@ -17,6 +17,7 @@ from bot.core.models import DismissReason, PhotoChoice
 from bot.core.vocabulary import REASON_NAMES
 from bot.i18n import Renderer, _, _n
 from cogs.frontend import front_of
+from cogs.text import MESSAGE_LIMIT
 
 _REASONS = "|".join(re.escape(reason.value) for reason in DismissReason)
 
@@ -193,7 +194,10 @@ class TaskAnswerButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"task:(?P<answer>accept|decline):(?P<id>[0-9]{1,18})",
 ):
-    """Accept or Decline on a task offer in a direct message; the core checks who presses."""
+    """Accept or Decline on a task offer in a direct message; the core checks who presses.
+
+    The offer is edited to show the answer and loses its buttons once it is answered.
+    """
 
     def __init__(self, task_id: int, answer: str, label: str | None = None) -> None:
         super().__init__(
@@ -219,11 +223,26 @@ class TaskAnswerButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         front = front_of(interaction)
-        actions = front.actions
+        member = await front.acting(interaction)  # pressed in a DM: roles from the server
+        if member is None:
+            return
+        actions, task_id = front.actions, self.task_id
         if self.answer == "accept":
-            await front.run(interaction, "task", lambda m: actions.task_accept(m, self.task_id))
+            text = await front.replies(member, "task", lambda m: actions.task_accept(m, task_id))
         else:
-            await front.run(interaction, "task", lambda m: actions.task_decline(m, self.task_id))
+            text = await front.replies(member, "task", lambda m: actions.task_decline(m, task_id))
+        if await front.app.tasks.awaits_answer(member, self.task_id):
+            await front.respond(interaction, text)  # nothing was settled: the buttons stay
+            return
+        # Answered (now, or before: cancelled, given to someone else): the offer shows
+        # the outcome for good and keeps no button that could only be refused.
+        offer = interaction.message.content if interaction.message is not None else ""
+        updated = f"{offer}\n\n{text}" if offer else text
+        if len(updated) <= MESSAGE_LIMIT:
+            await interaction.response.edit_message(content=updated, view=None)
+        else:
+            await interaction.response.edit_message(view=None)
+            await front.respond(interaction, text)
 
 
 def task_offer_view(task_id: int, renderer: Renderer, language: str) -> discord.ui.View:

@@ -19,7 +19,7 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.platforms.signal.frontend import SignalFrontEnd, group_address
-from cogs.client import RapidResponseBot
+from tests.cogs.live import MEMBER, fake_discord, running
 from tests.conftest import example_data
 from tests.fakes import discord as discord_fakes
 from tests.fakes.chat import ChatHarness, in_chat
@@ -106,23 +106,19 @@ async def discord(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Probe]:
     data["discord"] = discord_fakes.discord_section()
     config = Config.model_validate(data)
     app = await App.start(config, tmp_path / "d.sqlite3", clock)
-    bot = RapidResponseBot(config, clock=clock)
-    await bot.attach(app)
-    api = discord_fakes.FakeDiscordAPI(bot)
-    member = 601
-    api.members[member] = ()
-    await api.connect()
-    channel = discord_fakes.ALERTS_CHANNEL
+    server = fake_discord()  # the real discord.py client, against a fake Discord
+    await server.start()
+    member, channel = MEMBER, discord_fakes.ALERTS_CHANNEL
 
     async def direct(text: str) -> str:
-        before = len(api.dm_texts(member))
-        await api.dm(member, text)
-        return "\n".join(api.dm_texts(member)[before:])
+        before = len(server.dm_texts(member))
+        await server.dm(member, text)
+        return "\n".join(server.dm_texts(member)[before:])
 
     async def in_channel(text: str, *, mention: bool) -> str:
-        before = len(api.texts(channel))
-        await api.post(member, channel, text, mention=mention)
-        return "\n".join(api.texts(channel)[before:])
+        before = len(server.texts(channel))
+        await server.post(member, channel, text, mention=mention)
+        return "\n".join(server.texts(channel)[before:])
 
     async def mention(text: str) -> str:
         return await in_channel(text, mention=True)
@@ -131,10 +127,12 @@ async def discord(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Probe]:
         return await in_channel(text, mention=False)
 
     try:
-        yield Probe(direct, mention, chatter)
-        assert api.unexpected == []
+        async with running(config, app, server):
+            yield Probe(direct, mention, chatter)
+        assert server.problems == []
     finally:
         await app.close()
+        await server.stop()
 
 
 DRIVERS: dict[str, Driver] = {"console": console, "signal": signal, "discord": discord}

@@ -428,7 +428,9 @@ class Broadcast:
     platform: str
     address: str
     languages: tuple[str, ...]
-    external_id: str | None  # the platform's message id once sent (to edit a card)
+    # What the platform keeps of the sent message, once sent, to edit a card: its id
+    # (Discord: the ids of every part of a message it had to split, in order).
+    external_id: str | None
 
 
 @dataclass(frozen=True)

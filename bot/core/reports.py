@@ -28,7 +28,7 @@ RECENT = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class PostedCard:
-    external_id: str  # the platform's message id
+    external_id: str  # what the platform kept of the message it sent (see Broadcast)
     languages: tuple[str, ...]
     body: str
 

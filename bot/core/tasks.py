@@ -398,3 +398,14 @@ class TaskService(Service):
                 (task, await tx.members.get(task.assignee_id) if task.assignee_id else None)
                 for task in found
             ]
+
+    async def awaits_answer(self, member: Member, task_id: int) -> bool:
+        """Whether `member` still has a task offered to them to accept or decline: what
+        decides if an offer's buttons can still do anything."""
+        async with self.store.reading() as tx:
+            task = await tx.tasks.get(task_id)
+        return (
+            task is not None
+            and task.assignee_id == member.id
+            and TASKS[TaskMove.ACCEPT].allows(task.state)
+        )

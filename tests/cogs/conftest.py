@@ -11,9 +11,11 @@ from bot.app import App
 from bot.config import Config
 from cogs.client import RapidResponseBot
 from cogs.frontend import DiscordFrontEnd
+from tests.cogs.live import Live, fake_discord, running
 from tests.conftest import example_data
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock
+from tests.fakes.discord_server import FakeDiscord
 
 
 @pytest.fixture
@@ -66,3 +68,30 @@ async def rig(discord_config: Config, tmp_path: Path, clock: FakeClock) -> Async
         yield Rig(bot, app, front)
     finally:
         await app.close()
+
+
+@pytest.fixture
+async def discord(tmp_path: Path) -> AsyncIterator[FakeDiscord]:
+    server = fake_discord()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def live(
+    discord_config: Config, tmp_path: Path, clock: FakeClock, discord: FakeDiscord
+) -> AsyncIterator[Live]:
+    app = await App.start(discord_config, tmp_path / "live.sqlite3", clock)
+    try:
+        async with running(discord_config, app, discord) as connected:
+            yield connected
+    finally:
+        await app.close()
+    assert discord.problems == []
+    for message, pinged in discord.pings():
+        # The one ping the bot ever sends: verifiers, on the card of a new report.
+        assert pinged == {f"role:{fakes.VERIFIER_ROLE}"}, message.content
+        assert message.content.startswith(f"<@&{fakes.VERIFIER_ROLE}>\nNEW REPORT"), message

@@ -246,3 +246,16 @@ async def test_a_volunteer_answering_a_task_that_is_over_is_told_what_became_of_
     assert "T1 is cancelled, so this does not apply to it." in reply
     assert "not assigned to you" in await say(app, "eli", "/task done T1", dm("eli"))
     assert await state(app, 1) is TaskState.CANCELLED
+
+
+async def test_an_offer_awaits_an_answer_only_from_its_member_until_answered(app: App) -> None:
+    await raid(app)
+    dee, eli = await app.members.find("console", "dee"), await app.members.find("console", "eli")
+    assert dee is not None and eli is not None
+    assert not await app.tasks.awaits_answer(dee, 1)  # open: offered to nobody yet
+    await say(app, "ana", "/task assign T1 dee", dm("ana"))
+    assert await app.tasks.awaits_answer(dee, 1)
+    assert not await app.tasks.awaits_answer(eli, 1)
+    await say(app, "dee", "/task accept T1", dm("dee"))
+    assert not await app.tasks.awaits_answer(dee, 1)  # answered: its buttons can go
+    assert not await app.tasks.awaits_answer(dee, 99)

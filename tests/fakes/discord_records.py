@@ -1,0 +1,110 @@
+"""What the fake Discord holds: messages, interactions and their answers, requests.
+
+Tests read these records to assert what members would see (`Message.content`, its live
+buttons, who it pinged) and what the bot asked of Discord (`Request`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fakes import discord_rules as rules
+
+# Interaction types (Discord's numbers).
+APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+LOADING = 1 << 7  # the flag of a deferred answer's "Bot is thinking…" message
+
+
+@dataclass
+class Upload:
+    """A file: one a member attaches to a command, or one the bot posts."""
+
+    filename: str
+    data: bytes
+    content_type: str = "application/octet-stream"
+
+
+@dataclass
+class Message:
+    """A message as Discord holds it, with who it really notified."""
+
+    id: int
+    channel_id: int
+    author_id: int
+    content: str
+    components: list[dict[str, Any]]
+    flags: int = 0
+    pings: frozenset[str] = frozenset()
+    nonce: str | None = None
+    reference: int | None = None  # the message it replies to
+    files: list[Upload] = field(default_factory=list)
+    visible_to: int | None = None  # an ephemeral message: the one member who sees it
+    interaction: Exchange | None = None  # the interaction it answers, if any
+    earlier: list[str] = field(default_factory=list)  # its text before each edit
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & rules.EPHEMERAL)
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        return [c for row in self.components for c in row.get("components", []) if c["type"] == 2]
+
+    @property
+    def live_buttons(self) -> list[dict[str, Any]]:
+        """Buttons a member can press (not disabled, not links)."""
+        return [b for b in self.buttons if not b.get("disabled") and b.get("style") != 5]
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.get("label", "") for b in self.buttons]
+
+
+@dataclass
+class Exchange:
+    """One interaction a member started, and everything the bot answered to it."""
+
+    id: int
+    token: str
+    type: int
+    user_id: int
+    channel_id: int
+    guild_id: int | None
+    payload: dict[str, Any]
+    source: Message | None = None  # the message whose button was pressed
+    callback: int | None = None  # the callback type the bot answered with
+    original: Message | None = None
+    followups: list[Message] = field(default_factory=list)
+    modal: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] | None = None
+    submitted: bool = False  # a form can be sent once
+    sent_at: float = 0.0
+    answered_at: float | None = None  # loop time of the first callback
+
+    @property
+    def messages(self) -> list[Message]:
+        return [m for m in (self.original, *self.followups) if m is not None]
+
+    @property
+    def texts(self) -> list[str]:
+        return [m.content for m in self.messages]
+
+    @property
+    def text(self) -> str:
+        """Everything the member was told, in order."""
+        return "\n".join(self.texts)
+
+    @property
+    def answered_after(self) -> float | None:
+        return None if self.answered_at is None else self.answered_at - self.sent_at
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    files: list[Upload]
+    status: int = 0
