@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
     console.add_argument("--verbose", action="store_true", help="log what the bot does to stderr")
 
-    run = commands.add_parser("run", help="run every front end the config enables (Discord)")
+    run = commands.add_parser(
+        "run", help="run every front end the config enables (Discord and Signal)"
+    )
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
     run.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
     run.add_argument("--verbose", action="store_true", help="log what the bot does to stderr")

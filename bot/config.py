@@ -101,7 +101,7 @@ class NetworkSection(_Section):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a folder of zones
             raise ValueError(
                 f"unknown time zone {value!r}; use a name like America/Chicago"
             ) from None
@@ -297,7 +297,8 @@ PATTERN_HINTS: dict[str, str] = {
     'like "+1 555 0100"',
     _ENV_NAME: "the name of an environment variable: capital letters, digits and _, like "
     "RRBOT_DATA_KEY",
-    _SIGNAL_GROUP: 'a group id as the Signal service lists it, starting with "group."',
+    _SIGNAL_GROUP: 'a group id exactly as the Signal service lists it: "group." followed by '
+    "letters, digits, + / and =, with no spaces inside",
     _SIGNAL_MEMBER: "a Signal UUID (like 0a1b2c3d-0000-4000-8000-000000000001) or a phone "
     'number with its country code (like "+15551234567")',
     _SIGNAL_NUMBER: 'a phone number with its country code and no spaces, like "+15551234567"',
@@ -313,6 +314,8 @@ def signal_group_id_problem(group_id: str) -> str | None:
     Anything else it answers with "Invalid identifier group.…" (or "Invalid Signal
     group size (N"), for every message, for good.
     """
+    if not group_id.startswith("group."):
+        return 'it does not start with "group."'
     try:
         inner = base64.b64decode(group_id.removeprefix("group."), validate=True)
         raw = base64.b64decode(inner, validate=True)
@@ -326,7 +329,12 @@ def signal_group_id_problem(group_id: str) -> str | None:
 class SignalGroup(_Section):
     """A group, by the `id` that GET /v1/groups/{number} shows ("group.…")."""
 
-    id: str = Field(pattern=_SIGNAL_GROUP)
+    # Spaces copied around it are dropped; the service's own rule is checked below.
+    id: Annotated[
+        str,
+        BeforeValidator(lambda value: value.strip() if isinstance(value, str) else value),
+        Field(pattern=_SIGNAL_GROUP),
+    ]
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
 

@@ -107,6 +107,10 @@ def test_the_writer_round_trips_the_example(tmp_path: Path) -> None:
             lambda d: d["network"].__setitem__("timezone", "Mars/Olympus"),
             "network.timezone: unknown time zone 'Mars/Olympus'",
         ),
+        (  # a folder of zones in the time-zone database, not a zone
+            lambda d: d["network"].__setitem__("timezone", "Pacific"),
+            "network.timezone: unknown time zone 'Pacific'",
+        ),
         (
             lambda d: d["network"].__setitem__("region", "Narnia"),
             "network.region: unknown region 'Narnia'",

@@ -93,11 +93,17 @@ def how_to_share(code: str, media: Sequence[Media]) -> Text | None:
     photos = [item.number for item in media if item.shareable]
     if not photos:
         return None
-    return _(
-        "Photos stay here unless you send them with the alert: /verify {code} with photos "
-        "(or only one: /verify {code} with photo {number}).",
-        code=code,
-        number=photos[0],
+    return lines(
+        _(
+            "Photos stay here unless you send them with the alert: /verify {code} with photos "
+            "(or only one: /verify {code} with photo {number}).",
+            code=code,
+            number=photos[0],
+        ),
+        _(
+            "Look at each photo before you send it: a face, a house number, a door or a car "
+            "plate can show who reported, or where they live."
+        ),
     )
 
 
@@ -194,6 +200,11 @@ def not_with_a_report(count: int) -> Text:
         "a report. To add them, send them again with /report and what you see.",
         count,
     )
+
+
+def none_to_send(code: str) -> Text:
+    """Photos were asked for, and the report has none that can be sent."""
+    return _("{code} has no photo that can be sent, so the alert went without one.", code=code)
 
 
 def sent_with(numbers: Sequence[int]) -> Text:

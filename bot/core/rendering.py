@@ -434,6 +434,11 @@ def still_active_confirmed(report: Report, actor: Member, next_check: datetime, 
     )
 
 
+def _reported_place(report: Report) -> Text:
+    """The place in "Your report R3 (5th & Main)": never empty brackets."""
+    return Raw(report.where) if report.where.strip() else _("no place given")
+
+
 def outcome_for_reporter(report: Report) -> Text:
     """What a reporter hears back: the outcome, never who checked it."""
     if report.state is ReportState.VERIFIED:
@@ -441,20 +446,20 @@ def outcome_for_reporter(report: Report) -> Text:
             "Thank you. Your report {code} ({where}) was checked and confirmed by a "
             "verifier, and the network has been alerted.",
             code=report.code,
-            where=Raw(report.where),
+            where=_reported_place(report),
         )
     if report.decided_by is None:
         return _(
             "Your report {code} ({where}) could not be verified in time and was closed. "
             "If it is still happening, report it again.",
             code=report.code,
-            where=Raw(report.where),
+            where=_reported_place(report),
         )
     assert report.dismiss_reason is not None  # noqa: S101 - dismissed has a reason
     return _(
         "Thank you. Your report {code} ({where}) was checked and dismissed: {reason}. "
         "No alert was sent. Keep reporting what you see: checking is how we avoid panic.",
         code=report.code,
-        where=Raw(report.where),
+        where=_reported_place(report),
         reason=REASON_NAMES[report.dismiss_reason],
     )

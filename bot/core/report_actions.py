@@ -114,6 +114,16 @@ class ReportActions:
         """The reporter's reply to "Where exactly?"."""
         done = await self.intake.add_place(actor, check_place(answer))
         code = done.report.code
+        if done.closed:
+            return [
+                Reply(
+                    _(
+                        "{code} is already closed, so I did not pass your answer on. If it is "
+                        "happening now, report it again: /report what you see, and where.",
+                        code=code,
+                    )
+                )
+            ]
         if not done.placed:
             return [
                 Reply(help_for(self.network, actor.language, answer)),
@@ -170,6 +180,7 @@ class ReportActions:
                         targets=chat_list(targets),
                     ),
                     media_text.sent_with(done.photos) if done.photos else None,
+                    media_text.none_to_send(done.report.code) if done.no_photo else None,
                 )
             )
         ]

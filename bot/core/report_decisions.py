@@ -38,11 +38,12 @@ from bot.i18n import ListOf, Raw, Text, When, _, lines
 
 
 def chosen_photos(report: Report, media: Sequence[Media], choice: PhotoChoice) -> list[Media]:
+    """The photos a verifier chose. None to send does not hold the alert back (the
+    verifier is told it went without); a photo number that is not there is refused,
+    because it may mean the wrong report."""
     photos = [item for item in media if item.shareable]
     if not photos:
-        raise UserError(
-            _("{code} has no photo to send with the alert. Nothing changed.", code=report.code)
-        )
+        return []
     if not choice.numbers:
         return photos
     by_number = {item.number: item for item in photos}
@@ -63,6 +64,7 @@ def chosen_photos(report: Report, media: Sequence[Media], choice: PhotoChoice) -
 class Verified:
     report: Report
     photos: tuple[int, ...] = ()  # the numbers of the photos that went with the alert
+    no_photo: bool = False  # photos were asked for, but the report has none to send
 
 
 async def already_decided(tx: Transaction, report: Report) -> UserError:
@@ -168,12 +170,14 @@ class ReportDecisions(Service):
                     )
                     sent_to.append(target.label)
             numbers = tuple(item.number for item in shared)
+            no_photo = photos is not None and decision is Decision.VERIFIED and not shared
             await self.messenger.report_notice(
                 tx,
                 MessageKind.DECISION,
                 lines(
                     rendering.decision_notice(report, actor, sent_to),
                     media_text.sent_with(numbers) if numbers else None,
+                    media_text.none_to_send(report.code) if no_photo else None,
                 ),
                 report.id,
             )
@@ -190,7 +194,7 @@ class ReportDecisions(Service):
                 await tx.timers.schedule(
                     TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now
                 )
-        return Verified(report, numbers)
+        return Verified(report, numbers, no_photo)
 
     async def verify(
         self, actor: Member, report_id: int, note: str = "", *, where: str = ""

@@ -233,6 +233,17 @@ class ReportIntake(Service):
                 raise UserError(_("There is no question about a place waiting for you."))
             report_id, answer = _which(answer, waiting)
             report = await load_report(tx, report_id)
+            if not report.state.is_open:
+                # Dismissed or over: a place now (often a home, "at my door") would only
+                # be a person's address on a dead report. Not kept; they are told why.
+                left = [other for other in waiting if other != report.id]
+                if left:
+                    await tx.dialogs.save(
+                        reporter.id, PLACE_DIALOG, "where", {"reports": _ids(left)}, now
+                    )
+                else:
+                    await tx.dialogs.end(reporter.id)
+                return PlaceAnswer(report, False, tuple(left), closed=True)
             placed = is_a_place(answer, self.network)
             if placed and report.state is ReportState.PENDING:
                 await set_place(tx, self.network, report.id, answer, now)
@@ -278,6 +289,7 @@ class PlaceAnswer:
     report: Report
     placed: bool  # False: the words were not a place, and were passed on as they are
     still_waiting: tuple[int, ...]
+    closed: bool = False  # the report was closed meanwhile: nothing was passed on
 
 
 def _waiting(dialog: Dialog) -> list[int]:

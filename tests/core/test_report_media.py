@@ -51,6 +51,7 @@ async def test_verifiers_get_a_clean_copy_with_the_card_and_the_reporter_hears_w
     assert hashlib.sha256(MP4).hexdigest() in organizers
     assert "📎 R1-photo-1.jpg" in organizers
     assert "/verify R1 with photos (or only one: /verify R1 with photo 1)" in organizers
+    assert "Look at each photo before you send it: a face, a house number" in organizers
     assert "photos or videos attached" not in organizers  # the old line that showed nothing
 
     receipt = in_chat(out, "dm:dee")
@@ -94,11 +95,19 @@ async def test_asking_for_a_photo_that_is_not_there_changes_nothing(
 
     out = await chat.text("ben@organizers: /verify R1 with photo 2")
     assert "R1 has no photo 2 to send: its photos are 1. Nothing changed." in out
-    out = await chat.text("ben@organizers: /verify R2 with photos")
-    assert "R2 has no photo to send with the alert. Nothing changed." in out
     status = await chat.text("ben@organizers: /status")
     assert "R1 · 5th & Main · waiting for a verifier" in status
-    assert "R2 · Elm & 3rd · waiting for a verifier" in status
+
+
+async def test_asking_for_photos_a_report_does_not_have_never_holds_the_alert_back(
+    chat: ChatHarness,
+) -> None:
+    """ "con fotos" out of habit, on a report with no photo: the alert goes, without one."""
+    await chat.text("eli@dm: /report where: Elm & 3rd; what: vans")
+    out = await chat.text("cruz@organizers: /verificar R1 con fotos los vi yo")
+    assert "[organizers] R1 verificado. La alerta sale a: alerts y alertas." in out
+    assert "R1 no tiene ninguna foto que se pueda enviar, así que la alerta salió sin foto." in out
+    assert "[alerts] " in out and "Elm & 3rd" in out
 
 
 async def test_a_corroborating_reports_photos_reach_verifiers_and_can_go_with_the_alert(

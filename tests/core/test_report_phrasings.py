@@ -75,6 +75,22 @@ async def test_the_answer_to_where_exactly_goes_into_the_same_report(app: App) -
     assert "If you or someone near you is in danger" in await say(app, "eli", "thanks", dm("eli"))
 
 
+async def test_a_place_given_after_the_report_was_dismissed_is_not_passed_on(app: App) -> None:
+    """No place, dismissed, then an address (often a home): on a dead report it helps nobody."""
+    await say(app, "dee", "/report migra!!! ayuda", dm("dee"))
+    await say(app, "ana", "/dismiss R1 unverifiable", dm("ana"))
+    [told] = [row.body for row in await outbox_rows(app.store) if row.address == "dee"]
+    assert told.startswith("Thank you. Your report R1 (no place given) was checked and dismissed")
+    before = len(await outbox_rows(app.store))
+    answer = await say(app, "dee", "450 pine st", dm("dee"))
+    assert answer.startswith("R1 is already closed, so I did not pass your answer on.")
+    assert "report it again" in answer
+    rows = await outbox_rows(app.store)
+    assert not any("450 pine" in row.body for row in rows)
+    assert len(rows) == before  # nothing new queued for anyone
+    assert (await app.reports.get(1)).where != "450 pine st"
+
+
 async def test_a_report_in_a_group_without_a_place_asks_in_a_direct_message(app: App) -> None:
     receipt = await say(app, "eli", "/reportar migra en el swap meet, no se donde exactamente")
     assert "I sent you a direct message to ask where exactly." in receipt

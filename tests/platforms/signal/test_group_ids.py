@@ -127,3 +127,19 @@ async def test_a_member_who_left_signal_is_given_up_without_naming_them(
     assert not any(dee_number in body or DEE in body for body in organizer_chats)
     assert not any(r.kind is MessageKind.DELIVERY_PROBLEM for r in rows)
     assert len(signal_rig.group(ALERTS)) == 1
+
+
+def test_an_id_copied_with_spaces_around_it_is_taken_and_a_mangled_one_explained(
+    tmp_path: Path,
+) -> None:
+    data = example_data()
+    data["signal"] = signal_section("http://127.0.0.1:8080")
+    good = data["signal"]["organizer_group"]["id"]
+    data["signal"]["organizer_group"]["id"] = f"  {good} "
+    assert load_config(write_toml(tmp_path / "ok.toml", data)).signal is not None
+    data["signal"]["organizer_group"]["id"] = "group.abc"
+    with pytest.raises(ConfigError) as refused:
+        load_config(write_toml(tmp_path / "bad.toml", data))
+    assert 'write a group id exactly as the Signal service lists it: "group." followed by' in str(
+        refused.value
+    )
