@@ -107,6 +107,8 @@ async def test_the_alert_carries_the_photo_only_when_a_verifier_chooses(live: Li
         assert f"<@{REPORTER}>" not in alert.content
     decided = live.discord.messages[card.id]
     assert f"R1 VERIFIED by <@{VERIFIER}>." in decided.content
+    fingerprint = hashlib.sha256(PHOTO).hexdigest()
+    assert f"SHA-256 of the original: {fingerprint}" in decided.content  # still named
     assert decided.live_buttons == [] and names(decided) == ["R1-photo-1.jpg"]  # it stays
 
 
@@ -205,6 +207,9 @@ async def test_verify_with_photos_on_a_split_card_shows_the_decision_whole(
     assert f"R1 VERIFICADO por <@{VERIFIER}>." in shown
     assert f"R1 VERIFIED by <@{VERIFIER}>." in shown
     assert shown.rstrip().endswith("The alert went with photo 1.")  # the whole decision
+    fingerprint = hashlib.sha256(PHOTO).hexdigest()
+    assert f"SHA-256 del original: {fingerprint}" in shown  # the card still names its photo
+    assert f"SHA-256 of the original: {fingerprint}" in shown
     assert all(len(message.content) <= 2000 for message in now)
     assert names(now[0]) == [] and names(now[-1]) == ["R1-photo-1.jpg"]  # the photo stays
     for channel in (fakes.ALERTS_CHANNEL, fakes.ALERTAS_CHANNEL):
