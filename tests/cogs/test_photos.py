@@ -217,3 +217,21 @@ async def test_verify_with_photos_on_a_split_card_shows_the_decision_whole(
         alert = bilingual.discord.posted(channel)
         assert [names(part) for part in alert][-1] == ["R1-photo-1.jpg"]
         assert sum(len(part.files) for part in alert) == 1
+
+
+async def test_a_corroborating_photo_adds_the_button_to_send_photos(live: Live) -> None:
+    opened = await live.discord.slash(REPORTER, "report")
+    await live.discord.submit(REPORTER, opened, FORM)
+    [card] = card_of(live)
+    assert WITH_PHOTOS not in card.labels
+    await report_with(
+        live, photo(), MEMBER, **{"Where? (address, corner, landmark)": "Main St & 5th St"}
+    )
+    now = live.discord.messages[card.id]
+    assert now.labels[1] == WITH_PHOTOS and now.buttons[-1]["label"] == "2 independent reports"
+    corroboration = live.discord.posted(fakes.ORGANIZER_CHANNEL)[-1]
+    assert corroboration.id != card.id and names(corroboration) == ["R1-photo-1.jpg"]
+    pressed = await live.discord.press(VERIFIER, now, WITH_PHOTOS)
+    assert "The alert went with photo 1." in pressed.text
+    [alert] = live.discord.posted(fakes.ALERTS_CHANNEL)
+    assert names(alert) == ["R1-photo-1.jpg"] and clean(alert.files[0].data)
