@@ -60,16 +60,23 @@ class ReportService(Service):
             return await tx.media.for_report(report_id)
 
     async def posted_card(self, report_id: int, platform: str, address: str) -> PostedCard | None:
-        """The card verifiers saw in a chat, as it reads now, so a front end can edit it."""
+        """The card verifiers saw in a chat, as it reads now, so a front end can edit it.
+
+        The files that came with the report stay named on it, with their fingerprints:
+        an edit (a decision) must not take from verifiers what the card showed them.
+        """
         async with self.store.reading() as tx:
             cards = await tx.broadcasts.for_report(report_id, MessageKind.NEW_REPORT)
             report = await tx.reports.get(report_id)
+            files = await tx.media.for_report(report_id)
         for card in cards:
             if (card.platform, card.address) == (platform, address) and card.external_id:
                 if report is None:
                     return None
+                own = [item for item in files if item.corroboration_id is None]
                 body = self.messenger.renderer_for(platform).render_all(
-                    rendering.new_report_card(report), card.languages
+                    rendering.new_report_card(report, media=own, limits=self.network.media),
+                    card.languages,
                 )
                 return PostedCard(card.external_id, card.languages, body)
         return None

@@ -95,3 +95,19 @@ async def live(
         # The one ping the bot ever sends: verifiers, on the card of a new report.
         assert pinged == {f"role:{fakes.VERIFIER_ROLE}"}, message.content
         assert message.content.startswith(f"<@&{fakes.VERIFIER_ROLE}>\nNEW REPORT"), message
+
+
+@pytest.fixture
+async def bilingual(tmp_path: Path, clock: FakeClock, discord: FakeDiscord) -> AsyncIterator[Live]:
+    """The real bot with an organizer channel in Spanish and English: a long card is
+    too long for one message."""
+    data = example_data()
+    data["discord"] = {**fakes.discord_section(), "organizer_languages": ["es", "en"]}
+    config = Config.model_validate(data)
+    app = await App.start(config, tmp_path / "bilingual.sqlite3", clock)
+    try:
+        async with running(config, app, discord) as connected:
+            yield connected
+    finally:
+        await app.close()
+    assert discord.problems == []

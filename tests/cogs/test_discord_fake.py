@@ -12,6 +12,7 @@ from pathlib import Path
 
 import discord
 import pytest
+from PIL import Image
 
 from bot.app import App
 from bot.config import Config
@@ -19,7 +20,7 @@ from cogs.client import RapidResponseBot
 from tests.cogs.live import MEMBER, Live, fake_discord
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock
-from tests.fakes.discord_records import Exchange
+from tests.fakes.discord_records import Exchange, Upload
 
 
 def channel(live: Live, channel_id: int) -> discord.TextChannel:
@@ -167,3 +168,85 @@ async def test_a_wrong_token_is_refused_as_discord_refuses_it(
         await app.close()
         await server.stop()
     assert [(r.path, r.status) for r in server.requests] == [("/users/@me", 401)]
+
+
+# -- files: the CDN serves what is attached, at signed addresses, until it is gone
+
+
+async def test_a_members_file_is_served_at_its_signed_address_until_it_expires(
+    live: Live,
+) -> None:
+    sent = await live.discord.dm(MEMBER, "", files=(Upload("a b.jpg", b"\xff\xd8x", "image/jpeg"),))
+    [file] = sent.files
+    assert file.filename == "a_b.jpg"  # Discord's own name for it
+    url = live.discord.cdn.url(file)
+    assert "ex=" in url and "&is=" in url and "&hm=" in url
+    assert await live.bot.http.get_from_cdn(url) == b"\xff\xd8x"
+    for cut in (url.split("?")[0], url.replace("hm=", "hm=0")):  # cut short, or altered
+        with pytest.raises(discord.NotFound):
+            await live.bot.http.get_from_cdn(cut)
+    live.discord.cdn.expire(file)
+    with pytest.raises(discord.NotFound) as gone:
+        await live.bot.http.get_from_cdn(url)
+    assert gone.value.response.status == 404
+    assert [d.status for d in live.discord.cdn.downloads] == [200, 404, 404, 404]
+
+
+async def test_an_attachment_option_is_resolved_with_its_address(live: Live) -> None:
+    opened = await live.discord.slash(
+        MEMBER, "report", photo=Upload("IMG_0001.jpg", b"\xff\xd8jpeg", "image/jpeg")
+    )
+    [file] = opened.attached
+    resolved = opened.payload["data"]["resolved"]["attachments"][str(file.id)]
+    assert resolved["ephemeral"] is True and "/ephemeral-attachments/" in resolved["url"]
+    attachment = discord.Attachment(data=resolved, state=live.bot._connection)
+    assert await attachment.read() == b"\xff\xd8jpeg"
+    assert await attachment.read(use_cached=True) == b"\xff\xd8jpeg"  # the media proxy
+
+
+async def test_the_bots_files_are_described_served_and_removed_with_their_message(
+    live: Live,
+) -> None:
+    image = io.BytesIO()
+    Image.new("RGB", (30, 20)).save(image, "JPEG")
+    sent = await channel(live, fakes.ORGANIZER_CHANNEL).send(
+        "R1: a photo", file=discord.File(io.BytesIO(image.getvalue()), filename="R1-photo-1.jpg")
+    )
+    [shown] = sent.attachments  # as discord.py read Discord's answer
+    assert (shown.filename, shown.content_type, shown.size) == (
+        "R1-photo-1.jpg",
+        "image/jpeg",
+        len(image.getvalue()),
+    )
+    assert (shown.width, shown.height) == (30, 20)
+    assert await shown.read() == image.getvalue()
+    await sent.edit(content="R1: edited")  # an edit without `attachments` keeps the files
+    assert [f.filename for f in live.discord.messages[sent.id].files] == ["R1-photo-1.jpg"]
+    await sent.delete()
+    with pytest.raises(discord.NotFound):
+        await shown.read()
+
+
+async def test_an_edit_that_lists_no_files_removes_them(live: Live) -> None:
+    sent = await channel(live, fakes.ORGANIZER_CHANNEL).send(
+        "R1", file=discord.File(io.BytesIO(b"data"), filename="note.txt")
+    )
+    [shown] = sent.attachments
+    await sent.edit(attachments=[])
+    assert live.discord.messages[sent.id].files == []
+    with pytest.raises(discord.NotFound):
+        await shown.read()
+
+
+async def test_too_many_or_too_large_files_are_refused(live: Live) -> None:
+    general = channel(live, fakes.GENERAL_CHANNEL)
+    eleven = [discord.File(io.BytesIO(b"x"), filename=f"{n}.txt") for n in range(11)]
+    with pytest.raises(discord.HTTPException) as refused:
+        await general.send("many", files=eleven)
+    assert (refused.value.status, refused.value.code) == (400, 30015)
+    large = discord.File(io.BytesIO(b"x" * (10 * 1024 * 1024 + 1)), filename="big.jpg")
+    with pytest.raises(discord.HTTPException) as refused:
+        await general.send("large", file=large)
+    assert (refused.value.status, refused.value.code) == (413, 40005)
+    assert len(live.discord.problems) == 2 and live.discord.texts(fakes.GENERAL_CHANNEL) == []
+    live.discord.problems.clear()

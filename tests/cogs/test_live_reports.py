@@ -6,20 +6,11 @@ every event; the fake Discord refuses what Discord would refuse.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from bot.app import App
-from bot.config import Config
 from bot.core.models import ReportState
-from tests.cogs.live import MEMBER, ORGANIZER, REPORTER, VERIFIER, Live, running
-from tests.conftest import example_data
+from tests.cogs.live import MEMBER, ORGANIZER, REPORTER, VERIFIER, Live
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock
 from tests.fakes.discord_records import Exchange, Message
-from tests.fakes.discord_server import FakeDiscord
 
 FORM = {
     "Where? (address, corner, landmark)": "5th & Main",
@@ -155,21 +146,8 @@ async def test_the_still_going_on_buttons(live: Live, clock: FakeClock) -> None:
     assert (await live.app.reports.get(1)).state is ReportState.RESOLVED
 
 
-# -- a card too long for one message: a bilingual organizer channel, a long report
-
-
-@pytest.fixture
-async def bilingual(tmp_path: Path, clock: FakeClock, discord: FakeDiscord) -> AsyncIterator[Live]:
-    data = example_data()
-    data["discord"] = {**fakes.discord_section(), "organizer_languages": ["es", "en"]}
-    config = Config.model_validate(data)
-    app = await App.start(config, tmp_path / "bilingual.sqlite3", clock)
-    try:
-        async with running(config, app, discord) as connected:
-            yield connected
-    finally:
-        await app.close()
-    assert discord.problems == []
+# -- a card too long for one message: a bilingual organizer channel (the `bilingual`
+# fixture), a long report
 
 
 LONG = {"What do you see?": ("Agents stopping cars at the corner, asking for papers. " * 18)[:990]}

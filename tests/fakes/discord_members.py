@@ -4,9 +4,11 @@ Discord's client lets a member run only a command registered for the place they 
 in (the server, or their DM with the bot), with its own options, choices and required
 fields; press only a button that is on a message they see and still live; send a form
 only once, with its required fields filled and within their lengths; and write
-messages. `MemberApps` builds the gateway events that follow, in Discord's shapes
-(in a DM an interaction carries `user` and no `guild_id`; in the server, `member`).
-It is part of `FakeDiscord` (tests/fakes/discord_server.py), whose state it reads.
+messages. Files a member attaches (to a command's attachment option, or to a message)
+are put on the fake's CDN first, as the app uploads them before it sends. `MemberApps`
+builds the gateway events that follow, in Discord's shapes (in a DM an interaction
+carries `user` and no `guild_id`; in the server, `member`). It is part of `FakeDiscord`
+(tests/fakes/discord_server.py), whose state it reads.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from tests.fakes import discord_payloads as payloads
 from tests.fakes import discord_rules as rules
+from tests.fakes.discord_cdn import FakeCDN
 from tests.fakes.discord_records import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -40,6 +43,7 @@ class MemberApps:
     outsiders: set[int]
     messages: dict[int, Message]
     exchanges: dict[str, Exchange]
+    cdn: FakeCDN
     _ids: Iterator[int]
     _dm_channels: dict[int, int]
 
@@ -53,11 +57,25 @@ class MemberApps:
         locale: str = "en-US",
         **options: Any,
     ) -> Exchange:
-        """A member runs `/command sub … option:value` where they are."""
+        """A member runs `/command sub … option:value` where they are; an attachment
+        option's value is an `Upload` (the exchange's `attached` holds it, on the CDN)."""
         where = "dm" if dm else "guild"
-        data = self._command_data(command, where, options, focused=None)
+        attached: list[Upload] = []
+        data = self._command_data(
+            command,
+            where,
+            options,
+            focused=None,
+            attach=(self._channel_of(user_id, dm, channel), attached),
+        )
         return await self._interact(
-            APPLICATION_COMMAND, user_id, data, dm=dm, channel=channel, locale=locale
+            APPLICATION_COMMAND,
+            user_id,
+            data,
+            dm=dm,
+            channel=channel,
+            locale=locale,
+            attached=attached,
         )
 
     async def autocomplete(
@@ -134,11 +152,18 @@ class MemberApps:
             source=opened.source,
         )
 
-    async def dm(self, user_id: int, text: str, *, bot: bool = False) -> None:
-        """A member writes to the bot in their direct messages."""
+    async def dm(
+        self, user_id: int, text: str, *, bot: bool = False, files: tuple[Upload, ...] = ()
+    ) -> Message:
+        """A member writes to the bot in their direct messages, with files if given."""
         author = payloads.user(user_id, bot=bot or user_id == self.bot_id)
-        await self._message_from(
-            author, text, channel_id=self.dm_channel(user_id), guild_id=None, mentioned=False
+        return await self._message_from(
+            author,
+            text,
+            channel_id=self.dm_channel(user_id),
+            guild_id=None,
+            mentioned=False,
+            files=files,
         )
 
     async def post(
@@ -151,10 +176,11 @@ class MemberApps:
         mention_everyone: bool = False,
         guild_id: int | None = None,
         message_id: int | None = None,
-    ) -> None:
+        files: tuple[Upload, ...] = (),
+    ) -> Message:
         """A member writes in a server channel; with `mention`, naming the bot."""
         content = f"<@{self.bot_id}> {text}" if mention else text
-        await self._message_from(
+        return await self._message_from(
             payloads.user(user_id),
             content,
             channel_id=channel_id,
@@ -162,13 +188,21 @@ class MemberApps:
             mentioned=mention,
             mention_everyone=mention_everyone,
             message_id=message_id,
+            files=files,
         )
 
     # -- building interactions --------------------------------------------------------
 
     def _command_data(
-        self, command: str, where: str, options: dict[str, Any], focused: str | None
+        self,
+        command: str,
+        where: str,
+        options: dict[str, Any],
+        focused: str | None,
+        attach: tuple[int, list[Upload]] | None = None,
     ) -> dict[str, Any]:
+        """The command's `data`, as the member's app builds it. `attach`: the channel
+        the command is run in, and the list that collects the files put on the CDN."""
         words = command.split()
         candidates = [c for c in self._commands_in(where) if c["name"] == words[0]]
         assert candidates, f"no /{words[0]} for a member in the {where}"
@@ -194,7 +228,9 @@ class MemberApps:
                 continue
             value = options.pop(name)
             entry: dict[str, Any] = {"type": option["type"], "name": name}
-            entry["value"] = self._option_value(option, value, resolved, where, focused == name)
+            entry["value"] = self._option_value(
+                option, value, resolved, where, focused == name, attach
+            )
             if focused == name:
                 entry["focused"] = True
             values.append(entry)
@@ -222,6 +258,7 @@ class MemberApps:
         resolved: dict[str, dict[str, Any]],
         where: str,
         focused: bool,
+        attach: tuple[int, list[Upload]] | None = None,
     ) -> Any:
         kind = option["type"]
         if focused:
@@ -247,20 +284,13 @@ class MemberApps:
                 resolved.setdefault("members", {})[str(user_id)] = member
             return str(user_id)
         if kind == 11:
-            assert isinstance(value, Upload)
-            attachment_id = next(self._ids)
-            resolved.setdefault("attachments", {})[str(attachment_id)] = {
-                "id": str(attachment_id),
-                "filename": value.filename,
-                "size": len(value.data),
-                "url": f"https://cdn.discordapp.com/ephemeral-attachments/1/{attachment_id}/"
-                f"{value.filename}",
-                "proxy_url": f"https://media.discordapp.net/ephemeral-attachments/1/"
-                f"{attachment_id}/{value.filename}",
-                "content_type": value.content_type,
-                "ephemeral": True,
-            }
-            return str(attachment_id)
+            assert isinstance(value, Upload), f"{option['name']}: a file is an Upload"
+            assert attach is not None, "files are attached to a command that is sent"
+            channel_id, attached = attach
+            stored = self.cdn.put(value, channel_id, ephemeral=True)
+            attached.append(stored)
+            resolved.setdefault("attachments", {})[str(stored.id)] = self.cdn.payload(stored)
+            return str(stored.id)
         raise AssertionError(f"option type {kind} is not played by the fake")
 
     async def _interact(
@@ -273,6 +303,7 @@ class MemberApps:
         channel: int | None = None,
         locale: str = "en-US",
         source: Message | None = None,
+        attached: list[Upload] | None = None,
     ) -> Exchange:
         interaction_id = next(self._ids)
         token = f"token{interaction_id}"
@@ -288,8 +319,8 @@ class MemberApps:
             "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
         }
+        channel_id = self._channel_of(user_id, dm, channel)
         if dm:
-            channel_id = self.dm_channel(user_id)
             assert user_id in self.members or user_id in self.outsiders, "unknown user"
             payload["user"] = payloads.user(user_id)
             payload["channel_id"] = str(channel_id)
@@ -300,7 +331,6 @@ class MemberApps:
             guild_id = None
         else:
             assert user_id in self.members, "only a member of the server acts in it"
-            channel_id = channel or next(iter(self.channels))
             member = payloads.member(user_id, self.members[user_id])
             member["permissions"] = payloads.MEMBER_PERMISSIONS
             payload["member"] = member
@@ -326,10 +356,15 @@ class MemberApps:
             payload,
             source=source,
             sent_at=asyncio.get_running_loop().time(),
+            attached=list(attached or []),
         )
         self.exchanges[token] = exchange
         await self.dispatch("INTERACTION_CREATE", payload)
         return exchange
+
+    def _channel_of(self, user_id: int, dm: bool, channel: int | None) -> int:
+        """Where a member acts: their DM with the bot, or a channel of the server."""
+        return self.dm_channel(user_id) if dm else channel or next(iter(self.channels))
 
     async def _message_from(
         self,
@@ -341,13 +376,21 @@ class MemberApps:
         mentioned: bool,
         mention_everyone: bool = False,
         message_id: int | None = None,
-    ) -> None:
+        files: tuple[Upload, ...] = (),
+    ) -> Message:
         user_id = int(author["id"])
         member = None
         if guild_id is not None and user_id in self.members:
             member = payloads.member(user_id, self.members[user_id])
-        message = Message(message_id or next(self._ids), channel_id, user_id, content, [])
-        if guild_id == self.guild_id:
+        message = Message(
+            message_id or next(self._ids),
+            channel_id,
+            user_id,
+            content,
+            [],
+            files=[self.cdn.put(upload, channel_id) for upload in files],
+        )
+        if guild_id in (self.guild_id, None):
             self.messages[message.id] = message  # the bot's replies may refer to it
         mentions = [payloads.user(self.bot_id, bot=True)] if mentioned else []
         data = payloads.message(
@@ -359,9 +402,11 @@ class MemberApps:
             author_member=member,
             mentions=mentions,
             mention_everyone=mention_everyone,
+            attachments=[self.cdn.payload(upload) for upload in message.files],
         )
         if self._wants(data, guild_id):
             await self.dispatch("MESSAGE_CREATE", self._as_received(data, guild_id, mentioned))
+        return message
 
     def _assert_sees(self, user_id: int, message: Message) -> None:
         if message.visible_to is not None:

@@ -18,11 +18,20 @@ LOADING = 1 << 7  # the flag of a deferred answer's "Bot is thinking…" message
 
 @dataclass
 class Upload:
-    """A file: one a member attaches to a command, or one the bot posts."""
+    """A file: one a member attaches (to a command or a message), or one the bot posts.
+
+    A test writes the first three fields; once the file is on Discord it is an
+    attachment, with Discord's id and a place on its CDN (`tests/fakes/discord_cdn.py`).
+    """
 
     filename: str
     data: bytes
     content_type: str = "application/octet-stream"
+    id: int = 0  # the attachment's id, once it is on Discord
+    channel_id: int = 0  # where it was attached (its CDN address holds it)
+    ephemeral: bool = False  # attached to a command's option: removed after a while
+    description: str | None = None  # the alt text, if the uploader gave one
+    gone: bool = False  # expired, or deleted with its message: the CDN answers 404
 
 
 @dataclass
@@ -81,6 +90,7 @@ class Exchange:
     submitted: bool = False  # a form can be sent once
     sent_at: float = 0.0
     answered_at: float | None = None  # loop time of the first callback
+    attached: list[Upload] = field(default_factory=list)  # files in its options, on the CDN
 
     @property
     def messages(self) -> list[Message]:
@@ -106,5 +116,14 @@ class Request:
     path: str
     query: dict[str, str]
     body: Any
-    files: list[Upload]
+    files: list[Upload]  # the multipart's files, `files[n]` at position n
     status: int = 0
+
+
+@dataclass
+class Download:
+    """One request to the CDN: which attachment's address, and what it answered."""
+
+    path: str
+    attachment_id: int | None
+    status: int

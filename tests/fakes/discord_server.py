@@ -13,6 +13,13 @@ the network's server, heartbeats and their ACKs, zlib-stream compression as requ
 and the events the bot asked for with its intents (a server message that does not
 mention the bot arrives without its text, as without the Message Content intent).
 
+Files are attachments, as on Discord: what a member attaches to a message or to a
+command's option, and what the bot uploads (multipart, `files[n]` with `payload_json`),
+is kept on the fake's CDN (`discord_cdn`, two more addresses on 127.0.0.1) and described
+in messages and resolved options with a signed `url` there, so discord.py's own
+`Attachment.read()` downloads it; `cdn.expire()` makes one answer 404 as an expired
+link does, and a deleted message's files go with it.
+
 The fake also plays each member's Discord app (`discord_members.MemberApps`):
 `slash()` runs a command the way Discord's client lets a member run it (only a command
 registered for that place, only its options, choices and required fields), `press()` a
@@ -32,11 +39,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import json
+import mimetypes
 import re
 import zlib
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +56,7 @@ from discord.http import Route
 
 from tests.fakes import discord_payloads as payloads
 from tests.fakes import discord_rules as rules
+from tests.fakes.discord_cdn import FakeCDN
 from tests.fakes.discord_members import MemberApps
 from tests.fakes.discord_records import (
     APPLICATION_COMMAND,
@@ -64,6 +74,11 @@ API_PREFIX = "/api/v10"
 GATEWAY_PATH = "/gateway"
 HEARTBEAT_INTERVAL_MS = 3_600_000  # the client's own beats never interleave with a test
 BARRIER_TIMEOUT = 30.0  # only ever reached when the client is gone: a failure, not a wait
+# What a bot may upload with one message: ten files, each at most 10 MiB (the
+# `attachment_size_limit` interactions carry, for a server without boosts).
+FILES_PER_MESSAGE = 10
+FILE_SIZE_LIMIT = 10 * 1024 * 1024
+_FILE_FIELD = re.compile(r"files\[(\d+)\]")
 
 # The callbacks Discord accepts for each type of interaction.
 ALLOWED_CALLBACKS = {
@@ -177,6 +192,7 @@ class FakeDiscord(MemberApps):
         self.settle: Callable[[], Awaitable[None]] | None = None  # run after each event
         self.port = 0
         self._ids = itertools.count(1_200_000_000_000_000_000)
+        self.cdn = FakeCDN(self._ids)  # every file on Discord, at its signed address
         self._dm_channels: dict[int, int] = {}
         self._command_ids: dict[tuple[int | None, str], int] = {}
         self._faults: list[_Fault] = []
@@ -208,12 +224,14 @@ class FakeDiscord(MemberApps):
         server = site._server
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await self.cdn.start()
 
     async def stop(self) -> None:
         if self._session is not None:
             self._session.gone()
         if self._runner is not None:
             await self._runner.cleanup()
+        await self.cdn.stop()
 
     @contextlib.contextmanager
     def pointed_at(self) -> Iterator[None]:
@@ -507,9 +525,13 @@ class FakeDiscord(MemberApps):
                 try:
                     result = await handler(record, **match.groupdict())
                 except DiscordError as answer:
-                    if answer.status == 400 and answer.body and answer.body.get("code") == 50035:
-                        where = "; ".join(_describe(answer.body))
+                    code = (answer.body or {}).get("code")
+                    if answer.status == 400 and code == 50035:
+                        where = "; ".join(_describe(answer.body or {}))
                         self.problems.append(f"{record.method} {record.path}: refused: {where}")
+                    elif code in (30015, 40005):  # too many files, or too big
+                        message = (answer.body or {}).get("message")
+                        self.problems.append(f"{record.method} {record.path}: refused: {message}")
                     return answer.status, answer.body
                 if result is None:
                     return 204, None
@@ -517,8 +539,8 @@ class FakeDiscord(MemberApps):
         self.problems.append(f"not served by the fake: {record.method} {record.path}")
         return 404, rules.error(0, "404: Not Found")
 
-    @staticmethod
-    async def _read_body(request: web.Request) -> tuple[Any, list[Upload]]:
+    async def _read_body(self, request: web.Request) -> tuple[Any, list[Upload]]:
+        """JSON, or multipart: `payload_json` and the files, `files[n]` at position n."""
         if not request.can_read_body:
             return None, []
         kind = request.content_type
@@ -526,21 +548,26 @@ class FakeDiscord(MemberApps):
             return await request.json(), []
         if kind == "multipart/form-data":
             body: Any = None
-            files: list[Upload] = []
+            files: dict[int, Upload] = {}
             reader = await request.multipart()
             async for part in reader:
-                if part.name == "payload_json":  # type: ignore[union-attr]
+                name = part.name  # type: ignore[union-attr]
+                if name == "payload_json":
                     body = json.loads(await part.text())  # type: ignore[union-attr]
-                else:
-                    data = await part.read()  # type: ignore[union-attr]
-                    files.append(
-                        Upload(
-                            part.filename or "",  # type: ignore[union-attr]
-                            bytes(data),
-                            part.headers.get("Content-Type", "application/octet-stream"),
-                        )
-                    )
-            return body, files
+                    continue
+                field = _FILE_FIELD.fullmatch(name or "")
+                if field is None:
+                    self.problems.append(f"a multipart field Discord does not read: {name}")
+                    continue
+                filename = part.filename or ""  # type: ignore[union-attr]
+                # discord.py sends every file as application/octet-stream; Discord
+                # names the type from the file itself.
+                guessed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+                data = await part.read()  # type: ignore[union-attr]
+                files[int(field[1])] = Upload(filename, bytes(data), guessed)
+            if sorted(files) != list(range(len(files))):
+                self.problems.append(f"multipart files numbered {sorted(files)}")
+            return body, [files[index] for index in sorted(files)]
         return await request.read(), []
 
     # handlers: each returns the JSON to answer 200 with, None for 204, or raises
@@ -612,6 +639,7 @@ class FakeDiscord(MemberApps):
             raise DiscordError(400, errors.body())
         if rules.is_empty(body, len(record.files)):
             raise DiscordError(400, rules.error(50006, "Cannot send an empty message"))
+        _kept, files = self._files(record.files, body)
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
             for earlier in self.in_channel(channel_id):
@@ -620,13 +648,60 @@ class FakeDiscord(MemberApps):
         message = self._new_message(
             channel_id,
             body,
-            files=record.files,
+            files=files,
             replied_to=replied.author_id if replied is not None else None,
         )
         message.nonce = nonce
         message.reference = replied.id if replied is not None else None
         await self._announce(message)
         return self._message_payload(message)
+
+    def _files(
+        self, uploads: Sequence[Upload], body: Mapping[str, Any], held: Sequence[Upload] = ()
+    ) -> tuple[list[Upload], list[Upload]]:
+        """What a message holds once `body` applies: the files it keeps, and the new ones.
+
+        Discord reads `attachments`: without it, every upload joins what the message
+        holds; with it, the message holds exactly the files listed, each an id of a
+        file it holds or the n of an upload `files[n]` (whose name it may change).
+        """
+        listed = body.get("attachments")
+        if listed is None:
+            kept, new = list(held), list(uploads)
+        else:
+            kept, new = [], []
+            errors = rules.FormErrors()
+            for index, entry in enumerate(listed):
+                ident = int(entry.get("id", -1))
+                holding = next((file for file in held if file.id == ident), None)
+                if holding is not None:
+                    kept.append(holding)
+                elif 0 <= ident < len(uploads):
+                    upload = uploads[ident]
+                    new.append(
+                        dataclasses.replace(
+                            upload,
+                            filename=entry.get("filename") or upload.filename,
+                            description=entry.get("description"),
+                        )
+                    )
+                else:
+                    errors.add(
+                        ("attachments", index), "ATTACHMENT_NOT_FOUND", "Attachment data not found"
+                    )
+            if errors:
+                raise DiscordError(400, errors.body())
+        if any(len(upload.data) > FILE_SIZE_LIMIT for upload in new):
+            raise DiscordError(413, rules.error(40005, "Request entity too large"))
+        if len(kept) + len(new) > FILES_PER_MESSAGE:
+            raise DiscordError(
+                400,
+                rules.error(
+                    30015,
+                    f"Maximum number of attachments in a message reached ({FILES_PER_MESSAGE})",
+                ),
+            )
+        return kept, new
 
     def _new_message(
         self,
@@ -648,7 +723,7 @@ class FakeDiscord(MemberApps):
             list(body.get("components") or []),
             flags=flags | int(body.get("flags") or 0),
             pings=rules.pings(content, body.get("allowed_mentions"), replied_to),
-            files=list(files or []),
+            files=[self.cdn.put(upload, channel_id) for upload in files or []],
             visible_to=visible_to,
             interaction=interaction,
         )
@@ -680,6 +755,7 @@ class FakeDiscord(MemberApps):
             components=message.components,
             flags=message.flags,
             nonce=message.nonce,
+            attachments=[self.cdn.payload(upload) for upload in message.files],
             edited=bool(message.earlier),
             reference=(
                 {"message_id": str(message.reference), "channel_id": str(message.channel_id)}
@@ -705,28 +781,42 @@ class FakeDiscord(MemberApps):
             raise DiscordError(
                 403, rules.error(50005, "Cannot edit a message authored by another user")
             )
-        self._apply_edit(found, record.body or {})
+        self._apply_edit(found, record.body or {}, record.files)
         return self._message_payload(found)
 
-    def _apply_edit(self, message: Message, body: Mapping[str, Any]) -> None:
+    def _apply_edit(
+        self, message: Message, body: Mapping[str, Any], uploads: Sequence[Upload] = ()
+    ) -> None:
+        """An edit, whole or refused: text, buttons and files (`attachments` lists the
+        files it keeps; a file no longer listed is removed from the CDN, as on Discord)."""
         errors = rules.FormErrors()
         rules.check_message(body, errors, creating=False)
         if errors:
             raise DiscordError(400, errors.body())
+        kept, new = self._files(uploads, body, message.files)
+        content = (body["content"] or "") if "content" in body else message.content
+        components = list(body["components"] or []) if "components" in body else None
+        shown = message.components if components is None else components
+        if not (content.strip() or shown or kept or new):
+            raise DiscordError(400, rules.error(50006, "Cannot send an empty message"))
         if "content" in body:
             message.earlier.append(message.content)
-            message.content = body["content"] or ""
-            message.pings = rules.pings(message.content, body.get("allowed_mentions"), None)
-        if "components" in body:
-            message.components = list(body["components"] or [])
+            message.content = content
+            message.pings = rules.pings(content, body.get("allowed_mentions"), None)
+        if components is not None:
+            message.components = components
+        for file in message.files:
+            if not any(file is keeping for keeping in kept):
+                file.gone = True
+        message.files = kept + [self.cdn.put(upload, message.channel_id) for upload in new]
         message.flags &= ~LOADING
-        if not (message.content.strip() or message.components or message.files):
-            raise DiscordError(400, rules.error(50006, "Cannot send an empty message"))
 
     async def _delete(self, record: Request, channel: str, message: str) -> None:
         found = self.messages.get(int(message))
         if found is None or found.channel_id != int(channel):
             raise DiscordError(404, rules.error(10008, "Unknown Message"))
+        for file in found.files:
+            file.gone = True  # Discord removes a deleted message's files from its CDN
         del self.messages[found.id]
 
     async def _get_member(self, record: Request, guild: str, user: str) -> dict[str, Any]:
@@ -810,7 +900,8 @@ class FakeDiscord(MemberApps):
                 raise DiscordError(400, _nested("data", errors))
             if rules.is_empty(data, len(record.files)):
                 raise DiscordError(400, rules.error(50006, "Cannot send an empty message"))
-            message = self._answer_message(exchange, data, record.files)
+            _kept, files = self._files(record.files, data)
+            message = self._answer_message(exchange, data, files)
             exchange.original = message
         elif kind == 5:
             message = self._answer_message(exchange, {"flags": data.get("flags")}, [], LOADING)
@@ -818,7 +909,7 @@ class FakeDiscord(MemberApps):
         elif kind == 7:  # the message whose button was pressed, updated in place
             assert exchange.source is not None
             message = self._live(exchange.source)
-            self._apply_edit(message, data)
+            self._apply_edit(message, data, record.files)
             exchange.original = message  # what the member now sees, as @original
         elif kind == 8:
             errors = rules.FormErrors()
@@ -885,10 +976,11 @@ class FakeDiscord(MemberApps):
         if original is not None and original.flags & LOADING:
             # After a deferred answer, the first follow-up takes the "thinking" message's
             # place (and its visibility).
-            self._apply_edit(original, body)
+            self._apply_edit(original, body, record.files)
             message = original
         else:
-            message = self._answer_message(exchange, body, record.files)
+            _kept, files = self._files(record.files, body)
+            message = self._answer_message(exchange, body, files)
             exchange.followups.append(message)
             await self._announce(message)
         if record.query.get("wait") in ("true", "1", "True"):
@@ -913,7 +1005,7 @@ class FakeDiscord(MemberApps):
             target = self._live(exchange.source)  # @original of an update is the message
         else:
             target = self._webhook_message(exchange, message)
-        self._apply_edit(target, record.body or {})
+        self._apply_edit(target, record.body or {}, record.files)
         return self._message_payload(target)
 
     async def _get_webhook_message(
