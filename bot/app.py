@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.core.actions import Actions
 from bot.core.clock import Clock, SystemClock
+from bot.core.forms import FormService
 from bot.core.media import MediaLimits
 from bot.core.members import ConfiguredMember, MemberService
 from bot.core.messenger import Messenger
@@ -105,6 +106,7 @@ class App:
             },
         )
         self.people = PeopleService(store, clock, network)
+        self.forms = FormService(store, clock)
         self.summary = SummaryService(store, network, clock, messenger)
         kept = config.retention
         self.retention = RetentionService(
@@ -137,6 +139,7 @@ class App:
                 TimerKind.TASK_OVERDUE: task_timers,
                 TimerKind.DAILY_SUMMARY: self.summary.on_timer,
                 TimerKind.DAILY_PURGE: self.retention.on_timer,
+                TimerKind.PURGE_MORE: self.retention.on_timer,
             },
             recurring={
                 TimerKind.DAILY_SUMMARY: self.summary.next_time,
@@ -195,8 +198,13 @@ class App:
             raise
         return app
 
-    def register_platform(self, platform: str, escape: Callable[[str], str]) -> Renderer:
-        """Give a front end its own renderer, which neutralises people's text its way."""
+    def register_platform(
+        self, platform: str, escape: Callable[[str], str], *, keeps_roles: bool = False
+    ) -> Renderer:
+        """Give a front end its own renderer, which neutralises people's text its way.
+        `keeps_roles`: the platform says who has which role (Discord's server roles)."""
+        if keeps_roles:
+            self.members.roles_kept_by.add(platform)
         return self.messenger.register(platform, escape)
 
     async def fire_due(self) -> int:

@@ -109,11 +109,22 @@ class OutboxWorker:
             external_id = await self.sender.send(await self._with_files(row))
         except DeliveryError as failure:
             if failure.permanent:
+                async with self.store.transaction() as tx:
+                    await tx.outbox.mark_failed(row.id, failure.reason)
+                if row.is_direct:
+                    # A member who cannot be written to (direct messages closed, the
+                    # account gone) is not a dead chat organizers could fix, and naming
+                    # them would tie them to what the message was about (their report's
+                    # outcome): the message is dropped, and the log names no one.
+                    log.info(
+                        "a direct message on %s could not be delivered (%s); dropped",
+                        row.platform,
+                        failure.reason,
+                    )
+                    return True
                 log.warning(
                     "outbox %s to %s failed for good: %s", row.id, row.platform, failure.reason
                 )
-                async with self.store.transaction() as tx:
-                    await tx.outbox.mark_failed(row.id, failure.reason)
                 if self.on_unreachable is not None:
                     await self.on_unreachable(row, failure.reason)
                 return True  # a dead chat must not hold back the rows behind it

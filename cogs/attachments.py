@@ -8,6 +8,8 @@ clean copy made by the core goes back out, as a file the bot uploads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import aiohttp
 import discord
 
@@ -22,6 +24,32 @@ def upload(attachment: discord.Attachment) -> Upload:
             raise MediaUnavailableError(type(error).__name__) from None
 
     return Upload(attachment.content_type or "", attachment.size, fetch)
+
+
+def kept(attachment: discord.Attachment) -> dict[str, str]:
+    """What a form keeps (sealed, under its token) to download the photo when it is sent:
+    the link, never shown to anyone, purged with the form if it is never sent."""
+    return {
+        "media": attachment.url,
+        "type": attachment.content_type or "",
+        "size": str(attachment.size),
+    }
+
+
+def from_kept(http: discord.http.HTTPClient, opened: Mapping[str, str]) -> tuple[Upload, ...]:
+    """The photo a form was opened with, downloaded (by discord.py) when the core asks."""
+    link = opened.get("media", "")
+    if not link:
+        return ()
+
+    async def fetch() -> bytes:
+        try:
+            return await http.get_from_cdn(link)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise MediaUnavailableError(type(error).__name__) from None
+
+    size = opened.get("size", "")
+    return (Upload(opened.get("type", ""), int(size) if size.isdigit() else None, fetch),)
 
 
 def uploads(attachments: list[discord.Attachment]) -> tuple[Upload, ...]:

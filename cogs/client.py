@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from pathlib import Path
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.app import App
@@ -20,12 +22,14 @@ from bot.config import Config, DiscordSection
 from bot.core.clock import Clock
 from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
+from bot.i18n import _
+from cogs.forms import FormsCog
 from cogs.frontend import SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
 from cogs.messages import MessagesCog
-from cogs.reports import ReportsCog
+from cogs.reports import AddPlaceButton, PlaceForm, ReopenReportButton, ReportForm, ReportsCog
 from cogs.sender import DiscordSender
-from cogs.tasks import TasksCog
+from cogs.tasks import DetainedForm, TasksCog
 from cogs.translator import CatalogTranslator
 from cogs.views import (
     DismissButton,
@@ -34,6 +38,8 @@ from cogs.views import (
     VerifyButton,
     VerifyWithPhotosButton,
 )
+
+log = logging.getLogger(__name__)
 
 
 def intents() -> discord.Intents:
@@ -95,21 +101,49 @@ class RapidResponseBot(commands.Bot):
         front = DiscordFrontEnd(app, self.settings)
         self.front = front
         self.add_dynamic_items(
-            VerifyButton, VerifyWithPhotosButton, DismissButton, StillButton, TaskAnswerButton
+            VerifyButton,
+            VerifyWithPhotosButton,
+            DismissButton,
+            StillButton,
+            TaskAnswerButton,
+            AddPlaceButton,
+            ReopenReportButton,
         )
+        await self.add_cog(FormsCog(front, (ReportForm, PlaceForm, DetainedForm)))
         await self.add_cog(ReportsCog(front))
         await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))
         await self.add_cog(MessagesCog(front, self))
+        self.tree.error(self._command_failed)
 
         async def unreachable(entry: OutboxEntry, reason: str) -> None:
-            await app.notices.chat_unreachable(entry.platform, entry.address, reason)
+            await app.notices.chat_unreachable(
+                entry.platform, entry.address, reason, is_direct=entry.is_direct
+            )
 
         self.worker = OutboxWorker(
             app.store, DiscordSender(self, front), app.clock, on_unreachable=unreachable
         )
         app.on_outbox(self.worker.wake.set)
         return front
+
+    async def _command_failed(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """What no handler caught (an option Discord could not resolve, a bug): an
+        apology, privately, never "This interaction failed"."""
+        log.error("a slash command failed (%s)", type(error).__name__, exc_info=error)
+        if self.front is not None:
+            await self.front.respond(
+                interaction,
+                self.front.renderer.render(
+                    _(
+                        "Something went wrong on my side and nothing was changed. "
+                        "Please try again, or tell an organizer."
+                    ),
+                    self.front.quick_language(interaction),
+                ),
+            )
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands here: `MessagesCog` hands messages to the text grammar.

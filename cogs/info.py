@@ -10,6 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.actions import Reply
+from bot.core.models import Member
 from bot.core.rights import cards
 from bot.i18n import N_, language_name
 from cogs.describe import describe
@@ -70,9 +72,14 @@ class InfoCog(commands.Cog):
     @app_commands.describe(language=N_("the language I should write to you in"))
     @app_commands.autocomplete(language=_network_languages)
     async def lang(self, interaction: discord.Interaction, language: str = "") -> None:
-        await self.front.run(
-            interaction, "lang", lambda member: self.front.actions.lang(member, language)
-        )
+        front = self.front
+
+        async def choose(member: Member) -> list[Reply]:
+            replies = await front.actions.lang(member, language)
+            await front.refresh_language(interaction.user, member)  # forms speak it at once
+            return replies
+
+        await front.run(interaction, "lang", choose)
 
     @app_commands.command(name="help", description=describe("help"))
     @also_in_direct_messages

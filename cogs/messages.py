@@ -84,6 +84,8 @@ class MessagesCog(commands.Cog):
         )
         if replies:
             await self._answer(message, self.front.render(replies, member))
+            # "/lang es" may have been typed here: the next form must speak it.
+            await self.front.refresh_language(message.author, member)
 
     async def _answer(self, message: discord.Message, text: str) -> None:
         # In a channel, each part answers the member's message; if they deleted it

@@ -6,7 +6,8 @@ calls the text grammar makes, and shows the replies privately to the member.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import re
 from typing import Any
 
 import discord
@@ -16,73 +17,65 @@ from discord.ext import commands
 from bot.core.actions import Reply, build_draft, guarded
 from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
+from bot.core.forms import new_token
 from bot.core.media import Upload
-from bot.core.models import DismissReason, Member, ReportState
-from bot.core.report_intake import PLACE_ANSWER_WINDOW
+from bot.core.models import DismissReason, ReportState
 from bot.core.vocabulary import parse_photo_numbers
 from bot.i18n import N_, Renderer, _
-from cogs.attachments import uploads as attachment_uploads
+from cogs import attachments as attachment_uploads
 from cogs.describe import describe
-from cogs.frontend import DiscordFrontEnd, also_in_direct_messages
+from cogs.forms import Form, Submission, show_form
+from cogs.frontend import PLATFORM, DiscordFrontEnd, also_in_direct_messages, front_of
 
+log = logging.getLogger(__name__)
 REPORT_CODE = N_("the report code, like R3")
 NOTE = N_("optional: what you saw, or why")
+FIELDS = ("where", "what", "agency", "signs", "source")  # the report form's, by custom id
+DIRECT_MESSAGES_HINT = _(
+    "You will hear what the verifiers decide by direct message, but only if your Discord "
+    "privacy settings allow direct messages from members of this server."
+)
 
 
-class ReportForm(discord.ui.Modal):
+class ReportForm(Form):
     """The report, as a form: nothing is required but something in it; without a place
-    the report is filed and the reporter asked where exactly. `uploads`: the photo
-    attached to /report, downloaded by the bot when the form is sent."""
+    the report is filed and the reporter asked where exactly. Its ref, when the report
+    came with a photo, is the token under which the core keeps the photo's link, until
+    the bot downloads the photo when the form is sent."""
 
-    def __init__(
-        self,
-        front: DiscordFrontEnd,
-        member: Member,
-        uploads: tuple[Upload, ...] = (),
-        values: dict[str, str] | None = None,
-    ) -> None:
-        render = front.renderer.render
-        language = member.language
-        super().__init__(title=render(_("Report what you see"), language)[:45], timeout=1800)
-        self.front = front
-        self.uploads = uploads
-        values = values or {}
+    kind = "report"
 
-        def field(name: str, label: str, **options: Any) -> discord.ui.TextInput[Any]:
-            text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-                label=label[:45], default=values.get(name) or None, **options
-            )
-            self.add_item(text_input)
-            return text_input
-
-        self.where = field(
+    def __init__(self, renderer: Renderer, language: str, ref: str | None = None) -> None:
+        super().__init__(renderer.render(_("Report what you see"), language), ref)
+        render = renderer.render
+        self.where = self.field(
             "where",
             render(_("Where? (address, corner, landmark)"), language),
             required=False,  # not knowing the address must not stop a report
             max_length=200,
         )
-        self.what = field(
+        self.what = self.field(
             "what",
             render(_("What do you see?"), language),
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=1000,
         )
-        self.agency = field(
+        self.agency = self.field(
             "agency",
             render(_("Agency, if known"), language),
             required=False,
             max_length=40,
             placeholder="ICE, CBP, HSI, police, unknown",
         )
-        self.signs = field(
+        self.signs = self.field(
             "signs",
             render(_("Warning signs (comma-separated)"), language),
             required=False,
             max_length=200,
             placeholder="vehicles, tents, buses, gathering, questioning, house",
         )
-        self.source = field(
+        self.source = self.field(
             "source",
             render(_("Did you see it yourself?"), language),
             required=False,
@@ -90,103 +83,159 @@ class ReportForm(discord.ui.Modal):
             placeholder="first-hand, second-hand, social-media",
         )
 
-    def values(self) -> dict[str, str]:
-        return {
-            "where": self.where.value,
-            "what": self.what.value,
-            "agency": self.agency.value,
-            "signs": self.signs.value,
-            "source": self.source.value,
-        }
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        front = self.front
+    @classmethod
+    async def taken(
+        cls, front: DiscordFrontEnd, interaction: discord.Interaction, sent: Submission
+    ) -> None:
         member = await front.acting(interaction)
         if member is None:
             return
+        files: tuple[Upload, ...] = ()
+        if sent.ref is not None:
+            opened = await front.app.forms.opened_with(sent.ref, cls.kind, member) or {}
+            files = attachment_uploads.from_kept(interaction.client.http, opened)
         try:
-            draft = build_draft(**self.values(), media=())
+            draft = build_draft(
+                where=sent.value("where"),
+                what=sent.value("what"),
+                agency=sent.value("agency"),
+                signs=sent.value("signs"),
+                source=sent.value("source"),
+            )
         except UserError as refusal:
-            # The form closed; keep what they typed so fixing one field is one tap away.
-            saved = self.values()
-            await interaction.response.send_message(
-                front.render([Reply(refusal.message)], member),
-                ephemeral=front.private(interaction),
-                view=FormButton(
-                    front.renderer.render(_("Fix and send again"), member.language),
-                    lambda: ReportForm(front, member, self.uploads, saved),
-                ),
+            # The form closed: a button opens it again (with the same photo, if any).
+            again = ReopenReportButton(
+                sent.ref, front.renderer.render(_("Fix and send again"), member.language)
+            )
+            await front.respond(
+                interaction, front.render([Reply(refusal.message)], member), view=one(again)
             )
             return
-        if self.uploads:  # downloading and cleaning a photo can take longer than 3 s
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        replies = await guarded(
-            front.actions.report(member, front.conversation(interaction.user), draft, self.uploads),
-            "report",
-            member,
-        )
-        waiting = await front.actions.intake.waiting_for_place(member)
-        if not waiting:
-            await front.respond(interaction, front.render(replies, member))
-            return
-        # Discord has no "reply to the bot" here: a button opens a one-line form instead.
-        send = (
-            interaction.followup.send
-            if interaction.response.is_done()
-            else interaction.response.send_message
-        )
-        await send(
-            front.render(replies, member)[:2000],
-            ephemeral=front.private(interaction),
-            view=FormButton(
-                front.renderer.render(_("Add the place"), member.language),
-                lambda: PlaceForm(front, member, waiting[-1]),
-                timeout=PLACE_ANSWER_WINDOW.total_seconds(),
-            ),
-        )
+        filed = False
+
+        async def file() -> list[Reply]:
+            nonlocal filed
+            replies = await front.actions.report(
+                member, front.conversation(interaction.user), draft, files
+            )
+            filed = True
+            return replies
+
+        replies = await guarded(file(), "report", member)
+        if filed:
+            # The outcome comes by direct message, which Discord refuses to members who
+            # closed theirs; the bot never tells anyone else, so it says so here.
+            replies.append(Reply(DIRECT_MESSAGES_HINT))
+        view = None
+        try:
+            if sent.ref is not None:
+                await front.app.forms.sent(sent.ref)
+            waiting = await front.actions.intake.waiting_for_place(member)
+            if waiting:
+                # No "reply to the bot" here: a button opens a one-line form instead.
+                label = front.renderer.render(_("Add the place"), member.language)
+                view = one(AddPlaceButton(waiting[-1], label))
+        except Exception:
+            # The report is filed: say so. (A kept form is purged later; the receipt
+            # still asks where exactly, and a direct message answers it.)
+            log.exception("could not finish a report form after filing it")
+        await front.respond(interaction, front.render(replies, member), view=view)
 
 
-class FormButton(discord.ui.View):
-    """One button that opens a form again after the bot answered: "Fix and send again"
-    after a refusal, "Add the place" after a report filed without one."""
+class PlaceForm(Form):
+    """The answer to "Where exactly?" for one report (its number is the form's ref)."""
 
-    def __init__(
-        self, label: str, form: Callable[[], discord.ui.Modal], *, timeout: float = 1800
-    ) -> None:
-        super().__init__(timeout=timeout)
-        self.form = form
-        button: discord.ui.Button[FormButton] = discord.ui.Button(
-            label=label[:80], style=discord.ButtonStyle.primary
-        )
-        button.callback = self.open  # type: ignore[method-assign]
-        self.add_item(button)
+    kind = "place"
 
-    async def open(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(self.form())
-
-
-class PlaceForm(discord.ui.Modal):
-    def __init__(self, front: DiscordFrontEnd, member: Member, report_id: int) -> None:
-        render = front.renderer.render
-        super().__init__(title=render(_("Where exactly?"), member.language)[:45], timeout=1800)
-        self.front, self.member, self.report_id = front, member, report_id
-        self.where: discord.ui.TextInput[PlaceForm] = discord.ui.TextInput(
-            label=render(_("Where? (address, corner, landmark)"), member.language)[:45],
+    def __init__(self, renderer: Renderer, language: str, report_id: int) -> None:
+        super().__init__(renderer.render(_("Where exactly?"), language), str(report_id))
+        self.where = self.field(
+            "where", renderer.render(_("Where? (address, corner, landmark)"), language),
             max_length=200,
-        )
-        self.add_item(self.where)
+        )  # fmt: skip
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        front = self.front
+    @classmethod
+    async def taken(
+        cls, front: DiscordFrontEnd, interaction: discord.Interaction, sent: Submission
+    ) -> None:
         member = await front.acting(interaction)
         if member is None:
             return
+        code = f"R{sent.ref} " if sent.ref and sent.ref.isdigit() else ""
         replies = await guarded(
-            front.actions.place_answer(member, f"R{self.report_id} {self.where.value}"),
-            "report",
-            member,
+            front.actions.place_answer(member, code + sent.value("where")), "report", member
         )
         await front.respond(interaction, front.render(replies, member))
+
+
+def one(item: discord.ui.Item[Any]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(item)
+    return view
+
+
+class ReopenReportButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"rr:open:report(?::(?P<ref>[A-Za-z0-9_-]{1,40}))?",
+):
+    """ "Fix and send again" after a refused form: the form again, with the same photo."""
+
+    def __init__(self, ref: str | None, label: str = "Fix and send again") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80],
+                style=discord.ButtonStyle.primary,
+                custom_id="rr:open:report" + (f":{ref}" if ref else ""),
+            )
+        )
+        self.ref = ref
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> ReopenReportButton:
+        return cls(match["ref"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        front = front_of(interaction)
+        if await front.at_home(interaction):
+            form = ReportForm(front.renderer, front.quick_language(interaction), self.ref)
+            await show_form(interaction, form)
+
+
+class AddPlaceButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"rr:open:place:(?P<id>[0-9]{1,18})",
+):
+    """ "Add the place" after a report filed without one: opens the one-line form."""
+
+    def __init__(self, report_id: int, label: str = "Add the place") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80],
+                style=discord.ButtonStyle.primary,
+                custom_id=f"rr:open:place:{report_id}",
+            )
+        )
+        self.report_id = report_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> AddPlaceButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        front = front_of(interaction)
+        if await front.at_home(interaction):
+            form = PlaceForm(front.renderer, front.quick_language(interaction), self.report_id)
+            await show_form(interaction, form)
 
 
 def _code_choices(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
@@ -209,10 +258,13 @@ class ReportsCog(commands.Cog):
     async def _codes(
         self, interaction: discord.Interaction, current: str, *states: ReportState
     ) -> list[app_commands.Choice[str]]:
-        member = await self.front.quietly_acting(interaction)
-        if member is None:
-            return []
-        return _code_choices(await self.front.actions.open_reports(member, *states), current)
+        async def codes() -> list[tuple[str, str]]:
+            member = await self.front.quietly_acting(interaction)
+            if member is None:
+                return []
+            return await self.front.actions.open_reports(member, *states)
+
+        return _code_choices(await self.front.suggest(codes()), current)
 
     async def pending_codes(
         self, interaction: discord.Interaction, current: str
@@ -236,11 +288,17 @@ class ReportsCog(commands.Cog):
         self, interaction: discord.Interaction, photo: discord.Attachment | None = None
     ) -> None:
         front = self.front
-        member = await front.acting(interaction)
-        if member is None:
+        if not await front.at_home(interaction):
             return
-        files = attachment_uploads([photo]) if photo is not None else ()
-        await interaction.response.send_modal(ReportForm(front, member, files))
+        kept = attachment_uploads.kept(photo) if photo is not None else None
+        # The form is the first answer, before any database work; what the photo needs
+        # to be downloaded later is kept for the form (under its token) once it shows.
+        token = new_token() if kept is not None else None
+        form = ReportForm(front.renderer, front.quick_language(interaction), token)
+        if not await show_form(interaction, form) or kept is None or token is None:
+            return
+        member = await front.app.members.identify(PLATFORM, str(interaction.user.id))
+        await front.app.forms.keep(token, ReportForm.kind, member, kept)
 
     @app_commands.command(name="verify", description=describe("verify"))
     @app_commands.describe(

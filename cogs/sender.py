@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # Notices that change the card verifiers act on (its text, its buttons, its count).
 CARD_UPDATES = frozenset({MessageKind.DECISION, MessageKind.CORROBORATION})
 NO_MENTIONS = discord.AllowedMentions.none()
+CANNOT_MESSAGE_USER = 50007  # Discord's code for a member whose direct messages are closed
 
 
 def nonce_for(entry: OutboxEntry, part: int) -> str:
@@ -50,7 +51,11 @@ class DiscordSender:
         try:
             destination = await self._destination(entry)
             message_id = await self._post(destination, entry)
-        except discord.Forbidden:
+        except discord.Forbidden as error:
+            if entry.is_direct:
+                closed = error.code == CANNOT_MESSAGE_USER
+                reason = "direct messages closed" if closed else "not allowed to write to them"
+                raise DeliveryError(reason, permanent=True) from None
             raise DeliveryError("missing permission", permanent=True) from None
         except discord.NotFound:
             raise DeliveryError("channel or member not found", permanent=True) from None

@@ -9,74 +9,92 @@ read it.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.actions import guarded
+from bot.core.actions import Reply, guarded
 from bot.core.commands import parse_code, parse_report_code
-from bot.core.models import Member
-from bot.core.permissions import is_organizer
-from bot.i18n import N_, _
+from bot.core.forms import new_token
+from bot.core.models import Member, Role
+from bot.i18n import N_, Msg, Renderer, _
 from cogs.describe import describe
-from cogs.frontend import ALSO_IN_DIRECT_MESSAGES, DiscordFrontEnd, also_in_direct_messages
+from cogs.forms import Form, Submission, show_form
+from cogs.frontend import (
+    ALSO_IN_DIRECT_MESSAGES,
+    PLATFORM,
+    DiscordFrontEnd,
+    also_in_direct_messages,
+)
+
+log = logging.getLogger(__name__)
 
 TASK_CODE = N_("the task code, like T4")
 
 
-class DetainedForm(discord.ui.Modal):
-    """The personal fields of a person detained; the rest came with the command."""
+class DetainedForm(Form):
+    """The personal fields of a person detained. The rest (the report code, relation,
+    language, children, pick-up time) came with the command and is kept by the core
+    under the form's token (its ref) until the form is sent."""
 
-    def __init__(
-        self, front: DiscordFrontEnd, member: Member, report: str, extra: dict[str, str]
-    ) -> None:
-        render = front.renderer.render
-        language = member.language
-        super().__init__(title=render(_("Record a person detained"), language)[:45], timeout=1800)
-        self.front, self.report, self.extra = front, report, extra
+    kind = "detained"
+    FIELDS = ("name", "dob", "contact", "phone", "notes")
+    GIVEN = ("report", "relation", "language", "children", "pickup")  # with the command
 
-        def field(label: Any, **options: Any) -> discord.ui.TextInput[Any]:
-            text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-                label=render(label, language)[:45], **options
-            )
-            self.add_item(text_input)
-            return text_input
+    def __init__(self, renderer: Renderer, language: str, ref: str | None = None) -> None:
+        super().__init__(renderer.render(_("Record a person detained"), language), ref)
 
-        self.name = field(_("Full name"), max_length=100)
-        self.dob = field(_("Date of birth (1990-04-12)"), required=False, max_length=10)
-        self.contact = field(_("Who to call (name)"), required=False, max_length=100)
-        self.phone = field(_("Their phone number"), required=False, max_length=30)
-        self.notes = field(
-            _("Notes (medication, lawyer…)"),
+        def label(text: Msg) -> str:
+            return renderer.render(text, language)
+
+        self.name = self.field("name", label(_("Full name")), max_length=100)
+        self.dob = self.field(
+            "dob", label(_("Date of birth (1990-04-12)")), required=False, max_length=10
+        )
+        self.contact = self.field(
+            "contact", label(_("Who to call (name)")), required=False, max_length=100
+        )
+        self.phone = self.field(
+            "phone", label(_("Their phone number")), required=False, max_length=30
+        )
+        self.notes = self.field(
+            "notes",
+            label(_("Notes (medication, lawyer…)")),
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=500,
         )
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        front = self.front
-        fields = {
-            "name": self.name.value,
-            "dob": self.dob.value,
-            "contact": self.contact.value,
-            "phone": self.phone.value,
-            "notes": self.notes.value,
-            **self.extra,
-        }
+    @classmethod
+    async def taken(
+        cls, front: DiscordFrontEnd, interaction: discord.Interaction, sent: Submission
+    ) -> None:
         member = await front.acting(interaction)
         if member is None:
             return
+        given: dict[str, str] = {}
+        if sent.ref is not None:
+            given = await front.app.forms.opened_with(sent.ref, cls.kind, member) or {}
+        report = given.get("report", "")
+        fields = {name: sent.value(name) for name in cls.FIELDS}
+        fields.update({name: given.get(name, "") for name in cls.GIVEN if name != "report"})
 
-        async def record() -> list[Any]:
-            report_id = parse_report_code(self.report) if self.report.strip() else None
+        async def record() -> list[Reply]:
+            report_id = parse_report_code(report) if report.strip() else None
             fields_given = {key: value for key, value in fields.items() if value.strip()}
             return await front.actions.detained(
                 member, front.conversation(interaction.user), report_id, fields_given
             )
 
         replies = await guarded(record(), "detained", member)
+        if sent.ref is not None:
+            try:
+                await front.app.forms.sent(sent.ref)
+            except Exception:  # recorded all the same; the kept details are purged later
+                log.exception("could not forget a detained form after taking it")
         await front.respond(interaction, front.render(replies, member))
 
 
@@ -91,13 +109,16 @@ class TasksCog(commands.Cog):
     async def _codes(
         self, interaction: discord.Interaction, current: str, *, everyone: bool
     ) -> list[app_commands.Choice[str]]:
-        member = await self.front.quietly_acting(interaction)
-        if member is None:
-            return []
+        async def codes() -> list[tuple[str, str]]:
+            member = await self.front.quietly_acting(interaction)
+            if member is None:
+                return []
+            return await self.front.actions.task_codes(member, everyone=everyone)
+
         wanted = current.strip().lower()
         return [
             app_commands.Choice(name=f"{code} · {kind}"[:100], value=code)
-            for code, kind in await self.front.actions.task_codes(member, everyone=everyone)
+            for code, kind in await self.front.suggest(codes())
             if not wanted or wanted in code.lower()
         ][:25]
 
@@ -148,14 +169,32 @@ class TasksCog(commands.Cog):
         due: str = "",
     ) -> None:
         front = self.front
-        await front.named(interaction.client, member)  # known to the bot, with their roles
 
         async def offer(actor: Member) -> list[Any]:
+            await front.named(interaction.client, member)  # known, with their current roles
             return await front.actions.task_assign(
                 actor, parse_code(task, "T"), str(member.id), due
             )
 
         await front.run(interaction, "task", offer)
+
+    @task.command(
+        name="edit", description=N_("Change a task's description or due time (organizers)")
+    )
+    @app_commands.describe(
+        task=TASK_CODE, description=N_("the new description"),
+        due=N_("the new due time: 2h, 15:30 or 2026-11-24 08:00"),
+    )  # fmt: skip
+    @app_commands.autocomplete(task=open_codes)
+    async def edit(
+        self, interaction: discord.Interaction, task: str, description: str = "", due: str = ""
+    ) -> None:
+        actions = self.front.actions
+        await self.front.run(
+            interaction,
+            "task",
+            lambda m: actions.task_edit(m, parse_code(task, "T"), what=description, when=due),
+        )
 
     @task.command(name="accept", description=N_("Accept a task offered to you"))
     @app_commands.describe(task=TASK_CODE)
@@ -252,17 +291,26 @@ class TasksCog(commands.Cog):
         pickup: str = "",
     ) -> None:
         front = self.front
-        member = await front.acting(interaction)
-        if member is None:
+        if not await front.at_home(interaction):
             return
-        if not is_organizer(member):  # the core refuses too; this only spares an empty form
+        # Answered at once, before any database work (roles come with the interaction,
+        # or from Discord for a DM); if they cannot be known in time, the core decides.
+        roles = await front.roles_at_once(interaction)
+        if roles is not None and Role.ORGANIZER not in roles:
+            # The core refuses too; this only spares an empty form.
             await front.respond(
                 interaction,
                 front.renderer.render(
-                    _("Only organizers can record people detained."), member.language
+                    _("Only organizers can record people detained."),
+                    front.quick_language(interaction),
                 ),
             )
             return
-        extra = {"relation": relation, "language": language, "children": children,
-                 "pickup": pickup}  # fmt: skip
-        await interaction.response.send_modal(DetainedForm(front, member, report, extra))
+        token = new_token()
+        form = DetainedForm(front.renderer, front.quick_language(interaction), token)
+        if not await show_form(interaction, form):
+            return
+        member = await front.app.members.identify(PLATFORM, str(interaction.user.id))
+        given = {"report": report, "relation": relation, "language": language,
+                 "children": children, "pickup": pickup}  # fmt: skip
+        await front.app.forms.keep(token, DetainedForm.kind, member, given)

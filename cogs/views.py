@@ -8,6 +8,7 @@ by the core; a refusal is answered privately and changes nothing.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -16,8 +17,10 @@ import discord
 from bot.core.models import DismissReason, PhotoChoice
 from bot.core.vocabulary import REASON_NAMES
 from bot.i18n import Renderer, _, _n
-from cogs.frontend import front_of
+from cogs.frontend import DISCORD_ERRORS, front_of
 from cogs.text import MESSAGE_LIMIT
+
+log = logging.getLogger(__name__)
 
 _REASONS = "|".join(re.escape(reason.value) for reason in DismissReason)
 
@@ -223,7 +226,9 @@ class TaskAnswerButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         front = front_of(interaction)
-        member = await front.acting(interaction)  # pressed in a DM: roles from the server
+        # Pressed in a DM (roles from the server), where the offer itself shows the outcome.
+        in_place = interaction.guild_id is None and interaction.message is not None
+        member = await front.acting(interaction, in_place=in_place)
         if member is None:
             return
         actions, task_id = front.actions, self.task_id
@@ -231,18 +236,21 @@ class TaskAnswerButton(
             text = await front.replies(member, "task", lambda m: actions.task_accept(m, task_id))
         else:
             text = await front.replies(member, "task", lambda m: actions.task_decline(m, task_id))
-        if await front.app.tasks.awaits_answer(member, self.task_id):
+        if not in_place or await front.app.tasks.awaits_answer(member, self.task_id):
             await front.respond(interaction, text)  # nothing was settled: the buttons stay
             return
         # Answered (now, or before: cancelled, given to someone else): the offer shows
         # the outcome for good and keeps no button that could only be refused.
         offer = interaction.message.content if interaction.message is not None else ""
         updated = f"{offer}\n\n{text}" if offer else text
-        if len(updated) <= MESSAGE_LIMIT:
-            await interaction.response.edit_message(content=updated, view=None)
-        else:
-            await interaction.response.edit_message(view=None)
-            await front.respond(interaction, text)
+        try:
+            if len(updated) <= MESSAGE_LIMIT:
+                await interaction.edit_original_response(content=updated, view=None)
+                return
+            await interaction.edit_original_response(view=None)
+        except DISCORD_ERRORS as error:
+            log.warning("could not update a task offer (%s)", type(error).__name__)
+        await front.respond(interaction, text)
 
 
 def task_offer_view(task_id: int, renderer: Renderer, language: str) -> discord.ui.View:

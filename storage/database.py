@@ -69,6 +69,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("tasks", "id", "description", ""),
     ("tasks", "id", "note", ""),
     ("dialogs", "member_id", "data", ""),
+    ("open_forms", "token", "data", ""),
     ("outbox", "id", "body", ""),
     ("outbox", "id", "address", "is_direct = 1"),
     ("signal_inbox", "id", "envelope", ""),

@@ -138,6 +138,12 @@ class SqliteOutbox:
             "WHERE id = ? AND state = 'pending'",
             (error[:500], entry_id),
         )
+        # A direct message that can never be delivered is dropped like a delivered one
+        # is erased: nothing says whom it was for or what it said.
+        await self._conn.execute(
+            "UPDATE outbox SET body = '', address = '' WHERE id = ? AND is_direct = 1",
+            (entry_id,),
+        )
 
     async def all_entries(self) -> list[OutboxEntry]:
         async with self._conn.execute("SELECT * FROM outbox ORDER BY id") as cursor:

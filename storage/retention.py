@@ -29,6 +29,13 @@ class Rule:
     table: str  # may carry an alias the condition uses ("people AS p")
     where: str
 
+    @property
+    def rows(self) -> str:
+        """The rows the rule selects, at most :limit of them (by rowid)."""
+        alias = self.table.split()[-1]
+        key = f"{alias}.rowid" if alias != self.table else "rowid"
+        return f"SELECT {key} FROM {self.table} WHERE {self.where} LIMIT :limit"  # noqa: S608
+
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -58,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("handled Signal receipts", "signal_inbox", "handled_at < :messages"),
     Rule("abandoned conversations", "dialogs", "updated_at < :messages"),
+    Rule("forms opened and never sent", "open_forms", "created_at < :messages"),
     Rule("finished timers", "timers", "state != 'pending' AND created_at < :messages"),
     # "Organizers were told this member flooded" marks, one per member and hour.
     Rule("flood notices", "delivery_problems", "platform = 'rate' AND reported_at < :messages"),
@@ -72,6 +80,10 @@ def _params(cutoffs: Cutoffs) -> dict[str, str]:
         "messages": to_db(cutoffs.messages),
         "audit": to_db(cutoffs.audit),
     }
+
+
+def _table(rule: Rule) -> str:
+    return rule.table.split()[0]
 
 
 class SqliteRetention:
@@ -93,8 +105,13 @@ class SqliteRetention:
             found[rule.name] = int(row["n"]) if row else 0
         return found
 
-    async def delete(self, cutoffs: Cutoffs) -> dict[str, int]:
-        """Delete what the rules select; returns how many rows each rule removed."""
+    async def delete(self, cutoffs: Cutoffs, limit: int | None = None) -> dict[str, int]:
+        """Delete what the rules select; returns how many rows each rule removed.
+
+        With `limit`, at most that many rows (of the rules' own tables) in all, taken
+        rule by rule in order: a later rule runs only once the earlier ones have nothing
+        left, so a purge done in batches deletes what one done at once would.
+        """
         # The audit log refuses deletions newer than this mark (see migration 9).
         await self._conn.execute(
             "INSERT INTO settings (name, value) VALUES ('audit_kept_since', :audit) "
@@ -102,11 +119,18 @@ class SqliteRetention:
             _params(cutoffs),
         )
         removed: dict[str, int] = {}
+        budget = -1 if limit is None else limit  # SQLite: LIMIT -1 is no limit
         for rule in RULES:
+            if budget == 0:
+                removed[rule.name] = 0
+                continue
             cursor = await self._conn.execute(
-                f"DELETE FROM {rule.table} WHERE {rule.where}",  # noqa: S608 - constants
-                _params(cutoffs),
+                f"DELETE FROM {_table(rule)} WHERE rowid IN ({rule.rows})",  # noqa: S608 - constants
+                {**_params(cutoffs), "limit": budget},
             )
             removed[rule.name] = cursor.rowcount
-        self._changes.purged = True
+            if budget > 0:
+                budget -= cursor.rowcount
+        if any(removed.values()):
+            self._changes.purged = True
         return removed

@@ -10,6 +10,7 @@ from bot.core.store import Changes
 from storage.audit import SqliteAudit
 from storage.broadcasts import SqliteBroadcasts
 from storage.dialogs import SqliteDialogs
+from storage.forms import SqliteForms
 from storage.inbox import SqliteInbox
 from storage.media import SqliteMedia
 from storage.members import SqliteMembers
@@ -68,6 +69,10 @@ class SqliteTransaction:
     @cached_property
     def dialogs(self) -> SqliteDialogs:
         return SqliteDialogs(self.conn)
+
+    @cached_property
+    def forms(self) -> SqliteForms:
+        return SqliteForms(self.conn)
 
     @cached_property
     def inbox(self) -> SqliteInbox:

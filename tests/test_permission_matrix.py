@@ -136,7 +136,7 @@ MATRIX: tuple[Entry, ...] = (
         direct=True,
         discord=("slash:assign",),
     ),
-    Entry("task edit", ORGANIZER, "/task edit T2 due: 4h", direct=True),
+    Entry("task edit", ORGANIZER, "/task edit T2 due: 4h", direct=True, discord=("slash:edit",)),
     Entry("task cancel", ORGANIZER, "/task cancel T2", direct=True, discord=("slash:cancel",)),
     Entry(
         "task accept",

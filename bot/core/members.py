@@ -31,6 +31,9 @@ class MemberService:
         self.store = store
         self.network = network
         self.clock = clock
+        # Platforms whose roles are their own (Discord's server roles, re-read at every
+        # press): /role cannot change them, it would only be undone at the next press.
+        self.roles_kept_by: set[str] = set()
 
     async def sync_configured(self, platform: str, configured: Iterable[ConfiguredMember]) -> None:
         """Give config-listed members exactly their config roles, at every start-up.
@@ -107,6 +110,13 @@ class MemberService:
     ) -> Member:
         """Organizers give and take roles; the change is stored and audited."""
         permissions.check_can_change_roles(actor)
+        if actor.platform in self.roles_kept_by:
+            raise UserError(
+                _(
+                    "Here roles are the server's own roles: give or take them in the "
+                    "server's settings, and I follow them at every press."
+                )
+            )
         now = self.clock.now()
         async with self.store.transaction() as tx:
             target = await tx.members.find(actor.platform, external_id)

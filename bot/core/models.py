@@ -341,6 +341,7 @@ class TimerKind(StrEnum):
     TASK_OVERDUE = "task.overdue"
     DAILY_SUMMARY = "summary.daily"
     DAILY_PURGE = "retention.daily"
+    PURGE_MORE = "retention.more"  # the day's purge goes on, one batch per unit of work
 
 
 class TimerState(StrEnum):
@@ -431,6 +432,17 @@ class Broadcast:
     # What the platform keeps of the sent message, once sent, to edit a card: its id
     # (Discord: the ids of every part of a message it had to split, in order).
     external_id: str | None
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """A form a member opened and has not sent yet, and what it was opened with."""
+
+    token: str  # random; the form carries it, so any process can take the submission
+    kind: str
+    member_id: int
+    data: dict[str, str]
+    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from bot.core import media, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
-from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Dialog,
@@ -89,12 +88,13 @@ class ReportIntake(Service):
             "rate",
             f"{reporter.platform}:{reporter.external_id}:{hour}",
             "too many reports",
+            # Nobody is named, not even here: whoever reads the organizer chat would
+            # learn who sent the last reports.
             _(
-                "{member} has sent {count} reports within an hour, the most one member may "
-                "send, and I am refusing more for now. If they are relaying a real emergency, "
-                "an organizer can send the reports for them; if it is a flood, consider "
-                "removing them from the network.",
-                member=member_name(reporter),
+                "A member has sent {count} reports within an hour, the most one member may "
+                "send, and I am refusing more from them for now; they were given the "
+                "hotline in case people are in danger. I do not say who: reporters must "
+                "not be identifiable, even here.",
                 count=count,
             ),
         )

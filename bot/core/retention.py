@@ -22,6 +22,11 @@ from bot.core.store import Cutoffs, Store, Transaction
 log = logging.getLogger(__name__)
 
 DAILY = TimerKind.DAILY_PURGE
+MORE = TimerKind.PURGE_MORE
+# Rows deleted per unit of work. The store holds one unit of work at a time, so anything
+# else (an interaction's answer, a delivery) waits for at most one batch, not the whole
+# purge (docs/BENCHMARKS.md: "interactions during a purge").
+BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,10 @@ class RetentionService:
         network: Network,
         clock: Clock,
         policy: RetentionPolicy,
+        batch: int = BATCH,
     ) -> None:
         self.store, self.network, self.clock, self.policy = store, network, clock, policy
+        self.batch = batch
 
     def cutoffs(self, now: datetime) -> Cutoffs:
         return Cutoffs(
@@ -57,12 +64,20 @@ class RetentionService:
             return await tx.retention.count(self.cutoffs(self.clock.now()))
 
     async def purge(self) -> dict[str, int]:
-        """Purge now (`rrbot purge`); the daily timer purges in its own transaction."""
-        async with self.store.transaction() as tx:
-            return await self._purge(tx, self.clock.now())
+        """Purge now (`rrbot purge`): batch after batch, each its own unit of work, until
+        nothing is left; how many rows went, per kind of record."""
+        now = self.clock.now()
+        total: dict[str, int] = {}
+        while True:
+            async with self.store.transaction() as tx:
+                removed = await self._purge(tx, now)
+            for name, count in removed.items():
+                total[name] = total.get(name, 0) + count
+            if sum(removed.values()) < self.batch:
+                return total
 
     async def _purge(self, tx: Transaction, now: datetime) -> dict[str, int]:
-        removed = await tx.retention.delete(self.cutoffs(now))
+        removed = await tx.retention.delete(self.cutoffs(now), limit=self.batch)
         await tx.audit.record(now, None, "retention.purged", None, **_short_names(removed))
         log.info("retention purge: %s", ", ".join(f"{n} {k}" for k, n in removed.items()))
         return removed
@@ -77,10 +92,15 @@ class RetentionService:
             await tx.timers.keep_one(DAILY, self.next_time(now), now)
 
     async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:
-        """The daily purge: claimed, purged and rescheduled in one transaction, so a crash
-        between them loses nothing (the store folds the WAL after the commit)."""
-        await tx.timers.schedule(DAILY, 0, self.next_time(now), now)
-        await self._purge(tx, now)
+        """The daily purge, one batch per timer: claimed, purged and rescheduled in one
+        transaction, so a crash between them loses nothing (the store folds the WAL
+        after the commit). A full batch may leave more: the next batch is a timer due
+        at once, so other work gets the store in between and a restart goes on."""
+        if timer.kind is DAILY:
+            await tx.timers.schedule(DAILY, 0, self.next_time(now), now)
+        removed = await self._purge(tx, now)
+        if sum(removed.values()) >= self.batch:
+            await tx.timers.schedule(MORE, 0, now, now)
 
 
 def _short_names(removed: dict[str, int]) -> dict[str, int]:

@@ -30,6 +30,7 @@ from bot.core.models import (
     MediaFile,
     Member,
     MessageKind,
+    OpenForm,
     OutboxEntry,
     Person,
     PersonDetails,
@@ -382,6 +383,18 @@ class Dialogs(Protocol):
     async def end(self, member_id: int) -> None: ...
 
 
+class Forms(Protocol):
+    """Forms opened and not yet sent: what each was opened with, under its token."""
+
+    async def save(
+        self, token: str, kind: str, member_id: int, data: dict[str, str], now: datetime
+    ) -> None: ...
+
+    async def get(self, token: str) -> OpenForm | None: ...
+
+    async def delete(self, token: str) -> None: ...
+
+
 class Inbox(Protocol):
     """Messages received from a platform, kept until handled so a crash loses none."""
 
@@ -404,8 +417,9 @@ class Retention(Protocol):
         """How many records each retention rule would delete now (the dry run)."""
         ...
 
-    async def delete(self, cutoffs: Cutoffs) -> dict[str, int]:
-        """Delete what the rules select, with exactly the dry run's conditions."""
+    async def delete(self, cutoffs: Cutoffs, limit: int | None = None) -> dict[str, int]:
+        """Delete what the rules select, with exactly the dry run's conditions; with
+        `limit`, at most that many rows, rule by rule in order (one batch)."""
         ...
 
 
@@ -432,6 +446,8 @@ class Transaction(Protocol):
     def audit(self) -> Audit: ...
     @property
     def dialogs(self) -> Dialogs: ...
+    @property
+    def forms(self) -> Forms: ...
     @property
     def inbox(self) -> Inbox: ...
     @property

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock
 
+import discord as discord_py
 import pytest
 
 from bot.app import App
@@ -49,6 +50,22 @@ class Rig:
     def interaction(self, who: str, guild_id: int | None = fakes.GUILD_ID) -> Any:
         return fakes.mock_interaction(self.bot, self.users[who], guild_id)
 
+    async def submit(
+        self, who: str, form: discord_py.ui.Modal | dict[str, Any], values: dict[str, str]
+    ) -> Any:
+        """Send a form (or its payload) filled in with `values`, the way discord.py
+        receives it: offered to the live forms it keeps (ours keep none), then
+        dispatched as an interaction."""
+        shown = form if isinstance(form, dict) else form.to_dict()
+        interaction = fakes.form_submission(self.bot, self.users[who], shown, values)
+        data = interaction.data
+        self.bot._connection._view_store.dispatch_modal(
+            data["custom_id"], interaction, data["components"], {}
+        )
+        self.bot.dispatch("interaction", interaction)
+        await fakes.settle()
+        return interaction
+
     async def deliver(self) -> int:
         assert self.bot.worker is not None
         return await self.bot.worker.deliver_due()
@@ -59,15 +76,27 @@ class Rig:
         return cog
 
 
+async def start_rig(config: Config, path: Path, clock: FakeClock) -> Rig:
+    """A bot process on the database at `path` (a second one on the same file is the
+    same network after a restart)."""
+    app = await App.start(config, path, clock)
+    bot = RapidResponseBot(config, clock=clock)
+    try:
+        await bot._async_setup_hook()  # what logging in does: the bot gets its event loop
+        front = await bot.attach(app)
+    except BaseException:
+        await app.close()
+        raise
+    return Rig(bot, app, front)
+
+
 @pytest.fixture
 async def rig(discord_config: Config, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
-    app = await App.start(discord_config, tmp_path / "discord.sqlite3", clock)
-    bot = RapidResponseBot(discord_config, clock=clock)
+    started = await start_rig(discord_config, tmp_path / "discord.sqlite3", clock)
     try:
-        front = await bot.attach(app)
-        yield Rig(bot, app, front)
+        yield started
     finally:
-        await app.close()
+        await started.app.close()
 
 
 @pytest.fixture

@@ -90,3 +90,14 @@ async def test_french_and_portuguese_menus_name_commands_as_the_grammar_does(rig
             spec = find_command(local)
             assert spec is not None and spec.name == name, (name, locale, local)
     assert (await payloads(rig))["report"]["name_localizations"]["fr"] == "signaler"
+
+
+async def test_a_form_speaks_the_language_just_chosen(rig: Rig) -> None:
+    from tests.cogs.test_slash_commands import call
+
+    await call(rig, "InfoCog", "lang", "reporter", language="es")
+    opened = rig.interaction("reporter")
+    cog = rig.cog("ReportsCog")
+    await cog.report.callback(cog, opened, photo=None)
+    form = opened.response.send_modal.call_args.args[0]
+    assert form.title == "Reporte lo que ve"

@@ -175,3 +175,22 @@ def test_the_mention_is_taken_out_of_the_words() -> None:
     assert without_mention(f"<@{fakes.BOT_USER}> /hotline", fakes.BOT_USER) == "/hotline"
     assert without_mention(f"help <@!{fakes.BOT_USER}> now", fakes.BOT_USER) == "help   now"
     assert without_mention("<@12> hi", fakes.BOT_USER) == "<@12> hi"
+
+
+async def test_a_language_typed_to_the_bot_is_the_next_forms_language(live: Live) -> None:
+    """A form is the first answer, shown before the database is read: it still speaks
+    the language the member chose a moment ago."""
+    await live.discord.dm(MEMBER, "/idioma es")
+    opened = await live.discord.slash(MEMBER, "report", dm=True)
+    assert opened.modal is not None and opened.modal["title"] == "Reporte lo que ve"
+
+
+async def test_role_typed_to_the_bot_says_roles_are_the_servers(live: Live) -> None:
+    """/role is exempt on Discord (tests/test_front_end_parity.py); typed in a direct
+    message it must say why, not report a change the next press would undo."""
+    await live.discord.dm(MEMBER, "/help")  # known to the bot
+    await live.discord.dm(ORGANIZER, f"/role add {MEMBER} verifier")
+    answer = live.discord.dm_texts(ORGANIZER)[-1]
+    assert answer.startswith("Here roles are the server's own roles")
+    member = await live.app.members.find("discord", str(MEMBER))
+    assert member is not None and member.roles == frozenset()

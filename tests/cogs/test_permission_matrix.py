@@ -22,7 +22,17 @@ USERS = {"none": 507, "volunteer": 506, "verifier": 502, "organizer": 501, "repo
 COGS = {
     "ReportsCog": ("verify", "dismiss", "resolve", "still", "correct", "retract", "status"),
     "InfoCog": ("rights", "hotline", "lang", "help"),
-    "TasksCog": ("add", "assign", "accept", "decline", "cancel", "tasks", "person", "detained"),
+    "TasksCog": (
+        "add",
+        "assign",
+        "edit",
+        "accept",
+        "decline",
+        "cancel",
+        "tasks",
+        "person",
+        "detained",
+    ),
 }
 
 
@@ -44,6 +54,7 @@ def options(rig: Rig, name: str) -> dict[str, Any]:
         "add": {"description": "bring documents"},
         "assign": {"task": "T2", "member": rig.users["volunteer"]},
         "cancel": {"task": "T2"},
+        "edit": {"task": "T2", "due": "4h"},
         "accept": {"task": "T1"},
         "decline": {"task": "T1", "reason": "busy"},
         "detained": {"report": "R1"},
@@ -67,18 +78,12 @@ async def form(rig: Rig, who: str, name: str) -> list[Any]:
     if not opened.response.send_modal.await_count:
         return [opened]
     shown = opened.response.send_modal.call_args.args[0]
-    member = await rig.front.actor(rig.users[who])
-    submit = rig.interaction(who)
     if isinstance(shown, ReportForm):
-        values = {"where": "9 Oak St", "what": "vans", "agency": "", "signs": "", "source": ""}
-        await ReportForm(rig.front, member, shown.uploads, values).on_submit(submit)
+        values = {"where": "9 Oak St", "what": "vans"}
     else:
         assert isinstance(shown, DetainedForm)
-        filled = DetainedForm(rig.front, member, "R1", shown.extra)
-        filled.name._value = "Rosa Ek"  # what the organizer typed
-        filled.phone._value = "555 010 3333"
-        await filled.on_submit(submit)
-    return [opened, submit]
+        values = {"name": "Rosa Ek", "phone": "555 010 3333"}  # what the organizer typed
+    return [opened, await rig.submit(who, shown, values)]
 
 
 async def run(rig: Rig, way: str, who: str) -> list[Any]:

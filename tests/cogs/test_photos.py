@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import io
+from pathlib import Path
 
 import discord
 from PIL import ExifTags, Image
 
-from tests.cogs.live import MEMBER, REPORTER, VERIFIER, Live
+from bot.app import App
+from bot.config import Config
+from tests.cogs.live import MEMBER, REPORTER, VERIFIER, Live, running
 from tests.cogs.test_live_reports import FORM, LONG, card_of
 from tests.conftest import outbox_rows
 from tests.fakes import discord as fakes
+from tests.fakes.clock import FakeClock
 from tests.fakes.discord_records import Exchange, Message, Upload
+from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.photos import MP4, SECRETS, phone_jpeg
 
 PHOTO = phone_jpeg(640, 320)  # stored sideways, with GPS and the phone's details
@@ -235,3 +240,31 @@ async def test_a_corroborating_photo_adds_the_button_to_send_photos(live: Live) 
     assert "The alert went with photo 1." in pressed.text
     [alert] = live.discord.posted(fakes.ALERTS_CHANNEL)
     assert names(alert) == ["R1-photo-1.jpg"] and clean(alert.files[0].data)
+
+
+async def test_a_report_form_with_a_photo_survives_a_restart(
+    discord_config: Config, tmp_path: Path, clock: FakeClock, discord: FakeDiscord
+) -> None:
+    """Opened before a restart, sent after it to a new process that never saw the form:
+    the text and the photo both arrive (the photo is fetched from Discord only then)."""
+    path = tmp_path / "network.sqlite3"
+    app = await App.start(discord_config, path, clock)
+    try:
+        async with running(discord_config, app, discord) as before:
+            opened = await open_report(before, photo())
+    finally:
+        await app.close()
+    assert discord.cdn.downloads == []
+    app = await App.start(discord_config, path, clock)
+    try:
+        async with running(discord_config, app, discord) as after:
+            submitted = await after.discord.submit(REPORTER, opened, FORM)
+            assert "Report R1 is with the verifiers" in submitted.text
+            assert "Your photo was received" in submitted.text
+            [card] = card_of(after)
+            assert names(card) == ["R1-photo-1.jpg"] and clean(card.files[0].data)
+            report = await after.app.reports.get(1)
+            assert report.where == FORM["Where? (address, corner, landmark)"]
+    finally:
+        await app.close()
+    assert discord.problems == []

@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot.core.models import ReportState
-from cogs.reports import FormButton, PlaceForm, ReportForm
+from cogs.reports import PlaceForm, ReportForm
 from tests.cogs.conftest import Rig
 from tests.conftest import outbox_rows, report_count
 from tests.fakes import discord as fakes
@@ -25,14 +25,12 @@ GOOD = {
 
 
 async def file_report(rig: Rig, who: str = "reporter", values: dict[str, str] = GOOD) -> Any:
+    """/report, then the form it shows filled in with `values` and sent."""
     interaction = rig.interaction(who)
     await rig.cog("ReportsCog").report.callback(rig.cog("ReportsCog"), interaction, photo=None)
     form = interaction.response.send_modal.call_args.args[0]
     assert isinstance(form, ReportForm)
-    submit = rig.interaction(who)
-    filled = ReportForm(rig.front, await rig.front.actor(rig.users[who]), form.uploads, values)
-    await filled.on_submit(submit)
-    return submit
+    return await rig.submit(who, form, values)
 
 
 async def press(rig: Rig, who: str, custom_id: str) -> Any:
@@ -87,11 +85,13 @@ async def test_an_empty_form_is_refused_privately_with_a_way_back(rig: Rig) -> N
     [refusal] = replies_of(submit)
     assert refusal.startswith("What did you see, and where?")
     assert await report_count(rig.app.store) == 0 and await outbox_rows(rig.app.store) == []
-    retry = submit.response.send_message.call_args.kwargs["view"]
-    assert isinstance(retry, FormButton)
-    again = rig.interaction("reporter")
-    await retry.open(again)
-    assert isinstance(again.response.send_modal.call_args.args[0], ReportForm)
+    [retry] = submit.followup.send.call_args.kwargs["view"].children
+    assert retry.custom_id == "rr:open:report"
+    again = await press(rig, "reporter", retry.custom_id)
+    form = again.response.send_modal.call_args.args[0]
+    assert isinstance(form, ReportForm)
+    resent = await rig.submit("reporter", form, GOOD)
+    assert "Report R1 is with the verifiers" in replies_of(resent)[0]
 
 
 async def test_a_form_without_a_place_is_filed_and_the_reporter_is_asked(rig: Rig) -> None:
@@ -102,15 +102,12 @@ async def test_a_form_without_a_place_is_filed_and_the_reporter_is_asked(rig: Ri
     assert "Where: not given." in card.body
     [receipt] = replies_of(submit)
     assert "Where exactly is it, for R1?" in receipt
-    view = submit.response.send_message.call_args.kwargs["view"]
-    assert isinstance(view, FormButton)
-    press_it = rig.interaction("reporter")
-    await view.open(press_it)
+    [button] = submit.followup.send.call_args.kwargs["view"].children
+    assert (button.custom_id, button.item.label) == ("rr:open:place:1", "Add the place")
+    press_it = await press(rig, "reporter", button.custom_id)  # a button that outlives restarts
     form = press_it.response.send_modal.call_args.args[0]
     assert isinstance(form, PlaceForm)
-    form.where._value = "Pine & 3rd, by the church"
-    answered = rig.interaction("reporter")
-    await form.on_submit(answered)
+    answered = await rig.submit("reporter", form, {"where": "Pine & 3rd, by the church"})
     assert "I added the place to R1" in replies_of(answered)[0]
     report = await rig.app.reports.get(1)
     assert report.where == "Pine & 3rd, by the church"

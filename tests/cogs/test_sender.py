@@ -9,10 +9,11 @@ import aiohttp
 from bot.core.models import DismissReason, MessageKind
 from bot.i18n import Raw, _, lines
 from tests.cogs.conftest import Rig
-from tests.cogs.test_reports_flow import file_report, press
+from tests.cogs.test_reports_flow import GOOD, file_report, press
 from tests.conftest import outbox_rows
 from tests.fakes import discord as fakes
 from tests.fakes.clock import FakeClock
+from tests.fakes.discord import replies_of
 
 
 async def verified_report(rig: Rig) -> None:
@@ -139,3 +140,43 @@ async def test_a_dismissal_from_the_console_updates_the_discord_card(rig: Rig) -
     await rig.deliver()
     [(_, edit)] = rig.channels[fakes.ORGANIZER_CHANNEL].edits
     assert edit["view"] is None and "R1 dismissed by ana" in edit["content"]
+
+
+async def test_a_reporter_whose_direct_messages_are_closed_is_never_named(rig: Rig) -> None:
+    """Discord answers 403/50007 to a direct message the member's settings refuse; that
+    is no dead chat, and telling the organizers would tie the reporter to the report."""
+    reporter = rig.users["reporter"].id
+    closed = fakes.http_error(403, "Cannot send messages to this user", code=50007)
+    rig.dms[reporter] = fakes.FakeChannel(reporter)
+    rig.dms[reporter].failures = [closed] * 5
+    [receipt] = replies_of(await file_report(rig))
+    assert "only if your Discord privacy settings allow direct messages" in receipt
+    await rig.deliver()
+    await press(rig, "verifier", "verify:report:1")
+    for _pass in range(3):
+        await rig.deliver()
+    said = [m["content"] for c in rig.channels.values() for m in c.sent]
+    said += [e.get("content", "") for c in rig.channels.values() for _, e in c.edits]
+    assert said and not any(str(reporter) in text for text in said)
+    assert not any("I cannot post" in text for text in said)
+    dropped = [r for r in await outbox_rows(rig.app.store) if r.is_direct]
+    assert dropped and all((r.state, r.address, r.body) == ("failed", "", "") for r in dropped)
+    # Not marked unreachable: once they open their direct messages, they hear back.
+    rig.dms[reporter].failures = []
+    await file_report(rig, values={**GOOD, "where": "Oak & 9th"})
+    await rig.deliver()
+    await press(rig, "verifier", "verify:report:2")
+    await rig.deliver()
+    assert any("R2" in text for text in rig.dms[reporter].contents)
+
+
+async def test_a_closed_channel_is_still_told_by_its_name(rig: Rig) -> None:
+    await verified_report(rig)
+    closed = fakes.http_error(403, "Missing Access", code=50001)
+    rig.channels[fakes.ALERTS_CHANNEL].failures = [closed]
+    await rig.deliver()
+    await rig.deliver()
+    organizers = rig.channels[fakes.ORGANIZER_CHANNEL].contents
+    assert any(
+        m.startswith("I cannot post in #alerts any more (missing permission)") for m in organizers
+    )

@@ -27,12 +27,7 @@ async def record_person(rig: Rig, who: str = "organizer", **fields: str) -> Any:
         return interaction
     form = interaction.response.send_modal.call_args.args[0]
     assert isinstance(form, DetainedForm)
-    filled = DetainedForm(rig.front, await rig.front.actor(rig.users[who]), "R1", form.extra)
-    for key, value in {**PERSON, **fields}.items():
-        getattr(filled, key)._value = value  # what the member typed into the form
-    submit = rig.interaction(who)
-    await filled.on_submit(submit)
-    return submit
+    return await rig.submit(who, form, {**PERSON, **fields})  # what the member typed
 
 
 async def call(rig: Rig, name: str, who: str, **options: Any) -> str:
@@ -118,3 +113,30 @@ async def test_task_lists_and_autocomplete(rig: Rig) -> None:
         "T2",
     ]
     assert await cog.open_codes(rig.interaction("member"), "") == []
+
+
+async def test_task_edit_has_the_text_commands_rules_and_words(rig: Rig) -> None:
+    await record_person(rig)
+    edited = await call(
+        rig, "edit", "organizer", task="T2", description="call the lawyer", due="4h"
+    )
+    assert edited.startswith("Changed:\nT2: share the hotline and a legal referral with the")
+    assert "(call the lawyer) (about P1) · open · due Mon, Nov 23, 2:00\u202fPM" in edited
+    # The same change typed as text (a direct message to the bot) reads the same.
+    organizer = await rig.front.actor(rig.users["organizer"])
+    typed = await rig.app.router.handle(
+        organizer,
+        rig.front.conversation(rig.users["organizer"]),
+        "/task edit T3 what: call the lawyer; due: 4h",
+    )
+    as_text = rig.front.render(typed, organizer)
+    assert as_text.startswith("Changed:\nT3: pick up the children")
+    assert as_text.endswith("(call the lawyer) (about P1) · open · due Mon, Nov 23, 2:00\u202fPM")
+    assert "Say what to change, for example: /task edit T2 due: 16:00" in await call(
+        rig, "edit", "organizer", task="T2"
+    )
+    refused = await call(rig, "edit", "member", task="T2", due="1h")
+    assert refused.startswith("Only organizers")
+    async with rig.app.store.reading() as tx:
+        task = await tx.tasks.get(2)
+    assert task is not None and task.description == "call the lawyer"

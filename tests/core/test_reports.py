@@ -289,7 +289,8 @@ async def test_a_member_who_floods_is_refused_kindly_and_organizers_hear_it_once
     assert await report_count(app.store) == limit  # nothing was stored
     await say(app, "eli", "/report where: 98 Oak St; what: vans")  # still refused
     notices = [row for row in await outbox_rows(app.store) if row.kind == "delivery_problem"]
-    assert len(notices) == 1 and "eli has sent 6 reports" in notices[0].body
+    assert len(notices) == 1 and "A member has sent 6 reports" in notices[0].body
+    assert "eli" not in notices[0].body  # no reporter is ever named to the organizers
     assert not notices[0].is_direct
 
     # Others are not slowed or limited, and organizers (who relay hotline calls) never are.

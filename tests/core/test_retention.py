@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App
-from bot.core.retention import DAILY
+from bot.core.models import MessageKind
+from bot.core.retention import DAILY, MORE
 from tests.conftest import ROOT, outbox_rows
 from tests.core.test_router import REPORT, dm, say
 from tests.fakes.clock import FakeClock
@@ -139,3 +140,55 @@ async def test_flood_notices_are_forgotten_with_the_messages(app: App, clock: Fa
     assert (await app.retention.plan())["flood notices"] == 0
     clock.advance(timedelta(days=8))
     assert (await app.retention.purge())["flood notices"] == 1
+
+
+async def old_messages(app: App, clock: FakeClock, count: int) -> None:
+    """`count` delivered group messages, sent a week and a day ago."""
+    async with app.store.transaction() as tx:
+        for number in range(count):
+            row = await tx.outbox.enqueue(
+                platform="console",
+                address="organizers",
+                is_direct=False,
+                languages=("en",),
+                kind=MessageKind.REPLY,
+                body=f"message {number}",
+                now=app.clock.now(),
+            )
+            await tx.outbox.mark_delivered(row, None, app.clock.now())
+    clock.advance(timedelta(days=8))
+
+
+async def test_the_daily_purge_goes_in_batches_and_work_gets_in_between(
+    app: App, clock: FakeClock
+) -> None:
+    app.retention.batch = 3
+    await old_messages(app, clock, 8)
+    await app.retention.ensure_scheduled()
+    async with app.store.reading() as tx:
+        [daily] = [t for t in await tx.timers.pending() if t.kind == DAILY]
+    clock.advance(daily.due_at - clock.now())
+    assert await app.fire_due() == 1
+    assert (await app.retention.plan())["sent messages"] == 5  # one batch, one unit of work
+    async with app.store.reading() as tx:
+        [more] = [t for t in await tx.timers.pending() if t.kind == MORE]
+    assert more.due_at == clock.now()  # the rest at once, as its own timer
+    # Between batches the store is free: a report filed now is stored at once.
+    assert "Report R1" in await say(app, "dee", REPORT)
+    while await app.fire_due():
+        pass
+    plan = await app.retention.plan()
+    assert plan["sent messages"] == 0
+    async with app.store.reading() as tx:
+        assert not [t for t in await tx.timers.pending() if t.kind == MORE]
+        assert [t.kind for t in await tx.timers.pending() if t.kind == DAILY] == [DAILY]
+        purged = [e for e in await tx.audit.entries() if e["action"] == "retention.purged"]
+    assert len(purged) == 3  # 3 + 3 + 2 messages (and old timers) in three batches
+
+
+async def test_rrbot_purge_goes_on_until_nothing_is_left(app: App, clock: FakeClock) -> None:
+    app.retention.batch = 3
+    await old_messages(app, clock, 7)
+    removed = await app.retention.purge()
+    assert removed["sent messages"] == 7
+    assert sum((await app.retention.plan()).values()) == 0

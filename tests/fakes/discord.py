@@ -6,6 +6,7 @@ attribute fails the test, and `isinstance` still holds. Nothing here touches the
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
@@ -20,6 +21,20 @@ ALERTS_CHANNEL = 3002
 ALERTAS_CHANNEL = 3003
 
 _ids = itertools.count(900_000)
+
+
+async def settle() -> None:
+    """Wait for every handler discord.py started (its event and view tasks) to finish."""
+    for _ in range(20):
+        running = [
+            task
+            for task in asyncio.all_tasks()
+            if task.get_name().startswith(("discord.py: ", "discord-ui-")) and not task.done()
+        ]
+        if not running:
+            return
+        await asyncio.gather(*running)
+    raise AssertionError("discord.py's handlers never finished")
 
 
 def discord_section() -> dict[str, Any]:
@@ -53,14 +68,27 @@ def mock_member(user_id: int, *role_ids: int) -> MagicMock:
     return member
 
 
-def mock_interaction(client: Any, user: MagicMock, guild_id: int | None = GUILD_ID) -> MagicMock:
+def mock_interaction(
+    client: Any,
+    user: MagicMock,
+    guild_id: int | None = GUILD_ID,
+    *,
+    kind: discord.InteractionType = discord.InteractionType.application_command,
+    data: dict[str, Any] | None = None,
+    locale: discord.Locale = discord.Locale.american_english,
+) -> MagicMock:
     interaction = MagicMock(spec_set=discord.Interaction)
     interaction.client = client
     interaction.user = user
     interaction.guild_id = guild_id
+    interaction.type = kind
+    interaction.data = data
+    interaction.locale = locale
     done = {"value": False}
 
     async def respond(*_args: Any, **_kwargs: Any) -> None:
+        if done["value"]:  # as discord.py: an interaction is answered once
+            raise discord.InteractionResponded(interaction)
         done["value"] = True
 
     response = MagicMock(spec_set=discord.InteractionResponse)
@@ -77,6 +105,16 @@ def mock_interaction(client: Any, user: MagicMock, guild_id: int | None = GUILD_
     return interaction
 
 
+def answered(interaction: MagicMock) -> bool:
+    """Whether Discord got its first answer: a message, a form, or "thinking…"."""
+    response = interaction.response
+    return bool(
+        response.send_message.await_count
+        or response.send_modal.await_count
+        or response.defer.await_count
+    )
+
+
 def replies_of(interaction: MagicMock) -> list[str]:
     """Everything the member was told, and a check that all of it was private (an answer
     written into the message whose button they pressed is in their DM)."""
@@ -84,10 +122,32 @@ def replies_of(interaction: MagicMock) -> list[str]:
         *interaction.response.send_message.call_args_list,
         *interaction.followup.send.call_args_list,
     ]
-    for call in calls:
+    for call in [*calls, *interaction.response.defer.call_args_list]:
         assert call.kwargs.get("ephemeral") is True, "a reply was visible to the channel"
     updates = [call.kwargs["content"] for call in interaction.response.edit_message.call_args_list]
     return [call.args[0] for call in calls] + updates
+
+
+def form_submission(
+    client: Any, user: MagicMock, shown: dict[str, Any], values: dict[str, str]
+) -> MagicMock:
+    """The interaction Discord sends when a form is filled in with `values` and sent.
+    `shown` is the form as the bot sent it (`Modal.to_dict()`), so the custom ids are
+    the ones Discord echoes back; nothing else of the bot that showed it is needed."""
+    rows = []
+    for row in shown["components"]:
+        assert row["type"] == 1, "only action rows of text inputs are modelled here"
+        inner = [
+            {
+                "type": c["type"],
+                "custom_id": c["custom_id"],
+                "value": values.get(c["custom_id"], ""),
+            }
+            for c in row["components"]
+        ]
+        rows.append({"type": 1, "components": inner})
+    data = {"custom_id": shown["custom_id"], "components": rows}
+    return mock_interaction(client, user, kind=discord.InteractionType.modal_submit, data=data)
 
 
 class FakeChannel:
@@ -133,15 +193,17 @@ class FakeChannel:
         return [message["content"] for message in self.sent]
 
 
-def http_error(status: int, text: str = "error") -> discord.HTTPException:
+def http_error(status: int, text: str = "error", code: int = 0) -> discord.HTTPException:
+    """The error discord.py raises for this answer; with `code`, Discord's JSON error."""
     response = MagicMock()
     response.status = status
     response.reason = text
+    message: str | dict[str, Any] = {"code": code, "message": text} if code else text
     if status == 403:
-        return discord.Forbidden(response, text)
+        return discord.Forbidden(response, message)
     if status == 404:
-        return discord.NotFound(response, text)
-    return discord.HTTPException(response, text)
+        return discord.NotFound(response, message)
+    return discord.HTTPException(response, message)
 
 
 # The network's server as the fake Discord (tests/fakes/discord_server.py) plays it.

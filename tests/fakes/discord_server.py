@@ -411,6 +411,9 @@ class FakeDiscord(MemberApps):
                 await self._from_client(session, message)
         finally:
             session.gone()
+            if self._session is session:  # the bot left: a new login is a new session
+                self._session = None
+                self._connected.clear()
         return ws
 
     async def _from_client(self, session: _Session, message: dict[str, Any]) -> None:

@@ -79,11 +79,11 @@ class SignalFrontEnd:
         self._stopping.set()
 
     async def _unreachable(self, entry: OutboxEntry, reason: str) -> None:
-        if entry.is_direct:
-            # Someone left Signal. Who it was is nobody's business in a group chat, and
-            # nothing there could be done about it: the delivery worker has logged it.
-            return
-        await self.app.notices.chat_unreachable(entry.platform, entry.address, reason)
+        # Someone who left Signal is nobody's business in a group chat: the core says
+        # nothing of direct messages.
+        await self.app.notices.chat_unreachable(
+            entry.platform, entry.address, reason, is_direct=entry.is_direct
+        )
 
     async def check_service(self) -> About:
         """Health and mode at start-up; the mode decides how messages are received."""
