@@ -36,7 +36,6 @@ from cogs.views import (
     StillButton,
     TaskAnswerButton,
     VerifyButton,
-    VerifyWithPhotosButton,
 )
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,6 @@ class RapidResponseBot(commands.Bot):
         self.front = front
         self.add_dynamic_items(
             VerifyButton,
-            VerifyWithPhotosButton,
             DismissButton,
             StillButton,
             TaskAnswerButton,

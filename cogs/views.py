@@ -26,17 +26,21 @@ _REASONS = "|".join(re.escape(reason.value) for reason in DismissReason)
 
 
 class VerifyButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"verify:report:(?P<id>[0-9]{1,18})"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"verify:report:(?P<id>[0-9]{1,18})(?P<photos>:photos)?",
 ):
-    def __init__(self, report_id: int, label: str = "Verify") -> None:
+    """Verify; `with_photos`: and send the report's photos (clean copies) with the alert."""
+
+    def __init__(self, report_id: int, label: str = "Verify", *, with_photos: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.success,
-                custom_id=f"verify:report:{report_id}",
+                custom_id=f"verify:report:{report_id}" + (":photos" if with_photos else ""),
             )
         )
         self.report_id = report_id
+        self.with_photos = with_photos
 
     @classmethod
     async def from_custom_id(
@@ -45,46 +49,15 @@ class VerifyButton(
         item: discord.ui.Item[Any],
         match: re.Match[str],
     ) -> VerifyButton:
-        return cls(int(match["id"]))
+        return cls(int(match["id"]), with_photos=match["photos"] is not None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         front = front_of(interaction)
-        await front.run(
-            interaction, "verify", lambda member: front.actions.verify(member, self.report_id)
-        )
-
-
-class VerifyWithPhotosButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"verify:report:(?P<id>[0-9]{1,18}):photos",
-):
-    """Verify, and send the report's photos (clean copies) with the alert."""
-
-    def __init__(self, report_id: int, label: str = "Verify, with photos") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.success,
-                custom_id=f"verify:report:{report_id}:photos",
-            )
-        )
-        self.report_id = report_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> VerifyWithPhotosButton:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        front = front_of(interaction)
+        photos = PhotoChoice() if self.with_photos else None
         await front.run(
             interaction,
             "verify",
-            lambda member: front.actions.verify(member, self.report_id, "", PhotoChoice()),
+            lambda member: front.actions.verify(member, self.report_id, "", photos),
         )
 
 
@@ -130,7 +103,7 @@ def card_view(
     view.add_item(VerifyButton(report_id, renderer.render(_("Verify"), language)[:80]))
     if photos:
         label = renderer.render(_("Verify, and send the photos with the alert"), language)
-        view.add_item(VerifyWithPhotosButton(report_id, label[:80]))
+        view.add_item(VerifyButton(report_id, label[:80], with_photos=True))
     for reason in DismissReason:
         label = renderer.render(_("Dismiss: {reason}", reason=REASON_NAMES[reason]), language)
         view.add_item(DismissButton(report_id, reason, label[:80]))
