@@ -22,7 +22,6 @@ from bot.config import Config, DiscordSection
 from bot.core.clock import Clock
 from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
-from bot.i18n import _
 from cogs.forms import FormsCog
 from cogs.frontend import SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
@@ -132,16 +131,7 @@ class RapidResponseBot(commands.Bot):
         apology, privately, never "This interaction failed"."""
         log.error("a slash command failed (%s)", type(error).__name__, exc_info=error)
         if self.front is not None:
-            await self.front.respond(
-                interaction,
-                self.front.renderer.render(
-                    _(
-                        "Something went wrong on my side and nothing was changed. "
-                        "Please try again, or tell an organizer."
-                    ),
-                    self.front.quick_language(interaction),
-                ),
-            )
+            await self.front.apologise(interaction)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands here: `MessagesCog` hands messages to the text grammar.

@@ -138,13 +138,4 @@ class FormsCog(commands.Cog):
         except Exception:
             # The action itself is guarded; this is the rest (the database, Discord).
             log.exception("a %s form could not be taken", sent.kind)
-            await self.front.respond(
-                interaction,
-                self.front.renderer.render(
-                    _(
-                        "Something went wrong on my side and nothing was changed. "
-                        "Please try again, or tell an organizer."
-                    ),
-                    self.front.quick_language(interaction),
-                ),
-            )
+            await self.front.apologise(interaction)

@@ -34,6 +34,7 @@ from bot.app import App
 from bot.config import DiscordSection
 from bot.core.actions import Actions, Reply, guarded
 from bot.core.models import Conversation, Member, Role
+from bot.core.replies import APOLOGY
 from bot.i18n import Renderer, Text, _
 from cogs.text import escape_user_text, split_message
 from cogs.translator import DISCORD_LOCALES
@@ -203,14 +204,7 @@ class DiscordFrontEnd:
             found = await self.direct_member(interaction.client, interaction.user)
         except Exception:
             log.exception("could not identify the member of an interaction")
-            await self.refuse(
-                interaction,
-                _(
-                    "Something went wrong on my side and nothing was changed. "
-                    "Please try again, or tell an organizer."
-                ),
-                self.quick_language(interaction),
-            )
+            await self.apologise(interaction)
             return None
         if found.in_server or open_to_all:
             return found.member
@@ -239,6 +233,11 @@ class DiscordFrontEnd:
 
     async def refuse(self, interaction: discord.Interaction, text: Text, language: str) -> None:
         await self.respond(interaction, self.renderer.render(text, language))
+
+    async def apologise(self, interaction: discord.Interaction) -> None:
+        """Something failed on the bot's side: said privately, never "This interaction
+        failed"."""
+        await self.refuse(interaction, APOLOGY, self.quick_language(interaction))
 
     async def quietly_acting(self, interaction: discord.Interaction) -> Member | None:
         """Who is typing (autocomplete cannot answer with a refusal): None if nobody the

@@ -40,6 +40,13 @@ def reply_languages(reply: Reply, member: Member, chat: Target | None) -> tuple[
     return (member.language, *chat.languages)
 
 
+# What anyone is told when the bot fails them (a bug, the database): one text everywhere.
+APOLOGY = _(
+    "Something went wrong on my side and nothing was changed. "
+    "Please try again, or tell an organizer."
+)
+
+
 async def guarded(operation: Awaitable[list[Reply]], name: str, actor: Member) -> list[Reply]:
     """Run an action; refusals become replies and bugs become an apology, never a crash."""
     try:
@@ -49,11 +56,4 @@ async def guarded(operation: Awaitable[list[Reply]], name: str, actor: Member) -
     except Exception:
         # Only the command name and member id: message text may name people or places.
         log.exception("command %s from member %s failed", name, actor.id)
-        return [
-            Reply(
-                _(
-                    "Something went wrong on my side and nothing was changed. "
-                    "Please try again, or tell an organizer."
-                )
-            )
-        ]
+        return [Reply(APOLOGY)]
