@@ -179,3 +179,15 @@ async def test_naming_the_bot_in_a_chat_and_ordinary_chatter(probe: Probe) -> No
     assert "Do not open the door" in await probe.mention(CRY)
     assert await probe.mention("/hotline") == "Call Rapid response hotline: +1 555 0100 (24/7)"
     assert await probe.chatter(CHATTER) == ""
+
+
+async def test_report_alone_asks_and_the_next_message_is_the_report(probe: Probe) -> None:
+    assert "Tell me in your next message" in await probe.direct("/report")
+    filed = await probe.direct("la migra en el swap meet de la avenida central")
+    assert "Report R1 is with the verifiers" in filed
+
+
+async def test_a_slip_in_the_command_word_still_files_the_report(probe: Probe) -> None:
+    filed = await probe.direct("/reprot 2 ice vans outside the laundromat on 5th st")
+    assert filed.startswith("(I read /reprot as /report.)")
+    assert "Report R1 is with the verifiers" in filed

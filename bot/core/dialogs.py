@@ -50,7 +50,7 @@ CONFIRM = _(
 )
 
 
-def _is_cancel(text: str) -> bool:
+def is_cancel(text: str) -> bool:
     return vocabulary().index("commands").get(fold(text)) == "cancel"
 
 
@@ -146,7 +146,7 @@ class DetainedConversation:
                     )
                 )
             ]
-        if _is_cancel(text):  # "cancel" without the slash, in any language
+        if is_cancel(text):  # "cancel" without the slash, in any language
             return await self.cancel(actor)
         data = dict(dialog.data)
         value = text.strip()

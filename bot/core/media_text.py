@@ -157,10 +157,11 @@ def _receipt_line(
     if kind is MediaKind.UNREADABLE:
         formats = sorted({item.format for item in received if item.kind is kind})
         return _n(
-            "Your photo is in a format I cannot read ({formats}), so it was not passed on. "
-            "Please send it as a JPEG, or send a screenshot of it.",
-            "{count} of your photos are in a format I cannot read ({formats}), so they were "
-            "not passed on. Please send them as JPEG, or send screenshots of them.",
+            "I could not open your photo ({formats}: the file may be damaged, or in a format "
+            "I cannot read), so it was not passed on. Please send a screenshot of it.",
+            "I could not open {count} of your photos ({formats}: the files may be damaged, or "
+            "in a format I cannot read), so they were not passed on. Please send screenshots "
+            "of them.",
             count,
             formats=ListOf(tuple(Raw(name) for name in formats)),
         )

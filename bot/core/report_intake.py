@@ -63,6 +63,9 @@ class Submission:
 # The step-by-step answer to "Where exactly?": the reporter's next direct message.
 PLACE_DIALOG = "report_place"
 PLACE_ANSWER_WINDOW = timedelta(hours=2)
+# `/report` alone in a direct message: the bot asks, and the next message is the report.
+REPORT_DIALOG = "report_text"
+REPORT_ANSWER_WINDOW = timedelta(minutes=30)
 
 
 class ReportIntake(Service):
@@ -207,6 +210,41 @@ class ReportIntake(Service):
                 )
                 kind = SubmissionKind.NEW
         return Submission(report=report, kind=kind, asked_where=asked, media=tuple(received))
+
+    async def ask_what(self, reporter: Member) -> bool:
+        """`/report` with nothing after it, in a direct message: the member's next message
+        will be taken as the report. False when another question is waiting for their
+        answer (a place, a person being recorded): then they are told how to write it."""
+        async with self.store.transaction() as tx:
+            dialog = await tx.dialogs.get(reporter.id)
+            if dialog is not None and dialog.kind != REPORT_DIALOG:
+                expired = dialog.kind == PLACE_DIALOG and (
+                    self.clock.now() - dialog.updated_at > PLACE_ANSWER_WINDOW
+                )
+                if not expired:
+                    return False
+            await tx.dialogs.save(reporter.id, REPORT_DIALOG, "what", {}, self.clock.now())
+        return True
+
+    async def answering_what(self, reporter: Member) -> bool:
+        """Whether these words are the report the member was just asked for (the question
+        ends either way: one answer per question)."""
+        async with self.store.reading() as tx:
+            dialog = await tx.dialogs.get(reporter.id)
+        if dialog is None or dialog.kind != REPORT_DIALOG:
+            return False
+        async with self.store.transaction() as tx:
+            await tx.dialogs.end(reporter.id)
+        return self.clock.now() - dialog.updated_at <= REPORT_ANSWER_WINDOW
+
+    async def stop_asking_what(self, reporter: Member) -> bool:
+        """/cancel while the bot waits for a report: True if there was such a question."""
+        async with self.store.transaction() as tx:
+            dialog = await tx.dialogs.get(reporter.id)
+            if dialog is None or dialog.kind != REPORT_DIALOG:
+                return False
+            await tx.dialogs.end(reporter.id)
+        return True
 
     async def waiting_for_place(self, reporter: Member) -> list[int]:
         """The reports whose place this member was asked for, oldest first."""

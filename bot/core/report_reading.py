@@ -20,7 +20,7 @@ from bot.core.commands import label_table, parse_fields
 from bot.core.errors import UserError
 from bot.core.models import Agency, OwnWords, PlaceOrigin, ReportDraft, Sign, Source
 from bot.core.vocabulary import find
-from bot.i18n import _
+from bot.i18n import Raw, Text, _
 from bot.i18n.words import fold, vocabulary
 
 MAX_PLACE_CHARS = 200
@@ -55,6 +55,23 @@ def read_report(body: str, *, media: tuple[str, ...] = ()) -> ReportDraft:
     )
 
 
+# `/report` alone in a direct message: the question, answered by the next message.
+WHAT_DID_YOU_SEE = _(
+    "What did you see, and where? Tell me in your next message, in your own words (a photo "
+    "is welcome too). Send cancel to stop."
+)
+
+
+def has_words(text: str) -> bool:
+    """Whether there is anything to read: a letter or a digit, in any script."""
+    return any(char.isalnum() for char in text)
+
+
+def read_as(typed: str, meant: str) -> Text:
+    """A command word with a slip in it, taken as the one it was nearest to."""
+    return _("(I read /{typed} as /{meant}.)", typed=Raw(typed[:32]), meant=Raw(meant))
+
+
 def build_draft(
     *,
     where: str = "",
@@ -67,7 +84,7 @@ def build_draft(
     """A report from the words people typed, whichever front end they typed them in."""
     where, what = where.strip(), what.strip()
     agency, signs, source = agency.strip(), signs.strip(), source.strip()
-    if not media and not any(char.isalnum() for char in where + what + agency + signs + source):
+    if not media and not has_words(where + what + agency + signs + source):
         raise UserError(
             _(
                 "What did you see, and where? Write it in your own words after /report, "

@@ -14,6 +14,8 @@ from bot.core.actions import Actions, Reply, guarded
 from bot.core.commands import (
     COMMANDS,
     CommandLine,
+    closest_command,
+    find_command,
     label_table,
     parse_code,
     parse_fields,
@@ -22,12 +24,12 @@ from bot.core.commands import (
     take_report_code,
     unknown_command,
 )
-from bot.core.dialogs import DetainedConversation
+from bot.core.dialogs import DetainedConversation, is_cancel
 from bot.core.errors import UserError
 from bot.core.media import Upload
 from bot.core.models import Conversation, Member
 from bot.core.network import Network
-from bot.core.report_reading import read_report
+from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
 from bot.core.yes_no import parse_yes_no, split_answer
 from bot.i18n import Raw, _
@@ -91,6 +93,30 @@ class CommandRouter:
         gets an answer even when it is not a command (a cry for help). `uploads`: files
         sent with it, kept only with a report; otherwise the sender hears they were not."""
         command = split_command(text)
+        if (
+            command is None
+            and conversation.is_direct
+            and (has_words(text) or uploads)
+            and await self.actions.intake.answering_what(actor)
+        ):
+            # The answer to "What did you see, and where?", with its photos if any.
+            if is_cancel(text):
+                return [Reply(_("Stopped. Nothing was saved."))]
+
+            async def asked() -> list[Reply]:
+                return await self.actions.report(actor, conversation, read_report(text), uploads)
+
+            return await guarded(asked(), "report", actor)
+        if command is not None and command.spec is None and has_words(command.body):
+            meant = closest_command(command.name, actor.language) or ""
+            spec = find_command(meant) if meant else None
+            if spec is not None and spec.name == "report":
+                # "/reprotar migra en el swap meet": a report is never lost to a slip of
+                # the thumb; verifiers check it like any other.
+                filed = await self.handle(
+                    actor, conversation, f"/{meant} {command.body}", uploads=uploads
+                )
+                return [Reply(read_as(command.name, meant)), *filed]
         is_report = (
             command is not None and command.spec is not None and (command.spec.name == "report")
         )
@@ -127,6 +153,13 @@ class CommandRouter:
             # Called in here, so a refusal raised while reading the arguments (before the
             # handler's coroutine exists) is answered like any other.
             if is_report:
+                if (
+                    conversation.is_direct
+                    and not uploads
+                    and not has_words(command.body)
+                    and await self.actions.intake.ask_what(actor)
+                ):
+                    return [Reply(WHAT_DID_YOU_SEE)]
                 return await self.actions.report(
                     actor, conversation, read_report(command.body), uploads
                 )
@@ -286,6 +319,8 @@ class CommandRouter:
     ) -> list[Reply]:
         if await self.detained_conversation.active(actor):
             return await self.detained_conversation.cancel(actor)
+        if await self.actions.intake.stop_asking_what(actor):
+            return [Reply(_("Stopped. Nothing was saved."))]
         return [Reply(_("There is nothing to stop."))]
 
     async def _task(

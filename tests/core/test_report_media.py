@@ -130,7 +130,7 @@ async def test_a_photo_the_bot_cannot_read_is_named_and_the_reporter_told_what_t
     assert "Photo 1 (HEIC, 224 B): in a format the bot cannot read" in in_chat(out, "organizers")
     assert "📎" not in "\n".join(out)
     receipt = in_chat(out, "dm:cruz")  # cruz reads Spanish
-    assert "formato que no puedo leer (HEIC)" in receipt
+    assert "No pude abrir 1 foto suya (HEIC: el archivo puede estar dañado" in receipt
 
 
 async def test_a_file_without_a_report_is_not_kept_and_the_sender_is_told(

@@ -139,7 +139,7 @@ async def test_unknown_words_are_the_reporters_own_words_on_the_card(app: App) -
 
 @pytest.mark.parametrize(
     ("typed", "suggested", "language"),
-    [("/reprot ICE at 5th", "/report", "en"), ("/reportr ayuda", "/reportar", "es"),
+    [("/reprot", "/report", "en"), ("/reportr", "/reportar", "es"),
      ("/verfy R1", "/verify", "en"), ("/ayda", "/ayuda", "es")],
 )  # fmt: skip
 async def test_a_misspelled_command_gets_did_you_mean(
@@ -148,6 +148,17 @@ async def test_a_misspelled_command_gets_did_you_mean(
     await say(app, "eli", f"/lang {language}", dm("eli"))
     answer = await say(app, "eli", typed, dm("eli"))
     assert f"{suggested}?" in answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "language"), [("/reprot ICE at 5th", "en"), ("/reportr la migra en la 5", "es")]
+)
+async def test_a_misspelled_report_with_words_is_filed_not_lost(
+    app: App, typed: str, language: str
+) -> None:
+    await say(app, "eli", f"/lang {language}", dm("eli"))
+    answer = await say(app, "eli", typed, dm("eli"))
+    assert typed.split()[0] in answer and re.search(r"\bR1\b", answer), answer
 
 
 @pytest.mark.parametrize(
