@@ -68,6 +68,7 @@ def test_a_refused_token_and_an_unreachable_gateway_are_one_line(
 
     config = discord_config_file(tmp_path)
     monkeypatch.setenv("RRBOT_TEST_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("RRBOT_DATA_KEY", generate_key())
     for failure, expected in [
         (discord.LoginFailure("Improper token"), "Discord refused the token in RRBOT_TEST_TOKEN"),
         (
