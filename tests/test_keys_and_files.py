@@ -16,6 +16,7 @@ import os
 import signal
 import sqlite3
 import stat
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import closing
@@ -244,3 +245,36 @@ async def test_an_older_database_open_to_others_is_tightened_and_said(
         ]
     )
     assert mode(db) == 0o600 and mode(tmp_path / "old.sqlite3.key") == 0o600
+
+
+SECRET_FILES = [
+    "config.toml",
+    "deploy/config.toml",
+    "config.local.toml",
+    "data/rrbot.sqlite3",
+    "data/rrbot.sqlite3.key",
+    "backups/rrbot.sqlite3",
+    "rrbot.sqlite3-wal",
+    "rrbot.sqlite3-shm",
+    "rrbot.sqlite3.bak",
+    "r.db",
+    "r.db-wal",
+    "keys/rrbot.key",
+    "rrbot.sqlite3.key.new",
+    ".env",
+    "deploy/.env",
+]
+KEPT_FILES = ["config.example.toml", "tests/data/reports_as_people_type_them.toml",
+              "deploy/docker-compose.yml", "docs/THREAT_MODEL.md"]  # fmt: skip
+
+
+def test_git_never_takes_a_file_that_can_hold_members_data_or_keys() -> None:
+    git = ["git", "check-ignore", "--no-index", "--verbose", "--non-matching"]
+    result = subprocess.run(
+        [*git, *SECRET_FILES, *KEPT_FILES], capture_output=True, text=True, cwd=ROOT, timeout=30
+    )
+    ignored = {}
+    for line in result.stdout.splitlines():  # "source:line:pattern<TAB>path"; "::" for none
+        rule, path = line.split("\t")
+        ignored[path] = rule != "::" and not rule.split(":", 2)[2].startswith("!")
+    assert ignored == {**dict.fromkeys(SECRET_FILES, True), **dict.fromkeys(KEPT_FILES, False)}
