@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
 import sqlite3
 import stat
@@ -278,3 +279,16 @@ def test_git_never_takes_a_file_that_can_hold_members_data_or_keys() -> None:
         rule, path = line.split("\t")
         ignored[path] = rule != "::" and not rule.split(":", 2)[2].startswith("!")
     assert ignored == {**dict.fromkeys(SECRET_FILES, True), **dict.fromkeys(KEPT_FILES, False)}
+
+
+def test_the_readmes_commands_reach_the_service_compose_runs() -> None:
+    """The README tells operators to curl 127.0.0.1:8080; the compose file must publish
+    the service there, on loopback only, and hand the bot its key from the environment."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    compose = (ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "curl http://127.0.0.1:8080/v1/groups/<number>" in readme
+    published = re.findall(r'^\s*-\s*"([\d.:]+)"\s*$', compose, re.MULTILINE)
+    assert published == ["127.0.0.1:8080:8080"]  # no port published beyond this machine
+    assert re.search(r"^\s*-\s*RRBOT_DATA_KEY\b", compose, re.MULTILINE)
+    assert 'url = "http://signal:8080"' not in compose  # (the config's, not compose's)
+    assert "http://signal:8080" in (ROOT / "config.example.toml").read_text(encoding="utf-8")
