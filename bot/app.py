@@ -8,6 +8,7 @@ configured members are synced before the first message is handled.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,6 +44,8 @@ from bot.scheduler import TimerScheduler
 from storage.database import Database
 from storage.private_files import remove_database
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class _Made:
@@ -52,6 +55,9 @@ class _Made:
     key_file: Path | None = None
 
     def remove(self) -> None:
+        for made in (self.database, self.key_file):
+            if made is not None:
+                log.info("the start failed: removing %s, which it had just made", made)
         if self.database is not None:
             remove_database(self.database)
         if self.key_file is not None:
