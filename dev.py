@@ -50,7 +50,7 @@ def ensure_environment() -> None:
 def run(args: list[str]) -> int:
     command = [str(BIN / "rrbot"), "console", "--config", str(ROOT / "config.example.toml")]
     if not any(a == "--db" or a.startswith("--db=") for a in args):
-        (ROOT / "data").mkdir(exist_ok=True)
+        (ROOT / "data").mkdir(mode=0o700, exist_ok=True)
         command += ["--db", str(ROOT / "data" / "rrbot.sqlite3")]
     child = subprocess.Popen([*command, *args])
     while True:

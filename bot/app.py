@@ -8,7 +8,9 @@ configured members are synced before the first message is handled.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,10 +38,31 @@ from bot.core.summary import SummaryService
 from bot.core.task_timers import TaskTimers
 from bot.core.tasks import TaskService
 from bot.core.timers import TimerDispatcher
-from bot.data_key import load_cipher
+from bot.data_key import find_key
 from bot.i18n import Renderer
 from bot.scheduler import TimerScheduler
 from storage.database import Database
+from storage.private_files import remove_database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Made:
+    """What a start created, so a start that fails can take it back."""
+
+    database: Path | None = None
+    key_file: Path | None = None
+
+    def remove(self) -> None:
+        for made in (self.database, self.key_file):
+            if made is not None:
+                log.info("the start failed: removing %s, which it had just made", made)
+        if self.database is not None:
+            remove_database(self.database)
+        if self.key_file is not None:
+            self.key_file.unlink(missing_ok=True)
+        self.database = self.key_file = None
 
 
 def network_from_config(config: Config) -> Network:
@@ -80,6 +103,7 @@ class App:
     def __init__(self, config: Config, store: Database, clock: Clock) -> None:
         self.config = config
         self.store = store
+        self._made = _Made()
         self.clock = clock
         self.network = network_from_config(config)
         self.renderer = Renderer(self.network.zone)
@@ -170,13 +194,26 @@ class App:
         *,
         deployment: bool = False,
     ) -> App:
+        """Open (or create) the database with its data key and sync configured members.
+
+        A start that fails leaves nothing behind that it made: a new key file and a new
+        database are removed (an existing database is never touched).
+        """
         path = Path(db_path) if db_path is not None else config.database_path()
-        cipher = (
-            load_cipher(config, path, deployment=deployment) if str(path) != ":memory:" else None
-        )
-        db = await Database.open(path, cipher)
-        app = cls(config, db, clock or SystemClock())
+        made = _Made()
+        cipher = None
+        if str(path) != ":memory:":
+            made.database = None if path.exists() else path
+            key = find_key(config, path, deployment=deployment)
+            made.key_file, cipher = key.created, key.cipher
         try:
+            db = await Database.open(path, cipher)
+        except BaseException:
+            made.remove()
+            raise
+        try:
+            app = cls(config, db, clock or SystemClock())
+            app._made = made
             if config.console is not None:
                 await app.members.sync_configured(
                     "console",
@@ -195,8 +232,15 @@ class App:
                 )
         except BaseException:
             await db.close()
+            made.remove()
             raise
         return app
+
+    async def abandon(self) -> None:
+        """Close after a start that could not go on (a front end's service unreachable),
+        removing the key file and database this start made, if it made them."""
+        await self.close()
+        self._made.remove()
 
     def register_platform(
         self, platform: str, escape: Callable[[str], str], *, keeps_roles: bool = False

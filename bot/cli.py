@@ -141,13 +141,17 @@ async def _run(args: argparse.Namespace) -> int:
                 f"{config.discord.token_env}"
             )
     app = await App.start(config, args.db, deployment=True)
+    runs: list[FrontEndRun] = []
+    if config.signal is not None:
+        try:
+            runs.append(await _signal(app))
+        except BaseException:
+            await app.abandon()  # nothing was received: a new database or key goes too
+            raise
     request = StopRequest()
     try:
         with request.installed():
             await app.start_timers()
-            runs: list[FrontEndRun] = []
-            if config.signal is not None:
-                runs.append(await _signal(app))
             if config.discord is not None:
                 runs.append(_discord(app, token))
             await run_until_stopped(runs, request, grace=stop_grace(config))
@@ -213,6 +217,16 @@ async def _run_discord(bot: RapidResponseBot, token: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Whatever the bot writes (the database, its -wal and -shm, a key file) is its
+    # owner's alone, even a file some library creates on its behalf.
+    umask = os.umask(0o077)
+    try:
+        return _main(args)
+    finally:
+        os.umask(umask)
+
+
+def _main(args: argparse.Namespace) -> int:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(

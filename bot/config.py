@@ -391,8 +391,9 @@ class SecuritySection(_Section):
     """Where the data key comes from: the environment first, then a key file.
 
     An empty key_file means a file beside the database (<database>.key), created on
-    first start so a trial needs no setup. For a real deployment put the key in the
-    environment (or on another disk) so a copy of the data disk alone opens nothing.
+    first start so a console trial needs no setup. `rrbot run` (Discord, Signal) never
+    uses that one: it wants the key in the environment, or in a key_file named here on
+    another disk, so a copy of the data disk alone opens nothing (bot/data_key.py).
     """
 
     key_env: str = Field(default="RRBOT_DATA_KEY", pattern=_ENV_NAME)

@@ -1,41 +1,121 @@
-"""Finding the data key that seals personal data at rest."""
+"""Finding the data key that seals personal data at rest.
+
+Where the key may come from depends on what runs. A trial on the console makes its own
+key beside the database, so it needs no setup. A deployment (`rrbot run`, or `rrbot
+purge`, with Discord or Signal configured) takes the key from the environment, or from
+a key file the config names on purpose: a key kept beside the database would open the
+data for whoever copies that disk, so the bot refuses to make one there.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Config
 from storage.crypto import DataKeyError, FieldCipher, generate_key, parse_key
+from storage.private_files import create_directory, create_file, keep_private
 
 log = logging.getLogger(__name__)
 
 
-def load_cipher(config: Config, database: Path, *, deployment: bool = False) -> FieldCipher:
-    """The key from the environment variable, else the key file (created if missing)."""
-    from_env = os.environ.get(config.security.key_env, "").strip()
+@dataclass(frozen=True)
+class DataKey:
+    cipher: FieldCipher
+    created: Path | None = None  # a key file made by this start: removed if the start fails
+
+
+def needs_explicit_key(config: Config) -> bool:
+    """A config that reaches real chats (Discord, Signal) holds real members' data."""
+    return config.discord is not None or config.signal is not None
+
+
+def missing_key(config: Config) -> str:
+    return (
+        "no data key: make one with `rrbot generate-key`, keep a copy somewhere safe, and "
+        f"pass it in the environment variable {config.security.key_env} (or save it in a "
+        "file on another disk and name that file in [security] key_file)"
+    )
+
+
+def find_key(
+    config: Config, database: Path, *, deployment: bool = False, create: bool = True
+) -> DataKey:
+    """The key from the environment variable, else the key file (created if `create`).
+
+    `deployment`: with Discord or Signal configured, a key file is used only when the
+    config names one, and a warning says so if it shares the database's file system.
+    """
+    env = config.security.key_env
+    from_env = os.environ.get(env, "").strip()
     if from_env:
-        return FieldCipher(parse_key(from_env))
+        return DataKey(FieldCipher(parse_key(from_env)))
     path = config.key_path(database)
+    explicit = bool(config.security.key_file)
+    strict = deployment and needs_explicit_key(config)
+    if strict and not explicit:
+        if path.exists():
+            raise DataKeyError(
+                f"the data key is in {path}, beside the database, so a copy of that disk "
+                f"opens all the data: put the file's contents in the environment variable "
+                f"{env} (or move the file to another disk and name it in [security] "
+                f"key_file), keep a copy somewhere safe, then delete {path}"
+            )
+        raise DataKeyError(missing_key(config))
+    created = None
     if path.exists():
+        keep_private(path, "data key file")
         try:
-            return FieldCipher(parse_key(path.read_text(encoding="ascii")))
+            key = parse_key(path.read_text(encoding="ascii"))
         except (OSError, UnicodeDecodeError) as error:
             raise DataKeyError(f"cannot read the data key file {path}: {error}") from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = generate_key()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    # A trial on the console needs no fuss; a deployment should hear it, once.
-    log.log(
-        logging.WARNING if deployment else logging.INFO,
-        "created a new data key in %s; for a real deployment keep the key in %s instead",
-        path,
-        config.security.key_env,
-    )
-    return FieldCipher(parse_key(key))
+    elif not create:
+        raise DataKeyError(f"no data key: it is neither in {env} nor in {path}")
+    else:
+        text = generate_key()
+        try:
+            create_directory(path.parent)
+            create_file(path, text + "\n")
+        except OSError as error:
+            raise DataKeyError(f"cannot write the data key file {path}: {error}") from None
+        key, created = parse_key(text), path
+        # A trial on the console needs no fuss; a deployment should hear it, once.
+        log.log(
+            logging.WARNING if strict else logging.INFO,
+            "created a new data key in %s; keep a copy somewhere safe: without it the data "
+            "cannot be read",
+            path,
+        )
+    if strict and _same_file_system(path, database):
+        log.warning(
+            "the data key file %s is on the same file system as the database %s: a copy of "
+            "that disk opens all the data; keep the key on another disk, or in %s",
+            path,
+            database,
+            env,
+        )
+    return DataKey(FieldCipher(key), created)
+
+
+def load_cipher(config: Config, database: Path) -> FieldCipher:
+    """The key an existing database was sealed with; never makes one."""
+    return find_key(config, database, create=False).cipher
+
+
+def _same_file_system(key_file: Path, database: Path) -> bool:
+    return device(key_file) == device(database)
+
+
+def device(path: Path) -> int:
+    """The file system `path` is on (or would be on: its nearest existing folder)."""
+    for candidate in (path, *path.absolute().parents):
+        try:
+            return os.stat(candidate).st_dev
+        except FileNotFoundError:
+            continue
+    return -1
 
 
 NEW_KEY_ENV = "RRBOT_NEW_DATA_KEY"
@@ -59,12 +139,12 @@ async def rotate(config: Config, database: Path) -> str:
     old = load_cipher(config, database)
     if old.key_id == new.key_id:
         raise DataKeyError("the new key is the key already in use")
-    key_file = None if os.environ.get(config.security.key_env) else config.key_path(database)
+    from_env = os.environ.get(config.security.key_env, "").strip()
+    key_file = None if from_env else config.key_path(database)
     staged = key_file.with_name(key_file.name + ".new") if key_file else None
     if staged is not None:
-        descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(new_text + "\n")
+        staged.unlink(missing_ok=True)  # left by a rotation that stopped half-way
+        create_file(staged, new_text + "\n")
     db = await Database.open(database, old)
     try:
         count = await db.rotate_key(new)

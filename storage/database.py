@@ -29,6 +29,7 @@ import aiosqlite
 from bot.core.store import Changes, CommitHook
 from storage import crypto, identities
 from storage.crypto import DataKeyError, FieldCipher
+from storage.private_files import create_directory, create_file, database_files, keep_private
 from storage.unit_of_work import SqliteTransaction
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,17 @@ class _Open:
 _OPEN: ContextVar[_Open | None] = ContextVar("rrbot_open_unit_of_work", default=None)
 
 
+def _prepare_file(path: Path) -> None:
+    """A new database file is created owner-only (SQLite gives its -wal and -shm the same
+    mode); an existing one open to others is tightened, and the log says so."""
+    create_directory(path.parent)
+    try:
+        create_file(path)
+    except FileExistsError:
+        for file in database_files(path):
+            keep_private(file, "database file")
+
+
 class Database:
     def __init__(self, connection: aiosqlite.Connection, path: str, cipher: FieldCipher) -> None:
         self._connection = connection
@@ -126,7 +138,7 @@ class Database:
         target = str(path)
         try:
             if target != ":memory:":
-                Path(target).parent.mkdir(parents=True, exist_ok=True)
+                _prepare_file(Path(target))
             connection = await aiosqlite.connect(target, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise DatabaseError(f"cannot open database {target}: {error}") from None

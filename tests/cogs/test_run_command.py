@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def test_a_refused_token_and_an_unreachable_gateway_are_one_line(
 
     config = discord_config_file(tmp_path)
     monkeypatch.setenv("RRBOT_TEST_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("RRBOT_DATA_KEY", generate_key())
     for failure, expected in [
         (discord.LoginFailure("Improper token"), "Discord refused the token in RRBOT_TEST_TOKEN"),
         (
@@ -136,7 +138,12 @@ def test_run_sends_alerts_only_to_the_chats_it_can_reach(
     monkeypatch.setenv("RRBOT_TEST_TOKEN", "token")
     monkeypatch.setenv("RRBOT_DATA_KEY", generate_key())
     config = discord_config_file(tmp_path)
-    assert cli.main(["run", "--config", str(config), "--db", str(tmp_path / "r.db")]) == 0
+    umask = os.umask(0o022)
+    try:
+        assert cli.main(["run", "--config", str(config), "--db", str(tmp_path / "r.db")]) == 0
+        assert os.umask(0o022) == 0o022  # rrbot's own umask (077) ended with it
+    finally:
+        os.umask(umask)
     assert seen == [["#rr-organizers", "#alerts", "#alertas"]]
 
 

@@ -75,6 +75,29 @@ async def test_only_organizers_only_in_a_direct_message(app: App) -> None:
     assert "only taken in a direct message" in await say(app, "ana", "/detained", ORGANIZERS)
 
 
+async def test_details_typed_in_a_group_are_kept_not_repeated_and_the_sender_is_warned(
+    app: App,
+) -> None:
+    """They are already in the chat: refusing would lose them and hide nothing. The bot
+    records them, answers with codes only, and asks for a direct message next time."""
+    answer = await say(
+        app,
+        "ana",
+        "/detained name: Rosa Díaz; phone: +1 555 010 0199; children: Lincoln Elementary",
+        ORGANIZERS,
+    )
+    assert "Recorded P1. Proposed tasks:" in answer
+    assert answer.endswith(
+        "Please send personal details to me in a direct message next time: everyone in "
+        "this chat can read them. Consider deleting your message."
+    )
+    for detail in ("Rosa", "555", "Lincoln"):
+        assert detail not in answer
+    assert "Rosa Díaz" in await say(app, "ana", "/person P1", dm("ana"))
+    refused = await say(app, "ana", "/person P1", ORGANIZERS)
+    assert "Rosa" not in refused and "direct message" in refused
+
+
 async def test_a_restart_in_the_middle_loses_nothing(tmp_path: Path, clock: FakeClock) -> None:
     db = tmp_path / "d.sqlite3"
     app = await App.start(load_config(EXAMPLE_CONFIG), db, clock)

@@ -38,7 +38,34 @@ from aiohttp import web
 # Kept in the repository (see reference/README.md), so the contract is checked in every
 # clone: a missing file fails loudly instead of switching the checks off.
 SWAGGER_PATH = Path(__file__).resolve().parent / "reference/signal-cli-rest-api.swagger.json"
-SWAGGER: dict[str, Any] = json.loads(SWAGGER_PATH.read_text(encoding="utf-8"))
+
+
+class MissingDescriptionError(RuntimeError):
+    """The API description the fake checks against is not there, or is not one."""
+
+
+def load_description(path: Path) -> dict[str, Any]:
+    """The service's Swagger description; without it the fake refuses to exist.
+
+    Every Signal test imports this module, so a clone without the description fails
+    each of them with this message instead of running unchecked or skipping.
+    """
+    try:
+        description = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise MissingDescriptionError(
+            f"the signal-cli-rest-api API description {path} cannot be read ({error}); "
+            "the fake Signal service checks every request against it: restore it from "
+            "git (tests/fakes/reference/README.md names its source)"
+        ) from None
+    if not isinstance(description, dict) or "definitions" not in description:
+        raise MissingDescriptionError(
+            f"{path} is not the signal-cli-rest-api Swagger description (no definitions)"
+        )
+    return description
+
+
+SWAGGER: dict[str, Any] = load_description(SWAGGER_PATH)
 
 
 def check_array_of_strings(value: Any) -> None:

@@ -90,6 +90,17 @@ async def test_rotation_refuses_without_a_new_key_or_with_the_same_one(
     assert "Rosa Díaz" in await person_name(path, clock)  # nothing changed
 
 
+async def test_rotation_never_makes_a_key_for_a_database_it_cannot_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RRBOT_DATA_KEY", raising=False)
+    monkeypatch.setenv("RRBOT_NEW_DATA_KEY", generate_key())
+    path = tmp_path / "lost.sqlite3"
+    with pytest.raises(DataKeyError, match="no data key: it is neither in RRBOT_DATA_KEY nor in"):
+        await rotate(load_config(EXAMPLE_CONFIG), path)
+    assert not any(tmp_path.iterdir())  # noqa: ASYNC240 - no key, no staged key, no database
+
+
 def test_the_commands_speak_in_one_line(tmp_path: Path) -> None:
     key = run_rrbot("generate-key").stdout.strip()
     assert len(key) == 44
