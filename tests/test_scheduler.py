@@ -66,8 +66,8 @@ async def test_a_due_timer_wakes_the_dispatcher_in_real_time(tmp_path: Path) -> 
         await app.start_timers()
         wrote = asyncio.Event()
         app.on_outbox(wrote.set)  # after every commit that wrote messages
+        started = time.monotonic()  # before the report: its re-ask is due 200 ms after it
         await ChatHarness(app).say(REPORT)
-        started = time.monotonic()
         assert await reasks(app) == 0
         wrote.clear()
         await asyncio.wait_for(wrote.wait(), timeout=3)  # the re-ask, written by the job
