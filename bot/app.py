@@ -84,8 +84,8 @@ class App:
         self.network = network_from_config(config)
         self.renderer = Renderer(self.network.zone)
         self._outbox_listeners: list[Callable[[], None]] = []
-        self.members = MemberService(store, self.network, clock)
         self.messenger = messenger = Messenger(self.network, clock, self.renderer)
+        self.members = MemberService(store, self.network, clock, messenger)
         network = self.network
         self.notices = Notices(store, network, clock, messenger)
         self.reports = ReportService(store, network, clock, messenger)

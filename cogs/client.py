@@ -25,6 +25,7 @@ from bot.delivery import OutboxWorker
 from cogs.forms import FormsCog
 from cogs.frontend import SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
+from cogs.members import MembersCog
 from cogs.messages import MessagesCog
 from cogs.reports import AddPlaceButton, PlaceForm, ReopenReportButton, ReportForm, ReportsCog
 from cogs.sender import DiscordSender
@@ -110,6 +111,7 @@ class RapidResponseBot(commands.Bot):
         await self.add_cog(ReportsCog(front))
         await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))
+        await self.add_cog(MembersCog(front))
         await self.add_cog(MessagesCog(front, self))
         self.tree.error(self._command_failed)
 
