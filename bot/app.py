@@ -8,7 +8,7 @@ configured members are synced before the first message is handled.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -169,13 +169,23 @@ class App:
         clock: Clock | None = None,
         *,
         deployment: bool = False,
+        escapes: Mapping[str, Callable[[str], str]] | None = None,
     ) -> App:
+        """Open and migrate the database, then bring in the config's members.
+
+        `escapes`: how each platform that will run neutralises people's text (Discord's
+        markdown and mentions), known before anything is written: what start-up itself
+        says to the organizer chats (roles the config and the records disagree on,
+        naming members by their profile names) is rendered here, before the front ends
+        register."""
         path = Path(db_path) if db_path is not None else config.database_path()
         cipher = (
             load_cipher(config, path, deployment=deployment) if str(path) != ":memory:" else None
         )
         db = await Database.open(path, cipher)
         app = cls(config, db, clock or SystemClock())
+        for platform, escape in (escapes or {}).items():
+            app.messenger.register(platform, escape)
         try:
             if config.console is not None:
                 await app.members.sync_configured(
