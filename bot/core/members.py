@@ -85,7 +85,11 @@ class MemberService:
                 fresh = False
                 if entry.name != member.name:
                     fresh = await tx.members.set_name(member.id, entry.name, from_config=True)
-                if note is None and not entry.roles <= member.roles:  # first listed: seed
+                if (
+                    note is None  # listed for the first time: seed its roles
+                    and not entry.roles <= member.roles
+                    and not await self._lost_a_role(tx, member.id)
+                ):
                     for role in sorted(entry.roles - member.roles):
                         await tx.members.grant_role(member.id, role, now, from_config=True)
                     await tx.audit.record(
@@ -246,6 +250,15 @@ class MemberService:
         permissions.check_can_list_roles(actor)
         async with self.store.reading() as tx:
             return await tx.members.with_any_role(actor.platform)
+
+    @staticmethod
+    async def _lost_a_role(tx: Transaction, member_id: int) -> bool:
+        """An organizer once took a role from them with /role (as far as the audit log
+        remembers): the config does not give roles back to them, even the first time it
+        lists them. That covers a database from before roles were a seed, where a role
+        taken since the last start left no trace of the config having listed them."""
+        entries = await tx.audit.entries(tx.audit.member_ref(member_id))
+        return any(entry["action"] == "member.role_revoked" for entry in entries)
 
     def _check_roles_are_ours(self, actor: Member) -> None:
         if actor.platform in self.roles_kept_by:

@@ -5,6 +5,7 @@ as an operator does: a new process (a new App) on the same database file."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -259,3 +260,22 @@ async def test_re_applying_the_config_is_understood_as_typed_and_never_leaves_no
         assert "applying it would leave nobody to run the network" in refused
         assert "Add an organizer to the config first." in refused
         assert await roles_of(chat.app, "ana") == {"organizer"}
+
+
+async def test_a_role_taken_just_before_upgrading_is_not_given_back(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """The start that brings this version is itself a restart: a role an organizer took
+    since the last start must not come back, though an older database does not say what
+    the config listed (migration 0015 counts members with config roles as seeded)."""
+    config, db = configured(), tmp_path / "rrbot.sqlite3"
+    async with running(config, db, clock) as chat:
+        await chat.say("ana@dm: /role remove ben verifier")
+    with sqlite3.connect(db) as older:  # as the version before this one left it
+        older.executescript("DROP TABLE config_members; PRAGMA user_version = 14;")
+    async with running(config, db, clock) as chat:
+        assert await roles_of(chat.app, "ben") == set()
+        assert await roles_of(chat.app, "cruz") == {"verifier"}
+        [told] = await role_notices(chat.app)
+        assert "• ben: the config says verifier; my records say no role." in told
+        assert "cruz" not in told and "dee" not in told
