@@ -9,7 +9,7 @@ configured members are synced before the first message is handled.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -108,8 +108,8 @@ class App:
         self.network = network_from_config(config)
         self.renderer = Renderer(self.network.zone)
         self._outbox_listeners: list[Callable[[], None]] = []
-        self.members = MemberService(store, self.network, clock)
         self.messenger = messenger = Messenger(self.network, clock, self.renderer)
+        self.members = MemberService(store, self.network, clock, messenger)
         network = self.network
         self.notices = Notices(store, network, clock, messenger)
         self.reports = ReportService(store, network, clock, messenger)
@@ -193,12 +193,18 @@ class App:
         clock: Clock | None = None,
         *,
         deployment: bool = False,
+        escapes: Mapping[str, Callable[[str], str]] | None = None,
     ) -> App:
         """Open (or create) the database with its data key and sync configured members.
 
         A start that fails leaves nothing behind that it made: a new key file and a new
         database are removed (an existing database is never touched).
-        """
+
+        `escapes`: how each platform that will run neutralises people's text (Discord's
+        markdown and mentions), known before anything is written: what start-up itself
+        says to the organizer chats (roles the config and the records disagree on,
+        naming members by their profile names) is rendered here, before the front ends
+        register."""
         path = Path(db_path) if db_path is not None else config.database_path()
         made = _Made()
         cipher = None
@@ -214,6 +220,8 @@ class App:
         try:
             app = cls(config, db, clock or SystemClock())
             app._made = made
+            for platform, escape in (escapes or {}).items():
+                app.messenger.register(platform, escape)
             if config.console is not None:
                 await app.members.sync_configured(
                     "console",

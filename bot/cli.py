@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -140,7 +141,7 @@ async def _run(args: argparse.Namespace) -> int:
                 "the Discord bot token is missing: put it in the environment variable "
                 f"{config.discord.token_env}"
             )
-    app = await App.start(config, args.db, deployment=True)
+    app = await App.start(config, args.db, deployment=True, escapes=front_end_escapes(config))
     runs: list[FrontEndRun] = []
     if config.signal is not None:
         try:
@@ -160,6 +161,17 @@ async def _run(args: argparse.Namespace) -> int:
     if request.signal is not None:
         print(GOODBYE if request.exit_code == INTERRUPTED else STOPPED, file=sys.stderr)
     return request.exit_code
+
+
+def front_end_escapes(config: Config) -> dict[str, Callable[[str], str]]:
+    """How each front end that will run neutralises people's text, for what the bot
+    writes while it starts, before the front ends are up (see `App.start`)."""
+    escapes: dict[str, Callable[[str], str]] = {}
+    if config.discord is not None:
+        from cogs.text import escape_user_text  # loads discord.py: only when it runs
+
+        escapes["discord"] = escape_user_text
+    return escapes
 
 
 def stop_grace(config: Config) -> float:

@@ -23,12 +23,14 @@ from bot.core.clock import Clock
 from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
 from cogs.forms import FormsCog
-from cogs.frontend import SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
+from cogs.frontend import PLATFORM, SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
+from cogs.members import MembersCog
 from cogs.messages import MessagesCog
 from cogs.reports import AddPlaceButton, PlaceForm, ReopenReportButton, ReportForm, ReportsCog
 from cogs.sender import DiscordSender
 from cogs.tasks import DetainedForm, TasksCog
+from cogs.text import escape_user_text
 from cogs.translator import CatalogTranslator
 from cogs.views import (
     DismissButton,
@@ -110,6 +112,7 @@ class RapidResponseBot(commands.Bot):
         await self.add_cog(ReportsCog(front))
         await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))
+        await self.add_cog(MembersCog(front))
         await self.add_cog(MessagesCog(front, self))
         self.tree.error(self._command_failed)
 
@@ -152,7 +155,9 @@ class RapidResponseBot(commands.Bot):
             await asyncio.wait(busy, timeout=within)
 
     async def setup_hook(self) -> None:
-        app = self._given_app or await App.start(self.config, self.db_path, self.clock)
+        app = self._given_app or await App.start(
+            self.config, self.db_path, self.clock, escapes={PLATFORM: escape_user_text}
+        )
         try:
             await self.attach(app)
             await self.tree.set_translator(CatalogTranslator())

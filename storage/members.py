@@ -12,6 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.core.models import Member, Role
+from bot.core.store import ConfigNote
 from storage.crypto import seal, unseal_text
 from storage.identities import member_key
 from storage.timecodec import to_db
@@ -106,24 +107,43 @@ class SqliteMembers:
             "UPDATE members SET language = ? WHERE id = ?", (language, member_id)
         )
 
-    async def sync_config_roles(self, member_id: int, roles: Iterable[Role], now: datetime) -> None:
-        """Make the config-given roles exactly `roles`; roles granted by command stay."""
+    async def set_roles(self, member_id: int, roles: Iterable[Role], now: datetime) -> None:
+        """Make the member's roles exactly `roles` (the config's, re-applied by an
+        organizer; Discord's, read at every press). Roles kept keep their source."""
         wanted = {role.value for role in roles}
         async with self._conn.execute(
-            "SELECT role FROM member_roles WHERE member_id = ? AND source = 'config'", (member_id,)
+            "SELECT role FROM member_roles WHERE member_id = ?", (member_id,)
         ) as cursor:
             have = {row["role"] for row in await cursor.fetchall()}
-        for role in have - wanted:
+        for role in sorted(have - wanted):
             await self._conn.execute(
-                "DELETE FROM member_roles WHERE member_id = ? AND role = ? AND source = 'config'",
-                (member_id, role),
+                "DELETE FROM member_roles WHERE member_id = ? AND role = ?", (member_id, role)
             )
         for role in sorted(wanted - have):
             await self._conn.execute(
                 "INSERT INTO member_roles (member_id, role, source, granted_at) "
-                "VALUES (?, ?, 'config', ?) ON CONFLICT (member_id, role) DO NOTHING",
+                "VALUES (?, ?, 'config', ?)",
                 (member_id, role, to_db(now)),
             )
+
+    async def config_notes(self, platform: str) -> dict[int, ConfigNote]:
+        async with self._conn.execute(
+            "SELECT c.member_id, c.listed, c.told FROM config_members c "
+            "JOIN members m ON m.id = c.member_id WHERE m.platform = ? ORDER BY c.member_id",
+            (platform,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return {
+            row["member_id"]: ConfigNote(listed=bool(row["listed"]), told=row["told"])
+            for row in rows
+        }
+
+    async def note_config(self, member_id: int, *, listed: bool, told: str | None) -> None:
+        await self._conn.execute(
+            "INSERT INTO config_members (member_id, listed, told) VALUES (?, ?, ?) "
+            "ON CONFLICT (member_id) DO UPDATE SET listed = excluded.listed, told = excluded.told",
+            (member_id, int(listed), told),
+        )
 
     async def with_role(self, platform: str, role: Role) -> list[Member]:
         async with self._conn.execute(
@@ -134,14 +154,38 @@ class SqliteMembers:
             rows = await cursor.fetchall()
         return [_member(row, await self._roles(row["id"])) for row in rows]
 
-    async def grant_role(self, member_id: int, role: Role, now: datetime) -> None:
+    async def grant_role(
+        self, member_id: int, role: Role, now: datetime, *, from_config: bool = False
+    ) -> None:
         await self._conn.execute(
             "INSERT INTO member_roles (member_id, role, source, granted_at) "
-            "VALUES (?, ?, 'command', ?) ON CONFLICT (member_id, role) DO NOTHING",
-            (member_id, role.value, to_db(now)),
+            "VALUES (?, ?, ?, ?) ON CONFLICT (member_id, role) DO NOTHING",
+            (member_id, role.value, "config" if from_config else "command", to_db(now)),
         )
 
-    async def revoke_role(self, member_id: int, role: Role) -> None:
-        await self._conn.execute(
-            "DELETE FROM member_roles WHERE member_id = ? AND role = ?", (member_id, role.value)
+    async def with_any_role(self, platform: str) -> list[Member]:
+        async with self._conn.execute(
+            "SELECT * FROM members WHERE platform = ? AND id IN "
+            "(SELECT member_id FROM member_roles) ORDER BY id",
+            (platform,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_member(row, await self._roles(row["id"])) for row in rows]
+
+    async def revoke_role(self, member_id: int, role: Role, *, unless_last: bool = False) -> bool:
+        """Take the role away; with `unless_last`, only while another member of the same
+        platform holds it too (one statement, so two taking it at once leave one)."""
+        if not unless_last:
+            cursor = await self._conn.execute(
+                "DELETE FROM member_roles WHERE member_id = ? AND role = ?",
+                (member_id, role.value),
+            )
+            return cursor.rowcount == 1
+        cursor = await self._conn.execute(
+            "DELETE FROM member_roles WHERE member_id = ? AND role = ? AND EXISTS ("
+            " SELECT 1 FROM member_roles other JOIN members m ON m.id = other.member_id"
+            " WHERE other.role = ? AND other.member_id != ?"
+            " AND m.platform = (SELECT platform FROM members WHERE id = ?))",
+            (member_id, role.value, role.value, member_id, member_id),
         )
+        return cursor.rowcount == 1

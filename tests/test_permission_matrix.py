@@ -105,6 +105,19 @@ MATRIX: tuple[Entry, ...] = (
     Entry("help", EVERYONE, "/help", marker="/report", discord=("slash:help",)),
     Entry("lang", EVERYONE, "/lang es", marker="español", discord=("slash:lang",)),
     Entry("role", ORGANIZER, "/role add {none} verifier"),  # Discord roles live in Discord
+    Entry("role remove", ORGANIZER, "/role remove {verifier} verifier", direct=True),
+    # The network keeps an organizer: the last one's role is not taken, even by themselves.
+    Entry("role remove: the last organizer", frozenset(), "/role remove {organizer} organizer"),
+    Entry(
+        "roles lists who has which role",
+        ORGANIZER,
+        "/roles",
+        marker="verifier: ",
+        direct=True,
+        discord=("slash:roles",),
+    ),
+    Entry("roles in a group lists nobody", frozenset(), "/roles", marker="verifier: "),
+    Entry("roles reset", ORGANIZER, "/roles reset", marker="the roles it lists", direct=True),
     Entry(
         "detained",
         ORGANIZER,
@@ -231,7 +244,9 @@ async def test_console(entry: Entry, config: Config, tmp_path: Path, clock: Fake
                     "console", "organizers", is_direct=False, purpose=TargetPurpose.ORGANIZERS
                 )
             )
-            text = (entry.text or "").format(none="newcomer", volunteer="eli")
+            text = (entry.text or "").format(
+                none="newcomer", volunteer="eli", verifier="cruz", organizer="ana"
+            )
             before = await fingerprint(app)
             replies = await app.router.handle(cast[role], where, text)
             reply = "\n".join(app.renderer.render(r.text, r.language or "en") for r in replies)
@@ -272,7 +287,12 @@ async def test_signal(entry: Entry, tmp_path: Path, clock: FakeClock) -> None:
             await prepare(app, cast, entry.verified)
             await front.worker.deliver_due()
             server.sent.clear()
-            text = (entry.text or "").format(none=SIGNAL_CAST["none"], volunteer=signal.DEE)
+            text = (entry.text or "").format(
+                none=SIGNAL_CAST["none"],
+                volunteer=signal.DEE,
+                verifier=signal.CRUZ_NUMBER,
+                organizer=signal.ANA,
+            )
             number = signal.CRUZ_NUMBER if role == "verifier" else None
             before = await fingerprint(app)
             server.deliver(

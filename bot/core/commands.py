@@ -84,6 +84,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Audience.ORGANIZERS,
     ),
     CommandSpec(
+        "roles",
+        _("See who has which role (in a direct message); /roles reset re-applies the config's."),
+        "/roles",
+        Audience.ORGANIZERS,
+    ),
+    CommandSpec(
         "detained",
         _("Record a person detained (in a direct message); proposes the follow-up tasks."),
         "/detained R3 name: Juan Pérez; dob: 1990-04-12; contact: María Pérez; "

@@ -40,7 +40,7 @@ INDENT = "    "
 HELP_GROUPS: tuple[tuple[Text, tuple[str, ...]], ...] = (
     (_("Reports"), ("report", "status")),
     (_("Verifying"), ("verify", "dismiss", "resolve", "still", "correct", "retract")),
-    (_("People and tasks"), ("detained", "person", "task", "tasks", "cancel", "role")),
+    (_("People and tasks"), ("detained", "person", "task", "tasks", "cancel", "role", "roles")),
     (_("For everyone"), ("rights", "hotline", "lang", "help")),
 )
 

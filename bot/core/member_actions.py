@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+from bot.core import permissions, rendering
 from bot.core.errors import UserError
 from bot.core.member_names import member_name
 from bot.core.members import MemberService
-from bot.core.models import (
-    Member,
-)
+from bot.core.models import Conversation, Member
 from bot.core.replies import Reply
-from bot.core.vocabulary import (
-    ROLE_NAMES,
-    parse_role,
-)
+from bot.core.role_text import RESET, holders, role_list
+from bot.core.vocabulary import parse_role, role_verb
 from bot.i18n import (
-    ListOf,
     Raw,
     _,
     language_name,
@@ -27,28 +23,73 @@ class MemberActions:
     members: MemberService
 
     async def role(self, actor: Member, action: str, who: str, role: str) -> list[Reply]:
-        verb = action.strip().lower()
-        if verb not in ("add", "remove", "dar", "quitar") or not who.strip() or not role.strip():
+        verb = role_verb(action)
+        if verb not in ("add", "remove") or not who.strip() or not role.strip():
             raise UserError(
                 _(
                     "Write it as /role add <member> <role> or /role remove <member> <role>, "
                     "for example: /role add +15551234567 verifier"
                 )
             )
-        grant = verb in ("add", "dar")
         parsed = parse_role(role)
-        member = await self.members.change_role(actor, who.strip(), parsed, grant=grant)
-        roles = (
-            ListOf(tuple(ROLE_NAMES[r] for r in sorted(member.roles)))
-            if member.roles
-            else _("no role")
-        )
+        member = await self.members.change_role(actor, who.strip(), parsed, grant=verb == "add")
         return [
             Reply(
                 _(
                     "{member} now has: {roles}.",
                     member=member_name(member),
-                    roles=roles,
+                    roles=role_list(member.roles),
+                )
+            )
+        ]
+
+    async def roles(self, actor: Member, conversation: Conversation, what: str = "") -> list[Reply]:
+        """`/roles`: who has which role; `/roles reset`: the config's roles again. For
+        organizers, in a direct message: the list says who can verify and who runs the
+        network, which is nobody else's business in a group."""
+        words = what.split()
+        if words and role_verb(words[0]) in ("add", "remove"):
+            # "/roles add ben verifier": what /role does, as meant.
+            padded = [*words, "", "", ""][:3] if len(words) <= 3 else ["", "", ""]
+            return await self.role(actor, *padded)
+        permissions.check_can_list_roles(actor)
+        if not conversation.is_direct:
+            raise UserError(
+                _(
+                    "Who has which role is shown only in a direct message, so nobody else in "
+                    "this chat learns it. Send me /roles there."
+                )
+            )
+        if not words:
+            found = await self.members.holders(actor)
+            kept = actor.platform in self.members.roles_kept_by
+            return [Reply(holders(found, kept_by_platform=kept))]
+        if role_verb(what) != "reset":
+            raise UserError(
+                _(
+                    "Send /roles to see who has which role, or {reset} to give everyone in "
+                    "the config exactly the roles it lists again.",
+                    reset=RESET,
+                )
+            )
+        changes = await self.members.reset_to_config(actor)
+        if not changes:
+            return [Reply(_("Everyone in the config already has exactly the roles it lists."))]
+        return [
+            Reply(
+                lines(
+                    _("Done: everyone in the config has exactly the roles it lists again."),
+                    *(
+                        rendering.bullet(
+                            _(
+                                "{member}: {roles} (before: {before})",
+                                member=member_name(change.member),
+                                roles=role_list(change.member.roles),
+                                before=role_list(change.before),
+                            )
+                        )
+                        for change in changes
+                    ),
                 )
             )
         ]

@@ -22,3 +22,14 @@ def member_name(member: Member) -> Text:
     if member.platform == "console":
         return Raw(member.external_id)
     return _("member #{number}", number=member.id)
+
+
+def member_handle(member: Member) -> str | None:
+    """What `/role` takes to name the member, short of their platform id: the console
+    name; on Signal "#12", the number "member #12" shows (a phone number or UUID is never
+    shown). None on Discord, whose roles are the server's own."""
+    if member.platform == "discord":
+        return None
+    if member.platform == "console":
+        return member.external_id
+    return f"#{member.id}"

@@ -385,6 +385,7 @@ class MessageKind(StrEnum):
     REPLY = "reply"
     DELIVERY_PROBLEM = "delivery_problem"
     TIMER_FAILED = "timer_failed"
+    ROLES = "roles"  # organizers hear that the config and the records disagree on roles
     SUMMARY = "summary"
     TASK = "task"
     TASK_OFFER = "task_offer"

@@ -8,9 +8,10 @@ infiltrator, or an honest person who is wrong, can never broadcast alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.core.errors import UserError
+from bot.core.member_names import member_name
 from bot.core.models import Member, Report, Role, Task, TaskState
 from bot.i18n import _
 
@@ -76,6 +77,46 @@ def check_can_see_every_task(member: Member) -> None:
 def check_can_change_roles(member: Member) -> None:
     if not is_organizer(member):
         raise UserError(_("Only organizers can give or take roles."))
+
+
+def check_can_list_roles(member: Member) -> None:
+    if not is_organizer(member):
+        raise UserError(_("Only organizers can see who has which role."))
+
+
+def check_keeps_an_organizer(actor: Member, target: Member, organizers: Sequence[Member]) -> None:
+    """The network always keeps someone who can run it and give roles: the organizer role
+    of its last holder (on their platform) is not taken away, by themselves or by anyone.
+    `organizers`: who holds it now, read in the unit of work that would take it."""
+    if target.id not in {o.id for o in organizers} or len(organizers) > 1:
+        return
+    if target.id == actor.id:
+        raise UserError(
+            _(
+                "You are the last organizer here: without one, nobody could give roles or "
+                "run the network. Hand over first: give someone else the organizer role "
+                "(/role add <member> organizer), then remove yours."
+            )
+        )
+    raise UserError(
+        _(
+            "{member} is the last organizer here: without one, nobody could give roles or "
+            "run the network. Give someone else the organizer role first "
+            "(/role add <member> organizer), then remove theirs.",
+            member=member_name(target),
+        )
+    )
+
+
+def check_config_keeps_an_organizer(any_left: bool) -> None:
+    """Re-applying the config may not leave the network without an organizer either."""
+    if not any_left:
+        raise UserError(
+            _(
+                "The config gives nobody here the organizer role, so applying it would leave "
+                "nobody to run the network. Add an organizer to the config first."
+            )
+        )
 
 
 def check_is_assignee(member: Member, task: Task) -> None:

@@ -66,6 +66,7 @@ class CommandRouter:
             "retract": self._retract,
             "status": self._status,
             "role": self._role,
+            "roles": lambda a, c, line: self.actions.roles(a, c, line.body),
             "detained": self._detained,
             "cancel": self._cancel,
             "task": self._task,

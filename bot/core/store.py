@@ -72,6 +72,15 @@ CommitHook = Callable[[Changes], None]
 
 
 @dataclass(frozen=True)
+class ConfigNote:
+    """What the store remembers of the config about one member: whether it listed them
+    at the last start, and the disagreement with the database organizers were told of."""
+
+    listed: bool
+    told: str | None
+
+
+@dataclass(frozen=True)
 class Cutoffs:
     """Retention: records older than these moments may be forgotten."""
 
@@ -275,15 +284,34 @@ class Members(Protocol):
         wins over a profile name. True if it changed."""
         ...
 
-    async def sync_config_roles(
-        self, member_id: int, roles: Iterable[Role], now: datetime
-    ) -> None: ...
+    async def set_roles(self, member_id: int, roles: Iterable[Role], now: datetime) -> None:
+        """Exactly these roles: the config's, re-applied by an organizer; Discord's."""
+        ...
+
+    async def config_notes(self, platform: str) -> dict[int, ConfigNote]:
+        """{member id: note} for every member of `platform` the config has ever listed."""
+        ...
+
+    async def note_config(self, member_id: int, *, listed: bool, told: str | None) -> None:
+        """Remember that the config lists the member (or no longer does) and the
+        disagreement organizers were last told about (None: none now)."""
+        ...
 
     async def with_role(self, platform: str, role: Role) -> list[Member]: ...
 
-    async def grant_role(self, member_id: int, role: Role, now: datetime) -> None: ...
+    async def with_any_role(self, platform: str) -> list[Member]: ...
 
-    async def revoke_role(self, member_id: int, role: Role) -> None: ...
+    async def grant_role(
+        self, member_id: int, role: Role, now: datetime, *, from_config: bool = False
+    ) -> None:
+        """`from_config`: seeded from the config (else given by an organizer's /role)."""
+        ...
+
+    async def revoke_role(self, member_id: int, role: Role, *, unless_last: bool = False) -> bool:
+        """True if the member had the role and no longer has it. With `unless_last`,
+        only while another member of the same platform holds it too, checked in the
+        same statement, so two organizers removing each other at once leave one."""
+        ...
 
 
 class Timers(Protocol):

@@ -176,6 +176,12 @@ def parse_role(text: str) -> Role:
     )
 
 
+def role_verb(text: str) -> str | None:
+    """What /role and /roles are asked to do ("quitar" -> "remove", "reset from config"
+    -> "reset"), from the words files' [role_verbs]; None for anything else."""
+    return vocabulary().index("role_verbs").get(fold(text))
+
+
 def language_code(text: str) -> str:
     """ "spanish", "Español", "es-MX" -> "es": a language as people name it."""
     named = vocabulary().index("languages").get(fold(text))

@@ -73,6 +73,7 @@ OPTIONS: dict[str, Callable[[Rig], dict[str, Any]]] = {
     "hotline": lambda rig: {},
     "lang": lambda rig: {"language": "es"},
     "help": lambda rig: {},
+    "roles": lambda rig: {},
     "tasks": lambda rig: {"which": choice("open")},
     "person": lambda rig: {"person": "P1"},
     "detained": lambda rig: {"report": "R1", "children": "Lincoln Elementary"},

@@ -53,6 +53,7 @@ def test_every_command_payload_fits_discord_limits(rig: Rig) -> None:
             "tasks",
             "person",
             "detained",
+            "roles",
         ]
     )
     assert len(names) == len(set(names)), "two commands share a name"

@@ -22,6 +22,7 @@ USERS = {"none": 507, "volunteer": 506, "verifier": 502, "organizer": 501, "repo
 COGS = {
     "ReportsCog": ("verify", "dismiss", "resolve", "still", "correct", "retract", "status"),
     "InfoCog": ("rights", "hotline", "lang", "help"),
+    "MembersCog": ("roles",),
     "TasksCog": (
         "add",
         "assign",
