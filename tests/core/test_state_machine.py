@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from bot.app import App
 from bot.config import load_config
@@ -118,6 +118,30 @@ class NetworkMachine(RuleBasedStateMachine):
             # A bug is answered with an apology instead of a crash; here it must not happen.
             assert "Something went wrong" not in rendered
             self.check_sent(rendered, direct=direct, to=who, what=f"the answer to {text!r}")
+        self.check_outbox()
+
+    def check_outbox(self) -> None:
+        """Every message written since the last look, judged at once (before the next
+        step can change who holds what): what a group is sent, nobody may read there; a
+        volunteer is sent only what the tasks they hold right now need."""
+        entries = self.run(self.all_entries())
+        for entry in entries:
+            if entry.id not in self.outbox_seen:
+                self.check_sent(
+                    entry.body, direct=entry.is_direct, to=entry.address, what=entry.kind.value
+                )
+                self.outbox_seen.add(entry.id)
+
+    async def all_entries(self) -> list[OutboxEntry]:
+        async with self.app.store.reading() as tx:
+            return await tx.outbox.all_entries()  # opened with the data key
+
+    @initialize()
+    def people_and_tasks(self) -> None:
+        """Every run starts where need to know matters: P1 recorded (T1 call the family,
+        T2 legal referral, T3 pick up the children) and T4 about P1 in ana's words."""
+        self.record_person("ana", direct=True, code=0, children=True)
+        self.add_task("ana", direct=True, words=sorted(DESCRIPTIONS)[0], person=1)
 
     @rule(who=st.sampled_from(MEMBERS), place=st.sampled_from(PLACES))
     def report(self, who: str, place: str) -> None:
@@ -157,13 +181,27 @@ class NetworkMachine(RuleBasedStateMachine):
     def task(self, who: str, task: int, verb: str) -> None:
         self.say(who, "/task " + verb.format(f"T{task}"), direct=True)
 
-    @rule(volunteer=st.sampled_from(["dee", "eli"]), task=st.integers(1, 8))
+    @rule(volunteer=st.sampled_from(["dee", "eli"]), task=st.integers(1, 6))
     def volunteer_takes(self, volunteer: str, task: int) -> None:
         """The usual way of things, in one step: offered by an organizer, then accepted."""
         self.say("ana", f"/task assign T{task} {volunteer}", direct=True)
         self.say(volunteer, f"/task accept T{task}", direct=True)
 
-    @rule(who=st.sampled_from(MEMBERS), direct=st.booleans(),
+    @rule(volunteer=st.sampled_from(["dee", "eli"]), task=st.integers(1, 6),
+          end=st.sampled_from(["done", "release", "cancel", "reassign"]))  # fmt: skip
+    def task_ends(self, volunteer: str, task: int, end: str) -> None:
+        """A task a volunteer may hold is over for them: done, given back, cancelled, or
+        given to someone else; then they ask about the person all the same."""
+        if end == "cancel":
+            self.say("ana", f"/task cancel T{task}", direct=True)
+        elif end == "reassign":
+            other = "eli" if volunteer == "dee" else "dee"
+            self.say("ana", f"/task assign T{task} {other}", direct=True)
+        else:
+            self.say(volunteer, f"/task {end} T{task} {NOTE}", direct=True)
+        self.say(volunteer, "/person P1", direct=True)
+
+    @rule(who=st.sampled_from(["ana", "dee", "eli", *MEMBERS]), direct=st.booleans(),
           text=st.sampled_from(["/tasks open", "/tasks", "/status", "/person P1",
                                 "/person P2", "/tareas todas"]))  # fmt: skip
     def look(self, who: str, direct: bool, text: str) -> None:
@@ -184,10 +222,11 @@ class NetworkMachine(RuleBasedStateMachine):
     def time_passes(self, minutes: int) -> None:
         self.clock.advance(minutes * 60)
         self.run(self.app.fire_due())
+        self.check_outbox()
 
     @invariant()
     def promises_hold(self) -> None:
-        async def check() -> list[OutboxEntry]:
+        async def check() -> None:
             async with self.app.store.reading() as tx:
                 entries = await tx.outbox.all_entries()  # opened with the data key
                 for report_id in {e.report_id for e in entries if e.report_id is not None}:
@@ -214,17 +253,9 @@ class NetworkMachine(RuleBasedStateMachine):
                             if e["action"] in ("report.submitted", "report.corroborated")
                         }
                         assert decisions[0]["actor"] not in reporters, "self-verified"
-            return entries
 
-        entries = self.run(check())
-        # Every message since the last step, to a group or to one member, as of now:
-        # what a group is sent, nobody may read there; a volunteer, only what they hold.
-        for entry in entries:
-            if entry.id not in self.outbox_seen:
-                self.check_sent(
-                    entry.body, direct=entry.is_direct, to=entry.address, what=entry.kind.value
-                )
-                self.outbox_seen.add(entry.id)
+        self.run(check())
+        self.check_outbox()
 
     def teardown(self) -> None:
         self.run(self.app.close())
