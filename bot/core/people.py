@@ -27,7 +27,6 @@ from bot.core.need_to_know import NEEDS, Visible
 from bot.core.network import Network
 from bot.core.reports import unknown_report
 from bot.core.store import Store
-from bot.core.task_text import STATE_NAMES
 from bot.core.tasks import load_task
 from bot.i18n import Text, Trusted, _
 
@@ -136,14 +135,23 @@ def no_access(person_id: int, their_tasks: list[Task]) -> UserError:
                 task=offered.code,
             )
         )
-    over = first(TaskState.DONE, TaskState.CANCELLED, needing=True)
-    if over is not None:
+    done = first(TaskState.DONE, needing=True)
+    if done is not None:
         return UserError(
             _(
-                "{task} is {state}, so you no longer have access to {person}'s details. "
-                "Thank you for your help! If you still need something, ask an organizer.",
-                task=over.code,
-                state=STATE_NAMES[over.state],
+                "{task} is done, so you no longer have access to {person}'s details. Thank "
+                "you for your help! If you still need something, ask an organizer.",
+                task=done.code,
+                person=code,
+            )
+        )
+    cancelled = first(TaskState.CANCELLED, needing=True)
+    if cancelled is not None:
+        return UserError(
+            _(
+                "{task} was cancelled, so you no longer have access to {person}'s details. "
+                "If you still need something, ask an organizer.",
+                task=cancelled.code,
                 person=code,
             )
         )

@@ -86,7 +86,7 @@ async def test_a_pick_up_shows_what_it_needs_until_it_ends(live: Live, end: str)
         await live.discord.slash(ORGANIZER, "task cancel", task="T3",
                                  channel=fakes.ORGANIZER_CHANNEL)  # fmt: skip
         assert "Please delete the details of T3" in live.discord.dm_texts(MEMBER)[-1]
-        told = "T3 is cancelled, so you no longer have access to P1's details."
+        told = "T3 was cancelled, so you no longer have access to P1's details."
     after = await live.discord.slash(MEMBER, "person", person="P1", dm=True)
     await live.discord.dm(MEMBER, "/person P1")
     for refused in (after.text, live.discord.dm_texts(MEMBER)[-1]):

@@ -142,7 +142,7 @@ async def test_organizers_see_everything_in_a_direct_message_only(app: App) -> N
     [
         ("/task done T3 kids are with their aunt", "dee", "T3 is done, so you no longer have"),
         ("/task release T3 car broke", "dee", "Only organizers can see P1's details"),
-        ("/task cancel T3", "ana", "T3 is cancelled, so you no longer have"),
+        ("/task cancel T3", "ana", "T3 was cancelled, so you no longer have"),
         ("/task assign T3 eli", "ana", "Only organizers can see P1's details"),
     ],
     ids=["done", "released", "cancelled", "given to someone else"],
@@ -272,3 +272,30 @@ async def test_an_edit_reaches_an_offered_volunteer_without_the_words(app: App) 
     await say(app, "ana", "/task edit T4 what: visit Tobiah at Krome at noon", dm("ana"))
     again = [r for r in await outbox_rows(app.store) if "T4 was changed" in r.body][-1]
     assert "visit Tobiah at Krome at noon" in again.body  # dee holds it now
+
+
+async def test_a_spanish_volunteer_hears_it_all_in_spanish(app: App) -> None:
+    await raid(app)
+    await say(app, "dee", "/idioma es", dm("dee"))
+    await say(app, "ana", "/task assign T4 dee", dm("ana"))
+    [offer] = [r for r in await outbox_rows(app.store) if r.kind == "task_offer"]
+    assert offer.body.startswith("Se le pide que tome T4: otra tarea (sobre P1).")
+    assert "Le enviaré los datos cuando acepte." in offer.body and "Tobiah" not in offer.body
+    await say(app, "dee", "/tarea aceptar T4", dm("dee"))
+    [details] = [r for r in await outbox_rows(app.store) if r.kind == "task_details"]
+    assert f"Qué hacer: {LAWYER_TASK}" in details.body
+    await take(app, 3)
+    assert "Solo se muestra lo que su tarea necesita." in await say(
+        app, "dee", "/persona P1", dm("dee")
+    )
+    hecha = await say(app, "dee", "/tarea hecha T3 los niños están con su tía", dm("dee"))
+    assert "Por favor, borre los datos de T3 que haya guardado" in hecha
+    assert await say(app, "dee", "/persona P1", dm("dee")) == (
+        "T4 no necesita ninguno de los datos de P1, así que no los muestro. Si necesita "
+        "algo, pregunte a un organizador."
+    )
+    await say(app, "dee", "/tarea hecha T4", dm("dee"))
+    assert await say(app, "dee", "/persona P1", dm("dee")) == (
+        "T3 está hecha, así que ya no tiene acceso a los datos de P1. ¡Gracias por su "
+        "ayuda! Si todavía necesita algo, pregunte a un organizador."
+    )

@@ -47,7 +47,7 @@ def groups_clean(rig: SignalRig) -> None:
     [
         ("/task done T2 referral given", DEE, "T2 is done, so you no longer have access"),
         ("/task release T2 cannot make it", DEE, "Only organizers can see P1's details"),
-        ("/task cancel T2", ANA, "T2 is cancelled, so you no longer have access"),
+        ("/task cancel T2", ANA, "T2 was cancelled, so you no longer have access"),
     ],
     ids=["done", "released", "cancelled"],
 )
