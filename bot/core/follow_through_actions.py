@@ -237,24 +237,13 @@ class FollowThroughActions:
             return [Reply(_("There are no open tasks.") if everyone else _("You have no tasks."))]
         head = _("Open tasks:") if everyone else _("Your tasks:")
         direct = conversation.is_direct
-        return [
-            Reply(
-                lines(
-                    head,
-                    *(
-                        rendering.bullet(
-                            task_line(
-                                t,
-                                m,
-                                now,
-                                description=need_to_know.reads_description(actor, t, direct=direct),
-                            )
-                        )
-                        for t, m in found
-                    ),
-                )
+        listed = (
+            task_line(
+                t, m, now, description=need_to_know.reads_description(actor, t, direct=direct)
             )
-        ]
+            for t, m in found
+        )
+        return [Reply(lines(head, *(rendering.bullet(line) for line in listed)))]
 
     async def person(
         self, actor: Member, conversation: Conversation, person_id: int
