@@ -145,12 +145,13 @@ class TasksCog(commands.Cog):
         person: str = "",
         due: str = "",
     ) -> None:
-        actions = self.front.actions
-        await self.front.run(
+        front = self.front
+        await front.run(
             interaction,
             "task",
-            lambda m: actions.task_add(
+            lambda m: front.actions.task_add(
                 m,
+                front.conversation(interaction.user),
                 description,
                 report_id=parse_report_code(report) if report else None,
                 person_id=parse_code(person, "P") if person else None,
@@ -189,11 +190,17 @@ class TasksCog(commands.Cog):
     async def edit(
         self, interaction: discord.Interaction, task: str, description: str = "", due: str = ""
     ) -> None:
-        actions = self.front.actions
-        await self.front.run(
+        front = self.front
+        await front.run(
             interaction,
             "task",
-            lambda m: actions.task_edit(m, parse_code(task, "T"), what=description, when=due),
+            lambda m: front.actions.task_edit(
+                m,
+                front.conversation(interaction.user),
+                parse_code(task, "T"),
+                what=description,
+                when=due,
+            ),
         )
 
     @task.command(name="accept", description=N_("Accept a task offered to you"))
@@ -256,9 +263,13 @@ class TasksCog(commands.Cog):
         self, interaction: discord.Interaction, which: app_commands.Choice[str] | None = None
     ) -> None:
         value = which.value if which else "mine"
-        actions = self.front.actions
-        await self.front.run(
-            interaction, "tasks", lambda m: actions.task_list(m, "" if value == "mine" else value)
+        front = self.front
+        await front.run(
+            interaction,
+            "tasks",
+            lambda m: front.actions.task_list(
+                m, front.conversation(interaction.user), "" if value == "mine" else value
+            ),
         )
 
     @app_commands.command(name="person", description=describe("person"))

@@ -9,6 +9,11 @@ a refused one changes nothing and shows nothing it should not.
 Roles: "none" (a member the bot never gave a role), "volunteer" (here: the one T1 was
 offered to), "verifier", "organizer", and "reporter" (a verifier who filed R1: the
 two-person rule must stop them deciding it).
+
+Need to know holds for every entry and role too: nobody but an organizer reads P1's
+name, date of birth or notes, or T3's own words; the volunteer reads P1's contact phone
+only through `/person` while they hold T1 (calling the family needs it); and no group
+chat ever gets any of it, neither as an answer nor as any other message.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from bot.core.models import (
     TargetPurpose,
     TaskState,
 )
+from bot.core.store import Store
 from bot.platforms.signal.frontend import SignalFrontEnd
 from tests.conftest import example_data
 from tests.fakes.clock import FakeClock
@@ -40,6 +46,14 @@ EVERYONE = frozenset(ROLES)
 DECIDERS = frozenset({"verifier", "organizer"})
 ORGANIZER = frozenset({"organizer"})
 PERSON_NAME = "Teodora Quispe"
+PERSON = {"name": PERSON_NAME, "phone": "5550104444", "dob": "1988-03-04",
+          "notes": "takes insulin"}  # fmt: skip
+PERSON_PHONE = "010-4444"  # as shown: (555) 010-4444
+# T3, about P1, in an organizer's words that name a detainee and a lawyer's phone.
+DESCRIPTION = "call Tobiah Marchetti-Oyelaran's lawyer about the bond hearing, +1 555 019 4432"
+ORGANIZERS_ONLY = (PERSON_NAME, "1988-03-04", "takes insulin", "Marchetti-Oyelaran",
+                   "019 4432")  # fmt: skip
+PERSONAL = (*ORGANIZERS_ONLY, PERSON_PHONE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,14 @@ class Entry:
     marker: str | None = None  # read-only: allowed means the reply shows this
     direct: bool = False  # sent in a direct message rather than the organizer chat
     discord: tuple[str, ...] = ()  # how Discord does it (see DiscordDriver.run)
+    # How far the volunteer got with T1 first: offered, accepted, done, released, cancelled.
+    t1: str = "offered"
+
+    @property
+    def volunteer_holds_t1(self) -> bool:
+        """Whether the volunteer holds T1 (call the family) once this is done, and so
+        may read P1's contact phone in their direct messages."""
+        return self.t1 == "accepted" or self.name == "task accept"
 
 
 MATRIX: tuple[Entry, ...] = (
@@ -134,6 +156,29 @@ MATRIX: tuple[Entry, ...] = (
         discord=("slash:person",),
     ),
     Entry(
+        "person, by the volunteer while T1 (call the family) is theirs",
+        ORGANIZER | {"volunteer"},
+        "/person P1",
+        marker=PERSON_PHONE,
+        direct=True,
+        t1="accepted",
+        discord=("slash:person",),
+    ),
+    *(
+        Entry(
+            f"person, once the volunteer's T1 is {ended}",
+            ORGANIZER,
+            "/person P1",
+            marker=PERSON_PHONE,
+            direct=True,
+            t1=ended,
+            discord=("slash:person",),
+        )
+        for ended in ("done", "released", "cancelled")
+    ),
+    Entry("tasks in the organizer chat", ORGANIZER, "/tasks open", marker="T3"),
+    Entry("status in the organizer chat lists tasks", ORGANIZER, "/status", marker="T3"),
+    Entry(
         "tasks shows every open task",
         ORGANIZER,
         "/tasks open",
@@ -191,15 +236,37 @@ async def fingerprint(app: App) -> tuple[object, ...]:
     return (reports, tasks, people, members, messages)
 
 
-async def prepare(app: App, cast: dict[str, Member], verified: bool) -> None:
-    """R1 reported by the reporter; P1 recorded with tasks T1 (offered to the volunteer)
-    and T2 (open); R1 verified by the verifier when asked."""
+async def prepare(app: App, cast: dict[str, Member], verified: bool, t1: str = "offered") -> None:
+    """R1 reported by the reporter; P1 recorded with tasks T1 (offered to the volunteer,
+    and taken as far as `t1` says) and T2 (open); T3 about P1 in an organizer's words,
+    offered to the volunteer too; R1 verified by the verifier when asked."""
     await app.intake.submit(cast["reporter"], build_draft(where="5th & Main", what="2 vans"))
-    organizer = cast["organizer"]
-    await app.people.record_person(organizer, 1, {"name": PERSON_NAME, "phone": "5550104444"})
-    await app.tasks.assign(organizer, 1, cast["volunteer"])
+    organizer, volunteer = cast["organizer"], cast["volunteer"]
+    await app.people.record_person(organizer, 1, PERSON)
+    await app.tasks.assign(organizer, 1, volunteer)
+    await app.tasks.add(organizer, DESCRIPTION, person_id=1)
+    await app.tasks.assign(organizer, 3, volunteer)
+    if t1 != "offered":
+        await app.tasks.accept(volunteer, 1)
+    if t1 == "done":
+        await app.tasks.done(volunteer, 1)
+    elif t1 == "released":
+        await app.tasks.release(volunteer, 1)
+    elif t1 == "cancelled":
+        await app.tasks.cancel(organizer, 1)
     if verified:
         await app.decisions.verify(cast["verifier"], 1)
+    async with app.store.reading() as tx:  # the offers say what kind, not what words
+        assert not any(DESCRIPTION in e.body for e in await tx.outbox.all_entries())
+
+
+async def groups_clean(store: Store) -> None:
+    """No message to a group chat, of any kind, holds a person's details or T3's words."""
+    async with store.reading() as tx:
+        for entry in await tx.outbox.all_entries():
+            if not entry.is_direct:
+                leaked = [secret for secret in PERSONAL if secret in entry.body]
+                assert not leaked, (leaked, entry.kind, entry.body)
 
 
 def judge(entry: Entry, role: str, changed: bool, reply: str) -> None:
@@ -212,6 +279,14 @@ def judge(entry: Entry, role: str, changed: bool, reply: str) -> None:
             assert reply.strip(), f"{entry.name} refused {role} without a word"
         if entry.marker is None or entry.name.startswith("status"):
             assert PERSON_NAME not in reply
+    if role != "organizer":
+        leaked = [secret for secret in ORGANIZERS_ONLY if secret in reply]
+        assert not leaked, f"{entry.name} showed {role} {leaked}: {reply!r}"
+        if not (role == "volunteer" and entry.volunteer_holds_t1):
+            assert PERSON_PHONE not in reply, f"{entry.name} showed {role} the phone"
+    if not entry.direct:
+        leaked = [secret for secret in PERSONAL if secret in reply]
+        assert not leaked, f"{entry.name} told a group {leaked}: {reply!r}"
 
 
 # -- console ----------------------------------------------------------------------------
@@ -236,7 +311,7 @@ async def test_console(entry: Entry, config: Config, tmp_path: Path, clock: Fake
         app = await App.start(config, tmp_path / f"{role}.sqlite3", clock)
         try:
             cast = await console_cast(app)
-            await prepare(app, cast, entry.verified)
+            await prepare(app, cast, entry.verified, entry.t1)
             where = (
                 Conversation("console", cast[role].external_id, is_direct=True)
                 if entry.direct
@@ -251,6 +326,7 @@ async def test_console(entry: Entry, config: Config, tmp_path: Path, clock: Fake
             replies = await app.router.handle(cast[role], where, text)
             reply = "\n".join(app.renderer.render(r.text, r.language or "en") for r in replies)
             judge(entry, role, await fingerprint(app) != before, reply)
+            await groups_clean(app.store)
         finally:
             await app.close()
 
@@ -284,7 +360,7 @@ async def test_signal(entry: Entry, tmp_path: Path, clock: FakeClock) -> None:
                 )
                 for name, uuid in SIGNAL_CAST.items()
             }
-            await prepare(app, cast, entry.verified)
+            await prepare(app, cast, entry.verified, entry.t1)
             await front.worker.deliver_due()
             server.sent.clear()
             text = (entry.text or "").format(
@@ -305,6 +381,7 @@ async def test_signal(entry: Entry, tmp_path: Path, clock: FakeClock) -> None:
             await front.worker.deliver_due()
             reply = "\n".join(sent.message for sent in server.sent)
             judge(entry, role, await fingerprint(app) != before, reply)
+            await groups_clean(app.store)
             assert server.contract_errors == []
         finally:
             front.client.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core import permissions, rendering
+from bot.core import need_to_know, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.drafts import (
     check_length,
@@ -21,7 +21,7 @@ from bot.core.network import Network
 from bot.core.people import PeopleService
 from bot.core.personal_fields import parse_when
 from bot.core.replies import Reply
-from bot.core.task_text import person_card, task_line, task_title
+from bot.core.task_text import forget_details, person_card, task_line, task_title
 from bot.core.tasks import TaskService
 from bot.i18n import (
     Raw,
@@ -32,6 +32,10 @@ from bot.i18n import (
 PERSONAL_DATA_IN_GROUP = _(
     "Please send personal details to me in a direct message next time: everyone in this "
     "chat can read them. Consider deleting your message."
+)
+DESCRIPTION_IN_GROUP = _(
+    "A task's description may name people, so I show it only in direct messages. Next "
+    "time, add tasks in a direct message with me, and consider deleting your message."
 )
 
 
@@ -83,6 +87,7 @@ class FollowThroughActions:
     async def task_add(
         self,
         actor: Member,
+        conversation: Conversation,
         description: str,
         *,
         report_id: int | None = None,
@@ -101,15 +106,20 @@ class FollowThroughActions:
             person_id=person_id,
             due_at=due,
         )
-        return [
+        direct = conversation.is_direct
+        described = need_to_know.reads_description(actor, task, direct=direct)
+        replies = [
             Reply(
                 _(
                     "Added {title}. Assign it with /task assign {code} <member> [when].",
-                    title=task_title(task),
+                    title=task_title(task, description=described),
                     code=task.code,
                 )
             )
         ]
+        if not direct:
+            replies.append(Reply(DESCRIPTION_IN_GROUP))
+        return replies
 
     def _when(self, text: str) -> datetime | None:
         if not text.strip():
@@ -145,7 +155,9 @@ class FollowThroughActions:
     async def task_accept(self, actor: Member, task_id: int) -> list[Reply]:
         task = await self.tasks.accept(actor, task_id)
         details = (
-            _("The details are in your direct messages.") if task.person_id is not None else None
+            _("The details are in your direct messages.")
+            if need_to_know.has_details(task)
+            else None
         )
         return [Reply(lines(_("Thank you: {code} is yours.", code=task.code), details))]
 
@@ -156,17 +168,40 @@ class FollowThroughActions:
         ]
 
     async def task_done(self, actor: Member, task_id: int, note: str = "") -> list[Reply]:
-        task = await self.tasks.done(actor, task_id, note_text(note))
-        return [Reply(_("Thank you! {code} is marked done.", code=task.code))]
+        moved = await self.tasks.done(actor, task_id, note_text(note))
+        task = moved.task
+        return [
+            Reply(
+                lines(
+                    _("Thank you! {code} is marked done.", code=task.code),
+                    forget_details(task) if moved.was_held else None,
+                )
+            )
+        ]
 
     async def task_release(self, actor: Member, task_id: int, reason: str = "") -> list[Reply]:
-        task = await self.tasks.release(actor, task_id, note_text(reason))
+        moved = await self.tasks.release(actor, task_id, note_text(reason))
+        task = moved.task
         return [
-            Reply(_("{code} is released. The organizers will find someone else.", code=task.code))
+            Reply(
+                lines(
+                    _(
+                        "{code} is released. The organizers will find someone else.",
+                        code=task.code,
+                    ),
+                    forget_details(task) if moved.was_held else None,
+                )
+            )
         ]
 
     async def task_edit(
-        self, actor: Member, task_id: int, *, what: str = "", when: str = ""
+        self,
+        actor: Member,
+        conversation: Conversation,
+        task_id: int,
+        *,
+        what: str = "",
+        when: str = "",
     ) -> list[Reply]:
         if not what.strip() and not when.strip():
             raise UserError(
@@ -183,13 +218,16 @@ class FollowThroughActions:
             due_at=self._when(when),
         )
         now = self.clock.now()
-        return [Reply(lines(_("Changed:"), task_line(task, None, now)))]
+        described = need_to_know.reads_description(actor, task, direct=conversation.is_direct)
+        return [Reply(lines(_("Changed:"), task_line(task, None, now, description=described)))]
 
     async def task_cancel(self, actor: Member, task_id: int) -> list[Reply]:
         task = await self.tasks.cancel(actor, task_id)
         return [Reply(_("{code} is cancelled.", code=task.code))]
 
-    async def task_list(self, actor: Member, which: str = "") -> list[Reply]:
+    async def task_list(
+        self, actor: Member, conversation: Conversation, which: str = ""
+    ) -> list[Reply]:
         now = self.clock.now()
         everyone = which.strip().lower() in ("open", "all", "abiertas", "todas")
         if everyone:
@@ -198,7 +236,14 @@ class FollowThroughActions:
         if not found:
             return [Reply(_("There are no open tasks.") if everyone else _("You have no tasks."))]
         head = _("Open tasks:") if everyone else _("Your tasks:")
-        return [Reply(lines(head, *(rendering.bullet(task_line(t, m, now)) for t, m in found)))]
+        direct = conversation.is_direct
+        listed = (
+            task_line(
+                t, m, now, description=need_to_know.reads_description(actor, t, direct=direct)
+            )
+            for t, m in found
+        )
+        return [Reply(lines(head, *(rendering.bullet(line) for line in listed)))]
 
     async def person(
         self, actor: Member, conversation: Conversation, person_id: int
@@ -211,8 +256,8 @@ class FollowThroughActions:
                     number=person_id,
                 )
             )
-        person = await self.people.person_for(actor, person_id)
-        return [Reply(person_card(person, self.network.region))]
+        shown = await self.people.person_for(actor, person_id)
+        return [Reply(person_card(shown, self.network.region))]
 
     async def task_codes(self, actor: Member, *, everyone: bool) -> list[tuple[str, str]]:
         """(code, kind) of tasks this member may act on, for autocomplete.

@@ -2,8 +2,9 @@
 
 Recording a person proposes the standard tasks (call the family within the hour, share
 the hotline and a legal referral within a day, pick up the children by the time given),
-created open for an organizer to assign. A person's details are seen only by organizers
-and by a volunteer who accepted a task about them (`permissions.may_see_person`).
+created open for an organizer to assign. A person's details are seen whole by
+organizers; a volunteer sees only what the task about them they hold needs, while they
+hold it (`need_to_know`), and is refused kindly once it is over.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.core import permissions
+from bot.core import need_to_know, permissions
 from bot.core.clock import Clock
 from bot.core.drafts import person_details
 from bot.core.errors import UserError
@@ -22,11 +23,12 @@ from bot.core.models import (
     TaskKind,
     TaskState,
 )
+from bot.core.need_to_know import NEEDS, Visible
 from bot.core.network import Network
 from bot.core.reports import unknown_report
 from bot.core.store import Store
 from bot.core.tasks import load_task
-from bot.i18n import Text, _
+from bot.i18n import Text, Trusted, _
 
 CALL_WITHIN = timedelta(hours=1)  # the family hears from us within the hour
 REFERRAL_WITHIN = timedelta(hours=24)
@@ -85,14 +87,78 @@ class PeopleService:
         assert person is not None  # noqa: S101 - inserted above
         return Recorded(person=person, tasks=tuple(created), unread=read.unread)
 
-    async def person_for(self, actor: Member, person_id: int) -> Person:
-        """Organizers, and a volunteer who accepted a task about this person, may see it."""
+    async def person_for(self, actor: Member, person_id: int) -> Visible:
+        """What `actor` may see of a person: all of it for an organizer, what the task
+        they hold needs for a volunteer. A volunteer who may see nothing is refused
+        before the person is looked up, so nobody learns which codes exist."""
         async with self.store.reading() as tx:
-            person = await tx.people.get(person_id)
-            if person is None:
-                raise UserError(_("There is no person P{number}.", number=person_id))
-            theirs = await tx.tasks.in_states(
-                (TaskState.ACCEPTED, TaskState.DONE), assignee_id=actor.id
+            theirs = (
+                []
+                if permissions.is_organizer(actor)
+                else await tx.tasks.in_states(TaskState, assignee_id=actor.id)
             )
-        permissions.check_can_see_person(actor, person_id, theirs)
-        return person
+            fields = need_to_know.person_fields(actor, person_id, theirs)
+            if not fields:
+                raise no_access(person_id, [t for t in theirs if t.person_id == person_id])
+            person = await tx.people.get(person_id)
+        if person is None:
+            raise UserError(_("There is no person P{number}.", number=person_id))
+        return need_to_know.visible(person, fields)
+
+
+def no_access(person_id: int, their_tasks: list[Task]) -> UserError:
+    """A volunteer may not see this person now: said kindly, naming only what they were
+    already told (their own tasks), never anything about the person."""
+    code = Trusted(f"P{person_id}")
+
+    def first(*states: TaskState, needing: bool = False) -> Task | None:
+        return next(
+            (t for t in their_tasks if t.state in states and (NEEDS[t.kind] or not needing)),
+            None,
+        )
+
+    held = first(TaskState.ACCEPTED)
+    if held is not None:  # a task that needs none of the person's details
+        return UserError(
+            _(
+                "{task} needs none of {person}'s details, so I do not show them. If you "
+                "need something, ask an organizer.",
+                task=held.code,
+                person=code,
+            )
+        )
+    offered = first(TaskState.OFFERED, needing=True)
+    if offered is not None:
+        return UserError(
+            _(
+                "Accept {task} first; then I will send you the details it needs.",
+                task=offered.code,
+            )
+        )
+    done = first(TaskState.DONE, needing=True)
+    if done is not None:
+        return UserError(
+            _(
+                "{task} is done, so you no longer have access to {person}'s details. Thank "
+                "you for your help! If you still need something, ask an organizer.",
+                task=done.code,
+                person=code,
+            )
+        )
+    cancelled = first(TaskState.CANCELLED, needing=True)
+    if cancelled is not None:
+        return UserError(
+            _(
+                "{task} was cancelled, so you no longer have access to {person}'s details. "
+                "If you still need something, ask an organizer.",
+                task=cancelled.code,
+                person=code,
+            )
+        )
+    return UserError(
+        _(
+            "Only organizers can see {person}'s details, and a volunteer only while they "
+            "are doing a task about them.",
+            person=code,
+        )
+    )

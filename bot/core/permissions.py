@@ -8,11 +8,11 @@ infiltrator, or an honest person who is wrong, can never broadcast alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from bot.core.errors import UserError
 from bot.core.member_names import member_name
-from bot.core.models import Member, Report, Role, Task, TaskState
+from bot.core.models import Member, Report, Role, Task
 from bot.i18n import _
 
 
@@ -125,27 +125,4 @@ def check_is_assignee(member: Member, task: Task) -> None:
     if task.assignee_id != member.id:
         raise UserError(
             _("{code} is not assigned to you. Send /tasks to see yours.", code=task.code)
-        )
-
-
-def may_see_person(member: Member, person_id: int, their_tasks: Iterable[Task]) -> bool:
-    """Organizers, and a volunteer who accepted (or did) a task about this person."""
-    if is_organizer(member):
-        return True
-    return any(
-        task.person_id == person_id
-        and task.assignee_id == member.id
-        and task.state in (TaskState.ACCEPTED, TaskState.DONE)
-        for task in their_tasks
-    )
-
-
-def check_can_see_person(member: Member, person_id: int, their_tasks: Iterable[Task]) -> None:
-    if not may_see_person(member, person_id, their_tasks):
-        raise UserError(
-            _(
-                "Only organizers and the volunteer who accepted a task about {code} can see "
-                "their details.",
-                code=f"P{person_id}",
-            )
         )

@@ -70,7 +70,7 @@ class CommandRouter:
             "detained": self._detained,
             "cancel": self._cancel,
             "task": self._task,
-            "tasks": lambda a, c, line: self.actions.task_list(a, line.body),
+            "tasks": lambda a, c, line: self.actions.task_list(a, c, line.body),
             "person": self._person,
             "rights": lambda a, c, line: self.actions.rights(a, line.body),
             "hotline": lambda a, c, line: self.actions.hotline(a),
@@ -342,6 +342,7 @@ class CommandRouter:
             given = fields.values
             return await self.actions.task_add(
                 actor,
+                conversation,
                 fields.free,
                 report_id=parse_report_code(given["report"]) if given.get("report") else None,
                 person_id=parse_code(given["person"], "P") if given.get("person") else None,
@@ -357,6 +358,7 @@ class CommandRouter:
             fields = parse_fields(tail, TASK_LABELS | EDIT_LABELS)
             return await self.actions.task_edit(
                 actor,
+                conversation,
                 task_id,
                 what=fields.values.get("what", fields.free),
                 when=fields.values.get("due", ""),

@@ -1,8 +1,11 @@
 """What tasks and people detained are called in messages.
 
-Task titles and lines name tasks and people by code (T4, P2) and kind only, never the
-person, so they are safe for any chat: a free-text task shows its words only where the
-reader may see them. The person card holds personal data: for a direct message only.
+Task titles and lines name tasks and people by code (T4, P2), kind, state and due time,
+never the person, so they are safe for any chat. A task's own words (its description)
+are added only when the caller asks, which it does where `need_to_know.reads_description`
+allows: a direct message, to an organizer or to the volunteer holding the task. The
+person card holds personal data, only the fields the reader may see
+(`need_to_know.person_fields`): for a direct message only.
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ from datetime import datetime
 from bot.core.member_names import member_name
 from bot.core.models import (
     Member,
-    Person,
     PersonDetails,
     Task,
     TaskKind,
     TaskState,
 )
+from bot.core.need_to_know import Visible, has_details
 from bot.core.phone_numbers import show_phone
 from bot.i18n import (
     Lines,
@@ -37,7 +40,7 @@ KIND_NAMES: dict[TaskKind, Text] = {
     TaskKind.CALL_CONTACT: _("call the family contact"),
     TaskKind.LEGAL_REFERRAL: _("share the hotline and a legal referral with the family"),
     TaskKind.PICK_UP_CHILDREN: _("pick up the children"),
-    TaskKind.OTHER: _("other"),
+    TaskKind.OTHER: _("other task"),
 }
 STATE_NAMES: dict[TaskState, Text] = {
     TaskState.OPEN: _("open"),
@@ -48,19 +51,26 @@ STATE_NAMES: dict[TaskState, Text] = {
 }
 
 
-def task_title(task: Task) -> Text:
-    """What a task is, without personal data: safe for any chat."""
-    head = KIND_NAMES[task.kind] if task.kind is not TaskKind.OTHER else Raw(task.description)
+def task_title(task: Task, *, description: bool = False) -> Text:
+    """What a task is: its code, its kind and whom it is about, by code only, safe for any
+    chat. With `description`, its own words too (see the module's note on where)."""
+    words = task.description if description else ""
+    head = Raw(words) if words and task.kind is TaskKind.OTHER else KIND_NAMES[task.kind]
     parts: list[Text] = [_("{code}: {what}", code=task.code, what=head)]
-    if task.kind is not TaskKind.OTHER and task.description:
-        parts.append(Raw(f" ({task.description})"))
+    if words and task.kind is not TaskKind.OTHER:
+        parts.append(Raw(f" ({words})"))
     if task.person_id:
         parts.append(_(" (about {person})", person=Trusted(f"P{task.person_id}")))
     return Lines(tuple(parts), separator="")
 
 
-def task_line(task: Task, assignee: Member | None, now: datetime) -> Text:
-    parts: list[Text] = [task_title(task), _(" · {state}", state=STATE_NAMES[task.state])]
+def task_line(
+    task: Task, assignee: Member | None, now: datetime, *, description: bool = False
+) -> Text:
+    parts: list[Text] = [
+        task_title(task, description=description),
+        _(" · {state}", state=STATE_NAMES[task.state]),
+    ]
     if assignee is not None:
         parts.append(_(" · {member}", member=member_name(assignee)))
     if task.due_at is not None:
@@ -74,10 +84,12 @@ def task_line(task: Task, assignee: Member | None, now: datetime) -> Text:
 
 
 def offer_text(task: Task) -> Text:
-    """Asking a volunteer to take a task: what it is, when, and that it is a promise."""
+    """Asking a volunteer to take a task: its kind, when, and that it is a promise. What
+    it says in its own words, and whom it is about, come once it is accepted."""
     return lines(
         _("You are asked to take {title}.", title=task_title(task)),
         _("Due: {when}", when=When(task.due_at)) if task.due_at else None,
+        _("I will send you the details when you accept.") if has_details(task) else None,
         _(
             "Accept only if you will follow through: a family is counting on it. "
             "Send /task accept {code} or /task decline {code}.",
@@ -86,13 +98,43 @@ def offer_text(task: Task) -> Text:
     )
 
 
-def person_card(person: Person, region: str) -> Text:
-    """Everything recorded about a person: for a direct message only. `region`: the
-    network's country, whose phone numbers are shown the way people there write them."""
+def task_details(task: Task, person: Visible | None, region: str) -> Text:
+    """What a volunteer who accepted `task` needs, by direct message: its own words and
+    what it needs of the person it is about (`person`, already cut to that)."""
     return lines(
-        _("{code}: {name}", code=person.code, name=Raw(person.details.name)),
+        _("Thank you. The details for {code}:", code=task.code),
+        _("What to do: {what}", what=Raw(task.description)) if task.description else None,
+        person_card(person, region) if person is not None and person.fields else None,
+        _(
+            "Send /task done {code} when it is done, or /task release {code} "
+            "if you cannot do it after all.",
+            code=task.code,
+        ),
+    )
+
+
+def forget_details(task: Task) -> Text | None:
+    """Once a task with details is over for its volunteer: the bot cannot take back what
+    it sent, so it asks them to delete it."""
+    if not has_details(task):
+        return None
+    return _(
+        "Please delete the details of {code} you kept: you no longer need them.", code=task.code
+    )
+
+
+def person_card(visible: Visible, region: str) -> Text:
+    """What one reader may see of a person (`Visible`): for a direct message only.
+    `region`: the network's country, whose phone numbers are shown the way people there
+    write them."""
+    person = visible.person
+    return lines(
+        _("{code}: {name}", code=person.code, name=Raw(person.details.name))
+        if person.details.name
+        else Trusted(person.code),
         details_lines(person.details, region),
-        _("Linked to report R{number}.", number=person.report_id) if person.report_id else None,
+        _("Linked to report R{number}.", number=visible.report_id) if visible.report_id else None,
+        None if visible.everything else _("Only what your task needs is shown."),
     )
 
 

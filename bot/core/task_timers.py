@@ -2,7 +2,8 @@
 
 An offer nobody answers is re-offered, then escalated ("Nobody has accepted T4"); an
 accepted task is reminded before it is due, at its time, and escalated when overdue.
-Escalations go to the organizer chats and name tasks and members, never the person.
+Escalations go to the organizer chats and name tasks and members, never the person nor
+a task's own words; only the volunteer holding a task reads those, by direct message.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.core.models import (
     Timer,
     TimerKind,
 )
+from bot.core.need_to_know import reads_description
 from bot.core.rendering import late_note
 from bot.core.store import Transaction
 from bot.core.task_text import offer_text, task_title
@@ -59,9 +61,9 @@ class TaskTimers:
                 member=who,
             )
         if kind == TimerKind.TASK_DUE_REMINDER and task.state is TaskState.ACCEPTED and task.due_at:
-            return _(
-                "Reminder: {title} is due {when}.", title=task_title(task), when=When(task.due_at)
-            )
+            # To the volunteer holding it, by direct message: its own words too.
+            title = task_title(task, description=reads_description(assignee, task, direct=True))
+            return _("Reminder: {title} is due {when}.", title=title, when=When(task.due_at))
         if kind == TimerKind.TASK_DUE and task.state is TaskState.ACCEPTED:
             return _(
                 "{code} is due now. Send /task done {code} when it is done, or /task release "

@@ -4,15 +4,19 @@ Only organizers add, assign, edit and cancel tasks; only the assignee accepts, d
 completes or releases one (the moves and the states they start from are in
 `transitions.TASKS`; who may make them in `permissions`). Every move is a
 compare-and-set from the state and assignee it was loaded with, and every promise about
-time is a timer written in the same unit of work. Free-text notes may name people, so
-organizers get them one by one in direct messages; group chats hear only the fact.
+time is a timer written in the same unit of work. Free-text notes and descriptions may
+name people, so organizers get notes one by one in direct messages, and a volunteer
+gets a task's description, and what it needs of the person it is about
+(`need_to_know`), by direct message once they accept it; group chats hear only codes,
+kinds and states.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.core import permissions
+from bot.core import need_to_know, permissions
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.member_names import member_name
@@ -29,7 +33,7 @@ from bot.core.models import (
 from bot.core.network import Network
 from bot.core.service import Service
 from bot.core.store import Store, Transaction
-from bot.core.task_text import STATE_NAMES, offer_text, person_card, task_line
+from bot.core.task_text import STATE_NAMES, forget_details, offer_text, task_details, task_line
 from bot.core.transitions import TASKS, TaskMove
 from bot.i18n import Raw, Text, _, lines
 
@@ -66,6 +70,19 @@ def changed_meanwhile(task: Task) -> UserError:
 
 def unknown_task(task_id: int) -> UserError:
     return UserError(_("There is no task T{number}. Send /tasks to see yours.", number=task_id))
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A task after a volunteer's move, and the state it moved from."""
+
+    task: Task
+    was: TaskState
+
+    @property
+    def was_held(self) -> bool:
+        """Whether the volunteer held it (and so was sent its details) until now."""
+        return self.was is TaskState.ACCEPTED
 
 
 async def load_task(tx: Transaction, task_id: int) -> Task:
@@ -159,6 +176,7 @@ class TaskService(Service):
             if not moved:
                 raise changed_meanwhile(task)
             previous = await tx.members.get(task.assignee_id) if task.assignee_id else None
+            held = task.state is TaskState.ACCEPTED  # its details were sent to `previous`
             task = await load_task(tx, task.id)
             await tx.timers.cancel(TASK_TIMERS, task.id)
             await tx.timers.schedule(
@@ -178,7 +196,10 @@ class TaskService(Service):
                     tx,
                     previous,
                     MessageKind.TASK,
-                    _("{code} was given to someone else.", code=task.code),
+                    lines(
+                        _("{code} was given to someone else.", code=task.code),
+                        forget_details(task) if held else None,
+                    ),
                 )
             await self.messenger.to_member(
                 tx, assignee, MessageKind.TASK_OFFER, offer_text(task), task_id=task.id
@@ -200,10 +221,11 @@ class TaskService(Service):
         *,
         keep_assignee: bool,
         note: str | None = None,
-    ) -> Task:
+    ) -> Moved:
         now = self.clock.now()
         async with self.store.transaction() as tx:
             task = await load_task(tx, task_id)
+            was = task.state
             permissions.check_is_assignee(actor, task)
             transition = TASKS[move]
             if not transition.allows(task.state):
@@ -223,7 +245,7 @@ class TaskService(Service):
             task = await load_task(tx, task.id)
             await self._after_move(tx, actor, task, note or "", now)
             await tx.audit.record(now, actor.id, f"task.{new.value}", task.code)
-        return task
+        return Moved(task, was)
 
     async def _after_move(
         self, tx: Transaction, actor: Member, task: Task, note: str, now: datetime
@@ -245,23 +267,21 @@ class TaskService(Service):
                 MessageKind.TASK_UPDATE,
                 _("{member} accepted {code}.", member=who, code=task.code),
             )
-            if task.person_id is not None:
-                person = await tx.people.get(task.person_id)
-                if person is not None:
-                    await self.messenger.to_member(
-                        tx,
-                        actor,
-                        MessageKind.TASK_DETAILS,
-                        lines(
-                            _("Thank you. The details for {code}:", code=task.code),
-                            person_card(person, self.network.region),
-                            _(
-                                "Send /task done {code} when it is done, or /task release {code} "
-                                "if you cannot do it after all.",
-                                code=task.code,
-                            ),
-                        ),
+            if need_to_know.has_details(task):
+                person = await tx.people.get(task.person_id) if task.person_id else None
+                shown = (
+                    need_to_know.visible(
+                        person, need_to_know.person_fields(actor, person.id, [task])
                     )
+                    if person is not None
+                    else None
+                )
+                await self.messenger.to_member(
+                    tx,
+                    actor,
+                    MessageKind.TASK_DETAILS,
+                    task_details(task, shown, self.network.region),
+                )
             if task.due_at is not None:
                 await self._schedule_due(tx, task.id, task.due_at, now)
         elif task.state is TaskState.DONE:
@@ -286,23 +306,25 @@ class TaskService(Service):
             )
 
     async def accept(self, actor: Member, task_id: int) -> Task:
-        return await self._assignee_move(
+        moved = await self._assignee_move(
             actor,
             task_id,
             TaskMove.ACCEPT,
             keep_assignee=True,
         )
+        return moved.task
 
     async def decline(self, actor: Member, task_id: int, reason: str = "") -> Task:
-        return await self._assignee_move(
+        moved = await self._assignee_move(
             actor,
             task_id,
             TaskMove.DECLINE,
             keep_assignee=False,
             note=reason or None,
         )
+        return moved.task
 
-    async def done(self, actor: Member, task_id: int, note: str = "") -> Task:
+    async def done(self, actor: Member, task_id: int, note: str = "") -> Moved:
         return await self._assignee_move(
             actor,
             task_id,
@@ -311,7 +333,7 @@ class TaskService(Service):
             note=note or None,
         )
 
-    async def release(self, actor: Member, task_id: int, reason: str = "") -> Task:
+    async def release(self, actor: Member, task_id: int, reason: str = "") -> Moved:
         return await self._assignee_move(
             actor,
             task_id,
@@ -350,11 +372,15 @@ class TaskService(Service):
             if task.assignee_id is not None:
                 assignee = await tx.members.get(task.assignee_id)
                 if assignee is not None:
+                    described = need_to_know.reads_description(assignee, task, direct=True)
                     await self.messenger.to_member(
                         tx,
                         assignee,
                         MessageKind.TASK,
-                        lines(_("{code} was changed:", code=task.code), task_line(task, None, now)),
+                        lines(
+                            _("{code} was changed:", code=task.code),
+                            task_line(task, None, now, description=described),
+                        ),
                     )
             await tx.audit.record(now, actor.id, "task.edited", task.code)
         return task
@@ -383,7 +409,10 @@ class TaskService(Service):
                         tx,
                         assignee,
                         MessageKind.TASK,
-                        _("{code} was cancelled. Thank you.", code=task.code),
+                        lines(
+                            _("{code} was cancelled. Thank you.", code=task.code),
+                            forget_details(task) if task.state is TaskState.ACCEPTED else None,
+                        ),
                     )
             await tx.audit.record(now, actor.id, "task.cancelled", task.code)
             return await load_task(tx, task.id)

@@ -23,7 +23,9 @@ async def offered(live: Live, to: int = MEMBER, due: str = "") -> Message:
                                    channel=room)  # fmt: skip
     assert assigned.text.startswith(f"Offered T1 to <@{to}>.")
     [offer] = discord.dms(to)
-    assert offer.content.startswith("You are asked to take T1: bring water to the vigil.")
+    # The offer says what kind of task and when; its words come once it is accepted.
+    assert offer.content.startswith("You are asked to take T1: other task.")
+    assert "bring water" not in offer.content
     assert "Send /task accept T1 or /task decline T1." in offer.content
     return offer
 
@@ -42,7 +44,9 @@ async def test_accept_in_the_direct_message_takes_the_task(live: Live) -> None:
     assert await task_state(live) is TaskState.ACCEPTED
     now = live.discord.messages[offer.id]  # the offer itself shows the answer, for good
     assert now.content.startswith("You are asked to take T1")
-    assert now.content.endswith("Thank you: T1 is yours.")
+    assert now.content.endswith("Thank you: T1 is yours.\nThe details are in your direct messages.")
+    details = live.discord.dm_texts(MEMBER)[-1]  # what the offer did not say, now it is theirs
+    assert details.startswith("Thank you. The details for T1:\nWhat to do: bring water")
     assert now.live_buttons == []  # nothing left to press on an answered offer
     assert pressed.callback == 6  # acknowledged at once, then the offer updated in place
     organizers = live.discord.texts(fakes.ORGANIZER_CHANNEL)
@@ -76,19 +80,24 @@ async def test_the_commands_the_offer_names_exist_in_the_direct_message(live: Li
     offered_codes = await discord.autocomplete(MEMBER, "task accept", "task", "", dm=True)
     assert [choice["value"] for choice in offered_codes] == ["T1"]
     accepted = await discord.slash(MEMBER, "task accept", task="T1", dm=True)
-    assert accepted.text == "Thank you: T1 is yours."
+    assert accepted.text == "Thank you: T1 is yours.\nThe details are in your direct messages."
     assert not accepted.original.ephemeral  # a DM is private already, and this one stays
     assert await task_state(live) is TaskState.ACCEPTED
     listed = await discord.slash(MEMBER, "tasks", dm=True)
     assert "T1: bring water to the vigil · accepted" in listed.text
     done = await discord.slash(MEMBER, "task done", task="T1", dm=True)
-    assert done.text == "Thank you! T1 is marked done."
+    assert done.text == (
+        "Thank you! T1 is marked done.\n"
+        "Please delete the details of T1 you kept: you no longer need them."
+    )
 
 
 async def test_typing_the_command_the_offer_names_works_too(live: Live) -> None:
     await offered(live)
     await live.discord.dm(MEMBER, "/task accept T1")
-    assert live.discord.dm_texts(MEMBER)[-1] == "Thank you: T1 is yours."
+    answer, details = live.discord.dm_texts(MEMBER)[-2:]
+    assert answer == "Thank you: T1 is yours.\nThe details are in your direct messages."
+    assert details.startswith("Thank you. The details for T1:\nWhat to do: bring water")
     assert await task_state(live) is TaskState.ACCEPTED
 
 
@@ -128,4 +137,4 @@ async def test_an_organizer_assigns_from_a_direct_message(live: Live) -> None:
                                         dm=True)  # fmt: skip
     assert assigned.text.startswith(f"Offered T1 to <@{MEMBER}>.")
     [offer] = live.discord.dms(MEMBER)
-    assert offer.content.startswith("You are asked to take T1: drive to the vigil.")
+    assert offer.content.startswith("You are asked to take T1: other task.")

@@ -14,7 +14,15 @@ from tests.cogs.conftest import Rig
 from tests.cogs.test_reports_flow import press
 from tests.fakes import discord as fakes
 from tests.fakes.discord import replies_of
-from tests.test_permission_matrix import MATRIX, ROLES, Entry, fingerprint, judge, prepare
+from tests.test_permission_matrix import (
+    MATRIX,
+    ROLES,
+    Entry,
+    fingerprint,
+    groups_clean,
+    judge,
+    prepare,
+)
 
 # Discord has no volunteer role: "none" and "volunteer" are both members without a
 # network role; the volunteer is the one T1 was offered to.
@@ -106,8 +114,9 @@ async def test_discord(rig: Rig, entry: Entry, way: str, role: str) -> None:
     rig.users["volunteer"] = fakes.mock_member(USERS["volunteer"])
     rig.users["reporter"] = fakes.mock_member(USERS["reporter"], fakes.VERIFIER_ROLE)
     cast = {role_name: await rig.front.actor(rig.users[role_name]) for role_name in ROLES}
-    await prepare(rig.app, cast, entry.verified)
+    await prepare(rig.app, cast, entry.verified, entry.t1)
     before = await fingerprint(rig.app)
     interactions = await run(rig, way, role)
     reply = "\n".join(text for i in interactions for text in replies_of(i))
     judge(entry, role, await fingerprint(rig.app) != before, reply)
+    await groups_clean(rig.app.store)

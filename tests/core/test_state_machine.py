@@ -2,8 +2,10 @@
 
 After every step: no alert for a report that was never verified by someone other than
 its reporters; every report has at most one decision; no group chat ever receives a
-detained person's details; and nothing anyone types (including random text) makes the
-bot fail.
+detained person's details, a task's description or a volunteer's note, as an answer or
+as any other message; a volunteer is never sent (answer or message) a field of a person
+that the tasks they hold right now do not need, nor the words of a task they do not
+hold; and nothing anyone types (including random text) makes the bot fail.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from bot.app import App
 from bot.config import load_config
 from bot.core.commands import COMMANDS
-from bot.core.models import Conversation, Member
+from bot.core.models import Conversation, Member, OutboxEntry, Role, TaskKind, TaskState
 from tests.conftest import EXAMPLE_CONFIG
 from tests.fakes.clock import FakeClock
 
@@ -28,6 +30,32 @@ PLACES = ["5th & Main", "Main & 5th", "Oak & 9th", "the federal building"]
 SECRET_NAME = "Zyxwa Secretname"
 SECRET_PHONE = "5550109999"
 SECRET_PHONE_SHOWN = "010-9999"  # as people read it: (555) 010-9999
+SECRET_DOB = "1971-06-05"
+SECRET_CONTACT = "Qorvath Kinname"
+SECRET_RELATION = "grandaunt"
+SECRET_LANGUAGE = "Mixteco"
+SECRET_SCHOOL = "Escuela Zzyzx"
+SECRET_NOTES = "warfarin nightly"
+CONTACT = {SECRET_CONTACT, SECRET_RELATION, SECRET_PHONE, SECRET_PHONE_SHOWN, SECRET_LANGUAGE}
+# What a volunteer holding each kind of task may be sent, written out here on purpose
+# (not read from the core's table), so a change there must be a change here too.
+MAY_SEE = {
+    TaskKind.CALL_CONTACT: CONTACT,
+    TaskKind.PICK_UP_CHILDREN: CONTACT | {SECRET_SCHOOL},
+    TaskKind.LEGAL_REFERRAL: {SECRET_NAME, SECRET_DOB},
+    TaskKind.OTHER: set(),
+}
+PERSON_SECRETS = {SECRET_NAME, SECRET_DOB, SECRET_NOTES, *CONTACT, SECRET_SCHOOL}
+# Tasks in organizers' words, and volunteers' notes: the marks that show them.
+DESCRIPTIONS = {
+    "call Tobiah Marchetti-Oyelaran's lawyer about the bond hearing, +1 555 019 4432": (
+        "Marchetti-Oyelaran",
+        "019 4432",
+    ),
+    "visit Wendeline Zorbaugh at Krome": ("Zorbaugh",),
+}
+NOTE = "Pemberwick's sister has the kids"
+SECRETS = PERSON_SECRETS | {m for marks in DESCRIPTIONS.values() for m in marks} | {"Pemberwick"}
 
 
 class NetworkMachine(RuleBasedStateMachine):
@@ -39,6 +67,30 @@ class NetworkMachine(RuleBasedStateMachine):
         self.app: App = self.run(
             App.start(load_config(EXAMPLE_CONFIG), Path(self.folder.name) / "m.sqlite3", self.clock)
         )
+        self.outbox_seen: set[int] = set()  # outbox rows already checked for need to know
+
+    async def may_be_sent(self, address: str) -> set[str]:
+        """The secrets the console member `address` may be sent right now: everything
+        for an organizer; for a volunteer, what the tasks they hold need, and their words."""
+        member = await self.app.members.find("console", address)
+        assert member is not None, address
+        if member.has(Role.ORGANIZER):
+            return set(SECRETS)
+        allowed: set[str] = set()
+        async with self.app.store.reading() as tx:
+            held = await tx.tasks.in_states((TaskState.ACCEPTED,), assignee_id=member.id)
+        for task in held:
+            if task.person_id is not None:
+                allowed |= MAY_SEE[task.kind]
+            for words, marks in DESCRIPTIONS.items():
+                if words in task.description:
+                    allowed |= set(marks)
+        return allowed
+
+    def check_sent(self, text: str, *, direct: bool, to: str, what: str) -> None:
+        shown = {secret for secret in SECRETS if secret in text}
+        allowed = self.run(self.may_be_sent(to)) if direct else set()
+        assert shown <= allowed, f"{what} to {to} showed {sorted(shown - allowed)}: {text!r}"
 
     def run(self, coroutine):  # type: ignore[no-untyped-def]
         return self.loop.run_until_complete(coroutine)
@@ -62,8 +114,34 @@ class NetworkMachine(RuleBasedStateMachine):
         self.clock.advance(1)  # every step at its own moment, so "before" is exact below
         replies = self.run(self.app.router.handle(self.member(who), conversation, text))
         for reply in replies:
+            rendered = self.app.renderer.render(reply.text, "en")
             # A bug is answered with an apology instead of a crash; here it must not happen.
-            assert "Something went wrong" not in self.app.renderer.render(reply.text, "en")
+            assert "Something went wrong" not in rendered
+            self.check_sent(rendered, direct=direct, to=who, what=f"the answer to {text!r}")
+        self.check_outbox()
+
+    def check_outbox(self) -> None:
+        """Every message written since the last look, judged at once (before the next
+        step can change who holds what): what a group is sent, nobody may read there; a
+        volunteer is sent only what the tasks they hold right now need."""
+        entries = self.run(self.all_entries())
+        for entry in entries:
+            if entry.id not in self.outbox_seen:
+                self.check_sent(
+                    entry.body, direct=entry.is_direct, to=entry.address, what=entry.kind.value
+                )
+                self.outbox_seen.add(entry.id)
+
+    async def all_entries(self) -> list[OutboxEntry]:
+        async with self.app.store.reading() as tx:
+            return await tx.outbox.all_entries()  # opened with the data key
+
+    @initialize()
+    def people_and_tasks(self) -> None:
+        """Every run starts where need to know matters: P1 recorded (T1 call the family,
+        T2 legal referral, T3 pick up the children) and T4 about P1 in ana's words."""
+        self.record_person("ana", direct=True, code=0, children=True)
+        self.add_task("ana", direct=True, words=sorted(DESCRIPTIONS)[0], person=1)
 
     @rule(who=st.sampled_from(MEMBERS), place=st.sampled_from(PLACES))
     def report(self, who: str, place: str) -> None:
@@ -76,19 +154,59 @@ class NetworkMachine(RuleBasedStateMachine):
         command = verb.format(f"R{code}") if "{}" in verb else f"{verb} R{code}"
         self.say(who, command)
 
-    @rule(who=st.sampled_from(MEMBERS), direct=st.booleans(), code=st.integers(1, 3))
-    def record_person(self, who: str, direct: bool, code: int) -> None:
+    @rule(who=st.sampled_from(["ana", "ana", *MEMBERS]), direct=st.booleans(),
+          code=st.integers(0, 3), children=st.booleans())  # fmt: skip
+    def record_person(self, who: str, direct: bool, code: int, children: bool) -> None:
+        school = f"; children: {SECRET_SCHOOL}" if children else ""
+        report = f" R{code}" if code else ""
         self.say(
             who,
-            f"/detained R{code} name: {SECRET_NAME}; phone: +1 {SECRET_PHONE}; children: Lincoln",
+            f"/detained{report} name: {SECRET_NAME}; dob: {SECRET_DOB}; contact: "
+            f"{SECRET_CONTACT}; relation: {SECRET_RELATION}; phone: +1 {SECRET_PHONE}; "
+            f"language: {SECRET_LANGUAGE}; notes: takes {SECRET_NOTES}{school}",
             direct=direct,
         )
 
-    @rule(who=st.sampled_from(MEMBERS), task=st.integers(1, 6),
+    @rule(who=st.sampled_from(["ana", *MEMBERS]), direct=st.booleans(),
+          words=st.sampled_from(sorted(DESCRIPTIONS)), person=st.integers(0, 2))  # fmt: skip
+    def add_task(self, who: str, direct: bool, words: str, person: int) -> None:
+        about = f"; person: P{person}" if person else ""
+        self.say(who, f"/task add {words}{about}", direct=direct)
+
+    @rule(who=st.sampled_from(MEMBERS), task=st.integers(1, 8),
           verb=st.sampled_from(["assign {} dee", "assign {} eli", "accept {}", "decline {}",
-                                "done {} all good", "release {}", "cancel {}"]))  # fmt: skip
+                                "done {} " + NOTE, "release {} " + NOTE, "cancel {}",
+                                "edit {} what: visit Wendeline Zorbaugh at Krome",
+                                "edit {} due: 2h"]))  # fmt: skip
     def task(self, who: str, task: int, verb: str) -> None:
         self.say(who, "/task " + verb.format(f"T{task}"), direct=True)
+
+    @rule(volunteer=st.sampled_from(["dee", "eli"]), task=st.integers(1, 6))
+    def volunteer_takes(self, volunteer: str, task: int) -> None:
+        """The usual way of things, in one step: offered by an organizer, then accepted."""
+        self.say("ana", f"/task assign T{task} {volunteer}", direct=True)
+        self.say(volunteer, f"/task accept T{task}", direct=True)
+
+    @rule(volunteer=st.sampled_from(["dee", "eli"]), task=st.integers(1, 6),
+          end=st.sampled_from(["done", "release", "cancel", "reassign"]))  # fmt: skip
+    def task_ends(self, volunteer: str, task: int, end: str) -> None:
+        """A task a volunteer may hold is over for them: done, given back, cancelled, or
+        given to someone else; then they ask about the person all the same."""
+        if end == "cancel":
+            self.say("ana", f"/task cancel T{task}", direct=True)
+        elif end == "reassign":
+            other = "eli" if volunteer == "dee" else "dee"
+            self.say("ana", f"/task assign T{task} {other}", direct=True)
+        else:
+            self.say(volunteer, f"/task {end} T{task} {NOTE}", direct=True)
+        self.say(volunteer, "/person P1", direct=True)
+
+    @rule(who=st.sampled_from(["ana", "dee", "eli", *MEMBERS]), direct=st.booleans(),
+          text=st.sampled_from(["/tasks open", "/tasks", "/status", "/person P1",
+                                "/person P2", "/tareas todas"]))  # fmt: skip
+    def look(self, who: str, direct: bool, text: str) -> None:
+        """What people ask to see, in a DM or in the organizer chat."""
+        self.say(who, text, direct=direct)
 
     @rule(who=st.sampled_from(MEMBERS), direct=st.booleans(),
           text=st.one_of(st.text(max_size=120),
@@ -104,6 +222,7 @@ class NetworkMachine(RuleBasedStateMachine):
     def time_passes(self, minutes: int) -> None:
         self.clock.advance(minutes * 60)
         self.run(self.app.fire_due())
+        self.check_outbox()
 
     @invariant()
     def promises_hold(self) -> None:
@@ -134,12 +253,9 @@ class NetworkMachine(RuleBasedStateMachine):
                             if e["action"] in ("report.submitted", "report.corroborated")
                         }
                         assert decisions[0]["actor"] not in reporters, "self-verified"
-                for entry in entries:
-                    if not entry.is_direct:
-                        assert SECRET_NAME not in entry.body and SECRET_PHONE not in entry.body
-                        assert SECRET_PHONE_SHOWN not in entry.body
 
         self.run(check())
+        self.check_outbox()
 
     def teardown(self) -> None:
         self.run(self.app.close())

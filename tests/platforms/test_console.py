@@ -224,7 +224,8 @@ def test_the_verbose_log_of_a_whole_session_names_nobody(tmp_path: Path) -> None
         input=script, capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "Rosa Díaz" in result.stdout  # the session did record them (shown in DMs)
+    assert "Marta Díaz" in result.stdout  # the session did record them (shown in DMs)
+    assert "T3 is done, so you no longer have access to P1's details" in result.stdout
     assert "INFO" in result.stderr  # the log was on
     for secret in ("Rosa", "Díaz", "Marta", "Juan Pérez", "Luisa", "0199", "0142",
                    "Lincoln", "5th & Main", "bus stop", "their aunt"):  # fmt: skip

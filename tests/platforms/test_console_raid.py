@@ -30,7 +30,10 @@ def test_a_whole_raid_with_follow_through(tmp_path: Path) -> None:
     assert "Recorded P1. Proposed tasks:" in in_chat(lines, "dm:ana")
     assert "Recorded P2. Proposed tasks:" in in_chat(lines, "dm:ana")
     assert "You are asked to take T3: pick up the children (about P1)." in in_chat(lines, "dm:dee")
-    assert "Marta Díaz (sister), (555) 010-0199" in in_chat(lines, "dm:dee")  # after accepting
+    dee = in_chat(lines, "dm:dee")
+    assert "Marta Díaz (sister), (555) 010-0199" in dee  # after accepting
+    assert "Rosa" not in dee and "1985" not in dee  # a pick-up needs neither
+    assert "T3 is done, so you no longer have access to P1's details." in dee
     assert "dee accepted T3." in organizers
     assert "T3 is done (dee)." in organizers
     assert "Note from dee on T3:\nchildren are with their aunt" in in_chat(lines, "dm:ana")

@@ -32,6 +32,8 @@ SECRETS = [
     "5550109876",
     "742 Evergreen Terrace",  # what the reporter wrote
     "agents knocking at the blue door",
+    "Marchetti-Oyelaran",  # a task in an organizer's words
+    "019 4432",
 ]
 
 
@@ -118,6 +120,16 @@ async def test_a_seized_database_wal_and_logs_reveal_no_personal_data(
         )
         await say(app, "ana", "/detained", dm("ana"))  # a conversation in progress, too
         await say(app, "ana", "Xochiquetzal Oyelaran", dm("ana"))
+        added = await say(
+            app,
+            "ana",
+            "/task add call Tobiah Marchetti-Oyelaran's lawyer about the bond hearing, "
+            "+1 555 019 4432; person: P1",
+            dm("ana"),
+        )
+        assert "Added T4: call Tobiah Marchetti-Oyelaran's lawyer" in added
+        await say(app, "ana", "/task assign T4 dee", dm("ana"))
+        assert "is yours" in await say(app, "dee", "/task accept T4", dm("dee"))  # words sent
         await say(app, "ana", "/task assign T3 dee", dm("ana"))
         await say(app, "dee", "/task accept T3", dm("dee"))
         await say(app, "dee", "/task done T3 kids are with their aunt Nayeli", dm("dee"))

@@ -21,6 +21,12 @@ def sealed_name(app: App) -> bytes:
     return str(row[0]).encode()
 
 
+def sealed_description(app: App, task_id: int) -> bytes:
+    with sqlite3.connect(app.store.path) as db:
+        row = db.execute("SELECT description FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    return str(row[0]).encode()
+
+
 def on_disk(app: App) -> bytes:
     folder = Path(app.store.path).parent
     return b"".join(
@@ -47,6 +53,25 @@ async def test_a_detained_persons_details_are_purged_and_overwritten_on_disk(
     assert "no person p1" in (await say(app, "ana", "/person P1", dm("ana"))).lower()
     assert ciphertext not in on_disk(app)  # secure_delete, and the WAL was truncated
     assert set((await app.retention.plan()).values()) == {0}
+
+
+async def test_a_tasks_own_words_are_sealed_and_purged_with_the_person(
+    app: App, clock: FakeClock
+) -> None:
+    await close_everything(app)
+    words = "call Tobiah Marchetti-Oyelaran's lawyer about the bond hearing, +1 555 019 4432"
+    await say(app, "ana", f"/task add {words}; person: P1", dm("ana"))
+    await say(app, "ana", "/task cancel T3", dm("ana"))
+    ciphertext = sealed_description(app, 3)
+    assert ciphertext.startswith(b"enc1:") and ciphertext in on_disk(app)
+    assert b"Marchetti-Oyelaran" not in on_disk(app)
+    clock.advance(timedelta(days=31))
+    removed = await app.retention.purge()
+    assert (
+        removed["closed tasks"] == 3
+        and removed["people detained (names, dates of birth, contacts)"] == 1
+    )
+    assert ciphertext not in on_disk(app)
 
 
 async def test_the_audit_log_refuses_deletions_the_purge_did_not_mark(
