@@ -38,7 +38,7 @@ from bot.i18n import (
 
 KIND_NAMES: dict[TaskKind, Text] = {
     TaskKind.CALL_CONTACT: _("call the family contact"),
-    TaskKind.LEGAL_REFERRAL: _("share the hotline and a legal referral with the family"),
+    TaskKind.LEGAL_REFERRAL: _("find legal help: an attorney or a legal-aid referral"),
     TaskKind.PICK_UP_CHILDREN: _("pick up the children"),
     TaskKind.OTHER: _("other task"),
 }

@@ -123,7 +123,7 @@ async def test_task_edit_has_the_text_commands_rules_and_words(rig: Rig) -> None
     edited = await call(
         rig, "edit", "organizer", task="T2", description="call the lawyer", due="4h"
     )
-    assert edited.startswith("Changed:\nT2: share the hotline and a legal referral with the")
+    assert edited.startswith("Changed:\nT2: find legal help: an attorney or a legal-aid")
     assert "(call the lawyer) (about P1) · open · due Mon, Nov 23, 2:00\u202fPM" in edited
     # The same change typed as text (a direct message to the bot) reads the same.
     organizer = await rig.front.actor(rig.users["organizer"])

@@ -41,7 +41,7 @@ async def test_recording_a_person_proposes_the_standard_tasks(app: App, clock: F
     await raid(app)
     listing = await say(app, "ana", "/tasks open", dm("ana"))
     assert "T1: call the family contact (about P1) · open" in listing
-    assert "T2: share the hotline and a legal referral with the family (about P1)" in listing
+    assert "T2: find legal help: an attorney or a legal-aid referral (about P1)" in listing
     assert "T3: pick up the children (about P1) · open" in listing
     await say(app, "ana", "/detained name: Juan", dm("ana"))  # no children: no pick-up
     assert "T6" not in await say(app, "ana", "/tasks open", dm("ana"))
