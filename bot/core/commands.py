@@ -32,6 +32,9 @@ class CommandSpec:
     summary: Msg
     example: str
     audience: Audience = Audience.EVERYONE
+    # Answered in a broadcast chat, which the whole network reads: only what tells
+    # nothing about anyone (a report's receipt, rights, the hotline, help).
+    in_broadcast_chats: bool = False
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -40,6 +43,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         _("Report what you see. Nothing is shared until a verifier confirms it."),
         "/report where: 5th & Main; what: 2 ICE vans, agents stopping people; "
         "agency: ICE; signs: vans, questioning; source: first-hand",
+        in_broadcast_chats=True,
     ),
     CommandSpec(
         "verify",
@@ -101,6 +105,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         _("Stop a step-by-step conversation; nothing is saved."),
         "/cancel",
         Audience.ORGANIZERS,
+        in_broadcast_chats=True,
     ),
     CommandSpec(
         "task",
@@ -124,11 +129,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "status",
         _("Show active alerts (and, for verifiers, reports waiting for a check)."),
         "/status",
+        in_broadcast_chats=True,  # there: the active alerts only, which that chat had
     ),
-    CommandSpec("rights", _("Show your rights if agents stop you."), "/rights es"),
-    CommandSpec("hotline", _("Show the rapid response hotline."), "/hotline"),
-    CommandSpec("lang", _("Choose the language I write to you in."), "/lang es"),
-    CommandSpec("help", _("Show the commands, or how to use one."), "/help report"),
+    CommandSpec(
+        "rights", _("Show your rights if agents stop you."), "/rights es", in_broadcast_chats=True
+    ),
+    CommandSpec(
+        "hotline", _("Show the rapid response hotline."), "/hotline", in_broadcast_chats=True
+    ),
+    CommandSpec(
+        "lang", _("Choose the language I write to you in."), "/lang es", in_broadcast_chats=True
+    ),
+    CommandSpec(
+        "help", _("Show the commands, or how to use one."), "/help report", in_broadcast_chats=True
+    ),
 )
 
 
@@ -356,6 +370,16 @@ def take_report_code(body: str, example: str) -> tuple[int, str]:
             _("Which report? Add its code, for example: {example}", example=Raw(example))
         )
     return parse_report_code(parts[0]), parts[1].strip() if len(parts) > 1 else ""
+
+
+def not_in_broadcast_chats(name: str) -> Text:
+    """A command whose answer could tell the whole network about someone (roles, tasks,
+    reports waiting, people), sent in a broadcast chat."""
+    return _(
+        "Everyone in the network reads this chat, so I do not answer /{name} here. Send it "
+        "to me in a direct message, or in the organizer chat.",
+        name=Raw(name[:32]),
+    )
 
 
 def unknown_command(name: str, language: str = SOURCE_LANGUAGE) -> Text:

@@ -17,6 +17,7 @@ from bot.core.commands import (
     closest_command,
     find_command,
     label_table,
+    not_in_broadcast_chats,
     parse_code,
     parse_fields,
     parse_report_code,
@@ -27,7 +28,7 @@ from bot.core.commands import (
 from bot.core.dialogs import DetainedConversation, is_cancel
 from bot.core.errors import UserError
 from bot.core.media import Upload
-from bot.core.models import Conversation, Member
+from bot.core.models import Conversation, Member, TargetPurpose
 from bot.core.network import Network
 from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
@@ -148,6 +149,8 @@ class CommandRouter:
             )
         if command.spec is None:
             return [Reply(unknown_command(command.name, actor.language))]
+        if not command.spec.in_broadcast_chats and conversation.purpose is TargetPurpose.BROADCAST:
+            return [Reply(not_in_broadcast_chats(command.name))]
         handler = self._handlers[command.spec.name]
 
         async def run() -> list[Reply]:

@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import App
 from bot.core.commands import COMMANDS
-from bot.core.models import Conversation, Member, TargetPurpose
+from bot.core.models import Conversation, Member, Role, TargetPurpose
 from bot.core.router import Reply
 from tests.conftest import member, outbox_rows, report_count
 
@@ -231,3 +231,37 @@ async def test_report_fields_are_understood_in_spanish(app: App) -> None:
 @pytest.mark.parametrize("text", ["/person", "/PERSON", "/persona   "])
 async def test_person_without_a_code_asks_for_one(app: App, text: str) -> None:
     assert "Which person? Add their code" in await say(app, "ana", text, dm("ana"))
+
+
+# -- broadcast chats: the whole network reads them --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "text"),
+    [("ana", "/role add eli organizer"), ("ana", "/roles"), ("eli", "/tasks"),
+     ("ana", "/tasks open"), ("ben", "/verify R1"), ("ana", "/person P1"),
+     ("ana", "/task assign T1 eli")],
+)  # fmt: skip
+async def test_a_broadcast_chat_never_hears_who_has_which_role_or_task(
+    app: App, who: str, text: str
+) -> None:
+    await say(app, "dee", REPORT)
+    answer = await say(app, who, text, ALERTS)
+    command = text.split()[0]
+    assert answer == (
+        f"Everyone in the network reads this chat, so I do not answer {command} here. "
+        "Send it to me in a direct message, or in the organizer chat."
+    )
+    assert "R1 is verified" not in answer
+    assert (await member(app, "eli")).roles == frozenset({Role.VOLUNTEER})
+
+
+async def test_a_broadcast_chat_is_told_in_its_languages_and_public_commands_still_work(
+    app: App,
+) -> None:
+    alertas = Conversation("console", "alertas", is_direct=False, purpose=TargetPurpose.BROADCAST)
+    await say(app, "cruz", "/idioma es", dm("cruz"))
+    answer = await say(app, "cruz", "/rol quitar ben verificador", alertas)
+    assert "todos en la red leen este chat" in answer.lower()
+    assert "Call Rapid response hotline" in await say(app, "eli", "/hotline", ALERTS)
+    assert "Report R1" in await say(app, "eli", "/report ICE at the Food Lion on Broad St", ALERTS)
