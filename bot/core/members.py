@@ -201,7 +201,20 @@ class MemberService:
                 role=role.value,
             )
             updated = await tx.members.get(target.id)
-        assert updated is not None  # noqa: S101 - found above in the same transaction
+            assert updated is not None  # noqa: S101 - found above in the same transaction
+            if updated.roles != target.roles:
+                await self.messenger.to_organizers(
+                    tx,
+                    MessageKind.ROLE_CHANGE,
+                    role_text.changed_for_organizers(actor, updated, role, granted=grant),
+                )
+                if updated.id != actor.id:
+                    await self.messenger.to_member(
+                        tx,
+                        updated,
+                        MessageKind.ROLE_CHANGE,
+                        role_text.changed_for_member(role, granted=grant),
+                    )
         return updated
 
     async def reset_to_config(self, actor: Member) -> list[RoleChange]:

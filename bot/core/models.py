@@ -386,6 +386,7 @@ class MessageKind(StrEnum):
     DELIVERY_PROBLEM = "delivery_problem"
     TIMER_FAILED = "timer_failed"
     ROLES = "roles"  # organizers hear that the config and the records disagree on roles
+    ROLE_CHANGE = "role_change"  # a /role change, told to organizers and the member
     SUMMARY = "summary"
     TASK = "task"
     TASK_OFFER = "task_offer"

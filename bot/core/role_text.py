@@ -145,3 +145,37 @@ def disagreements(platform: str, rows: Sequence[tuple[Member, frozenset[Role] | 
             reset=RESET,
         ),
     )
+
+
+def changed_for_organizers(actor: Member, member: Member, role: Role, *, granted: bool) -> Text:
+    """The organizer chats hear every /role change, and who made it: taking power from
+    someone (or giving it) is never done quietly by one person."""
+    if granted:
+        return _(
+            "{actor} gave {member} the {role} role. {member} now has: {roles}.",
+            actor=member_name(actor),
+            member=listed(member),
+            role=ROLE_NAMES[role],
+            roles=role_list(member.roles),
+        )
+    return _(
+        "{actor} took the {role} role from {member}. {member} now has: {roles}.",
+        actor=member_name(actor),
+        member=listed(member),
+        role=ROLE_NAMES[role],
+        roles=role_list(member.roles),
+    )
+
+
+def changed_for_member(role: Role, *, granted: bool) -> Text:
+    """The member hears it too, without the name of the organizer who did it."""
+    if granted:
+        return _(
+            "An organizer gave you the {role} role. Send /help to see what you can do now.",
+            role=ROLE_NAMES[role],
+        )
+    return _(
+        "An organizer took the {role} role from you. If you think that is a mistake, talk "
+        "to an organizer you trust.",
+        role=ROLE_NAMES[role],
+    )

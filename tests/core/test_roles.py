@@ -279,3 +279,24 @@ async def test_a_role_taken_just_before_upgrading_is_not_given_back(
         [told] = await role_notices(chat.app)
         assert "• ben: the config says verifier; my records say no role." in told
         assert "cruz" not in told and "dee" not in told
+
+
+async def test_a_role_change_is_told_to_the_organizers_and_to_the_member(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Power is never given or taken quietly: the organizer chats hear who did it, and
+    the member hears it (without the organizer's name), in their language."""
+    async with running(configured(), tmp_path / "rrbot.sqlite3", clock) as chat:
+        await chat.say("cruz@dm: /idioma es")
+        said = await chat.say("ana@dm: /role remove cruz verifier")
+        assert "ana took the verifier role from cruz. cruz now has: no role." in in_chat(
+            said, "organizers"
+        )
+        told = in_chat(said, "dm:cruz")
+        assert told.startswith("Un organizador le quitó el rol de")
+        assert "ana" not in told
+        given = await chat.say("ana@dm: /role add eli verifier")
+        assert "ana gave eli the verifier role." in in_chat(given, "organizers")
+        assert "Send /help to see what you can do now." in in_chat(given, "dm:eli")
+        again = await chat.say("ana@dm: /role add eli verifier")  # nothing changes: no news
+        assert in_chat(again, "organizers") == "" and in_chat(again, "dm:eli") == ""
