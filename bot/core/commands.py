@@ -222,6 +222,7 @@ _EXAMPLE_LABELS = {
     "report": "report", "correct": "correction", "detained": "person", "task": "task",
     "verify": "correction",
 }  # fmt: skip
+_EXAMPLE_VERBS = {"task": "task_verbs", "role": "role_verbs"}
 _EXAMPLE_LABEL = re.compile(r"(^|;\s*|\s)([a-z][a-z ]{0,23}?):")
 
 
@@ -238,11 +239,17 @@ class Example:
         local = local_name(spec.name, language)
         if local:
             text = re.sub(rf"^/{re.escape(spec.name)}\b", f"/{local}", text)
-        verb = re.match(r"^(/\S+ )(\w+)", text) if spec.name == "task" else None
-        if verb is not None:
-            key = vocabulary().index("task_verbs").get(fold(verb.group(2)))
-            own = vocabulary().local("task_verbs", key, language) if key else ()
+        verbs = _EXAMPLE_VERBS.get(spec.name)
+        verb = re.match(r"^(/\S+ )(\w+)", text) if verbs is not None else None
+        if verbs is not None and verb is not None:
+            key = vocabulary().index(verbs).get(fold(verb.group(2)))
+            own = vocabulary().local(verbs, key, language) if key else ()
             text = verb.group(1) + (own[0] if own else verb.group(2)) + text[verb.end() :]
+        if spec.name == "role":  # "/rol dar +1555… verificador": the role in their words
+            head, _space, role = text.rpartition(" ")
+            key = vocabulary().index("roles").get(fold(role))
+            own = vocabulary().local("roles", key, language) if key else ()
+            text = f"{head} {own[0] if own else role}"
         section = _EXAMPLE_LABELS.get(spec.name)
         if section is None or language == SOURCE_LANGUAGE:
             return renderer.escape(text)

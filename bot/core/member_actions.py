@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.core import permissions, rendering
+from bot.core.commands import Example
 from bot.core.errors import UserError
 from bot.core.member_names import member_name
 from bot.core.members import MemberService
 from bot.core.models import Conversation, Member
 from bot.core.replies import Reply
-from bot.core.role_text import RESET, holders, role_list
+from bot.core.role_text import RESET, RoleCommand, holders, role_list
 from bot.core.vocabulary import parse_role, role_verb
 from bot.i18n import (
     Raw,
@@ -27,8 +28,11 @@ class MemberActions:
         if verb not in ("add", "remove") or not who.strip() or not role.strip():
             raise UserError(
                 _(
-                    "Write it as /role add <member> <role> or /role remove <member> <role>, "
-                    "for example: /role add +15551234567 verifier"
+                    "Write it as {add} <member> <role> or {remove} <member> <role>, "
+                    "for example: {example}",
+                    add=RoleCommand("role", "add"),
+                    remove=RoleCommand("role", "remove"),
+                    example=Example("role"),
                 )
             )
         parsed = parse_role(role)

@@ -164,16 +164,16 @@ def parse_agency(text: str) -> Agency:
 
 
 def parse_role(text: str) -> Role:
-    return _lookup(
-        Role,
-        "roles",
-        text,
-        lambda value, choices: _(
-            "I don't know the role “{value}”. Use one of: {choices}.",
-            value=value,
-            choices=choices,
-        ),
-    )
+    found = _index("roles", Role).get(fold(text))
+    if found is None:
+        raise UserError(
+            _(
+                "I don't know the role “{value}”. Use one of: {choices}.",
+                value=Raw(text.strip()),
+                choices=one_of(ROLE_NAMES[role] for role in Role),  # in the reader's words
+            )
+        )
+    return found
 
 
 def role_verb(text: str) -> str | None:

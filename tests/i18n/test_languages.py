@@ -128,3 +128,15 @@ async def test_help_shows_the_commands_own_name_in_the_readers_language(world: A
     assert "/report (/signaler): " in french and "/rights (/droits): " in french
     await say(world, "dee", "/lang en")
     assert "/report: " in await say(world, "dee", "/help", dm("dee"))
+
+
+async def test_role_help_and_refusals_speak_spanish_words(world: App) -> None:
+    """A stranger saw "/rol add +15551234567 verifier" and "Use uno de: organizer,
+    verifier o volunteer" in Spanish help."""
+    await say(world, "ana", "/idioma es", dm("ana"))
+    helped = await say(world, "ana", "/ayuda rol", dm("ana"))
+    assert "/rol dar +15551234567 verificador" in helped
+    usage = await say(world, "ana", "/rol", dm("ana"))
+    assert "/rol dar <miembro> <rol> o /rol quitar <miembro> <rol>" in usage
+    wrong = await say(world, "ana", "/rol dar eli jefe", dm("ana"))
+    assert "organizador, verificador o voluntario" in wrong
