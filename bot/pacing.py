@@ -64,29 +64,34 @@ class Limits:
     overall: Rate | None = None
     in_flight: int = 8
     timeout: float = 60.0
+    # The platform counts a send from when it arrives, a network's jitter after the
+    # worker counted it: each window is kept this much longer, so jitter never makes two
+    # sends a window apart look closer to the platform.
+    margin: float = 0.02
 
     def __post_init__(self) -> None:
-        if self.in_flight < 1 or self.timeout <= 0:
-            raise ValueError(f"in_flight must be >= 1 and timeout > 0, not {self}")
+        if self.in_flight < 1 or self.timeout <= 0 or self.margin < 0:
+            raise ValueError(f"in_flight must be >= 1, timeout > 0, margin >= 0, not {self}")
 
 
 class _Window:
     """The start times of the last `rate.count` sends, oldest first."""
 
-    def __init__(self, rate: Rate) -> None:
+    def __init__(self, rate: Rate, margin: float) -> None:
         self.rate = rate
+        self.span = rate.per + margin
         self.starts: deque[float] = deque(maxlen=rate.count)
 
     def wait(self, now: float) -> float:
         if len(self.starts) < self.rate.count:
             return 0.0
-        return max(0.0, self.starts[0] + self.rate.per - now)
+        return max(0.0, self.starts[0] + self.span - now)
 
     def record(self, now: float) -> None:
         self.starts.append(now)  # the oldest falls out: only the last `count` matter
 
     def idle(self, now: float) -> bool:
-        return not self.starts or self.starts[-1] + self.rate.per <= now
+        return not self.starts or self.starts[-1] + self.span <= now
 
 
 class Pacer:
@@ -101,7 +106,7 @@ class Pacer:
     def __init__(self, limits: Limits, timer: Timer) -> None:
         self.limits = limits
         self.timer = timer
-        self._overall = _Window(limits.overall) if limits.overall else None
+        self._overall = _Window(limits.overall, limits.margin) if limits.overall else None
         self._chats: dict[Hashable, _Window] = {}
         self._recorded = 0
 
@@ -125,7 +130,7 @@ class Pacer:
         if self.limits.per_chat is not None:
             window = self._chats.get(chat)
             if window is None:
-                window = self._chats[chat] = _Window(self.limits.per_chat)
+                window = self._chats[chat] = _Window(self.limits.per_chat, self.limits.margin)
             window.record(now)
         self._recorded += 1
         if self._recorded % self.PRUNE_EVERY == 0:

@@ -13,7 +13,7 @@ from tests.fakes.clock import FakeClock
 def test_a_chat_gets_its_burst_then_waits_for_the_oldest_send_to_leave_the_window(
     clock: FakeClock,
 ) -> None:
-    pacer = Pacer(Limits(per_chat=Rate(3, 5.0)), clock)
+    pacer = Pacer(Limits(per_chat=Rate(3, 5.0), margin=0), clock)
     for _ in range(3):
         assert pacer.wait("alerts") == 0
         pacer.record("alerts")
@@ -26,7 +26,7 @@ def test_a_chat_gets_its_burst_then_waits_for_the_oldest_send_to_leave_the_windo
 
 
 def test_the_overall_limit_counts_every_chat(clock: FakeClock) -> None:
-    pacer = Pacer(Limits(per_chat=Rate(5, 5.0), overall=Rate(2, 1.0)), clock)
+    pacer = Pacer(Limits(per_chat=Rate(5, 5.0), overall=Rate(2, 1.0), margin=0), clock)
     pacer.record("alerts")
     pacer.record("alertas")
     assert pacer.wait("organizers") == 1.0
@@ -41,7 +41,7 @@ def test_without_limits_nothing_waits(clock: FakeClock) -> None:
 
 
 def test_quiet_chats_are_forgotten_but_busy_ones_keep_their_window(clock: FakeClock) -> None:
-    pacer = Pacer(Limits(per_chat=Rate(2, 10.0)), clock)
+    pacer = Pacer(Limits(per_chat=Rate(2, 10.0), margin=0), clock)
     pacer.record("busy")
     pacer.record("busy")
     clock.advance(10)
@@ -58,7 +58,7 @@ def test_quiet_chats_are_forgotten_but_busy_ones_keep_their_window(clock: FakeCl
 async def test_waiting_for_a_slot_takes_it_when_the_fake_clock_gets_there(
     clock: FakeClock,
 ) -> None:
-    pacer = Pacer(Limits(overall=Rate(1, 2.0)), clock)
+    pacer = Pacer(Limits(overall=Rate(1, 2.0), margin=0), clock)
     await pacer.until_allowed("alerts")
     second = asyncio.create_task(pacer.until_allowed("alertas"))
     await asyncio.sleep(0)
@@ -69,6 +69,13 @@ async def test_waiting_for_a_slot_takes_it_when_the_fake_clock_gets_there(
     clock.advance(0.5)
     await second
     assert pacer.wait("x") == 2.0  # the slot was taken at t=2
+
+
+def test_each_window_is_kept_a_margin_longer_for_the_networks_jitter(clock: FakeClock) -> None:
+    pacer = Pacer(Limits(overall=Rate(1, 1.0), margin=0.05), clock)
+    pacer.record("alerts")
+    clock.advance(1)
+    assert round(pacer.wait("alerts"), 6) == 0.05
 
 
 def test_limits_that_make_no_sense_are_refused() -> None:
