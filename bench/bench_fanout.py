@@ -134,7 +134,7 @@ async def through_the_worker(
         platform = Platform()
         limits = Limits(PER_CHAT, OVERALL, in_flight=in_flight, timeout=30.0, margin=MARGIN)
         worker = OutboxWorker(app.store, platform, app.clock, limits=limits)
-        app.on_outbox(worker.wake.set)
+        app.on_outbox(worker.wake.set, "console")
         running = asyncio.create_task(worker.run())
         await asyncio.sleep(0)
         begin = time.perf_counter()

@@ -122,7 +122,7 @@ class RapidResponseBot(commands.Bot):
         self.worker = OutboxWorker(
             app.store, sender, app.clock, on_unreachable=unreachable, limits=sender.limits
         )
-        app.on_outbox(self.worker.wake.set)
+        app.on_outbox(self.worker.wake.set, sender.platform)
         return front
 
     async def _command_failed(

@@ -8,6 +8,7 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.app import App
 from bot.core.models import MessageKind, OutboxEntry
 from bot.delivery import Backoff, DeliveryError, OutboxWorker
 from bot.pacing import Limits, Rate
@@ -385,3 +386,21 @@ async def test_a_stop_lets_the_send_under_way_finish_and_records_it_and_starts_n
         assert platform.attempts == [platform.sent[0].id]  # nothing new started
     finally:
         await db.close()
+
+
+async def test_a_worker_is_woken_only_for_messages_on_its_own_platform(app: App) -> None:
+    woken: list[str] = []
+    app.on_outbox(lambda: woken.append("signal"), "signal")
+    app.on_outbox(lambda: woken.append("console"), "console")
+    app.on_outbox(lambda: woken.append("every platform"))
+    async with app.store.transaction() as tx:
+        await tx.outbox.enqueue(
+            platform="console",
+            address="alerts",
+            is_direct=False,
+            languages=("en",),
+            kind=MessageKind.ALERT,
+            body="alert",
+            now=app.clock.now(),
+        )
+    assert woken == ["console", "every platform"]

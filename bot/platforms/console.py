@@ -109,7 +109,7 @@ class Console:
         self._attached: list[Path] = []  # files that go with the next message
         # One at a time: the terminal shows every message in the order it was written.
         self.worker = OutboxWorker(app.store, self.sender, app.clock, limits=Limits(in_flight=1))
-        app.on_outbox(self.worker.wake.set)
+        app.on_outbox(self.worker.wake.set, PLATFORM)
 
     async def _verifier_names(self) -> list[str]:
         return [m.handle for m in await self.app.members.with_role(PLATFORM, Role.VERIFIER)]

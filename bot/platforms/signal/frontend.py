@@ -72,7 +72,7 @@ class SignalFrontEnd:
             on_unreachable=self._unreachable,
             limits=sender.limits,
         )
-        app.on_outbox(self.worker.wake.set)
+        app.on_outbox(self.worker.wake.set, PLATFORM)
         self._stopping = asyncio.Event()
 
     async def stop(self) -> None:
