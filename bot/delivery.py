@@ -197,8 +197,8 @@ class _Ledger:
                 if not isinstance(error, Exception):
                     raise
                 continue
+            self.worker._stored([outcome for outcome, _ in batch])
             for outcome, done in batch:
-                self.worker._claimed.discard(outcome.row.id)
                 if outcome.finished:
                     self.worker.finished += 1
                 if not done.done():
@@ -286,6 +286,12 @@ class OutboxWorker:
         self._slots = _Slots(self.limits.in_flight)
         self._lanes: dict[Chat, _Lane] = {}
         self._claimed: set[int] = set()  # in a lane, or sent and not yet recorded
+        # Outcomes stored lately: row -> (number of the commit, the retry time or None if
+        # the row is done). A plan whose snapshot was read before that commit (a store
+        # that reads on its own connection) still sees the row pending, and must not
+        # send it again, nor a later row of its chat before its retry.
+        self._recorded: dict[int, tuple[int, datetime | None]] = {}
+        self._commits = 0
         self._plan_lock = asyncio.Lock()  # one plan at a time, and lanes end between plans
         self._idle = asyncio.Event()
         self._idle.set()
@@ -363,15 +369,34 @@ class OutboxWorker:
             if self._stopping:
                 return newer_than or 0
             now = self.clock.now()
+            read_after = self._commits  # every commit up to this one is in the snapshot
             async with self.store.reading() as tx:
                 queued = await tx.outbox.queue(self.sender.platform)
-                chosen, soonest = self._choose(queued, now, newer_than)
+                current = [row for q in queued if (row := self._as_stored(q, read_after))]
+                chosen, soonest = self._choose(current, now, newer_than)
                 entries = await tx.outbox.entries([q.id for ids in chosen.values() for q in ids])
+            self._recorded = {i: r for i, r in self._recorded.items() if r[0] > read_after}
             self._soonest = soonest
             by_id = {entry.id: entry for entry in entries}
             for chat, rows in chosen.items():
                 self._extend(chat, [by_id[q.id] for q in rows if q.id in by_id])
             return max((q.id for q in queued), default=newer_than or 0)
+
+    def _as_stored(self, row: Queued, read_after: int) -> Queued | None:
+        """The row as the store has it now: None if it was done after the snapshot."""
+        recorded = self._recorded.get(row.id)
+        if recorded is None or recorded[0] <= read_after:
+            return row
+        retry_at = recorded[1]
+        return None if retry_at is None else replace(row, next_attempt_at=retry_at)
+
+    def _stored(self, outcomes: list[_Outcome]) -> None:
+        """A batch of outcomes is committed: the rows are the store's again."""
+        self._commits += 1
+        for outcome in outcomes:
+            self._claimed.discard(outcome.row.id)
+            retry_at = None if outcome.finished else outcome.retry_at
+            self._recorded[outcome.row.id] = (self._commits, retry_at)
 
     def _choose(
         self, queued: list[Queued], now: datetime, newer_than: int | None

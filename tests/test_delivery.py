@@ -4,6 +4,7 @@ retried with backoff, never lost or doubled."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -404,3 +405,59 @@ async def test_a_worker_is_woken_only_for_messages_on_its_own_platform(app: App)
             now=app.clock.now(),
         )
     assert woken == ["console", "every platform"]
+
+
+class ReadsBeforeWrites:
+    """The store, reading the outbox's queue from a snapshot taken before a write that
+    commits meanwhile (as a store with its own read connection may)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.hold_next_read: Callable[[], Awaitable[None]] | None = None
+
+    def transaction(self):  # type: ignore[no-untyped-def]
+        return self.db.transaction()
+
+    @contextlib.asynccontextmanager
+    async def reading(self):  # type: ignore[no-untyped-def]
+        async with self.db.reading() as tx:
+            queued = await tx.outbox.queue("test")
+            rows = await tx.outbox.entries([row.id for row in queued])
+        hold, self.hold_next_read = self.hold_next_read, None
+        if hold is not None:
+            await hold()  # the worker records an outcome now; this read is already taken
+        async with self.db.reading() as tx:
+            tx.outbox.queue = lambda platform: _returning(queued)  # type: ignore[method-assign]
+            tx.outbox.entries = lambda ids: _returning([r for r in rows if r.id in ids])  # type: ignore[method-assign]
+            yield tx
+
+
+async def _returning(value: object) -> object:
+    return value
+
+
+async def test_a_plan_read_before_an_outcome_was_stored_does_not_send_that_row_again(
+    tmp_path, clock: FakeClock
+) -> None:
+    db = await Database.open(tmp_path / "d.sqlite3")
+    store = ReadsBeforeWrites(db)
+    platform = FakePlatform(clock, latency=1.0)
+    worker = OutboxWorker(db, platform, clock, limits=Limits(timeout=30), timer=clock)
+    worker.store = store  # type: ignore[assignment]
+    try:
+        await enqueue(db, clock, "alerts", "alert")
+        first = asyncio.create_task(worker.deliver_due())
+        await eventually(lambda: _true(platform.in_flight == 1), "the alert under way")
+
+        async def alert_recorded() -> None:
+            clock.advance(1)  # the alert's answer comes back, and its outcome is stored
+            platform.latency = 0
+            await eventually(lambda: _true(worker.finished == 1), "the alert recorded")
+
+        store.hold_next_read = alert_recorded
+        await worker.deliver_due()  # planned from a snapshot that still has it pending
+        await first
+        assert platform.attempts == [platform.sent[0].id]  # sent once
+        assert await states(db) == {"alert": ["delivered"]}
+    finally:
+        await db.close()
