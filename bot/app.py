@@ -107,7 +107,7 @@ class App:
         self.clock = clock
         self.network = network_from_config(config)
         self.renderer = Renderer(self.network.zone)
-        self._outbox_listeners: list[Callable[[], None]] = []
+        self._outbox_listeners: list[tuple[str | None, Callable[[], None]]] = []
         self.messenger = messenger = Messenger(self.network, clock, self.renderer)
         self.members = MemberService(store, self.network, clock, messenger)
         network = self.network
@@ -272,14 +272,16 @@ class App:
             pending = await tx.timers.pending()
         self.scheduler.start(pending)
 
-    def on_outbox(self, listener: Callable[[], None]) -> None:
-        """Call `listener` after every commit that wrote outbox rows (wakes workers)."""
-        self._outbox_listeners.append(listener)
+    def on_outbox(self, listener: Callable[[], None], platform: str | None = None) -> None:
+        """Call `listener` after every commit that wrote outbox rows (for `platform` only,
+        if named: a worker is not woken to plan for messages that are not its own)."""
+        self._outbox_listeners.append((platform, listener))
 
     def _committed(self, changes: Changes) -> None:
         if changes.outbox:
-            for listener in self._outbox_listeners:
-                listener()
+            for platform, listener in self._outbox_listeners:
+                if platform is None or platform in changes.outbox:
+                    listener()
         if changes.timers:
             self.scheduler.apply(changes)
 

@@ -121,10 +121,11 @@ class RapidResponseBot(commands.Bot):
                 entry.platform, entry.address, reason, is_direct=entry.is_direct
             )
 
+        sender = DiscordSender(self, front)
         self.worker = OutboxWorker(
-            app.store, DiscordSender(self, front), app.clock, on_unreachable=unreachable
+            app.store, sender, app.clock, on_unreachable=unreachable, limits=sender.limits
         )
-        app.on_outbox(self.worker.wake.set)
+        app.on_outbox(self.worker.wake.set, sender.platform)
         return front
 
     async def _command_failed(
@@ -186,6 +187,8 @@ class RapidResponseBot(commands.Bot):
     async def close(self) -> None:
         """Let the interactions under way finish (briefly), then stop sending and close."""
         await self._finish_in_flight(DRAIN_SECONDS)
+        if self.worker is not None:
+            await self.worker.stop(within=DRAIN_SECONDS)  # sends under way finish, recorded
         if self._worker_task is not None:
             self._worker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

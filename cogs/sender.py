@@ -16,6 +16,7 @@ import discord
 
 from bot.core.models import MessageKind, OutboxEntry, ReportState
 from bot.delivery import DeliveryError
+from bot.pacing import Limits, Rate
 from cogs.frontend import DiscordFrontEnd
 from cogs.text import fit_parts, split_message
 from cogs.views import card_view, still_view, task_offer_view
@@ -31,8 +32,16 @@ def nonce_for(entry: OutboxEntry, part: int) -> str:
     return f"rr{entry.id}p{part}"  # Discord allows 25 characters
 
 
+# Discord's global limit is 50 requests a second per bot; the per-channel buckets are
+# not paced here: Discord asks bots not to hard-code them, and discord.py reads them
+# from every answer's X-RateLimit headers and waits inside the send (a chat's messages
+# go one after another anyway). A send may wait that long, hence the generous timeout.
+DISCORD_LIMITS = Limits(overall=Rate(50, 1.0), in_flight=8, timeout=60.0)
+
+
 class DiscordSender:
     platform = "discord"
+    limits = DISCORD_LIMITS
 
     def __init__(self, client: discord.Client, front: DiscordFrontEnd) -> None:
         self.client = client
@@ -59,6 +68,8 @@ class DiscordSender:
             raise DeliveryError("missing permission", permanent=True) from None
         except discord.NotFound:
             raise DeliveryError("channel or member not found", permanent=True) from None
+        except discord.RateLimited as error:  # a wait longer than discord.py will sleep
+            raise DeliveryError("rate limited", retry_after=error.retry_after) from None
         except discord.HTTPException as error:
             retry_after = getattr(error, "retry_after", None) if error.status == 429 else None
             raise DeliveryError(f"Discord error {error.status}", retry_after=retry_after) from None

@@ -7,14 +7,17 @@ verification. Delivery workers take rows per platform in order and record the ou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
 
-from bot.core.models import MessageKind, OutboxEntry
+from bot.core.models import MessageKind, OutboxEntry, Queued
 from bot.core.store import Changes
 from storage.crypto import digest, seal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
+
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
 
 
 def _problem_key(platform: str, address: str) -> str:
@@ -101,14 +104,36 @@ class SqliteOutbox:
         ) as cursor:
             return [_entry(row) for row in await cursor.fetchall()]
 
-    async def next_attempt(self, platform: str) -> datetime | None:
+    async def queue(self, platform: str) -> list[Queued]:
         async with self._conn.execute(
-            "SELECT MIN(next_attempt_at) AS soonest FROM outbox "
-            "WHERE platform = ? AND state = 'pending'",
+            "SELECT id, address, is_direct, next_attempt_at FROM outbox "
+            "WHERE platform = ? AND state = 'pending' ORDER BY id",
             (platform,),
         ) as cursor:
-            row = await cursor.fetchone()
-        return maybe_from_db(row["soonest"] if row else None)
+            rows = await cursor.fetchall()
+        return [
+            Queued(
+                id=row["id"],
+                address=unseal_text(row["address"], "outbox.address")
+                if row["is_direct"]
+                else row["address"],
+                is_direct=bool(row["is_direct"]),
+                next_attempt_at=from_db(row["next_attempt_at"]),
+            )
+            for row in rows
+        ]
+
+    async def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
+        found: list[OutboxEntry] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            marks = ", ".join("?" * len(chunk))
+            async with self._conn.execute(
+                f"SELECT * FROM outbox WHERE id IN ({marks}) AND state = 'pending'",  # noqa: S608 - only placeholders
+                chunk,
+            ) as cursor:
+                found.extend(_entry(row) for row in await cursor.fetchall())
+        return sorted(found, key=lambda entry: entry.id)
 
     async def mark_delivered(self, entry_id: int, external_id: str | None, now: datetime) -> bool:
         cursor = await self._conn.execute(
@@ -116,34 +141,62 @@ class SqliteOutbox:
             "delivered_at = ?, last_error = NULL WHERE id = ? AND state = 'pending'",
             (external_id, to_db(now), entry_id),
         )
-        # A direct message, once delivered, is the member's to keep and nobody else's: its
-        # text and its address (who got a receipt for R12, who was sent a person's details)
-        # are erased at once. Group messages stay until the purge, for edits and follow-ups.
-        await self._conn.execute(
-            "UPDATE outbox SET body = '', address = '' WHERE id = ? AND is_direct = 1",
-            (entry_id,),
-        )
+        await self._erase_direct([entry_id])
         return cursor.rowcount == 1
 
+    async def mark_delivered_many(
+        self, delivered: Sequence[tuple[int, str | None]], now: datetime
+    ) -> None:
+        if not delivered:
+            return
+        moment = to_db(now)
+        await self._conn.executemany(
+            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, external_id = ?, "
+            "delivered_at = ?, last_error = NULL WHERE id = ? AND state = 'pending'",
+            [(external_id, moment, entry_id) for entry_id, external_id in delivered],
+        )
+        await self._erase_direct([entry_id for entry_id, _ in delivered])
+
+    async def _erase_direct(self, ids: Sequence[int]) -> None:
+        """A direct message, once delivered or given up, is the member's to keep and
+        nobody else's: its text and its address (who got a receipt for R12, who was sent
+        a person's details) are erased at once. Group messages stay until the purge, for
+        edits and follow-ups."""
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            marks = ", ".join("?" * len(chunk))
+            await self._conn.execute(
+                f"UPDATE outbox SET body = '', address = '' "  # noqa: S608 - only placeholders
+                f"WHERE id IN ({marks}) AND is_direct = 1 AND state != 'pending'",
+                chunk,
+            )
+
     async def mark_retry(self, entry_id: int, error: str, next_attempt_at: datetime) -> None:
-        await self._conn.execute(
+        await self.mark_retry_many([(entry_id, error, next_attempt_at)])
+
+    async def mark_retry_many(self, retries: Sequence[tuple[int, str, datetime]]) -> None:
+        if not retries:
+            return
+        await self._conn.executemany(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
             "WHERE id = ? AND state = 'pending'",
-            (error[:500], to_db(next_attempt_at), entry_id),
+            [(error[:500], to_db(at), entry_id) for entry_id, error, at in retries],
         )
 
     async def mark_failed(self, entry_id: int, error: str) -> None:
-        await self._conn.execute(
+        await self.mark_failed_many([(entry_id, error)])
+
+    async def mark_failed_many(self, failed: Sequence[tuple[int, str]]) -> None:
+        if not failed:
+            return
+        await self._conn.executemany(
             "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? "
             "WHERE id = ? AND state = 'pending'",
-            (error[:500], entry_id),
+            [(error[:500], entry_id) for entry_id, error in failed],
         )
         # A direct message that can never be delivered is dropped like a delivered one
         # is erased: nothing says whom it was for or what it said.
-        await self._conn.execute(
-            "UPDATE outbox SET body = '', address = '' WHERE id = ? AND is_direct = 1",
-            (entry_id,),
-        )
+        await self._erase_direct([entry_id for entry_id, _ in failed])
 
     async def all_entries(self) -> list[OutboxEntry]:
         async with self._conn.execute("SELECT * FROM outbox ORDER BY id") as cursor:

@@ -108,6 +108,32 @@ async def test_signal_keeps_a_receive_under_way_when_asked_to_stop(
         await server.stop()
 
 
+async def test_signal_lets_a_send_under_way_finish_and_records_it_when_asked_to_stop(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A message half sent at a stop is finished and marked, not sent again next start."""
+    server = FakeSignal(number="+15550000001")
+    await server.start()
+    data = example_data()
+    data["signal"] = signal_section(server.url)
+    config = Config.model_validate(data)
+    app = await App.start(config, tmp_path / "stop.db", clock)
+    try:
+        front = SignalFrontEnd(app, config.signal)  # type: ignore[arg-type]
+        server.stall_next(0.3)  # the answer to /rights is slow to go out
+        server.deliver("/rights", uuid=ANA)
+        running = asyncio.create_task(front.run())
+        await server.requested("send", 1)  # the answer is being sent
+        await front.stop()
+        await asyncio.wait_for(running, timeout=5)
+        assert [sent.recipient for sent in server.sent] == [ANA]
+        async with app.store.reading() as tx:
+            assert [row.state for row in await tx.outbox.all_entries()] == ["delivered"]
+    finally:
+        await app.close()
+        await server.stop()
+
+
 async def test_sigterm_stops_rrbot_run_cleanly(tmp_path: Path) -> None:
     server = FakeSignal(number="+15550000001")
     await server.start()

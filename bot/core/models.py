@@ -423,6 +423,17 @@ class OutboxEntry:
 
 
 @dataclass(frozen=True)
+class Queued:
+    """Where and when an undelivered message goes, without its text: what delivery plans
+    with (reading every waiting message's text to plan would cost a decryption each)."""
+
+    id: int
+    address: str
+    is_direct: bool
+    next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
 class Broadcast:
     """A chat that got a message about a report that later news must reach or edit."""
 

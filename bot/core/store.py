@@ -14,7 +14,7 @@ protocols. `storage/` is the SQLite implementation; nothing in the core imports 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +35,7 @@ from bot.core.models import (
     Person,
     PersonDetails,
     PlaceOrigin,
+    Queued,
     ReceivedMedia,
     Report,
     ReportDraft,
@@ -363,7 +364,13 @@ class Outbox(Protocol):
 
     async def pending(self, platform: str) -> list[OutboxEntry]: ...
 
-    async def next_attempt(self, platform: str) -> datetime | None: ...
+    async def queue(self, platform: str) -> list[Queued]:
+        """Undelivered messages of a platform in the order they were written, no texts."""
+        ...
+
+    async def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
+        """The undelivered rows among `ids`, whole, in the order they were written."""
+        ...
 
     async def mark_delivered(
         self, entry_id: int, external_id: str | None, now: datetime
@@ -372,6 +379,16 @@ class Outbox(Protocol):
     async def mark_retry(self, entry_id: int, error: str, next_attempt_at: datetime) -> None: ...
 
     async def mark_failed(self, entry_id: int, error: str) -> None: ...
+
+    # Delivery records its outcomes in batches: several rows, one statement each kind.
+    # Every mark is a compare-and-set on a pending row, as the single-row ones are.
+    async def mark_delivered_many(
+        self, delivered: Sequence[tuple[int, str | None]], now: datetime
+    ) -> None: ...
+
+    async def mark_retry_many(self, retries: Sequence[tuple[int, str, datetime]]) -> None: ...
+
+    async def mark_failed_many(self, failed: Sequence[tuple[int, str]]) -> None: ...
 
     async def all_entries(self) -> list[OutboxEntry]: ...
 

@@ -27,6 +27,7 @@ from bot.core.replies import reply_languages
 from bot.core.vocabulary import ROLE_NAMES
 from bot.delivery import OutboxWorker
 from bot.i18n import ListOf, Raw, Renderer, Size, Text, _, language_name
+from bot.pacing import Limits
 
 PLATFORM = "console"
 _LINE = re.compile(r"^\s*([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+)\s*:\s?(.*)$", re.DOTALL)
@@ -106,8 +107,9 @@ class Console:
         self._chats = {c.name: c for c in app.config.console.chats}
         self.sender = ConsoleSender(write, self._verifier_names, app.renderer)
         self._attached: list[Path] = []  # files that go with the next message
-        self.worker = OutboxWorker(app.store, self.sender, app.clock)
-        app.on_outbox(self.worker.wake.set)
+        # One at a time: the terminal shows every message in the order it was written.
+        self.worker = OutboxWorker(app.store, self.sender, app.clock, limits=Limits(in_flight=1))
+        app.on_outbox(self.worker.wake.set, PLATFORM)
 
     async def _verifier_names(self) -> list[str]:
         return [m.handle for m in await self.app.members.with_role(PLATFORM, Role.VERIFIER)]

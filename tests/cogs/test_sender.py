@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import aiohttp
+import discord
 
 from bot.core.models import DismissReason, MessageKind
 from bot.i18n import Raw, _, lines
@@ -74,6 +75,21 @@ async def test_rate_limits_wait_as_long_as_discord_says(rig: Rig, clock: FakeClo
     )
     assert row.next_attempt_at - clock.now() == timedelta(seconds=42)
     assert len(rig.channels[fakes.ALERTAS_CHANNEL].sent) == 1  # the other channel went on
+
+
+async def test_a_wait_longer_than_discord_py_sleeps_through_is_kept_by_the_outbox(
+    rig: Rig, clock: FakeClock
+) -> None:
+    """discord.py raises RateLimited instead of sleeping when a wait is too long for it
+    (`max_ratelimit_timeout`): the message waits in the outbox exactly that long."""
+    await verified_report(rig)
+    rig.channels[fakes.ALERTS_CHANNEL].failures = [discord.RateLimited(120.0)]
+    await rig.deliver()
+    row = next(
+        r for r in await outbox_rows(rig.app.store) if r.address == str(fakes.ALERTS_CHANNEL)
+    )
+    assert (row.state, row.last_error) == ("pending", "rate limited")
+    assert row.next_attempt_at - clock.now() == timedelta(seconds=120)
 
 
 async def test_a_deleted_channel_is_reported_once_and_blocks_nobody(

@@ -254,6 +254,11 @@ class FakeSignal:
     def stall_next(self, seconds: float, times: int = 1) -> None:
         self.script += [("stall", seconds)] * times
 
+    def go_down_after(self, sends: int) -> None:
+        """The next `sends` sends go through; the one after finds the container stopping:
+        its connection is cut with no answer, and the service is down until `up()`."""
+        self.script += [("ok", None)] * sends + [("down", None)]
+
     def rate_limit_next(
         self, times: int = 1, *, wait: int = 86400, challenge: str = "6d2f0e5c-challenge"
     ) -> None:
@@ -490,6 +495,9 @@ class FakeSignal:
             return self._respond("api.Error", {"error": str(error)}, 400)
         if self.script:
             action, value = self.script.pop(0)
+            if action == "down":
+                await self.down()  # cuts this request's connection too: nothing was sent
+                return self._respond(None, {}, 503)
             if action == "stall":
                 await asyncio.sleep(value)
             elif action == "fail":

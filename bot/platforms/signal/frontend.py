@@ -23,8 +23,9 @@ from bot.core.models import Conversation, Member, OutboxEntry, Role
 from bot.core.replies import reply_languages
 from bot.delivery import DeliveryError, OutboxWorker
 from bot.i18n import Raw, _
+from bot.pacing import Limits
 from bot.platforms.signal.attachments import SignalAttachments, attachment_ids
-from bot.platforms.signal.client import About, SignalClient, SignalError
+from bot.platforms.signal.client import CONNECT_TIMEOUT, About, SignalClient, SignalError
 from bot.redact import redact
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,15 @@ class SignalFrontEnd:
         # text_mode is "normal": Signal shows text literally, so there is nothing to escape.
         self.renderer = app.register_platform(PLATFORM, lambda text: text)
         self.blocked = set(settings.blocked)
+        sender = SignalSender(self)
         self.worker = OutboxWorker(
-            app.store, SignalSender(self), app.clock, on_unreachable=self._unreachable
+            app.store,
+            sender,
+            app.clock,
+            on_unreachable=self._unreachable,
+            limits=sender.limits,
         )
-        app.on_outbox(self.worker.wake.set)
+        app.on_outbox(self.worker.wake.set, PLATFORM)
         self._stopping = asyncio.Event()
 
     async def stop(self) -> None:
@@ -270,6 +276,8 @@ class SignalFrontEnd:
                             self._stopping.wait(), timeout=min(60.0, 0.5 * 2**failures)
                         )
         finally:
+            # Sends under way finish (or time out) and are recorded; nothing new starts.
+            await self.worker.stop(within=self.worker.limits.timeout)
             delivery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await delivery
@@ -291,9 +299,21 @@ class SignalSender:
     platform = PLATFORM
     DEFAULT_WAIT = 300.0  # when Signal names no wait (json-rpc mode never does)
     MAX_WAIT = 600.0
+    # Signal publishes no limits: it refuses with a wait (or a captcha), which the worker
+    # obeys, so nothing is paced ahead. In normal and native mode signal-cli-rest-api
+    # runs one signal-cli per request and signal-cli locks the account, so requests are
+    # served one at a time anyway: two under way let one slow chat not hold up the rest,
+    # more would only start processes that wait for the lock.
+    IN_FLIGHT = 2
 
     def __init__(self, front: SignalFrontEnd) -> None:
         self.front = front
+        # The client's own timeouts (connect, then each read) end a stalled request
+        # first; the worker's is the backstop for a request that trickles.
+        self.limits = Limits(
+            in_flight=self.IN_FLIGHT,
+            timeout=front.settings.request_timeout.total_seconds() + CONNECT_TIMEOUT + 5,
+        )
         self.refused: set[tuple[str, bool]] = set()  # chats refused in this episode
         # Not known at start-up: an episode may have been open when the bot stopped. The
         # first message that goes out in full ends it, if there was one.
