@@ -202,7 +202,7 @@ class Console:
             await asyncio.sleep(duration.total_seconds())
             await self.worker.deliver_due()
         elif name == "who":
-            for line_ in self._roster():
+            for line_ in await self._roster():
                 self._write(line_)
         elif name == "attach":
             path = attachable(argument)
@@ -226,18 +226,23 @@ class Console:
 
     # -- whole sessions ----------------------------------------------------------------
 
-    def _roster(self) -> list[str]:
+    async def _roster(self) -> list[str]:
+        """The members as the bot holds them now: roles given or taken with /role, and
+        languages chosen with /lang, not what the config first said."""
         language = self.app.network.default_language
         render = self.app.renderer.render
         out = [render(_("Members:"), language)]
         width = max(len(n) for n in self._members) + 2
         for member in self._members.values():
+            held = await self.app.members.find(PLATFORM, member.name)
+            roles_now = held.roles if held is not None else frozenset(member.roles)
             roles = (
-                render(ListOf(tuple(ROLE_NAMES[r] for r in member.roles)), language)
-                if member.roles
+                render(ListOf(tuple(ROLE_NAMES[r] for r in sorted(roles_now))), language)
+                if roles_now
                 else render(_("no role"), language)
             )
-            spoken = language_name(member.language or language, language)
+            chosen = held.language if held is not None else member.language
+            spoken = language_name(chosen or language, language)
             out.append(f"  {member.name:<{width}}{roles} · {spoken}")
         out.append(render(_("Chats:"), language))
         width = max(len(n) for n in self._chats) + 2
@@ -277,7 +282,7 @@ class Console:
                 _("Rapid Response Bot console for {network}", network=Raw(self.app.network.name)),
                 language,
             ),
-            *self._roster(),
+            *await self._roster(),
             render(
                 _(
                     "Type each message as <member>@<chat>: <text>, or <member>@dm: <text> "

@@ -280,3 +280,12 @@ def test_dev_py_run_waits_quietly_for_the_bot_after_ctrl_c(
     assert dev.run(["--db", str(tmp_path / "unused.sqlite3")]) == 130
     assert Bot.waits == 2
     assert capsys.readouterr().err == ""
+
+
+def test_who_shows_roles_and_languages_as_they_are_now(tmp_path: Path) -> None:
+    """Not the config's first word: a role taken with /role, a language chosen with /lang."""
+    script = "ana@dm: /role remove ben verifier\neli@dm: /lang es\n!who\n"
+    result = run_console(script, tmp_path / "w.sqlite3")
+    assert result.returncode == 0, result.stderr
+    assert "  ben   no role · English" in result.stdout
+    assert "  eli   volunteer · Spanish" in result.stdout
