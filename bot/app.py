@@ -129,7 +129,7 @@ class App:
                 TimerKind.TASK_OVERDUE: timers.task_overdue_escalation,
             },
         )
-        self.people = PeopleService(store, clock, network)
+        self.people = PeopleService(store, clock, network, self.tasks)
         self.forms = FormService(store, clock)
         self.summary = SummaryService(store, network, clock, messenger)
         kept = config.retention
