@@ -117,7 +117,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "person",
-        _("Show a detained person's details (direct message only)."),
+        _("Show a detained person's details; organizers correct them too (direct message only)."),
         "/person P2",
     ),
     CommandSpec(
