@@ -123,14 +123,15 @@ class FollowThroughActions:
         it to another day if that was meant."""
         when = person.details.children_by
         assert when is not None  # noqa: S101 - only said of a pick-up time given
-        tomorrow = (when + timedelta(days=1)).astimezone(self.network.zone)
+        local = when.astimezone(self.network.zone)
+        tomorrow = f"{local.date() + timedelta(days=1)} {local:%H:%M}"  # the same clock time
         return _(
             "The pick-up time, {when}, has already passed, so {code} is overdue: the "
             "children may still be waiting. I kept the time as you gave it and told the "
             "organizers. If you meant another day, send {command}",
             when=When(when),
             code=task.code,
-            command=Example("person", f"/person {person.code} pickup: {tomorrow:%Y-%m-%d %H:%M}"),
+            command=Example("person", f"/person {person.code} pickup: {tomorrow}"),
         )
 
     async def person_edit(

@@ -178,7 +178,8 @@ class PeopleService:
             await tx.people.update(person_id, after)
             person = await tx.people.get(person_id)
             assert person is not None  # noqa: S101 - read above, in this unit of work
-            about = [t for t in await tx.tasks.in_states(ACTIVE_STATES) if t.person_id == person_id]
+            ever = [t for t in await tx.tasks.in_states(TaskState) if t.person_id == person_id]
+            about = [t for t in ever if t.state in ACTIVE_STATES]
             pick_ups = [t for t in about if t.kind is TaskKind.PICK_UP_CHILDREN]
             moved: list[Task] = []
             if PersonField.CHILDREN_BY in changed and after.children_by is not None:
@@ -189,7 +190,8 @@ class PeopleService:
                         await self.tasks.move_due(tx, actor, task, after.children_by, tell=not held)
                     )
             proposed = None
-            if PersonField.CHILDREN in changed and after.children and not pick_ups:
+            had_pick_up = any(t.kind is TaskKind.PICK_UP_CHILDREN for t in ever)
+            if PersonField.CHILDREN in changed and after.children and not had_pick_up:
                 task_id = await tx.tasks.insert(
                     TaskKind.PICK_UP_CHILDREN,
                     "",

@@ -304,3 +304,11 @@ async def test_a_task_done_is_not_moved(app: App) -> None:
         task = await tx.tasks.get(3)
     assert task is not None and task.state is TaskState.DONE
     assert await task_due(app, 3) == "Mon 16:00"
+
+
+async def test_a_cancelled_pick_up_is_not_proposed_again(app: App) -> None:
+    await say(app, "ana", AMBIGUOUS, dm("ana"))
+    await say(app, "ana", "/task cancel T3", dm("ana"))
+    fixed = await say(app, "ana", "/person P1 children: Ana, Roosevelt Middle School", dm("ana"))
+    assert fixed.startswith("Changed P1:\n• Children to pick up: Ana, Roosevelt Middle School")
+    assert "Proposed" not in fixed
