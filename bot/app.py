@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from bot.core.summary import SummaryService
 from bot.core.task_timers import TaskTimers
 from bot.core.tasks import TaskService
 from bot.core.timers import TimerDispatcher
-from bot.data_key import find_key
+from bot.data_key import DataKey, announce_created, find_key
 from bot.i18n import Renderer
 from bot.scheduler import TimerScheduler
 from storage.database import Database
@@ -49,20 +49,41 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Made:
-    """What a start created, so a start that fails can take it back."""
+    """What a start created, so a start that fails can take it back: a new database, a
+    new key file, and the folders made for them (removed only if left empty)."""
 
     database: Path | None = None
-    key_file: Path | None = None
+    key: DataKey | None = None
+    directories: list[Path] = field(default_factory=list)
 
     def remove(self) -> None:
-        for made in (self.database, self.key_file):
+        key_file = self.key.created if self.key is not None else None
+        for made in (self.database, key_file):
             if made is not None:
                 log.info("the start failed: removing %s, which it had just made", made)
         if self.database is not None:
             remove_database(self.database)
-        if self.key_file is not None:
-            self.key_file.unlink(missing_ok=True)
-        self.database = self.key_file = None
+        if key_file is not None:
+            key_file.unlink(missing_ok=True)
+        for folder in self.directories:  # deepest first
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (someone else's files), or already gone
+                continue
+            log.info("the start failed: removing the empty folder %s, which it had made", folder)
+        self.database, self.key, self.directories = None, None, []
+
+
+def missing_folders(*paths: Path) -> list[Path]:
+    """The folders above `paths` that do not exist yet, deepest first: whatever of them
+    exists after a start was made by it."""
+    missing: set[Path] = set()
+    for path in paths:
+        for folder in path.absolute().parents:
+            if folder.exists():
+                break
+            missing.add(folder)
+    return sorted(missing, key=lambda folder: len(folder.parts), reverse=True)
 
 
 def network_from_config(config: Config) -> Network:
@@ -104,6 +125,7 @@ class App:
         self.config = config
         self.store = store
         self._made = _Made()
+        self._confirmed = False
         self.clock = clock
         self.network = network_from_config(config)
         self.renderer = Renderer(self.network.zone)
@@ -129,7 +151,7 @@ class App:
                 TimerKind.TASK_OVERDUE: timers.task_overdue_escalation,
             },
         )
-        self.people = PeopleService(store, clock, network)
+        self.people = PeopleService(store, clock, network, self.tasks)
         self.forms = FormService(store, clock)
         self.summary = SummaryService(store, network, clock, messenger)
         kept = config.retention
@@ -194,11 +216,15 @@ class App:
         *,
         deployment: bool = False,
         escapes: Mapping[str, Callable[[str], str]] | None = None,
+        confirm_later: bool = False,
     ) -> App:
         """Open (or create) the database with its data key and sync configured members.
 
-        A start that fails leaves nothing behind that it made: a new key file and a new
-        database are removed (an existing database is never touched).
+        A start that fails leaves nothing behind that it made: a new key file, a new
+        database and the folders made for them (if empty) are removed; an existing
+        database is never touched. `confirm_later`: the start holds only once the caller
+        says so (`started`, when its front ends are reached); until then `abandon` takes
+        back what it made, and a new key file is not announced.
 
         `escapes`: how each platform that will run neutralises people's text (Discord's
         markdown and mentions), known before anything is written: what start-up itself
@@ -210,8 +236,13 @@ class App:
         cipher = None
         if str(path) != ":memory:":
             made.database = None if path.exists() else path
-            key = find_key(config, path, deployment=deployment)
-            made.key_file, cipher = key.created, key.cipher
+            made.directories = missing_folders(path, config.key_path(path))
+            try:
+                made.key = find_key(config, path, deployment=deployment)
+            except BaseException:
+                made.remove()  # a folder made for a key file it could not write
+                raise
+            cipher = made.key.cipher
         try:
             db = await Database.open(path, cipher)
         except BaseException:
@@ -242,13 +273,31 @@ class App:
             await db.close()
             made.remove()
             raise
+        if not confirm_later:
+            app.started()
         return app
 
+    @property
+    def confirmed(self) -> bool:
+        """Whether the start holds (see `started`)."""
+        return self._confirmed
+
+    def started(self) -> None:
+        """The start holds: what it made stays, and a new key file is announced now."""
+        if self._confirmed:
+            return
+        self._confirmed = True
+        if self._made.key is not None:
+            announce_created(self._made.key)
+        self._made = _Made()
+
     async def abandon(self) -> None:
-        """Close after a start that could not go on (a front end's service unreachable),
-        removing the key file and database this start made, if it made them."""
+        """Close after a start that could not go on (a front end's service unreachable)
+        before anything was received, removing the key file, database and folders this
+        start made, if it made them."""
         await self.close()
-        self._made.remove()
+        if not self._confirmed:
+            self._made.remove()
 
     def register_platform(
         self, platform: str, escape: Callable[[str], str], *, keeps_roles: bool = False

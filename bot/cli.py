@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot import __version__
 from bot.app import App
 from bot.config import Config, ConfigError, load_config
-from bot.data_key import rotate
+from bot.data_key import key_problem, rotate
 from bot.platforms.console import Console
 from bot.redact import PrivateFormatter
 from bot.stopping import FrontEndRun, StopRequest, run_until_stopped
@@ -26,6 +26,7 @@ from storage.crypto import DataKeyError, generate_key
 from storage.database import DatabaseError
 
 if TYPE_CHECKING:
+    from bot.platforms.signal.frontend import SignalFrontEnd
     from cogs.client import RapidResponseBot
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -97,7 +98,11 @@ async def _console(args: argparse.Namespace) -> int:
 
 
 class StartError(Exception):
-    """The bot cannot start for a reason the operator can fix; one line says which."""
+    """The bot cannot start for reasons the operator can fix; one line says each."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 async def _purge(args: argparse.Namespace) -> str:
@@ -124,7 +129,13 @@ async def _purge(args: argparse.Namespace) -> str:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    """Every front end the config enables, on one core and one database, until stopped."""
+    """Every front end the config enables, on one core and one database, until stopped.
+
+    Everything that can be checked before anything is made (the Discord token, the data
+    key) is checked first, and every problem found is named at once. A start that fails
+    before any message could have been received (a service unreachable, a token refused)
+    takes back what it made; once a front end is reached, or Signal has received a
+    message, the database stays whatever happens."""
     config = load_config(args.config)
     if config.discord is None and config.signal is None:
         raise StartError(
@@ -134,30 +145,49 @@ async def _run(args: argparse.Namespace) -> int:
     # The console is for drills: its chats are not where a deployment's alerts go.
     config = config.for_front_ends("discord", "signal")
     token = ""
+    problems: list[str] = []
     if config.discord is not None:
         token = os.environ.get(config.discord.token_env, "").strip()
         if not token:
-            raise StartError(
+            problems.append(
                 "the Discord bot token is missing: put it in the environment variable "
                 f"{config.discord.token_env}"
             )
-    app = await App.start(config, args.db, deployment=True, escapes=front_end_escapes(config))
+    database = Path(args.db) if args.db is not None else config.database_path()
+    key = key_problem(config, database, deployment=True)
+    if key is not None:
+        problems.append(key)
+    if problems:
+        raise StartError(*problems)
+    app = await App.start(
+        config, database, deployment=True, escapes=front_end_escapes(config), confirm_later=True
+    )
     runs: list[FrontEndRun] = []
+    signal = None
     if config.signal is not None:
         try:
-            runs.append(await _signal(app))
+            signal, run = await _signal(app)
         except BaseException:
             await app.abandon()  # nothing was received: a new database or key goes too
             raise
+        runs.append(run)
+    if config.discord is None:
+        app.started()  # Signal answered: the start holds
     request = StopRequest()
+    failed = True
     try:
         with request.installed():
             await app.start_timers()
             if config.discord is not None:
                 runs.append(_discord(app, token))
             await run_until_stopped(runs, request, grace=stop_grace(config))
+        failed = False
     finally:
-        await app.close()
+        if failed and not app.confirmed and (signal is None or not signal.received):
+            await app.abandon()  # Discord never answered, and Signal brought nothing
+        else:
+            app.started()  # kept: what it made is said, once
+            await app.close()
     if request.signal is not None:
         print(GOODBYE if request.exit_code == INTERRUPTED else STOPPED, file=sys.stderr)
     return request.exit_code
@@ -186,7 +216,7 @@ def stop_grace(config: Config) -> float:
     return grace
 
 
-async def _signal(app: App) -> FrontEndRun:
+async def _signal(app: App) -> tuple[SignalFrontEnd, FrontEndRun]:
     from bot.platforms.signal.frontend import (
         SignalFrontEnd,
         SignalUnavailableError,
@@ -199,14 +229,15 @@ async def _signal(app: App) -> FrontEndRun:
     except SignalUnavailableError as error:
         front.client.close()
         raise StartError(str(error)) from None
-    return FrontEndRun("signal", front.run(), front.stop)
+    return front, FrontEndRun("signal", front.run(), front.stop)
 
 
 def _discord(app: App, token: str) -> FrontEndRun:
     # Imported here so `rrbot console` starts without loading discord.py.
     from cogs.client import RapidResponseBot
 
-    bot = RapidResponseBot(app.config, app=app)
+    # Once Discord took the token and the commands, members may act: the start holds.
+    bot = RapidResponseBot(app.config, app=app, reached=app.started)
     return FrontEndRun("discord", _run_discord(bot, token), bot.close)
 
 
@@ -267,7 +298,11 @@ def _main(args: argparse.Namespace) -> int:
         if args.command == "run":
             return asyncio.run(_run(args))
         return asyncio.run(_console(args))
-    except (ConfigError, DatabaseError, StartError, DataKeyError) as error:
+    except StartError as error:
+        for problem in error.problems:
+            print(f"rrbot: {problem}", file=sys.stderr)
+        return 2
+    except (ConfigError, DatabaseError, DataKeyError) as error:
         print(f"rrbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

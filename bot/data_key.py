@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 class DataKey:
     cipher: FieldCipher
     created: Path | None = None  # a key file made by this start: removed if the start fails
+    deployment: bool = False  # for real chats: its making is worth a warning
 
 
 def needs_explicit_key(config: Config) -> bool:
@@ -40,6 +41,38 @@ def missing_key(config: Config) -> str:
     )
 
 
+def key_problem(config: Config, database: Path, *, deployment: bool = False) -> str | None:
+    """Why `find_key` would refuse, found without making or changing anything, so a start
+    can name it together with every other problem before it creates a thing; None when a
+    key is there or will be made."""
+    env = config.security.key_env
+    from_env = os.environ.get(env, "").strip()
+    if from_env:
+        try:
+            parse_key(from_env)
+        except DataKeyError as error:
+            return str(error)
+        return None
+    path = config.key_path(database)
+    if deployment and needs_explicit_key(config) and not config.security.key_file:
+        if path.exists():
+            return (
+                f"the data key is in {path}, beside the database, so a copy of that disk "
+                f"opens all the data: put the file's contents in the environment variable "
+                f"{env} (or move the file to another disk and name it in [security] "
+                f"key_file), keep a copy somewhere safe, then delete {path}"
+            )
+        return missing_key(config)
+    if path.exists():
+        try:
+            parse_key(path.read_text(encoding="ascii"))
+        except (OSError, UnicodeDecodeError) as error:
+            return f"cannot read the data key file {path}: {error}"
+        except DataKeyError as error:
+            return f"{path}: {error}"
+    return None
+
+
 def find_key(
     config: Config, database: Path, *, deployment: bool = False, create: bool = True
 ) -> DataKey:
@@ -47,23 +80,18 @@ def find_key(
 
     `deployment`: with Discord or Signal configured, a key file is used only when the
     config names one, and a warning says so if it shares the database's file system.
+    A key file made here is announced only once the start holds (`announce_created`):
+    a start that fails removes it again, and a key nobody will need is not worth a copy.
     """
+    problem = key_problem(config, database, deployment=deployment)
+    if problem is not None:
+        raise DataKeyError(problem)
     env = config.security.key_env
     from_env = os.environ.get(env, "").strip()
     if from_env:
         return DataKey(FieldCipher(parse_key(from_env)))
     path = config.key_path(database)
-    explicit = bool(config.security.key_file)
     strict = deployment and needs_explicit_key(config)
-    if strict and not explicit:
-        if path.exists():
-            raise DataKeyError(
-                f"the data key is in {path}, beside the database, so a copy of that disk "
-                f"opens all the data: put the file's contents in the environment variable "
-                f"{env} (or move the file to another disk and name it in [security] "
-                f"key_file), keep a copy somewhere safe, then delete {path}"
-            )
-        raise DataKeyError(missing_key(config))
     created = None
     if path.exists():
         keep_private(path, "data key file")
@@ -81,13 +109,6 @@ def find_key(
         except OSError as error:
             raise DataKeyError(f"cannot write the data key file {path}: {error}") from None
         key, created = parse_key(text), path
-        # A trial on the console needs no fuss; a deployment should hear it, once.
-        log.log(
-            logging.WARNING if strict else logging.INFO,
-            "created a new data key in %s; keep a copy somewhere safe: without it the data "
-            "cannot be read",
-            path,
-        )
     if strict and _same_file_system(path, database):
         log.warning(
             "the data key file %s is on the same file system as the database %s: a copy of "
@@ -96,7 +117,20 @@ def find_key(
             database,
             env,
         )
-    return DataKey(FieldCipher(key), created)
+    return DataKey(FieldCipher(key), created, deployment=strict)
+
+
+def announce_created(key: DataKey) -> None:
+    """Say once that a new key file was made, once the start that made it holds. A trial
+    on the console needs no fuss; a deployment should hear it."""
+    if key.created is None:
+        return
+    log.log(
+        logging.WARNING if key.deployment else logging.INFO,
+        "created a new data key in %s; keep a copy somewhere safe: without it the data "
+        "cannot be read",
+        key.created,
+    )
 
 
 def load_cipher(config: Config, database: Path) -> FieldCipher:

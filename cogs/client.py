@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import discord
@@ -75,7 +76,10 @@ class RapidResponseBot(commands.Bot):
         db_path: Path | None = None,
         clock: Clock | None = None,
         app: App | None = None,
+        reached: Callable[[], None] | None = None,
     ) -> None:
+        """`reached`: called once Discord took the token and the commands (the end of
+        `setup_hook`): from then on members may act, so the start holds."""
         if config.discord is None:
             raise ValueError("the config has no [discord] section")
         super().__init__(
@@ -93,6 +97,7 @@ class RapidResponseBot(commands.Bot):
         self.clock = clock
         self.front: DiscordFrontEnd | None = None
         self._given_app = app  # shared with other front ends: theirs to close, not ours
+        self._reached = reached
         self.worker: OutboxWorker | None = None
         self._worker_task: asyncio.Task[None] | None = None
 
@@ -170,6 +175,8 @@ class RapidResponseBot(commands.Bot):
             raise
         assert self.worker is not None  # noqa: S101 - attach() made it
         self._worker_task = asyncio.create_task(self.worker.run(), name="discord-outbox")
+        if self._reached is not None:
+            self._reached()
 
     async def sync_commands(self) -> None:
         """Register the commands with Discord: once, globally, each saying where it works.

@@ -274,16 +274,49 @@ class TasksCog(commands.Cog):
 
     @app_commands.command(name="person", description=describe("person"))
     @also_in_direct_messages
-    @app_commands.describe(person=N_("a person code, like P2"))
-    async def person(self, interaction: discord.Interaction, person: str) -> None:
+    @app_commands.describe(
+        person=N_("a person code, like P2"),
+        name=N_("organizers: correct the full name"),
+        dob=N_("organizers: correct the date of birth, year first: 1990-04-12"),
+        contact=N_("organizers: correct who to call (name)"),
+        relation=N_("how the contact is related"),
+        phone=N_("their phone number"),
+        language=N_("the family's language"),
+        children=N_("children to pick up: where"),
+        pickup=N_("by when: 15:30, 3pm or 2h"),
+        notes=N_("organizers only: notes (medication, lawyer…)"),
+    )
+    async def person(
+        self,
+        interaction: discord.Interaction,
+        person: str,
+        name: str = "",
+        dob: str = "",
+        contact: str = "",
+        relation: str = "",
+        phone: str = "",
+        language: str = "",
+        children: str = "",
+        pickup: str = "",
+        notes: str = "",
+    ) -> None:
+        """The person's details; with any other option, an organizer's correction of
+        those fields (the labels of /detained, read by the same rules)."""
         front = self.front
-        await front.run(
-            interaction,
-            "person",
-            lambda m: front.actions.person(
-                m, front.conversation(interaction.user), parse_code(person, "P")
-            ),
-        )
+        typed = {"name": name, "dob": dob, "contact": contact, "relation": relation,
+                 "phone": phone, "language": language, "children": children,
+                 "pickup": pickup, "notes": notes}  # fmt: skip
+        given = {label: value for label, value in typed.items() if value.strip()}
+
+        async def answer(member: Member) -> list[Reply]:
+            conversation = front.conversation(interaction.user)
+            if given:
+                return await front.actions.person_edit(
+                    member, conversation, parse_code(person, "P"), given
+                )
+            return await front.actions.person(member, conversation, parse_code(person, "P"))
+
+        await front.run(interaction, "person", answer)
 
     @app_commands.command(name="detained", description=describe("detained"))
     @also_in_direct_messages

@@ -35,6 +35,24 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
+def _sealed(details: PersonDetails) -> tuple[str | None, ...]:
+    """The columns name … notes, in that order, each sealed to its column."""
+    return (
+        seal(details.name, "people.name"),
+        seal(
+            details.date_of_birth.isoformat() if details.date_of_birth else None,
+            "people.date_of_birth",
+        ),
+        seal(details.contact_name, "people.contact_name"),
+        seal(details.contact_phone, "people.contact_phone"),
+        seal(details.contact_relation, "people.contact_relation"),
+        seal(details.language, "people.language"),
+        seal(details.children, "people.children"),
+        to_db(details.children_by) if details.children_by else None,
+        seal(details.notes, "people.notes"),
+    )
+
+
 class SqlitePeople:
     """People detained."""
 
@@ -53,26 +71,20 @@ class SqlitePeople:
             "INSERT INTO people (report_id, name, date_of_birth, contact_name, contact_phone, "
             "contact_relation, language, children, children_by, notes, recorded_by, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                report_id,
-                seal(details.name, "people.name"),
-                seal(
-                    details.date_of_birth.isoformat() if details.date_of_birth else None,
-                    "people.date_of_birth",
-                ),
-                seal(details.contact_name, "people.contact_name"),
-                seal(details.contact_phone, "people.contact_phone"),
-                seal(details.contact_relation, "people.contact_relation"),
-                seal(details.language, "people.language"),
-                seal(details.children, "people.children"),
-                to_db(details.children_by) if details.children_by else None,
-                seal(details.notes, "people.notes"),
-                recorded_by,
-                to_db(now),
-            ),
+            (report_id, *_sealed(details), recorded_by, to_db(now)),
         )
         assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cursor.lastrowid
+
+    async def update(self, person_id: int, details: PersonDetails) -> bool:
+        """Replace what is recorded about a person, sealed like the first time."""
+        cursor = await self._conn.execute(
+            "UPDATE people SET name = ?, date_of_birth = ?, contact_name = ?, "
+            "contact_phone = ?, contact_relation = ?, language = ?, children = ?, "
+            "children_by = ?, notes = ? WHERE id = ?",
+            (*_sealed(details), person_id),
+        )
+        return cursor.rowcount == 1
 
     async def get(self, person_id: int) -> Person | None:
         async with self._conn.execute("SELECT * FROM people WHERE id = ?", (person_id,)) as cursor:

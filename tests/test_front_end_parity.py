@@ -126,6 +126,26 @@ async def test_discord_offers_every_command(tmp_path: Path, clock: FakeClock) ->
     assert [name for (front, name) in EXEMPT if front == "discord" and name in offered] == []
 
 
+async def test_discords_person_corrects_every_detail_the_text_grammar_does(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """/person P3 dob: …; pickup: … on the console and Signal; on Discord the same labels
+    are options of /person, so no detail can be fixed on one front end only."""
+    data = example_data()
+    data["discord"] = discord_fakes.discord_section()
+    config = Config.model_validate(data)
+    app = await App.start(config, tmp_path / "discord.sqlite3", clock)
+    try:
+        bot = RapidResponseBot(config, clock=clock)
+        await bot.attach(app)
+        person = bot.tree.get_command("person")
+    finally:
+        await app.close()
+    assert isinstance(person, app_commands.Command)
+    options = {parameter.name for parameter in person.parameters}
+    assert options == {"person", *vocabulary().keys("labels.person")}
+
+
 def test_the_exemptions_are_the_ones_documented() -> None:
     architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (\w+) \| `/(\w+)` \| (.+?) \|$", architecture, re.MULTILINE)

@@ -10,6 +10,7 @@ the key file are 0600, and an older one open to others is tightened, saying so.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
@@ -26,13 +27,14 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
+from bot.cli import StartError
 from bot.config import load_config
 from storage.crypto import generate_key
 from tests.conftest import EXAMPLE_CONFIG, ROOT, example_data, run_rrbot
 from tests.fakes import discord as discord_fakes
 from tests.fakes.clock import FakeClock
 from tests.fakes.signal_server import FakeSignal
-from tests.platforms.signal.conftest import signal_section
+from tests.platforms.signal.conftest import BOT_NUMBER, DEE, signal_section
 from tests.test_config import write_toml
 
 NO_KEY = (
@@ -185,8 +187,92 @@ def test_a_start_that_fails_takes_back_the_key_and_database_it_made(tmp_path: Pa
     code, lines = rrbot("run", signal_config(tmp_path, key_file=str(key)), db)
     assert code == 2 and lines[-1].startswith("rrbot: cannot reach signal-cli-rest-api")
     assert "Traceback" not in "\n".join(lines)
-    assert not key.exists()
-    assert list(db.parent.iterdir()) == []  # no database, no -wal, no -shm
+    assert not any("created a new data key" in line for line in lines)
+    # No database, -wal or -shm, no key, and not the folders made for them; and no
+    # "created a new data key, keep a copy" for a key that is gone again.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
+
+
+async def run_in_process(config: Path, db: Path) -> None:
+    """`rrbot run`'s own coroutine, in this event loop (beside a fake service)."""
+    from bot import cli
+
+    await cli._run(argparse.Namespace(config=config, db=db, verbose=False))
+
+
+@pytest.mark.parametrize("received", [False, True])
+async def test_with_signal_receiving_a_failed_discord_start_keeps_what_came(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, received: bool
+) -> None:
+    """Signal and Discord both configured; Discord cannot be reached. If Signal already
+    stored a message, the database holds it and stays; if not, it goes like any other."""
+    import aiohttp
+
+    from cogs.client import RapidResponseBot
+
+    server = FakeSignal(number=BOT_NUMBER)
+    await server.start()
+    if received:
+        server.deliver("/report ICE at the laundromat on Oak", uuid=DEE)
+    data = example_data()
+    data["signal"] = signal_section(server.url)
+    data["discord"] = discord_fakes.discord_section()
+    key = tmp_path / "keys" / "rrbot.key"
+    data["security"] = {**data["security"], "key_file": str(key)}
+    config = write_toml(tmp_path / "config.toml", data)
+    db = tmp_path / "data" / "r.db"
+
+    async def unreachable(self: RapidResponseBot, token: str) -> None:
+        await server.requested("receive", 2)  # Signal has been receiving meanwhile
+        raise aiohttp.ClientConnectionError("Cannot connect to host discord.com:443")
+
+    monkeypatch.setattr(RapidResponseBot, "start", unreachable)
+    monkeypatch.setenv("RRBOT_TEST_TOKEN", "token")
+    monkeypatch.delenv("RRBOT_DATA_KEY", raising=False)
+    try:
+        with pytest.raises(StartError, match="cannot reach Discord"):
+            await run_in_process(config, db)
+    finally:
+        await server.stop()
+    assert db.exists() is received and key.exists() is received
+    if not received:
+        left = sorted(p.name for p in tmp_path.iterdir())  # noqa: ASYNC240 - a test's look
+        assert left == ["config.toml"]
+
+
+def test_a_key_file_made_by_a_start_that_holds_is_announced_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot import cli
+    from cogs.client import RapidResponseBot
+
+    async def reached(self: RapidResponseBot, token: str) -> None:
+        await self.login(token)  # stands in for Discord: the commands are taken
+
+    async def login(self: RapidResponseBot, token: str) -> None:
+        await self.setup_hook()
+
+    async def sync() -> None:
+        return None
+
+    monkeypatch.setattr(RapidResponseBot, "start", reached)
+    monkeypatch.setattr(RapidResponseBot, "login", login)
+    monkeypatch.setattr(RapidResponseBot, "sync_commands", lambda self: sync())
+    monkeypatch.setenv("RRBOT_TEST_TOKEN", "token")
+    monkeypatch.delenv("RRBOT_DATA_KEY", raising=False)
+    key = tmp_path / "keys" / "rrbot.key"
+    data = example_data()
+    data["discord"] = discord_fakes.discord_section()
+    data["security"] = {**data["security"], "key_file": str(key)}
+    config = write_toml(tmp_path / "config.toml", data)
+    caplog.set_level(logging.INFO)
+    assert cli.main(["run", "--config", str(config), "--db", str(tmp_path / "r.db")]) == 0
+    said = [r.getMessage() for r in caplog.records if "created a new data key" in r.getMessage()]
+    assert said == [
+        f"created a new data key in {key}; keep a copy somewhere safe: without it the data "
+        "cannot be read"
+    ]
+    assert key.exists() and (tmp_path / "r.db").exists()
 
 
 def test_a_failed_start_never_removes_a_database_that_was_there(tmp_path: Path) -> None:

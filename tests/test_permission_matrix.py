@@ -156,6 +156,21 @@ MATRIX: tuple[Entry, ...] = (
         discord=("slash:person",),
     ),
     Entry(
+        "person: correct a detail",
+        ORGANIZER,
+        "/person P1 dob: 1988-03-05",
+        direct=True,
+        discord=("slash:person correction",),
+    ),
+    Entry(
+        "person: correct a detail, by the volunteer while T1 (call the family) is theirs",
+        ORGANIZER,
+        "/person P1 phone: 555 010 4445",
+        direct=True,
+        t1="accepted",
+        discord=("slash:person correction",),
+    ),
+    Entry(
         "person, by the volunteer while T1 (call the family) is theirs",
         ORGANIZER | {"volunteer"},
         "/person P1",

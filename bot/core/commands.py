@@ -122,7 +122,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "person",
-        _("Show a detained person's details (direct message only)."),
+        _("Show a detained person's details; organizers correct them too (direct message only)."),
         "/person P2",
     ),
     CommandSpec(
@@ -220,7 +220,7 @@ def closest_command(name: str, language: str = SOURCE_LANGUAGE) -> str | None:
 # language ("/reportar dónde: 5th & Main; qué: …").
 _EXAMPLE_LABELS = {
     "report": "report", "correct": "correction", "detained": "person", "task": "task",
-    "verify": "correction",
+    "verify": "correction", "person": "person",
 }  # fmt: skip
 _EXAMPLE_VERBS = {"task": "task_verbs", "role": "role_verbs"}
 _EXAMPLE_LABEL = re.compile(r"(^|;\s*|\s)([a-z][a-z ]{0,23}?):")
@@ -229,13 +229,15 @@ _EXAMPLE_LABEL = re.compile(r"(^|;\s*|\s)([a-z][a-z ]{0,23}?):")
 @dataclass(frozen=True)
 class Example:
     """A command's example in the reader's language: its command name and its labels as
-    that language's words files spell them; the values stay as written."""
+    that language's words files spell them; the values stay as written. `text`: another
+    example of the same command than the one /help shows ("/person P3 dob: 1990-04-12")."""
 
     command: str
+    text: str = ""
 
     def render(self, renderer: Renderer, language: str) -> str:
         spec = _BY_NAME[self.command]
-        text = spec.example
+        text = self.text or spec.example
         local = local_name(spec.name, language)
         if local:
             text = re.sub(rf"^/{re.escape(spec.name)}\b", f"/{local}", text)

@@ -16,12 +16,13 @@ from datetime import datetime, timedelta
 from bot.core import permissions
 from bot.core.actions import Actions, Reply
 from bot.core.commands import label_table, parse_fields
+from bot.core.drafts import PERSON_LABELS
 from bot.core.errors import UserError
 from bot.core.models import Conversation, Member
-from bot.core.personal_fields import parse_date_of_birth, parse_when, read_language
+from bot.core.personal_fields import parse_date_of_birth, parse_pickup, read_language
 from bot.core.phone_numbers import parse_phone, show_phone
 from bot.core.reports import unknown_report
-from bot.core.task_text import language_text
+from bot.core.task_text import field_line, language_text
 from bot.core.yes_no import meaning, skips
 from bot.i18n import Lines, Msg, Raw, Text, Trusted, When, _, lines
 from bot.i18n.words import fold, vocabulary
@@ -195,7 +196,8 @@ class DetainedConversation:
         if step == "language":
             return read_language(value)
         if step == "pickup":
-            moment = parse_when(value, now, zone, network.languages)
+            # Earlier today is kept, as on one line: the children may still be waiting.
+            moment, _passed = parse_pickup(value, now, zone, network.languages)
             return moment.astimezone(zone).strftime(STORED_TIME)
         return value
 
@@ -222,18 +224,7 @@ class DetainedConversation:
             shown = When(moment)
         elif value:
             shown = Raw(value)
-        labels: dict[str, Msg] = {
-            "name": _("Name: {value}", value=shown),
-            "dob": _("Date of birth: {dob}", dob=shown),
-            "contact": _("Contact: {who}", who=shown),
-            "relation": _("Relation: {value}", value=shown),
-            "phone": _("Phone: {value}", value=shown),
-            "language": _("Language: {language}", language=shown),
-            "children": _("Children to pick up: {where}", where=shown),
-            "pickup": _("Pick up by: {when}", when=shown),
-            "notes": _("Notes: {notes}", notes=shown),
-        }
-        return labels[field]
+        return field_line(PERSON_LABELS[field], shown)
 
     async def _confirm(
         self, actor: Member, conversation: Conversation, data: dict[str, str], value: str

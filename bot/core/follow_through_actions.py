@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from bot.core import need_to_know, permissions, rendering
 from bot.core.clock import Clock
+from bot.core.commands import Example
 from bot.core.drafts import (
+    PERSON_LABELS,
+    SAMPLES,
+    Unread,
     check_length,
     note_text,
 )
@@ -16,15 +21,26 @@ from bot.core.members import MemberService
 from bot.core.models import (
     Conversation,
     Member,
+    Person,
+    Task,
 )
 from bot.core.network import Network
-from bot.core.people import PeopleService
+from bot.core.people import PeopleService, which_detail
 from bot.core.personal_fields import parse_when
 from bot.core.replies import Reply
-from bot.core.task_text import forget_details, person_card, task_line, task_title
+from bot.core.task_text import (
+    field_line,
+    field_value,
+    forget_details,
+    person_card,
+    task_line,
+    task_title,
+)
 from bot.core.tasks import TaskService
 from bot.i18n import (
     Raw,
+    Text,
+    When,
     _,
     lines,
 )
@@ -33,10 +49,36 @@ PERSONAL_DATA_IN_GROUP = _(
     "Please send personal details to me in a direct message next time: everyone in this "
     "chat can read them. Consider deleting your message."
 )
+EDIT_IN_GROUP = _(
+    "Personal details are only changed in a direct message: send me your correction "
+    "there, and consider deleting your message, since everyone in this chat can read it."
+)
 DESCRIPTION_IN_GROUP = _(
     "A task's description may name people, so I show it only in direct messages. Next "
     "time, add tasks in a direct message with me, and consider deleting your message."
 )
+
+
+def unread_text(person: Person, unread: Sequence[Unread]) -> Text:
+    """What /detained could not read, kept in the notes, each with the command that
+    fixes it (in the reader's language: /persona P3 fecha de nacimiento: …)."""
+
+    def fix(item: Unread) -> Text:
+        commands = [
+            Example("person", f"/person {person.code} {item.label}: {value}")
+            for value in item.choices or (SAMPLES[item.label],)
+        ]
+        if len(commands) == 2:
+            return _("Send {first} or {second}", first=commands[0], second=commands[1])
+        return _("Send {command}", command=commands[0])
+
+    return lines(
+        _(
+            "I could not read these, so I kept them in the notes as you typed them (only "
+            "organizers see the notes). Fix each with the command under it:"
+        ),
+        *(lines(rendering.bullet(item.problem), fix(item)) for item in unread),
+    )
 
 
 class FollowThroughActions:
@@ -68,21 +110,89 @@ class FollowThroughActions:
                 )
             )
         ]
+        if recorded.overdue is not None:
+            replies.append(Reply(self._pickup_passed(recorded.person, recorded.overdue)))
         if recorded.unread:
-            replies.append(
-                Reply(
-                    lines(
-                        _(
-                            "I kept these in the notes as you typed them, because I could not "
-                            "read them; fix them when you can:"
-                        ),
-                        *(rendering.bullet(problem) for problem in recorded.unread),
-                    )
-                )
-            )
+            replies.append(Reply(unread_text(recorded.person, recorded.unread)))
         if not conversation.is_direct:
             replies.append(Reply(PERSONAL_DATA_IN_GROUP))
         return replies
+
+    def _pickup_passed(self, person: Person, task: Task) -> Text:
+        """A pick-up time earlier today, kept: said plainly, with the command that moves
+        it to another day if that was meant."""
+        when = person.details.children_by
+        assert when is not None  # noqa: S101 - only said of a pick-up time given
+        local = when.astimezone(self.network.zone)
+        tomorrow = f"{local.date() + timedelta(days=1)} {local:%H:%M}"  # the same clock time
+        return _(
+            "The pick-up time, {when}, has already passed, so {code} is overdue: the "
+            "children may still be waiting. I kept the time as you gave it and told the "
+            "organizers. If you meant another day, send {command}",
+            when=When(when),
+            code=task.code,
+            command=Example("person", f"/person {person.code} pickup: {tomorrow}"),
+        )
+
+    async def person_edit(
+        self,
+        actor: Member,
+        conversation: Conversation,
+        person_id: int,
+        fields: dict[str, str],
+        free: str = "",
+    ) -> list[Reply]:
+        """An organizer corrects a person's record, in a direct message, with the labels
+        of /detained: /person P3 dob: 1990-04-12; pickup: tomorrow 15:00."""
+        permissions.check_can_change_people(actor)
+        if not conversation.is_direct:
+            raise UserError(EDIT_IN_GROUP)
+        if free.strip():  # words without a label: which field they are for is a guess
+            raise which_detail(person_id)
+        corrected = await self.people.correct(actor, person_id, fields)
+        person = corrected.person
+        if not corrected.changed:
+            return [
+                Reply(_("{code} already has these details; nothing was changed.", code=person.code))
+            ]
+        region = self.network.region
+        changed = (
+            rendering.bullet(field_line(field, field_value(field, person.details, region)))
+            for field in PERSON_LABELS.values()
+            if field in corrected.changed
+        )
+        proposed = corrected.proposed
+        return [
+            Reply(
+                lines(
+                    _("Changed {code}:", code=person.code),
+                    *changed,
+                    *(
+                        _("{code} is now due {when}.", code=t.code, when=When(t.due_at))
+                        for t in corrected.moved
+                        if t.due_at is not None
+                    ),
+                    _(
+                        "Proposed {title}. Assign it with /task assign {code} <member>.",
+                        title=task_title(proposed),
+                        code=proposed.code,
+                    )
+                    if proposed is not None
+                    else None,
+                    *(
+                        _(
+                            "{member} is doing {code} and was sent the corrected details.",
+                            member=member_name(member),
+                            code=task.code,
+                        )
+                        for member, task in corrected.told
+                    ),
+                    self._pickup_passed(person, corrected.overdue)
+                    if corrected.overdue is not None
+                    else None,
+                )
+            )
+        ]
 
     async def task_add(
         self,

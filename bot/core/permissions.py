@@ -63,6 +63,13 @@ def check_can_record_people(member: Member) -> None:
         raise UserError(_("Only organizers can record people detained."))
 
 
+def check_can_change_people(member: Member) -> None:
+    """Correct what is recorded about a person detained: checked before the person is
+    looked up, so nobody else can probe which codes exist."""
+    if not is_organizer(member):
+        raise UserError(_("Only organizers can change a person's details."))
+
+
 def check_can_manage_tasks(member: Member) -> None:
     """Add, assign, edit or cancel a task."""
     if not is_organizer(member):

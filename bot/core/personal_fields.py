@@ -29,7 +29,7 @@ from dateparser.data import languages_info
 from bot.core.durations import DurationError, parse_duration
 from bot.core.errors import UserError
 from bot.core.vocabulary import language_code
-from bot.i18n import SOURCE_LANGUAGE, Raw, _, available_languages
+from bot.i18n import SOURCE_LANGUAGE, Raw, Text, _, available_languages
 
 _DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -53,6 +53,34 @@ _LEADING = frozenset({"el", "la", "este", "esta", "this", "on", "le", "ce", "o",
 # Days dateparser does not know in these languages.
 _DAY_NAMES = {"pasado mañana": "day after tomorrow", "pasado manana": "day after tomorrow",
               "depois de amanhã": "day after tomorrow"}  # fmt: skip
+
+
+class AmbiguousDateError(UserError):
+    """A day and month that could be read either way: the two days it could be."""
+
+    def __init__(self, message: Text, readings: tuple[date, date]) -> None:
+        super().__init__(message)
+        self.readings = readings
+
+
+class PassedTodayError(UserError):
+    """A time of day that was earlier today. A task's due time cannot be in the past, but
+    a pick-up time can: children who were due at 3pm may still be waiting at 5."""
+
+    def __init__(self, message: Text, moment: datetime) -> None:
+        super().__init__(message)
+        self.moment = moment
+
+
+def _passed_today(text: str, moment: datetime) -> PassedTodayError:
+    return PassedTodayError(
+        _(
+            "{value} has already passed today. Say the day too, like tomorrow 8am, or "
+            "a time from now, like 2h.",
+            value=Raw(text),
+        ),
+        moment,
+    )
 
 
 def _date_of_birth_refusal(text: str) -> UserError:
@@ -83,14 +111,15 @@ def _numeric_date(day_or_month: int, month_or_day: int, year: int, text: str) ->
     if not readings:
         raise _date_of_birth_refusal(text)
     if len(set(readings)) > 1:
-        raise UserError(
+        raise AmbiguousDateError(
             _(
                 "“{value}” could be {first} or {second}. Write it year first, like "
                 "1990-04-12, or with the month's name, like 12 April 1990.",
                 value=Raw(text),
                 first=Raw(readings[0].isoformat()),
                 second=Raw(readings[1].isoformat()),
-            )
+            ),
+            (readings[0], readings[1]),
         )
     return readings[0]
 
@@ -149,7 +178,8 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo, languages: Sequence[str
 
     An hour without am/pm ("3", "a las 3") is the next such hour today, or on another
     day the daytime one (1 to 6 in the afternoon, 7 to 12 in the morning); the answer is
-    always shown back, so a wrong guess is seen and changed.
+    always shown back, so a wrong guess is seen and changed. A time earlier today is
+    refused with `PassedTodayError`, which carries it (see `parse_pickup`).
     """
     cleaned = text.strip()
     lowered = cleaned.lower()
@@ -177,8 +207,25 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo, languages: Sequence[str
             )
         )
     if moment < now - timedelta(minutes=1):
-        raise UserError(_("{value} is in the past.", value=Raw(cleaned)))
+        past = _("{value} is in the past.", value=Raw(cleaned))
+        if moment.astimezone(zone).date() == local_now.date():
+            raise PassedTodayError(past, moment)
+        raise UserError(past)
     return moment
+
+
+def parse_pickup(
+    text: str, now: datetime, zone: ZoneInfo, languages: Sequence[str] = ()
+) -> tuple[datetime, bool]:
+    """When children must be picked up, and whether that time has already passed.
+
+    Unlike a task's due time, a pick-up time earlier today is kept: an organizer who
+    records at 5:26 PM that the children were to be picked up at 15:00 is saying they
+    may still be waiting, and the pick-up task is overdue at once."""
+    try:
+        return parse_when(text, now, zone, languages), False
+    except PassedTodayError as passed:
+        return passed.moment, True
 
 
 def _natural(
@@ -201,13 +248,7 @@ def _natural(
     moments = [datetime.combine(day, time(hour, minute), tzinfo=zone) for hour in hours]
     upcoming = [moment for moment in moments if moment >= local_now - timedelta(minutes=1)]
     if today and not upcoming:
-        raise UserError(
-            _(
-                "{value} has already passed today. Say the day too, like tomorrow 8am, or "
-                "a time from now, like 2h.",
-                value=Raw(text),
-            )
-        )
+        raise _passed_today(text, max(moments))
     return (upcoming or moments)[0]
 
 

@@ -7,6 +7,7 @@ what a command may do and what it says live in `actions.py`, shared with Discord
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.core import media_text, permissions
@@ -14,6 +15,7 @@ from bot.core.actions import Actions, Reply, guarded
 from bot.core.commands import (
     COMMANDS,
     CommandLine,
+    Example,
     closest_command,
     find_command,
     label_table,
@@ -42,6 +44,9 @@ CORRECTION_LABELS = label_table("correction")
 PERSON_LABELS = label_table("person")
 TASK_LABELS = label_table("task")
 EDIT_LABELS = label_table("edit")
+
+
+_PERSON_CODE = re.compile(r"^[Pp]\d{1,9}$")
 
 
 def task_verb(word: str) -> str | None:
@@ -209,7 +214,14 @@ class CommandRouter:
         code = _first_word(command.body)
         if not code:
             raise UserError(_("Which person? Add their code, for example: /person P2"))
-        return await self.actions.person(actor, conversation, parse_code(code, "P"))
+        person_id = parse_code(code, "P")
+        rest = command.body[len(code) :]
+        if rest.strip():  # "/person P3 dob: 1990-04-12": a correction
+            fields = parse_fields(rest, PERSON_LABELS, continued=True)
+            return await self.actions.person_edit(
+                actor, conversation, person_id, fields.values, fields.free
+            )
+        return await self.actions.person(actor, conversation, person_id)
 
     async def _report(
         self, actor: Member, conversation: Conversation, command: CommandLine
@@ -301,6 +313,14 @@ class CommandRouter:
         report_id: int | None = None
         body = command.body
         if first and ":" not in first:
+            if _PERSON_CODE.match(first):  # "/detained P3 dob: …": P3 is recorded already
+                raise UserError(
+                    _(
+                        "{code} is recorded already. To change their details, send {command}",
+                        code=Raw(first.upper()),
+                        command=Example("person", f"/person {command.body}"),
+                    )
+                )
             report_id = parse_report_code(first)
             body = body[len(first) :]
         fields = parse_fields(body, PERSON_LABELS, continued=True)

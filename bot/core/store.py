@@ -266,6 +266,10 @@ class People(Protocol):
         self, report_id: int | None, details: PersonDetails, *, recorded_by: int, now: datetime
     ) -> int: ...
 
+    async def update(self, person_id: int, details: PersonDetails) -> bool:
+        """Replace what is recorded about a person (an organizer's correction)."""
+        ...
+
     async def get(self, person_id: int) -> Person | None: ...
 
 

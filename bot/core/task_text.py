@@ -21,7 +21,7 @@ from bot.core.models import (
     TaskKind,
     TaskState,
 )
-from bot.core.need_to_know import Visible, has_details
+from bot.core.need_to_know import PersonField, Visible, has_details
 from bot.core.phone_numbers import show_phone
 from bot.i18n import (
     Lines,
@@ -42,6 +42,7 @@ KIND_NAMES: dict[TaskKind, Text] = {
     TaskKind.PICK_UP_CHILDREN: _("pick up the children"),
     TaskKind.OTHER: _("other task"),
 }
+ACTIVE_STATES = frozenset({TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED})
 STATE_NAMES: dict[TaskState, Text] = {
     TaskState.OPEN: _("open"),
     TaskState.OFFERED: _("offered"),
@@ -74,7 +75,9 @@ def task_line(
     if assignee is not None:
         parts.append(_(" · {member}", member=member_name(assignee)))
     if task.due_at is not None:
-        overdue = task.state is TaskState.ACCEPTED and task.due_at < now
+        # Overdue whoever has it, or nobody yet: children whose pick-up time has passed
+        # are waiting whether or not the task was assigned.
+        overdue = task.state in ACTIVE_STATES and task.due_at < now
         parts.append(
             _(" · OVERDUE since {when}", when=When(task.due_at))
             if overdue
@@ -161,6 +164,38 @@ def _contact(d: PersonDetails, region: str) -> Text:
         who = f"{who} ({d.contact_relation})" if who else f"({d.contact_relation})"
     phone = show_phone(d.contact_phone, region) if d.contact_phone else ""
     return Raw(", ".join(part for part in (who, phone) if part))
+
+
+def field_line(field: PersonField, shown: Text) -> Text:
+    """One field of a person's record, named, with its value as shown (— for none)."""
+    labels: dict[PersonField, Text] = {
+        PersonField.NAME: _("Name: {value}", value=shown),
+        PersonField.DATE_OF_BIRTH: _("Date of birth: {dob}", dob=shown),
+        PersonField.CONTACT_NAME: _("Contact: {who}", who=shown),
+        PersonField.CONTACT_RELATION: _("Relation: {value}", value=shown),
+        PersonField.CONTACT_PHONE: _("Phone: {value}", value=shown),
+        PersonField.LANGUAGE: _("Language: {language}", language=shown),
+        PersonField.CHILDREN: _("Children to pick up: {where}", where=shown),
+        PersonField.CHILDREN_BY: _("Pick up by: {when}", when=shown),
+        PersonField.NOTES: _("Notes: {notes}", notes=shown),
+    }
+    return labels[field]
+
+
+def field_value(field: PersonField, d: PersonDetails, region: str) -> Text:
+    """How one field of `d` is shown: — when it is empty."""
+    value = getattr(d, field.value)
+    if not value:
+        return Trusted("—")
+    if field is PersonField.DATE_OF_BIRTH:
+        return Raw(d.date_of_birth.isoformat()) if d.date_of_birth else Trusted("—")
+    if field is PersonField.CONTACT_PHONE:
+        return Raw(show_phone(d.contact_phone, region))
+    if field is PersonField.LANGUAGE:
+        return language_text(value)
+    if field is PersonField.CHILDREN_BY:
+        return When(value)
+    return Raw(str(value))
 
 
 def details_lines(d: PersonDetails, region: str) -> Text:

@@ -108,12 +108,17 @@ class TaskService(Service):
         self, tx: Transaction, task_id: int, due_at: datetime, now: datetime
     ) -> None:
         """An accepted task's promises: a reminder before it is due, one at its time, and
-        an escalation to organizers if it is still not done some time after."""
+        an escalation to organizers if it is still not done some time after.
+
+        A task accepted when its time had already passed (children who were due at 3pm,
+        taken on at 5) is overdue from the start: the volunteer gets the usual time to do
+        it before organizers hear it is still not done, and no "due now" reminder."""
         before = due_at - self.durations[TimerKind.TASK_DUE_REMINDER]
         if before > now:
             await tx.timers.schedule(TimerKind.TASK_DUE_REMINDER, task_id, before, now)
-        await tx.timers.schedule(TimerKind.TASK_DUE, task_id, due_at, now)
-        overdue = due_at + self.durations[TimerKind.TASK_OVERDUE]
+        if due_at > now:
+            await tx.timers.schedule(TimerKind.TASK_DUE, task_id, due_at, now)
+        overdue = max(due_at, now) + self.durations[TimerKind.TASK_OVERDUE]
         await tx.timers.schedule(TimerKind.TASK_OVERDUE, task_id, overdue, now)
 
     async def _dm_organizers(self, tx: Transaction, kind: MessageKind, text: Text) -> None:
@@ -357,32 +362,56 @@ class TaskService(Service):
             task = await load_task(tx, task_id)
             if not TASKS[TaskMove.EDIT].allows(task.state):
                 raise not_applicable(task)
-            if not await tx.tasks.edit(
-                task.id,
-                description=description,
-                due_at=due_at,
-                expected=(task.state,),
-                now=now,
-            ):
-                raise changed_meanwhile(task)
-            task = await load_task(tx, task.id)
-            if due_at is not None and task.state is TaskState.ACCEPTED:
-                await tx.timers.cancel(DUE_TIMERS, task.id)
-                await self._schedule_due(tx, task.id, due_at, now)
-            if task.assignee_id is not None:
-                assignee = await tx.members.get(task.assignee_id)
-                if assignee is not None:
-                    described = need_to_know.reads_description(assignee, task, direct=True)
-                    await self.messenger.to_member(
-                        tx,
-                        assignee,
-                        MessageKind.TASK,
-                        lines(
-                            _("{code} was changed:", code=task.code),
-                            task_line(task, None, now, description=described),
-                        ),
-                    )
+            task = await self._edit(tx, task, description=description, due_at=due_at, now=now)
             await tx.audit.record(now, actor.id, "task.edited", task.code)
+        return task
+
+    async def move_due(
+        self, tx: Transaction, actor: Member, task: Task, due_at: datetime, *, tell: bool = True
+    ) -> Task:
+        """Move a task's due time inside the caller's unit of work (a person's pick-up time
+        was corrected), with its timers; `tell`: say so to whoever it is offered to or
+        held by (False when they hear it another way)."""
+        now = self.clock.now()
+        task = await self._edit(tx, task, description=None, due_at=due_at, now=now, tell=tell)
+        await tx.audit.record(now, actor.id, "task.edited", task.code)
+        return task
+
+    async def _edit(
+        self,
+        tx: Transaction,
+        task: Task,
+        *,
+        description: str | None,
+        due_at: datetime | None,
+        now: datetime,
+        tell: bool = True,
+    ) -> Task:
+        if not await tx.tasks.edit(
+            task.id,
+            description=description,
+            due_at=due_at,
+            expected=(task.state,),
+            now=now,
+        ):
+            raise changed_meanwhile(task)
+        task = await load_task(tx, task.id)
+        if due_at is not None and task.state is TaskState.ACCEPTED:
+            await tx.timers.cancel(DUE_TIMERS, task.id)
+            await self._schedule_due(tx, task.id, due_at, now)
+        if tell and task.assignee_id is not None:
+            assignee = await tx.members.get(task.assignee_id)
+            if assignee is not None:
+                described = need_to_know.reads_description(assignee, task, direct=True)
+                await self.messenger.to_member(
+                    tx,
+                    assignee,
+                    MessageKind.TASK,
+                    lines(
+                        _("{code} was changed:", code=task.code),
+                        task_line(task, None, now, description=described),
+                    ),
+                )
         return task
 
     async def cancel(self, actor: Member, task_id: int) -> Task:

@@ -119,3 +119,35 @@ async def test_a_task_in_its_own_words_stays_out_of_the_channels(live: Live) -> 
     await live.discord.slash(MEMBER, "task done", task="T4", note="Tobiah's lawyer has it",
                              dm=True)  # fmt: skip
     channels_clean(live)
+
+
+async def test_an_organizer_fixes_a_date_of_birth_on_discord_and_the_volunteer_gets_it(
+    live: Live,
+) -> None:
+    """Discord's /person takes the labels of /detained as options (organizers only); the
+    same correction works typed in a DM. The legal-help volunteer then sees the date."""
+    opened = await live.discord.slash(
+        ORGANIZER, "detained", dm=True, children=CHILDREN, pickup="3h"
+    )
+    done = await live.discord.submit(
+        ORGANIZER, opened, {"Full name": NAME, "Date of birth (1990-04-12)": "11/02/1985"}
+    )
+    assert "Send /person P1 dob: 1985-11-02 or /person P1 dob: 1985-02-11" in done.text
+    await live.discord.slash(ORGANIZER, "task assign", task="T2", member=MEMBER,
+                             channel=fakes.ORGANIZER_CHANNEL)  # fmt: skip
+    await live.discord.press(MEMBER, live.discord.dms(MEMBER)[-1], "Accept")
+    refused = await live.discord.slash(MEMBER, "person", person="P1", dob=DOB, dm=True)
+    assert refused.text == "Only organizers can change a person's details."
+    fixed = await live.discord.slash(
+        ORGANIZER, "person", person="P1", dob=DOB, channel=fakes.ORGANIZER_CHANNEL
+    )
+    assert fixed.text.startswith(f"Changed P1:\n• Date of birth: {DOB}\n")
+    assert "was sent the corrected details" in fixed.text
+    corrected = live.discord.dm_texts(MEMBER)[-1]
+    assert corrected.startswith("The details of P1 were corrected. What T2 needs")
+    assert NAME in corrected and DOB in corrected and CHILDREN not in corrected
+    await live.discord.dm(ORGANIZER, "/person P1 pickup: tomorrow 3pm")  # typed, in the DM
+    assert live.discord.dm_texts(ORGANIZER)[-1].startswith(
+        "Changed P1:\n• Pick up by: Tue, Nov 24, 3:00\u202fPM\nT3 is now due"
+    )
+    channels_clean(live)

@@ -40,9 +40,12 @@ COGS = {
         "cancel",
         "tasks",
         "person",
+        "person correction",
         "detained",
     ),
 }
+# Ways that are a slash command with other options: the command's callback they call.
+CALLBACKS = {"person correction": "person"}
 
 
 def choice(value: str) -> app_commands.Choice[str]:
@@ -59,6 +62,7 @@ def options(rig: Rig, name: str) -> dict[str, Any]:
         "retract": {"report": "R1", "note": "film crew"},
         "lang": {"language": "es"},
         "person": {"person": "P1"},
+        "person correction": {"person": "P1", "dob": "1988-03-05", "phone": "555 010 4445"},
         "tasks": {"which": choice("open")},
         "add": {"description": "bring documents"},
         "assign": {"task": "T2", "member": rig.users["volunteer"]},
@@ -74,7 +78,7 @@ async def slash(rig: Rig, who: str, name: str) -> Any:
     cog_name = next(cog for cog, names in COGS.items() if name in names)
     cog = rig.cog(cog_name)
     interaction = rig.interaction(who)
-    await getattr(cog, name).callback(cog, interaction, **options(rig, name))
+    await getattr(cog, CALLBACKS.get(name, name)).callback(cog, interaction, **options(rig, name))
     return interaction
 
 

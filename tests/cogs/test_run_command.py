@@ -33,13 +33,66 @@ def test_a_missing_token_is_one_clear_line(tmp_path: Path) -> None:
     data = example_data()
     data["discord"] = fakes.discord_section()
     config = write_toml(tmp_path / "config.toml", data)
-    result = rrbot_run(config, tmp_path)
+    result = rrbot_run(config, tmp_path, RRBOT_DATA_KEY=generate_key())
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "rrbot: the Discord bot token is missing: put it in the environment variable "
         "RRBOT_TEST_TOKEN"
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_every_problem_found_before_starting_is_named_at_once(tmp_path: Path) -> None:
+    """No token and no key: both are said, so the operator fixes both in one go."""
+    data = example_data()
+    data["discord"] = fakes.discord_section()
+    config = write_toml(tmp_path / "config.toml", data)
+    result = run_rrbot("run", "--config", str(config), "--db", str(tmp_path / "data" / "r.db"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "rrbot: the Discord bot token is missing: put it in the environment variable "
+        "RRBOT_TEST_TOKEN",
+        "rrbot: no data key: make one with `rrbot generate-key`, keep a copy somewhere safe, "
+        "and pass it in the environment variable RRBOT_DATA_KEY (or save it in a file on "
+        "another disk and name that file in [security] key_file)",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]  # nothing made
+    bad_key = run_rrbot(
+        "run", "--config", str(config), "--db", str(tmp_path / "r.db"), RRBOT_DATA_KEY="YWJj"
+    )
+    assert bad_key.stderr.strip().splitlines()[1] == (
+        "rrbot: the data key must be 32 bytes (make one with rrbot generate-key)"
+    )
+
+
+def test_discord_unreachable_takes_back_the_database_and_folder_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stranger's trial: only a Discord section, a key given inline, Discord out of
+    reach. Nothing is left behind, so the next start, with a new key, is not refused."""
+    from bot import cli
+    from cogs.client import RapidResponseBot
+
+    async def unreachable(self: RapidResponseBot, token: str) -> None:
+        raise aiohttp.ClientConnectionError("Cannot connect to host discord.com:443")
+
+    monkeypatch.setattr(RapidResponseBot, "start", unreachable)
+    monkeypatch.setenv("RRBOT_TEST_TOKEN", "token")
+    monkeypatch.setenv("RRBOT_DATA_KEY", generate_key())
+    config = discord_config_file(tmp_path)
+    db = tmp_path / "data" / "rrbot.sqlite3"
+    assert cli.main(["run", "--config", str(config), "--db", str(db)]) == 2
+    assert capsys.readouterr().err.startswith("rrbot: cannot reach Discord")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]  # no data/ at all
+
+    async def reached(self: RapidResponseBot, token: str) -> None:
+        return None  # Discord answered (and the bot was then stopped)
+
+    monkeypatch.setattr(RapidResponseBot, "start", reached)
+    monkeypatch.setenv("RRBOT_DATA_KEY", generate_key())  # another key: nothing to open
+    assert cli.main(["run", "--config", str(config), "--db", str(db)]) == 0
+    assert capsys.readouterr().err == ""
+    assert db.exists()
 
 
 def test_discord_config_mistakes_name_their_field(tmp_path: Path) -> None:

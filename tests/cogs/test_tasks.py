@@ -89,7 +89,8 @@ async def test_the_person_form_is_for_organizers_and_keeps_an_unreadable_date(ri
     assert refused.response.send_modal.await_count == 0
     unsure = await record_person(rig, dob="11/02/1985")
     said = "\n".join(replies_of(unsure))
-    assert "I kept these in the notes as you typed them" in said
+    assert "so I kept them in the notes as you typed them" in said
+    assert "Send /person P1 dob: 1985-11-02 or /person P1 dob: 1985-02-11" in said
     assert "could be 1985-11-02 or 1985-02-11" in said
     async with rig.app.store.reading() as tx:
         person = await tx.people.get(1)  # recorded, the date kept as typed for a person

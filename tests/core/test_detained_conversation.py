@@ -194,19 +194,32 @@ async def test_an_unclear_answer_at_the_check_is_asked_again(app: App, unclear: 
     assert "Recorded P1." in await say(app, "ana", "ok", dm("ana"))
 
 
-async def test_a_pick_up_time_that_passed_during_the_check_is_changed_not_a_trap(
+async def test_a_pick_up_time_that_passed_during_the_check_is_kept_and_said_overdue(
     app: App, clock: FakeClock
 ) -> None:
+    """The children may be waiting: the time is not thrown away, nor the record."""
     await check(app, ["Rosa Díaz", "-", "-", "-", "-", "-", "Lincoln", "10:20", "-"])
     clock.advance(timedelta(minutes=25))  # 10:25 in the network's zone
+    saved = await say(app, "ana", "yes", dm("ana"))
+    assert "Recorded P1." in saved
+    assert "T3: pick up the children (about P1) · open · OVERDUE since Mon, Nov 23, 10:20" in saved
+    assert "The pick-up time, Mon, Nov 23, 10:20\u202fAM, has already passed" in saved
+
+
+async def test_a_pick_up_time_that_passed_at_midnight_during_the_check_is_asked_again(
+    app: App, clock: FakeClock
+) -> None:
+    clock.advance(timedelta(hours=13, minutes=45))  # 23:45 in the network's zone
+    await check(app, ["Rosa Díaz", "-", "-", "-", "-", "-", "Lincoln", "23:55", "-"])
+    clock.advance(timedelta(minutes=20))  # 00:05: that was yesterday
     refused = await say(app, "ana", "yes", dm("ana"))
     assert refused == (
-        "2026-11-23 10:20 is in the past.\n"
+        "2026-11-23 23:55 is in the past.\n"
         "Send yes to save it, no to discard it, or the number of a line to change it "
         "(like change 3)."
     )
     await say(app, "ana", "change 8", dm("ana"))
-    assert "8. Pick up by: Mon, Nov 23, 11:00\u202fAM" in await say(app, "ana", "11am", dm("ana"))
+    assert "8. Pick up by: Tue, Nov 24, 11:00\u202fAM" in await say(app, "ana", "11am", dm("ana"))
     assert "Recorded P1." in await say(app, "ana", "yes", dm("ana"))
 
 
@@ -350,6 +363,7 @@ async def test_a_line_without_labels_or_with_an_unreadable_field_is_recorded_who
         app, "ana", "/detained R1 name: Ana Soto; phone: 555-0100; dob: 12/04/1990", dm("ana")
     )
     assert "Recorded P2" in kept
-    assert "I kept these in the notes as you typed them" in kept
+    assert "so I kept them in the notes as you typed them" in kept
+    assert "Send /person P2 dob: 1990-12-04 or /person P2 dob: 1990-04-12" in kept
     shown = await say(app, "ana", "/person P2", dm("ana"))
     assert "phone: 555-0100" in shown and "dob: 12/04/1990" in shown

@@ -167,6 +167,17 @@ class NetworkMachine(RuleBasedStateMachine):
             direct=direct,
         )
 
+    @rule(who=st.sampled_from(["ana", "ana", *MEMBERS]), direct=st.booleans(),
+          person=st.integers(1, 2),
+          fix=st.sampled_from([f"dob: {SECRET_DOB}", f"phone: {SECRET_PHONE}", "pickup: 09:00",
+                               f"children: {SECRET_SCHOOL}; pickup: 3pm", "dob: 12/04/1990",
+                               f"contact: {SECRET_CONTACT}; relation: {SECRET_RELATION}",
+                               f"notes: {SECRET_NOTES}", "language: -"]))  # fmt: skip
+    def correct_person(self, who: str, direct: bool, person: int, fix: str) -> None:
+        """An organizer fixes a detail (and the volunteers holding tasks that need it are
+        sent the new details); anyone else, or anywhere else, is refused."""
+        self.say(who, f"/person P{person} {fix}", direct=direct)
+
     @rule(who=st.sampled_from(["ana", *MEMBERS]), direct=st.booleans(),
           words=st.sampled_from(sorted(DESCRIPTIONS)), person=st.integers(0, 2))  # fmt: skip
     def add_task(self, who: str, direct: bool, words: str, person: int) -> None:

@@ -34,6 +34,8 @@ SECRETS = [
     "agents knocking at the blue door",
     "Marchetti-Oyelaran",  # a task in an organizer's words
     "019 4432",
+    "Itzel Oyelaran-Quispe",  # a contact corrected with /person, sent to the volunteer
+    "5550107744",
 ]
 
 
@@ -132,6 +134,10 @@ async def test_a_seized_database_wal_and_logs_reveal_no_personal_data(
         assert "is yours" in await say(app, "dee", "/task accept T4", dm("dee"))  # words sent
         await say(app, "ana", "/task assign T3 dee", dm("ana"))
         await say(app, "dee", "/task accept T3", dm("dee"))
+        corrected = await say(
+            app, "ana", "/person P1 contact: Itzel Oyelaran-Quispe; phone: 555 010 7744", dm("ana")
+        )
+        assert "dee is doing T3 and was sent the corrected details." in corrected
         await say(app, "dee", "/task done T3 kids are with their aunt Nayeli", dm("dee"))
         assert "Xochiquetzal Oyelaran" in await say(app, "ana", "/person P1", dm("ana"))
         # What an adversary copies while the bot runs: the file and its write-ahead log.

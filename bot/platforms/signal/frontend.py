@@ -74,6 +74,7 @@ class SignalFrontEnd:
         )
         app.on_outbox(self.worker.wake.set, PLATFORM)
         self._stopping = asyncio.Event()
+        self.received = 0  # messages stored since this start: a database worth keeping
 
     async def stop(self) -> None:
         """Stop taking new messages; `run` returns once the receive under way is stored.
@@ -127,6 +128,7 @@ class SignalFrontEnd:
                 timestamp = envelope.get("timestamp")
                 if source and isinstance(timestamp, int):
                     await tx.inbox.store(source, timestamp, envelope, now)
+                    self.received += 1
         handled = await self.handle_pending()
         if items:
             await self.sweep_attachments()
