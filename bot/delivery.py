@@ -159,6 +159,18 @@ class OutboxWorker:
             wait = (soonest - self.clock.now()).total_seconds()
             await asyncio.sleep(min(max(wait, 0.05), max(deadline - loop.time(), 0)))
 
+    async def stop(self, running: asyncio.Task[None]) -> None:
+        """Stop `running` (this worker's `run`) between two passes, never in a send: a
+        message cut off after the platform took it, before it was marked delivered,
+        would go out again at the next start."""
+        try:
+            async with self._pass:
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
+        finally:
+            running.cancel()  # also when this wait is itself cancelled (grace over)
+
     async def run(self) -> None:
         """Deliver forever, sleeping until the next due row or until woken by a new one."""
         while True:

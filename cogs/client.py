@@ -9,7 +9,6 @@ process from exiting.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from pathlib import Path
 
@@ -181,10 +180,8 @@ class RapidResponseBot(commands.Bot):
     async def close(self) -> None:
         """Let the interactions under way finish (briefly), then stop sending and close."""
         await self._finish_in_flight(DRAIN_SECONDS)
-        if self._worker_task is not None:
-            self._worker_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker_task
+        if self._worker_task is not None and self.worker is not None:
+            await self.worker.stop(self._worker_task)  # a send under way finishes first
         await super().close()
         if self.front is not None:
             if self._given_app is None:

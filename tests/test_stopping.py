@@ -108,6 +108,35 @@ async def test_signal_keeps_a_receive_under_way_when_asked_to_stop(
         await server.stop()
 
 
+async def test_a_message_being_sent_when_asked_to_stop_is_finished_and_recorded(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Cut off after Signal took it but before it was marked delivered, a message would go
+    out again at the next start: the send under way finishes, and is recorded, first."""
+    server = FakeSignal(number="+15550000001")
+    await server.start()
+    data = example_data()
+    data["signal"] = signal_section(server.url)
+    config = Config.model_validate(data)
+    app = await App.start(config, tmp_path / "stop.db", clock)
+    try:
+        front = SignalFrontEnd(app, config.signal)  # type: ignore[arg-type]
+        server.stall_next(0.5)  # the answer takes a while to go out
+        server.deliver("/hotline", uuid=ANA)
+        running = asyncio.create_task(front.run())
+        await server.requested("send", 1)  # the answer is on its way
+        await front.stop()
+        await asyncio.wait_for(running, timeout=5)
+        async with app.store.reading() as tx:
+            [row] = [row for row in await tx.outbox.all_entries() if row.kind.value == "reply"]
+        assert row.state == "delivered"
+        [answer] = server.sent
+        assert row.external_id == str(answer.timestamp)
+    finally:
+        await app.close()
+        await server.stop()
+
+
 async def test_sigterm_stops_rrbot_run_cleanly(tmp_path: Path) -> None:
     server = FakeSignal(number="+15550000001")
     await server.start()

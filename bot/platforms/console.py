@@ -346,7 +346,6 @@ class Console:
                 await self.handle_line(line)
                 ready.set()
         finally:
-            background.cancel()
-            await asyncio.gather(background, return_exceptions=True)
+            await self.worker.stop(background)  # a message being printed is marked first
         await self.worker.drain()
         return 0

@@ -270,10 +270,10 @@ class SignalFrontEnd:
                             self._stopping.wait(), timeout=min(60.0, 0.5 * 2**failures)
                         )
         finally:
-            delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await delivery
-            self.client.close()
+            try:
+                await self.worker.stop(delivery)  # a send under way finishes, and is recorded
+            finally:
+                self.client.close()
 
 
 class SignalSender:
