@@ -359,6 +359,10 @@ class OutboxWorker:
         await self._abandon()
         await self.ledger.flushed()
 
+    def resume(self) -> None:
+        """Take new sends again after `stop` (a console script delivers what is left)."""
+        self._stopping = False
+
     # -- planning ------------------------------------------------------------------------
 
     async def _plan(self, newer_than: int | None = None) -> int:

@@ -47,6 +47,13 @@ def prefixed(prefix: str, text: str) -> list[str]:
     return [prefix + line for line in (text.splitlines() or [""])]
 
 
+def print_now(line: str) -> None:
+    """Print a line and flush it. A message is marked delivered once printed, so it must
+    be out of the process by then: into a pipe or a file Python buffers its output, and
+    a crash (SIGKILL, the power) would lose what the outbox already counts as delivered."""
+    print(line, flush=True)
+
+
 class ConsoleSender:
     """Delivers outbox rows by printing them; the terminal never fails to receive."""
 
@@ -98,7 +105,7 @@ def file_upload(path: Path) -> Upload:
 
 
 class Console:
-    def __init__(self, app: App, write: Callable[[str], None] = print) -> None:
+    def __init__(self, app: App, write: Callable[[str], None] = print_now) -> None:
         if app.config.console is None:
             raise ValueError("the config has no [console] section")
         self.app = app
@@ -346,7 +353,9 @@ class Console:
                 await self.handle_line(line)
                 ready.set()
         finally:
+            await self.worker.stop()  # a message being printed is marked first
             background.cancel()
             await asyncio.gather(background, return_exceptions=True)
+        self.worker.resume()  # the end of a script: what is still due is printed
         await self.worker.drain()
         return 0

@@ -232,6 +232,30 @@ def test_the_verbose_log_of_a_whole_session_names_nobody(tmp_path: Path) -> None
         assert secret not in result.stderr, secret
 
 
+def test_what_the_console_prints_is_out_at_once_even_into_a_pipe(tmp_path: Path) -> None:
+    """A message counts as delivered once printed, so printed must mean out of the process,
+    also into a pipe or a file (a drill logged with tee), where Python buffers its output:
+    a crash would otherwise lose messages the bot already marked delivered."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--config", str(EXAMPLE_CONFIG),
+         "--db", str(tmp_path / "c.sqlite3")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=ROOT, env=environment,
+    )  # fmt: skip
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(b"dee@organizers: /report where: 5th & Main; what: 2 ICE vans\n")
+        child.stdin.flush()  # and the script goes on: the console waits for its next line
+        ready, _, _ = select.select([child.stdout], [], [], 30)
+        assert ready, "nothing came out while the console was running"
+        first = child.stdout.readline().decode()
+    finally:
+        child.kill()
+        child.wait()
+    assert first.startswith("[organizers] Thank you. Report R1 is with the verifiers.")
+
+
 def test_ctrl_c_says_goodbye_and_exits_130_with_no_traceback(tmp_path: Path) -> None:
     """Ctrl-C while the console waits for the next line, its input still open."""
     child = subprocess.Popen(

@@ -3,9 +3,11 @@
 Messages are fetched by polling `GET /v1/receive/{number}` (normal and native modes).
 While the bot is down they wait on Signal's servers, so a restart loses nothing; once
 fetched they are stored in the inbox before they are handled, so a crash loses nothing
-either. Members are known by their Signal UUID (or number where no UUID is given),
-never by the profile name anyone can change; that name (or the config's name for them)
-is only what messages call them.
+either, but in the instant between the service's answer and that storing (the service
+has no acknowledgement; see "Killed at any moment" in docs/ARCHITECTURE.md). Members
+are known by their Signal UUID (or number where no UUID is given), never by the profile
+name anyone can change; that name (or the config's name for them) is only what messages
+call them.
 """
 
 from __future__ import annotations
