@@ -6,6 +6,7 @@ found by its keyed hash: a copied database does not list who is in the network.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -14,11 +15,19 @@ import aiosqlite
 from bot.core.models import Member, Role
 from storage.crypto import seal, unseal_text
 from storage.identities import member_key
+from storage.queries import row, rows
 from storage.timecodec import to_db
 
+# A member with their roles, in one query.
+_SELECT = (
+    "SELECT m.*, (SELECT group_concat(r.role) FROM member_roles r WHERE r.member_id = m.id) "
+    "AS roles FROM members m"
+)
 
-def _member(row: aiosqlite.Row, roles: frozenset[Role]) -> Member:
+
+def _member(row: sqlite3.Row) -> Member:
     sealed_name = row["name_sealed"]
+    roles = frozenset(Role(role) for role in (row["roles"] or "").split(",") if role)
     return Member(
         id=row["id"],
         platform=row["platform"],
@@ -35,24 +44,17 @@ class SqliteMembers:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def _roles(self, member_id: int) -> frozenset[Role]:
-        async with self._conn.execute(
-            "SELECT role FROM member_roles WHERE member_id = ?", (member_id,)
-        ) as cursor:
-            return frozenset(Role(row["role"]) for row in await cursor.fetchall())
-
     async def get(self, member_id: int) -> Member | None:
-        async with self._conn.execute("SELECT * FROM members WHERE id = ?", (member_id,)) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else _member(row, await self._roles(member_id))
+        found = await row(self._conn, f"{_SELECT} WHERE m.id = ?", (member_id,))
+        return None if found is None else _member(found)
 
     async def find(self, platform: str, external_id: str) -> Member | None:
-        async with self._conn.execute(
-            "SELECT * FROM members WHERE platform = ? AND external_key = ?",
+        found = await row(
+            self._conn,
+            f"{_SELECT} WHERE m.platform = ? AND m.external_key = ?",
             (platform, member_key(platform, external_id)),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else _member(row, await self._roles(row["id"]))
+        )
+        return None if found is None else _member(found)
 
     async def ensure(self, platform: str, external_id: str, language: str, now: datetime) -> Member:
         """The member with this platform id, created with `language` on first sight."""
@@ -109,10 +111,14 @@ class SqliteMembers:
     async def sync_config_roles(self, member_id: int, roles: Iterable[Role], now: datetime) -> None:
         """Make the config-given roles exactly `roles`; roles granted by command stay."""
         wanted = {role.value for role in roles}
-        async with self._conn.execute(
-            "SELECT role FROM member_roles WHERE member_id = ? AND source = 'config'", (member_id,)
-        ) as cursor:
-            have = {row["role"] for row in await cursor.fetchall()}
+        have = {
+            found["role"]
+            for found in await rows(
+                self._conn,
+                "SELECT role FROM member_roles WHERE member_id = ? AND source = 'config'",
+                (member_id,),
+            )
+        }
         for role in have - wanted:
             await self._conn.execute(
                 "DELETE FROM member_roles WHERE member_id = ? AND role = ? AND source = 'config'",
@@ -126,13 +132,13 @@ class SqliteMembers:
             )
 
     async def with_role(self, platform: str, role: Role) -> list[Member]:
-        async with self._conn.execute(
-            "SELECT m.* FROM members m JOIN member_roles r ON r.member_id = m.id "
-            "WHERE m.platform = ? AND r.role = ? ORDER BY m.id",
+        found = await rows(
+            self._conn,
+            f"{_SELECT} WHERE m.platform = ? AND EXISTS (SELECT 1 FROM member_roles g "  # noqa: S608
+            "WHERE g.member_id = m.id AND g.role = ?) ORDER BY m.id",
             (platform, role.value),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [_member(row, await self._roles(row["id"])) for row in rows]
+        )
+        return [_member(each) for each in found]
 
     async def grant_role(self, member_id: int, role: Role, now: datetime) -> None:
         await self._conn.execute(
