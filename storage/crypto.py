@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 PREFIX = "enc1:"
 HASH_PREFIX = "h1:"
 KEY_BYTES = 32
+OPENED_KEPT = 20_000  # opened values kept for speed (a few MiB at most)
 
 
 class DataKeyError(Exception):
@@ -58,6 +59,16 @@ class FieldCipher:
         self._aead = AESGCM(key)
         self.key_id = hashlib.sha256(b"rrbot-key-id:" + key).hexdigest()[:8]
         self.hash_key = hash_key
+        self._head = f"{PREFIX}{self.key_id}:"
+        # Values opened lately, by (field, sealed value): /status and every new report
+        # read the same open reports again and again. A sealed value has a random nonce,
+        # so it always opens to the same text; the cache is bounded and emptied after a
+        # purge (`forget`), so what was deleted does not stay here either.
+        self._opened: dict[tuple[str, str], str] = {}
+
+    def forget(self) -> None:
+        """Drop every opened value kept for speed (after a purge)."""
+        self._opened.clear()
 
     def digest(self, value: str, purpose: str) -> str:
         """A keyed hash: equal values give equal hashes, nothing else can be learnt."""
@@ -90,16 +101,22 @@ class FieldCipher:
             raise DataKeyError(f"a value in {field} does not open with this key") from None
 
     def open(self, value: str, field: str) -> str:
-        if not value.startswith(PREFIX):
-            return value  # written before encryption; sealed at the next start-up
-        key_id, _sep, payload = value[len(PREFIX) :].partition(":")
-        if key_id != self.key_id:
+        known = self._opened.get((field, value))
+        if known is not None:
+            return known
+        if not value.startswith(self._head):
+            if not value.startswith(PREFIX):
+                return value  # written before encryption; sealed at the next start-up
             raise DataKeyError("this data was sealed with another key")
-        raw = base64.b64decode(payload)
+        raw = base64.b64decode(value[len(self._head) :])
         try:
-            return self._aead.decrypt(raw[:12], raw[12:], field.encode()).decode()
+            plain = self._aead.decrypt(raw[:12], raw[12:], field.encode()).decode()
         except InvalidTag:
             raise DataKeyError(f"a value in {field} does not open with this key") from None
+        if len(self._opened) >= OPENED_KEPT:
+            del self._opened[next(iter(self._opened))]  # the oldest
+        self._opened[(field, value)] = plain
+        return plain
 
 
 _current: ContextVar[FieldCipher | None] = ContextVar("rrbot_field_cipher", default=None)
