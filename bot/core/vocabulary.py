@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Generic, TypeVar, cast
 
 from bot.core.errors import UserError
@@ -118,9 +119,9 @@ def find(kind: type[E], section: str, text: str) -> Found[E]:
     unlike = vocabulary().index(f"not_{section}")
     found: list[E] = []
     leftover: list[str] = []
+    # Both are looked for, so the longer "bus stop" takes the words "bus" is in.
+    looked_for: dict[str, object] = {**dict.fromkeys(unlike), **index}
     for part in re.split(r"[,;\n]+", text):
-        # Both are looked for, so the longer "bus stop" takes the words "bus" is in.
-        looked_for: dict[str, object] = {**dict.fromkeys(unlike), **index}
         named = [index[phrase] for phrase in phrases_in(part, looked_for) if phrase in index]
         found.extend(choice for choice in named if choice not in found)
         if not named and part.strip():
@@ -133,9 +134,7 @@ def phrases_in(text: str, index: Mapping[str, object]) -> list[str]:
     and without overlaps, in the order they appear in the text."""
     folded = f" {fold(text)} "
     taken: list[tuple[int, int, str]] = []
-    for phrase in sorted(index, key=len, reverse=True):
-        spaced = phrase if _unspaced(phrase) else f" {phrase} "
-        pad = 0 if spaced == phrase else 1  # the spaces around a word are shared
+    for phrase, spaced, pad in _longest_first(tuple(index)):
         start = folded.find(spaced)
         while start != -1:
             first, last = start + pad, start + len(spaced) - pad
@@ -143,6 +142,18 @@ def phrases_in(text: str, index: Mapping[str, object]) -> list[str]:
                 taken.append((first, last, phrase))
             start = folded.find(spaced, start + 1)
     return [phrase for _start, _end, phrase in sorted(taken)]
+
+
+@lru_cache(maxsize=256)
+def _longest_first(phrases: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
+    """Each phrase as it is looked for, longest first: (phrase, with its spaces, how
+    many spaces are shared with the words around it). The vocabulary's sections are few,
+    so this is worked out once per section, not at every message."""
+    out = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        spaced = phrase if _unspaced(phrase) else f" {phrase} "
+        out.append((phrase, spaced, 0 if spaced == phrase else 1))
+    return tuple(out)
 
 
 def _unspaced(phrase: str) -> bool:
