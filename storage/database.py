@@ -4,9 +4,10 @@ SQLite is the source of truth for everything the bot promises (reports, decision
 messages still to send), so it runs in WAL mode with `synchronous=FULL`: a power cut
 after we said "verified" must not forget the verification.
 
-Two aiosqlite connections (each its own thread): one writes, one reads. WAL lets a
-reader see the last committed state while a write is in progress, so `reading()` never
-waits behind a write (or a purge batch). Writes are serialised on the writer by an
+Two connections (`storage.connection`: statements run on the event loop, COMMIT's fsync
+and anything that may wait in a thread of the connection's own): one writes, one reads.
+WAL lets the reader see the last committed state while a write is in progress, so
+`reading()` never waits behind a write or its fsync. Writes are serialised on the writer by an
 asyncio lock, because one connection cannot interleave two transactions; correctness
 never rests on that (the core checks every compare-and-set, so two processes, or two
 connections, stay correct too).
@@ -35,10 +36,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from bot.core.store import Changes, CommitHook
 from storage import crypto, identities
+from storage.connection import Connection
 from storage.crypto import DataKeyError, FieldCipher
 from storage.private_files import create_directory, create_file, database_files, keep_private
 from storage.queries import row, rows
@@ -136,7 +136,6 @@ PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 5000",
     "PRAGMA secure_delete = ON",
 )
 # What the start-up knows it has done once and for all (the settings table).
@@ -158,10 +157,10 @@ class _Group:
 class Database:
     def __init__(
         self,
-        connection: aiosqlite.Connection,
+        connection: Connection,
         path: str,
         cipher: FieldCipher,
-        reader: aiosqlite.Connection | None = None,
+        reader: Connection | None = None,
     ) -> None:
         self._connection = connection
         self._reader = reader  # None for ":memory:": reads share the writer
@@ -192,7 +191,7 @@ class Database:
         try:
             if target != ":memory:":
                 _prepare_file(Path(target))
-            connection = await aiosqlite.connect(target, isolation_level=None)
+            connection = await Connection.connect(target)
         except (OSError, sqlite3.Error) as error:
             raise DatabaseError(f"cannot open database {target}: {error}") from None
         database = cls(
@@ -203,7 +202,7 @@ class Database:
             await database._migrate()
             await database._upkeep()
             if target != ":memory:":
-                database._reader = await aiosqlite.connect(target, isolation_level=None)
+                database._reader = await Connection.connect(target)
                 await database._configure(database._reader)
                 await database._reader.execute("PRAGMA query_only = ON")
         except sqlite3.DatabaseError as error:
@@ -229,18 +228,22 @@ class Database:
             await self._close_connections()
 
     @staticmethod
-    async def _configure(connection: aiosqlite.Connection) -> None:
-        connection.row_factory = aiosqlite.Row
-        for pragma in PRAGMAS:
-            await connection.execute(pragma)
+    async def _configure(connection: Connection) -> None:
+        connection.row_factory = sqlite3.Row
+
+        def configure(raw: sqlite3.Connection) -> None:
+            for pragma in PRAGMAS:
+                raw.execute(pragma)
+
+        await connection.offload(configure)  # WAL mode may wait for another process
 
     async def check_integrity(self) -> str:
         """`PRAGMA quick_check` on a read snapshot: "ok", or what is damaged. It reads the
         whole file, so it runs after the daily purge (and with `rrbot` commands that ask
         for it), never at start-up: writes go on meanwhile."""
         async with self._reading_connection() as conn:
-            found = await row(conn, "PRAGMA quick_check")
-        return "?" if found is None else str(found[0])
+            found = await conn.execute_waiting("PRAGMA quick_check")
+        return str(found[0][0]) if found else "?"
 
     async def _check_after_purge(self) -> None:
         try:
@@ -293,7 +296,7 @@ class Database:
                     "INSERT INTO settings (name, value) VALUES ('identities', 'hashed')"
                 )
 
-    async def _check_key(self, conn: aiosqlite.Connection, sealed: str | None) -> None:
+    async def _check_key(self, conn: Connection, sealed: str | None) -> None:
         if sealed is None:
             await conn.execute(
                 "INSERT INTO settings (name, value) VALUES ('key_check', ?)",
@@ -349,7 +352,7 @@ class Database:
         await self.checkpoint()
         return count
 
-    async def _load_hash_key(self, conn: aiosqlite.Connection, sealed: str | None) -> None:
+    async def _load_hash_key(self, conn: Connection, sealed: str | None) -> None:
         """Load the key for keyed hashes, making it the first time (see FieldCipher)."""
         if sealed is None:
             key = secrets.token_bytes(32)
@@ -361,7 +364,7 @@ class Database:
             key = base64.b64decode(self.cipher.open(sealed, "settings.hash_key"))
         self.cipher.hash_key = key
 
-    async def _seal_plaintext(self, conn: aiosqlite.Connection, done: str | None) -> None:
+    async def _seal_plaintext(self, conn: Connection, done: str | None) -> None:
         """Seal values written before field encryption existed (a one-time upgrade).
 
         Each sealed column is scanned once, ever: the columns done are recorded, so a
@@ -393,7 +396,7 @@ class Database:
     async def checkpoint(self) -> None:
         """Fold the WAL into the main file and truncate it: deleted rows leave the -wal."""
         async with self._writer():
-            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._connection.execute_waiting("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- the writer ---------------------------------------------------------------------
 
@@ -408,7 +411,7 @@ class Database:
         """
         if self._clean:
             return
-        await self._connection.execute("SELECT 1")
+        await self._connection.idle()
         if self._connection.in_transaction:
             await self._connection.execute("ROLLBACK")
         self._clean = True
@@ -452,9 +455,9 @@ class Database:
         group, self._group = self._group, None
         if group is None:
             return
-        commit = asyncio.ensure_future(self._connection.execute("COMMIT"))
+        commit = asyncio.ensure_future(self._connection.execute_waiting("COMMIT"))
 
-        def settle(finished: asyncio.Task[aiosqlite.Cursor]) -> None:
+        def settle(finished: asyncio.Task[list[Any]]) -> None:
             if group.done.done():
                 return
             if finished.cancelled():
@@ -474,11 +477,11 @@ class Database:
             raise
 
     @asynccontextmanager
-    async def _raw_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _raw_transaction(self) -> AsyncIterator[Connection]:
         """A write transaction on the bare connection, for the database's own upkeep."""
         async with self._writer():
             self._clean = False  # until this transaction has ended, one way or the other
-            await self._connection.execute("BEGIN IMMEDIATE")
+            await self._connection.begin_immediate()
             try:
                 with crypto.using(self.cipher):
                     yield self._connection
@@ -486,7 +489,7 @@ class Database:
                 await self._connection.execute("ROLLBACK")
                 self._clean = True
                 raise
-            await self._connection.execute("COMMIT")
+            await self._connection.execute_waiting("COMMIT")
             self._clean = True
 
     def _enclosing(self) -> _Open | None:
@@ -544,7 +547,7 @@ class Database:
         try:
             if self._group is None:
                 await self._settle()
-                await self._connection.execute("BEGIN IMMEDIATE")
+                await self._connection.begin_immediate()
                 self._group = _Group(asyncio.get_running_loop().create_future())
             return self._group
         except BaseException:
@@ -609,7 +612,7 @@ class Database:
     # -- the reader ---------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _reading_connection(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _reading_connection(self) -> AsyncIterator[Connection]:
         """A read transaction: on the reader (never behind a write), or on the writer for
         an in-memory database."""
         if self._reader is None:
@@ -625,7 +628,7 @@ class Database:
         reader = self._reader
         async with self._reader_lock:
             if not self._reader_clean:  # see _settle
-                await reader.execute("SELECT 1")
+                await reader.idle()
                 if reader.in_transaction:
                     await reader.execute("ROLLBACK")
                 self._reader_clean = True
@@ -685,7 +688,7 @@ def _encode_key(key: bytes | None) -> str:
 
 
 async def _sealed_values(
-    conn: aiosqlite.Connection, table: str, key: str, column: str, rows_filter: str
+    conn: Connection, table: str, key: str, column: str, rows_filter: str
 ) -> AsyncIterator[tuple[object, Any]]:
     where = f"{column} IS NOT NULL" + (f" AND {rows_filter}" if rows_filter else "")
     for found in await rows(

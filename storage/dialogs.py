@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Dialog
+from storage.connection import Connection
 from storage.crypto import seal, unseal_text
 from storage.queries import row
 from storage.timecodec import from_db, to_db
@@ -16,7 +15,7 @@ from storage.timecodec import from_db, to_db
 class SqliteDialogs:
     """Step-by-step conversations in progress."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def get(self, member_id: int) -> Dialog | None:

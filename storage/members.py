@@ -10,9 +10,8 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Member, Role
+from storage.connection import Connection
 from storage.crypto import seal, unseal_text
 from storage.identities import member_key
 from storage.queries import row, rows
@@ -41,7 +40,7 @@ def _member(row: sqlite3.Row) -> Member:
 class SqliteMembers:
     """Members and their roles."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def get(self, member_id: int) -> Member | None:

@@ -8,20 +8,20 @@ event loop; these helpers cost one.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import aiosqlite
+from storage.connection import Connection
 
-Params = Iterable[Any] | Mapping[str, Any]
+Params = Sequence[Any] | Mapping[str, Any]
 
 
-async def rows(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+async def rows(conn: Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
     """Every row of a query."""
     return list(await conn.execute_fetchall(sql, params))
 
 
-async def row(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
+async def row(conn: Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
     """The first row of a query, if any (write the query to return at most one)."""
     found = await conn.execute_fetchall(sql, params)
     return next(iter(found), None)

@@ -13,8 +13,6 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import (
     Agency,
     Decision,
@@ -27,6 +25,8 @@ from bot.core.models import (
     Sign,
     Source,
 )
+from bot.core.store import ReportPlace
+from storage.connection import Connection
 from storage.crypto import seal, unseal_text
 from storage.identities import REPORTER_FIELD, member_hash, place_hash
 from storage.queries import row, rows
@@ -76,7 +76,7 @@ def _seal_reporter(member_id: int, table: str) -> tuple[str, str]:
 class SqliteReports:
     """Reports with their decision, corroborations and later updates."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     @staticmethod
@@ -189,6 +189,26 @@ class SqliteReports:
             [*wanted, to_db(since), limit],
         )
         return [self._report(each) for each in found]
+
+    async def newest_places(
+        self, states: Iterable[ReportState], *, since: datetime, limit: int
+    ) -> list[ReportPlace]:
+        wanted = [state.value for state in states]
+        marks = ",".join("?" for _ in wanted)
+        found = await rows(
+            self._conn,
+            f"SELECT id, place, place_origin FROM reports WHERE state IN ({marks}) "  # noqa: S608
+            "AND created_at >= ? ORDER BY id DESC LIMIT ?",
+            [*wanted, to_db(since), limit],
+        )
+        return [
+            ReportPlace(
+                each["id"],
+                unseal_text(each["place"], "reports.place"),
+                PlaceOrigin(each["place_origin"]),
+            )
+            for each in found
+        ]
 
     async def add_corroboration(
         self,

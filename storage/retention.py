@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.core.store import Changes, Cutoffs
+from storage.connection import Connection
 from storage.timecodec import to_db
 
 # A person may go once nothing about them is still being done and the last task about
@@ -89,7 +88,7 @@ def _table(rule: Rule) -> str:
 class SqliteRetention:
     """The retention rules, counted and applied."""
 
-    def __init__(self, conn: aiosqlite.Connection, changes: Changes) -> None:
+    def __init__(self, conn: Connection, changes: Changes) -> None:
         self._conn = conn
         self._changes = changes
 

@@ -6,20 +6,20 @@ dispatcher adds, moves or removes exactly the jobs of the timers that changed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Timer, TimerKind, TimerState
 from bot.core.store import Changes
+from storage.connection import Connection
 from storage.queries import row, rows
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 _ERROR_CHARS = 300
 
 
-def _timer(row: aiosqlite.Row) -> Timer:
+def _timer(row: sqlite3.Row) -> Timer:
     return Timer(
         id=row["id"],
         kind=TimerKind(row["kind"]),
@@ -34,7 +34,7 @@ def _timer(row: aiosqlite.Row) -> Timer:
 
 
 class SqliteTimers:
-    def __init__(self, conn: aiosqlite.Connection, changes: Changes) -> None:
+    def __init__(self, conn: Connection, changes: Changes) -> None:
         self._conn = conn
         self._changes = changes
 

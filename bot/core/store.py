@@ -81,6 +81,16 @@ class Cutoffs:
     audit: datetime
 
 
+@dataclass(frozen=True)
+class ReportPlace:
+    """A report's place and where it came from, for "possibly the same place" hints:
+    comparing a new report with the open ones needs nothing else of them."""
+
+    report_id: int
+    where: str
+    origin: PlaceOrigin
+
+
 class Reports(Protocol):
     async def insert(
         self,
@@ -106,6 +116,13 @@ class Reports(Protocol):
         self, states: Iterable[ReportState], *, since: datetime, limit: int
     ) -> list[Report]:
         """At most `limit` reports in `states` made since `since`, newest first."""
+        ...
+
+    async def newest_places(
+        self, states: Iterable[ReportState], *, since: datetime, limit: int
+    ) -> list[ReportPlace]:
+        """The places of at most `limit` reports in `states` made since `since`, newest
+        first (what `newest` would list, without the rest of each report)."""
         ...
 
     async def add_corroboration(
