@@ -179,6 +179,10 @@ class Connection:
     async def executescript(self, script: str) -> None:
         await self.offload(lambda raw: raw.executescript(script))
 
+    def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with every statement run (tests check their query plans)."""
+        self._raw.set_trace_callback(callback)
+
     async def close(self) -> None:
         await self.idle()
         loop = asyncio.get_running_loop()

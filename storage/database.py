@@ -28,7 +28,7 @@ import logging
 import re
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -212,6 +212,12 @@ class Database:
             await database._close_connections()
             raise
         return database
+
+    def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with every statement either connection runs (for tests)."""
+        for connection in (self._connection, self._reader):
+            if connection is not None:
+                connection.trace(callback)
 
     async def _close_connections(self) -> None:
         for connection in (self._connection, self._reader):
