@@ -130,6 +130,7 @@ class SqliteRetention:
             removed[rule.name] = cursor.rowcount
             if budget > 0:
                 budget -= cursor.rowcount
-        if any(removed.values()):
-            self._changes.purged = True
+        # Even with nothing deleted: after a purge the WAL is folded, and at most once a
+        # day the file's integrity is checked (storage/database.py).
+        self._changes.purged = True
         return removed

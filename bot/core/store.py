@@ -56,7 +56,9 @@ class Changes:
     # Timer id -> the timer as it now stands if pending (schedule or move its job), or
     # None if it no longer needs a job (fired, cancelled, failed).
     timers: dict[int, Timer | None] = field(default_factory=dict)
-    purged: bool = False  # rows were deleted for good: fold the WAL so they leave it
+    # The purge ran: fold the WAL so deleted rows leave it (and, once a day, the store
+    # checks its file's integrity).
+    purged: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.outbox or self.timers or self.purged)
