@@ -120,6 +120,11 @@ class Connection:
     def in_transaction(self) -> bool:
         return self._raw.in_transaction
 
+    @property
+    def total_changes(self) -> int:
+        """Rows inserted, changed or deleted since the connection opened."""
+        return self._raw.total_changes
+
     async def idle(self) -> None:
         """Wait until the thread is done with the connection (usually: not at all)."""
         while self._working is not None:

@@ -147,6 +147,7 @@ class _Group:
     """Units of work sharing one write transaction, and the commit they wait for."""
 
     done: asyncio.Future[None]
+    changes_before: int  # the connection's total_changes at BEGIN
     units: int = 0
 
     def __post_init__(self) -> None:
@@ -461,6 +462,17 @@ class Database:
         group, self._group = self._group, None
         if group is None:
             return
+        if self._connection.total_changes == group.changes_before:
+            # Nothing was written (a member already known, a refusal): nothing to fsync,
+            # so no trip to the thread either.
+            try:
+                await self._connection.execute("COMMIT")
+            except Exception as error:
+                self._clean = False
+                group.done.set_exception(error)
+                return
+            group.done.set_result(None)
+            return
         commit = asyncio.ensure_future(self._connection.execute_waiting("COMMIT"))
 
         def settle(finished: asyncio.Task[list[Any]]) -> None:
@@ -554,7 +566,9 @@ class Database:
             if self._group is None:
                 await self._settle()
                 await self._connection.begin_immediate()
-                self._group = _Group(asyncio.get_running_loop().create_future())
+                self._group = _Group(
+                    asyncio.get_running_loop().create_future(), self._connection.total_changes
+                )
             return self._group
         except BaseException:
             self._clean = False

@@ -70,6 +70,12 @@ class MemberService:
         return replace(member, name=name)
 
     async def identify(self, platform: str, external_id: str) -> Member:
+        """The member, made on first sight. Known members (nearly every message) are a
+        read, which never waits behind a write."""
+        async with self.store.reading() as tx:
+            known = await tx.members.find(platform, external_id)
+        if known is not None:
+            return known
         async with self.store.transaction() as tx:
             return await tx.members.ensure(
                 platform, external_id, self.network.default_language, self.clock.now()
