@@ -91,6 +91,7 @@ class Connection:
         self._raw = raw
         self._executor = executor
         self._working: asyncio.Future[Any] | None = None  # the thread's work, if any
+        self._closed = False
 
     @classmethod
     async def connect(cls, path: str) -> Connection:
@@ -127,6 +128,8 @@ class Connection:
 
     async def idle(self) -> None:
         """Wait until the thread is done with the connection (usually: not at all)."""
+        if self._closed:
+            raise ValueError("no active connection")  # as aiosqlite says it
         while self._working is not None:
             working = self._working
             await asyncio.wait([working])
@@ -190,6 +193,7 @@ class Connection:
 
     async def close(self) -> None:
         await self.idle()
+        self._closed = True
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._executor, self._raw.close)
