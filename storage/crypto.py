@@ -14,9 +14,10 @@ import base64
 import hashlib
 import hmac
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TypeVar, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,6 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 PREFIX = "enc1:"
 HASH_PREFIX = "h1:"
 KEY_BYTES = 32
+T = TypeVar("T")
 OPENED_KEPT = 20_000  # opened values kept for speed (a few MiB at most)
 
 
@@ -66,9 +68,27 @@ class FieldCipher:
         # purge (`forget`), so what was deleted does not stay here either.
         self._opened: dict[tuple[str, str], str] = {}
 
+        # Values made from opened ones (a report read from its row), by what they were
+        # made from: bounded, and emptied with the rest.
+        self._made: dict[Hashable, object] = {}
+
     def forget(self) -> None:
         """Drop every opened value kept for speed (after a purge)."""
         self._opened.clear()
+        self._made.clear()
+
+    def remembered(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, kept under `key` for the next time. `key` must hold everything the
+        value is made from (a whole row), so an equal key means an equal value."""
+        try:
+            return cast(T, self._made[key])
+        except KeyError:
+            pass
+        value = make()
+        if len(self._made) >= OPENED_KEPT:
+            del self._made[next(iter(self._made))]
+        self._made[key] = value
+        return value
 
     def digest(self, value: str, purpose: str) -> str:
         """A keyed hash: equal values give equal hashes, nothing else can be learnt."""
@@ -157,6 +177,11 @@ def seal_bytes(value: bytes, field: str) -> bytes:
 
 def unseal_bytes(value: bytes, field: str) -> bytes:
     return _cipher().open_bytes(value, field)
+
+
+def remembered(key: Hashable, make: Callable[[], T]) -> T:
+    """See FieldCipher.remembered (values made from sealed data, kept per data key)."""
+    return _cipher().remembered(key, make)
 
 
 def is_sealed(value: str | None) -> bool:

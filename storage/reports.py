@@ -27,7 +27,7 @@ from bot.core.models import (
 )
 from bot.core.store import ReportPlace
 from storage.connection import Connection
-from storage.crypto import seal, unseal_text
+from storage.crypto import remembered, seal, unseal_text
 from storage.identities import REPORTER_FIELD, member_hash, place_hash
 from storage.queries import row, rows
 from storage.timecodec import from_db, maybe_from_db, to_db
@@ -81,6 +81,13 @@ class SqliteReports:
 
     @staticmethod
     def _report(row: sqlite3.Row) -> Report:
+        """The report a row (with its decision, corroborators and count) says; /status
+        reads the same open reports again and again, so a row seen before is not made
+        into a report again (the row is the key: any change makes another one)."""
+        return remembered(("report", tuple(row)), lambda: SqliteReports._make_report(row))
+
+    @staticmethod
+    def _make_report(row: sqlite3.Row) -> Report:
         reporter = _reporter(row["reporter_sealed"], "reports")
         others = {
             _reporter(sealed, "corroborations") for sealed in (row["corroborators"] or "").split()

@@ -265,6 +265,9 @@ def language_name(code: str, in_language: str | None = None, *, menu: bool = Tru
     return name[:1].upper() + name[1:] if menu else name
 
 
+TRANSLATED_KEPT = 8192  # rendered messages kept per renderer
+
+
 def _as_is(text: str) -> str:
     return text
 
@@ -279,6 +282,10 @@ class Renderer:
     def __init__(self, zone: ZoneInfo, escape: Callable[[str], str] = _as_is) -> None:
         self.zone = zone
         self.escape = escape
+        # Messages rendered lately: /status renders the same report lines again and
+        # again. Texts are frozen values, so an equal message renders the same; the
+        # parameters' types are part of the key (True == 1, but they read differently).
+        self._translated: dict[tuple[object, ...], str] = {}
 
     def render(self, text: Text, language: str) -> str:
         return text.render(self, language)
@@ -288,6 +295,19 @@ class Renderer:
         return "\n\n".join(text.render(self, language) for language in languages)
 
     def translate(self, message: Msg, language: str) -> str:
+        key = (message, language, *(type(value) for _name, value in message.params))
+        try:
+            known = self._translated.get(key)
+        except TypeError:  # a parameter that cannot be hashed: rendered every time
+            return self._translate(message, language)
+        if known is None:
+            known = self._translate(message, language)
+            if len(self._translated) >= TRANSLATED_KEPT:
+                del self._translated[next(iter(self._translated))]  # the oldest
+            self._translated[key] = known
+        return known
+
+    def _translate(self, message: Msg, language: str) -> str:
         translations = _translations(language)
         if message.plural is None:
             template = translations.gettext(message.msgid)
