@@ -129,8 +129,11 @@ def _prepare_file(path: Path) -> None:
             keep_private(file, "database file")
 
 
-# Units of work committed together at most: the group's first unit waits for the rest.
-GROUP_LIMIT = 32
+# A group commits once it has this many units, or has been open this long, even with
+# more queued: its first unit waits for the others' work, and must not wait long. One
+# fsync for eight units is most of what grouping can save.
+GROUP_LIMIT = 8
+GROUP_OPEN_FOR = 0.010  # seconds
 # The connection settings; the reader gets them too, and `query_only` besides.
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -148,7 +151,13 @@ class _Group:
 
     done: asyncio.Future[None]
     changes_before: int  # the connection's total_changes at BEGIN
+    began: float  # loop time
     units: int = 0
+
+    def full(self) -> bool:
+        return (
+            self.units >= GROUP_LIMIT or self.done.get_loop().time() - self.began >= GROUP_OPEN_FOR
+        )
 
     def __post_init__(self) -> None:
         # A unit cancelled while it waits never reads the outcome: mark it read.
@@ -566,8 +575,9 @@ class Database:
             if self._group is None:
                 await self._settle()
                 await self._connection.begin_immediate()
+                loop = asyncio.get_running_loop()
                 self._group = _Group(
-                    asyncio.get_running_loop().create_future(), self._connection.total_changes
+                    loop.create_future(), self._connection.total_changes, loop.time()
                 )
             return self._group
         except BaseException:
@@ -605,7 +615,7 @@ class Database:
         to join it (the last of them commits)."""
         try:
             group = self._group
-            if group is not None and (self._waiting == 0 or group.units >= GROUP_LIMIT):
+            if group is not None and (self._waiting == 0 or group.full()):
                 await self._commit_group()
         finally:
             self._lock.release()
