@@ -60,7 +60,7 @@ class FieldCipher:
     def __init__(self, key: bytes, hash_key: bytes | None = None) -> None:
         self._aead = AESGCM(key)
         self.key_id = hashlib.sha256(b"rrbot-key-id:" + key).hexdigest()[:8]
-        self.hash_key = hash_key
+        self._hash_key = hash_key
         self._head = f"{PREFIX}{self.key_id}:"
         # Values opened lately, by (field, sealed value): /status and every new report
         # read the same open reports again and again. A sealed value has a random nonce,
@@ -71,6 +71,15 @@ class FieldCipher:
         # Values made from opened ones (a report read from its row), by what they were
         # made from: bounded, and emptied with the rest.
         self._made: dict[Hashable, object] = {}
+
+    @property
+    def hash_key(self) -> bytes | None:
+        return self._hash_key
+
+    @hash_key.setter
+    def hash_key(self, key: bytes | None) -> None:
+        self._hash_key = key
+        self._made.clear()  # hashes made with another key
 
     def forget(self) -> None:
         """Drop every opened value kept for speed (after a purge)."""
@@ -94,8 +103,16 @@ class FieldCipher:
         """A keyed hash: equal values give equal hashes, nothing else can be learnt."""
         if self.hash_key is None:
             raise DataKeyError("the database's hash key has not been loaded")
+        key = ("digest", purpose, value)
+        known = self._made.get(key)
+        if known is not None:
+            return cast(str, known)
         mac = hmac.new(self.hash_key, f"{purpose}\0{value}".encode(), hashlib.sha256)
-        return HASH_PREFIX + mac.hexdigest()[:32]
+        made = HASH_PREFIX + mac.hexdigest()[:32]
+        if len(self._made) >= OPENED_KEPT:
+            del self._made[next(iter(self._made))]
+        self._made[key] = made
+        return made
 
     def seal(self, value: str, field: str) -> str:
         nonce = os.urandom(12)
