@@ -255,10 +255,19 @@ class Database:
 
     async def check_integrity(self) -> str:
         """`PRAGMA quick_check` on a read snapshot: "ok", or what is damaged. It reads the
-        whole file, so it runs after the daily purge (and with `rrbot` commands that ask
-        for it), never at start-up: writes go on meanwhile."""
-        async with self._reading_connection() as conn:
-            found = await conn.execute_waiting("PRAGMA quick_check")
+        whole file, so it runs after the daily purge, never at start-up, on a connection
+        of its own: writes and reads go on meanwhile."""
+        if self._reader is None:  # in memory: there is no file to open twice
+            async with self._reading_connection() as conn:
+                found = await conn.execute_waiting("PRAGMA quick_check")
+        else:
+            # A connection of its own, so reads do not queue behind the whole-file read.
+            checker = await Connection.connect(self.path)
+            try:
+                await checker.execute_waiting("PRAGMA query_only = ON")
+                found = await checker.execute_waiting("PRAGMA quick_check")
+            finally:
+                await checker.close()
         return str(found[0][0]) if found else "?"
 
     async def _check_after_purge(self) -> None:
