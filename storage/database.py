@@ -31,7 +31,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -153,6 +153,7 @@ class _Group:
     changes_before: int  # the connection's total_changes at BEGIN
     began: float  # loop time
     units: int = 0
+    changes: list[Changes] = field(default_factory=list)  # each unit's, in order
 
     def full(self) -> bool:
         return (
@@ -453,6 +454,7 @@ class Database:
             # nobody else may be coming to commit it.
             if self._group is not None and not self._lock.locked():
                 self._flusher = asyncio.ensure_future(self._flush_alone())
+                self._flusher.add_done_callback(_log_failure)
             raise
         self._waiting -= 1
 
@@ -489,7 +491,7 @@ class Database:
                 self._clean = False
                 group.done.set_exception(error)
                 return
-            group.done.set_result(None)
+            self._stored(group)
             return
         commit = asyncio.ensure_future(self._connection.execute_waiting("COMMIT"))
 
@@ -501,7 +503,7 @@ class Database:
             elif (error := finished.exception()) is not None:
                 group.done.set_exception(error)
             else:
-                group.done.set_result(None)
+                self._stored(group)
 
         commit.add_done_callback(settle)
         try:
@@ -570,6 +572,7 @@ class Database:
             if joined:
                 await conn.execute("RELEASE unit")
             group.units += 1
+            group.changes.append(tx.changes)
         except BaseException:
             await self._undo(group, joined)
             raise
@@ -693,18 +696,26 @@ class Database:
             with crypto.using(self.cipher):
                 yield SqliteTransaction(conn)
 
+    def _stored(self, group: _Group) -> None:
+        """The group is committed: the commit hooks, unit by unit in the order they ran
+        (so a timer moved by one and cancelled by the next ends cancelled), then the
+        units are told."""
+        for changes in group.changes:
+            if not changes:
+                continue
+            for hook in self._hooks:
+                try:
+                    hook(changes)
+                except Exception:  # a hook must never undo a commit that already happened
+                    log.exception("a commit hook failed")
+        group.done.set_result(None)
+
     async def _committed(self, changes: Changes) -> None:
-        if not changes:
-            return
+        """After the commit, in the unit's own task: what a purge leaves to do."""
         if changes.purged:
             self.cipher.forget()  # no opened copy of what was deleted stays in memory
             await self.checkpoint()  # deleted rows must not linger in the -wal file
             self._check_daily()
-        for hook in self._hooks:
-            try:
-                hook(changes)
-            except Exception:  # a hook must never undo a commit that already happened
-                log.exception("a commit hook failed")
 
     def _check_daily(self) -> None:
         """After a purge, at most once a day: the integrity check, in the background."""
@@ -719,6 +730,11 @@ class Database:
 
 # The integrity check runs after a purge at most this often (seconds).
 CHECK_EVERY = 12 * 3600
+
+
+def _log_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("committing a group left open failed", exc_info=task.exception())
 
 
 def _encode_key(key: bytes | None) -> str:

@@ -85,9 +85,11 @@ async def test_a_commit_that_fails_fails_every_unit_of_its_group(db: Database) -
 async def test_hooks_run_after_the_commit_once_per_unit(db: Database) -> None:
     clock = FakeClock()
     seen: list[tuple[bool, list[str]]] = []
+    timers: list[int] = []
 
     def hook(changes: Changes) -> None:
         seen.append((bool(changes.timers), on_disk(db)))
+        timers.extend(changes.timers)
 
     db.add_commit_hook(hook)
 
@@ -99,7 +101,8 @@ async def test_hooks_run_after_the_commit_once_per_unit(db: Database) -> None:
 
     await asyncio.gather(schedule("a"), schedule("b"), schedule("c"))
     assert len(seen) == 3
-    assert all(timers and set(stored) == {"a", "b", "c"} for timers, stored in seen)
+    assert all(moved and set(stored) == {"a", "b", "c"} for moved, stored in seen)
+    assert timers == sorted(timers)  # unit by unit, in the order they ran
 
 
 async def test_a_waiter_cancelled_after_the_group_was_left_open_for_it(db: Database) -> None:
