@@ -495,24 +495,33 @@ class Database:
             return
         commit = asyncio.ensure_future(self._connection.execute_waiting("COMMIT"))
 
-        def settle(finished: asyncio.Task[list[Any]]) -> None:
+        def failed(finished: asyncio.Task[list[Any]]) -> None:
             if group.done.done():
                 return
             if finished.cancelled():
                 group.done.set_exception(DatabaseError("the commit was interrupted"))
             elif (error := finished.exception()) is not None:
                 group.done.set_exception(error)
-            else:
-                self._stored(group)
 
-        commit.add_done_callback(settle)
+        commit.add_done_callback(failed)
         try:
             await asyncio.shield(commit)
         except Exception:
             self._clean = False  # a failed COMMIT may leave the transaction open
+            return
         except BaseException:
+            # Cancelled while the COMMIT goes on: the group hears of it when it is done.
             self._clean = False
+            if not commit.done():
+                commit.add_done_callback(lambda finished: self._stored_if_committed(group))
+            else:
+                self._stored_if_committed(group)
             raise
+        self._stored(group)
+
+    def _stored_if_committed(self, group: _Group) -> None:
+        if not group.done.done():
+            self._stored(group)
 
     @asynccontextmanager
     async def _raw_transaction(self) -> AsyncIterator[Connection]:
@@ -700,15 +709,18 @@ class Database:
         """The group is committed: the commit hooks, unit by unit in the order they ran
         (so a timer moved by one and cancelled by the next ends cancelled), then the
         units are told."""
-        for changes in group.changes:
-            if not changes:
-                continue
-            for hook in self._hooks:
-                try:
-                    hook(changes)
-                except Exception:  # a hook must never undo a commit that already happened
-                    log.exception("a commit hook failed")
-        group.done.set_result(None)
+        try:
+            for changes in group.changes:
+                if not changes:
+                    continue
+                for hook in self._hooks:
+                    try:
+                        hook(changes)
+                    except Exception:  # a hook must never undo a commit that happened
+                        log.exception("a commit hook failed")
+        finally:  # even when the process is going down (a BaseException): never a hang
+            if not group.done.done():
+                group.done.set_result(None)
 
     async def _committed(self, changes: Changes) -> None:
         """After the commit, in the unit's own task: what a purge leaves to do."""

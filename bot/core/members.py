@@ -89,6 +89,10 @@ class MemberService:
         Called on every interaction, so taking a Discord role away takes the power away
         at the member's very next press, not at the next restart.
         """
+        async with self.store.reading() as tx:  # nearly always: known, roles unchanged
+            known = await tx.members.find(platform, external_id)
+        if known is not None and known.roles == roles:
+            return known
         now = self.clock.now()
         async with self.store.transaction() as tx:
             member = await tx.members.ensure(

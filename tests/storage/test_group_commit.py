@@ -151,3 +151,29 @@ async def test_reads_do_not_wait_behind_a_write(db: Database) -> None:
     release.set()
     await task
     assert on_disk(db) == ["before", "during"]
+
+
+class Dies(BaseException):
+    """The process going down inside a commit hook (a power cut in a test)."""
+
+
+async def test_a_hook_that_brings_the_process_down_leaves_no_unit_waiting(db: Database) -> None:
+    clock = FakeClock()
+
+    def hook(changes: Changes) -> None:
+        raise Dies
+
+    db.add_commit_hook(hook)
+
+    async def schedule(subject: str) -> str:
+        async with db.transaction() as tx:
+            await tx.audit.record(clock.now(), None, "test.write", subject)
+            await asyncio.sleep(0)
+            await tx.timers.schedule(TimerKind.REPORT_REASK, 1, clock.now(), clock.now())
+        return subject
+
+    results = await asyncio.wait_for(
+        asyncio.gather(schedule("a"), schedule("b"), return_exceptions=True), timeout=5
+    )
+    assert any(isinstance(r, Dies) for r in results)  # the committer's task goes down
+    assert set(on_disk(db)) == {"a", "b"}  # both were committed all the same
