@@ -13,6 +13,7 @@ import gettext
 import io
 import re
 import tomllib
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -266,6 +267,13 @@ def language_name(code: str, in_language: str | None = None, *, menu: bool = Tru
 
 
 TRANSLATED_KEPT = 8192  # rendered messages kept per renderer
+_RENDERERS: weakref.WeakSet[Renderer] = weakref.WeakSet()
+
+
+def forget_rendered() -> None:
+    """Every renderer drops the messages it kept rendered (after a purge)."""
+    for renderer in list(_RENDERERS):
+        renderer.forget()
 
 
 def _as_is(text: str) -> str:
@@ -286,6 +294,11 @@ class Renderer:
         # again. Texts are frozen values, so an equal message renders the same; the
         # parameters' types are part of the key (True == 1, but they read differently).
         self._translated: dict[tuple[object, ...], str] = {}
+        _RENDERERS.add(self)
+
+    def forget(self) -> None:
+        """Drop the messages kept rendered (after a purge: they may quote what went)."""
+        self._translated.clear()
 
     def render(self, text: Text, language: str) -> str:
         return text.render(self, language)
