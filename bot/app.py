@@ -39,7 +39,7 @@ from bot.core.task_timers import TaskTimers
 from bot.core.tasks import TaskService
 from bot.core.timers import TimerDispatcher
 from bot.data_key import DataKey, announce_created, find_key
-from bot.i18n import Renderer
+from bot.i18n import Renderer, forget_rendered
 from bot.scheduler import TimerScheduler
 from storage.database import Database
 from storage.private_files import remove_database
@@ -327,6 +327,8 @@ class App:
         self._outbox_listeners.append((platform, listener))
 
     def _committed(self, changes: Changes) -> None:
+        if changes.purged:  # messages kept rendered may quote what was just deleted
+            forget_rendered()
         if changes.outbox:
             for platform, listener in self._outbox_listeners:
                 if platform is None or platform in changes.outbox:

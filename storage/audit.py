@@ -12,8 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.identities import member_hash
 from storage.timecodec import to_db
 
@@ -21,7 +20,7 @@ from storage.timecodec import to_db
 class SqliteAudit:
     """The append-only audit log."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def member_ref(self, member_id: int) -> str:

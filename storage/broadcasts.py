@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Broadcast, MessageKind
+from storage.connection import Connection
 from storage.timecodec import to_db
 
 
 class SqliteBroadcasts:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def record(

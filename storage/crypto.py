@@ -14,9 +14,10 @@ import base64
 import hashlib
 import hmac
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TypeVar, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,6 +25,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 PREFIX = "enc1:"
 HASH_PREFIX = "h1:"
 KEY_BYTES = 32
+T = TypeVar("T")
+OPENED_KEPT = 20_000  # opened values kept for speed (a few MiB at most)
 
 
 class DataKeyError(Exception):
@@ -57,14 +60,59 @@ class FieldCipher:
     def __init__(self, key: bytes, hash_key: bytes | None = None) -> None:
         self._aead = AESGCM(key)
         self.key_id = hashlib.sha256(b"rrbot-key-id:" + key).hexdigest()[:8]
-        self.hash_key = hash_key
+        self._hash_key = hash_key
+        self._head = f"{PREFIX}{self.key_id}:"
+        # Values opened lately, by (field, sealed value): /status and every new report
+        # read the same open reports again and again. A sealed value has a random nonce,
+        # so it always opens to the same text; the cache is bounded and emptied after a
+        # purge (`forget`), so what was deleted does not stay here either.
+        self._opened: dict[tuple[str, str], str] = {}
+
+        # Values made from opened ones (a report read from its row), by what they were
+        # made from: bounded, and emptied with the rest.
+        self._made: dict[Hashable, object] = {}
+
+    @property
+    def hash_key(self) -> bytes | None:
+        return self._hash_key
+
+    @hash_key.setter
+    def hash_key(self, key: bytes | None) -> None:
+        self._hash_key = key
+        self._made.clear()  # hashes made with another key
+
+    def forget(self) -> None:
+        """Drop every opened value kept for speed (after a purge)."""
+        self._opened.clear()
+        self._made.clear()
+
+    def remembered(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, kept under `key` for the next time. `key` must hold everything the
+        value is made from (a whole row), so an equal key means an equal value."""
+        try:
+            return cast(T, self._made[key])
+        except KeyError:
+            pass
+        value = make()
+        if len(self._made) >= OPENED_KEPT:
+            del self._made[next(iter(self._made))]
+        self._made[key] = value
+        return value
 
     def digest(self, value: str, purpose: str) -> str:
         """A keyed hash: equal values give equal hashes, nothing else can be learnt."""
         if self.hash_key is None:
             raise DataKeyError("the database's hash key has not been loaded")
+        key = ("digest", purpose, value)
+        known = self._made.get(key)
+        if known is not None:
+            return cast(str, known)
         mac = hmac.new(self.hash_key, f"{purpose}\0{value}".encode(), hashlib.sha256)
-        return HASH_PREFIX + mac.hexdigest()[:32]
+        made = HASH_PREFIX + mac.hexdigest()[:32]
+        if len(self._made) >= OPENED_KEPT:
+            del self._made[next(iter(self._made))]
+        self._made[key] = made
+        return made
 
     def seal(self, value: str, field: str) -> str:
         nonce = os.urandom(12)
@@ -90,16 +138,22 @@ class FieldCipher:
             raise DataKeyError(f"a value in {field} does not open with this key") from None
 
     def open(self, value: str, field: str) -> str:
-        if not value.startswith(PREFIX):
-            return value  # written before encryption; sealed at the next start-up
-        key_id, _sep, payload = value[len(PREFIX) :].partition(":")
-        if key_id != self.key_id:
+        known = self._opened.get((field, value))
+        if known is not None:
+            return known
+        if not value.startswith(self._head):
+            if not value.startswith(PREFIX):
+                return value  # written before encryption; sealed at the next start-up
             raise DataKeyError("this data was sealed with another key")
-        raw = base64.b64decode(payload)
+        raw = base64.b64decode(value[len(self._head) :])
         try:
-            return self._aead.decrypt(raw[:12], raw[12:], field.encode()).decode()
+            plain = self._aead.decrypt(raw[:12], raw[12:], field.encode()).decode()
         except InvalidTag:
             raise DataKeyError(f"a value in {field} does not open with this key") from None
+        if len(self._opened) >= OPENED_KEPT:
+            del self._opened[next(iter(self._opened))]  # the oldest
+        self._opened[(field, value)] = plain
+        return plain
 
 
 _current: ContextVar[FieldCipher | None] = ContextVar("rrbot_field_cipher", default=None)
@@ -140,6 +194,11 @@ def seal_bytes(value: bytes, field: str) -> bytes:
 
 def unseal_bytes(value: bytes, field: str) -> bytes:
     return _cipher().open_bytes(value, field)
+
+
+def remembered(key: Hashable, make: Callable[[], T]) -> T:
+    """See FieldCipher.remembered (values made from sealed data, kept per data key)."""
+    return _cipher().remembered(key, make)
 
 
 def is_sealed(value: str | None) -> bool:

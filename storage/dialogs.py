@@ -5,32 +5,29 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Dialog
+from storage.connection import Connection
 from storage.crypto import seal, unseal_text
+from storage.queries import row
 from storage.timecodec import from_db, to_db
 
 
 class SqliteDialogs:
     """Step-by-step conversations in progress."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def get(self, member_id: int) -> Dialog | None:
-        async with self._conn.execute(
-            "SELECT * FROM dialogs WHERE member_id = ?", (member_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
+        found = await row(self._conn, "SELECT * FROM dialogs WHERE member_id = ?", (member_id,))
+        if found is None:
             return None
         return Dialog(
-            row["member_id"],
-            row["kind"],
-            row["step"],
-            json.loads(unseal_text(row["data"], "dialogs.data")),
-            from_db(row["updated_at"]),
+            found["member_id"],
+            found["kind"],
+            found["step"],
+            json.loads(unseal_text(found["data"], "dialogs.data")),
+            from_db(found["updated_at"]),
         )
 
     async def save(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import OpenForm
+from storage.connection import Connection
 from storage.crypto import seal, unseal_text
 from storage.timecodec import from_db, to_db
 
@@ -15,7 +14,7 @@ from storage.timecodec import from_db, to_db
 class SqliteForms:
     """Forms opened and not yet sent."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def save(

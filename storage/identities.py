@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.crypto import HASH_PREFIX, digest, seal
 
 REPORTER_FIELD = "reporter_sealed"
@@ -33,7 +32,7 @@ def signal_source_hash(source: str) -> str:
     return digest(source, "signal-source")
 
 
-async def upgrade(conn: aiosqlite.Connection) -> None:
+async def upgrade(conn: Connection) -> None:
     """Convert identities stored in plaintext by versions before migration 9."""
     async with conn.execute(
         "SELECT id, platform, external_key FROM members WHERE external_sealed IS NULL"
@@ -79,7 +78,7 @@ async def upgrade(conn: aiosqlite.Connection) -> None:
 
 
 async def _hash_column(
-    conn: aiosqlite.Connection, table: str, column: str, hasher: Callable[[str], str]
+    conn: Connection, table: str, column: str, hasher: Callable[[str], str]
 ) -> None:
     """Replace the plaintext values of a column that is only ever compared by hash."""
     async with conn.execute(

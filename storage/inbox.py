@@ -6,8 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.crypto import seal, unseal_text
 from storage.identities import signal_source_hash
 from storage.timecodec import to_db
@@ -16,7 +15,7 @@ from storage.timecodec import to_db
 class SqliteInbox:
     """Signal messages kept until handled."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def store(

@@ -7,12 +7,12 @@ Rows go with their report (foreign key, and the retention rule that names them).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Media, MediaFile, MediaKind, ReceivedMedia
+from storage.connection import Connection
 from storage.crypto import seal, seal_bytes, unseal, unseal_bytes
 from storage.timecodec import to_db
 
@@ -22,7 +22,7 @@ _NUMBERED = (
 )
 
 
-def _media(row: aiosqlite.Row) -> Media:
+def _media(row: sqlite3.Row) -> Media:
     return Media(
         id=row["id"],
         report_id=row["report_id"],
@@ -38,7 +38,7 @@ def _media(row: aiosqlite.Row) -> Media:
 
 
 class SqliteMedia:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(

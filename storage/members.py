@@ -6,20 +6,28 @@ found by its keyed hash: a copied database does not list who is in the network.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Member, Role
 from bot.core.store import ConfigNote
+from storage.connection import Connection
 from storage.crypto import seal, unseal_text
 from storage.identities import member_key
+from storage.queries import row, rows
 from storage.timecodec import to_db
 
+# A member with their roles, in one query.
+_SELECT = (
+    "SELECT m.*, (SELECT group_concat(r.role) FROM member_roles r WHERE r.member_id = m.id) "
+    "AS roles FROM members m"
+)
 
-def _member(row: aiosqlite.Row, roles: frozenset[Role]) -> Member:
+
+def _member(row: sqlite3.Row) -> Member:
     sealed_name = row["name_sealed"]
+    roles = frozenset(Role(role) for role in (row["roles"] or "").split(",") if role)
     return Member(
         id=row["id"],
         platform=row["platform"],
@@ -33,27 +41,20 @@ def _member(row: aiosqlite.Row, roles: frozenset[Role]) -> Member:
 class SqliteMembers:
     """Members and their roles."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def _roles(self, member_id: int) -> frozenset[Role]:
-        async with self._conn.execute(
-            "SELECT role FROM member_roles WHERE member_id = ?", (member_id,)
-        ) as cursor:
-            return frozenset(Role(row["role"]) for row in await cursor.fetchall())
-
     async def get(self, member_id: int) -> Member | None:
-        async with self._conn.execute("SELECT * FROM members WHERE id = ?", (member_id,)) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else _member(row, await self._roles(member_id))
+        found = await row(self._conn, f"{_SELECT} WHERE m.id = ?", (member_id,))
+        return None if found is None else _member(found)
 
     async def find(self, platform: str, external_id: str) -> Member | None:
-        async with self._conn.execute(
-            "SELECT * FROM members WHERE platform = ? AND external_key = ?",
+        found = await row(
+            self._conn,
+            f"{_SELECT} WHERE m.platform = ? AND m.external_key = ?",
             (platform, member_key(platform, external_id)),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else _member(row, await self._roles(row["id"]))
+        )
+        return None if found is None else _member(found)
 
     async def ensure(self, platform: str, external_id: str, language: str, now: datetime) -> Member:
         """The member with this platform id, created with `language` on first sight."""
@@ -111,10 +112,12 @@ class SqliteMembers:
         """Make the member's roles exactly `roles` (the config's, re-applied by an
         organizer; Discord's, read at every press). Roles kept keep their source."""
         wanted = {role.value for role in roles}
-        async with self._conn.execute(
-            "SELECT role FROM member_roles WHERE member_id = ?", (member_id,)
-        ) as cursor:
-            have = {row["role"] for row in await cursor.fetchall()}
+        have = {
+            found["role"]
+            for found in await rows(
+                self._conn, "SELECT role FROM member_roles WHERE member_id = ?", (member_id,)
+            )
+        }
         for role in sorted(have - wanted):
             await self._conn.execute(
                 "DELETE FROM member_roles WHERE member_id = ? AND role = ?", (member_id, role)
@@ -127,15 +130,15 @@ class SqliteMembers:
             )
 
     async def config_notes(self, platform: str) -> dict[int, ConfigNote]:
-        async with self._conn.execute(
+        found = await rows(
+            self._conn,
             "SELECT c.member_id, c.listed, c.told FROM config_members c "
             "JOIN members m ON m.id = c.member_id WHERE m.platform = ? ORDER BY c.member_id",
             (platform,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return {
-            row["member_id"]: ConfigNote(listed=bool(row["listed"]), told=row["told"])
-            for row in rows
+            each["member_id"]: ConfigNote(listed=bool(each["listed"]), told=each["told"])
+            for each in found
         }
 
     async def note_config(self, member_id: int, *, listed: bool, told: str | None) -> None:
@@ -146,13 +149,13 @@ class SqliteMembers:
         )
 
     async def with_role(self, platform: str, role: Role) -> list[Member]:
-        async with self._conn.execute(
-            "SELECT m.* FROM members m JOIN member_roles r ON r.member_id = m.id "
-            "WHERE m.platform = ? AND r.role = ? ORDER BY m.id",
+        found = await rows(
+            self._conn,
+            f"{_SELECT} WHERE m.platform = ? AND EXISTS (SELECT 1 FROM member_roles g "  # noqa: S608
+            "WHERE g.member_id = m.id AND g.role = ?) ORDER BY m.id",
             (platform, role.value),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [_member(row, await self._roles(row["id"])) for row in rows]
+        )
+        return [_member(each) for each in found]
 
     async def grant_role(
         self, member_id: int, role: Role, now: datetime, *, from_config: bool = False
@@ -164,13 +167,13 @@ class SqliteMembers:
         )
 
     async def with_any_role(self, platform: str) -> list[Member]:
-        async with self._conn.execute(
-            "SELECT * FROM members WHERE platform = ? AND id IN "
-            "(SELECT member_id FROM member_roles) ORDER BY id",
+        found = await rows(
+            self._conn,
+            f"{_SELECT} WHERE m.platform = ? AND m.id IN "  # noqa: S608
+            "(SELECT member_id FROM member_roles) ORDER BY m.id",
             (platform,),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [_member(row, await self._roles(row["id"])) for row in rows]
+        )
+        return [_member(each) for each in found]
 
     async def revoke_role(self, member_id: int, role: Role, *, unless_last: bool = False) -> bool:
         """Take the role away; with `unless_last`, only while another member of the same

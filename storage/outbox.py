@@ -7,13 +7,13 @@ verification. Delivery workers take rows per platform in order and record the ou
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import MessageKind, OutboxEntry, Queued
 from bot.core.store import Changes
+from storage.connection import Connection
 from storage.crypto import digest, seal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
 
@@ -25,7 +25,7 @@ def _problem_key(platform: str, address: str) -> str:
     return digest(address, f"chat:{platform}")
 
 
-def _entry(row: aiosqlite.Row) -> OutboxEntry:
+def _entry(row: sqlite3.Row) -> OutboxEntry:
     return OutboxEntry(
         id=row["id"],
         platform=row["platform"],
@@ -53,7 +53,7 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
 class SqliteOutbox:
     """Messages still to send, and what became of them."""
 
-    def __init__(self, conn: aiosqlite.Connection, changes: Changes) -> None:
+    def __init__(self, conn: Connection, changes: Changes) -> None:
         self._conn = conn
         self._changes = changes
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 
-import aiosqlite
-
 from bot.core.models import Person, PersonDetails
+from storage.connection import Connection
 from storage.crypto import seal, unseal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 
-def _open(row: aiosqlite.Row, column: str) -> str:
+def _open(row: sqlite3.Row, column: str) -> str:
     return unseal_text(row[column], f"people.{column}")
 
 
-def _person(row: aiosqlite.Row) -> Person:
+def _person(row: sqlite3.Row) -> Person:
     dob = unseal(row["date_of_birth"], "people.date_of_birth")
     return Person(
         id=row["id"],
@@ -56,7 +56,7 @@ def _sealed(details: PersonDetails) -> tuple[str | None, ...]:
 class SqlitePeople:
     """People detained."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def insert(

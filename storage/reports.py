@@ -9,10 +9,9 @@ and to say "this member reported before", not enough to say who reported what.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
-
-import aiosqlite
 
 from bot.core.models import (
     Agency,
@@ -26,14 +25,30 @@ from bot.core.models import (
     Sign,
     Source,
 )
-from storage.crypto import seal, unseal_text
+from bot.core.store import ReportPlace
+from storage.connection import Connection
+from storage.crypto import remembered, seal, unseal_text
 from storage.identities import REPORTER_FIELD, member_hash, place_hash
+from storage.queries import row, rows
 from storage.timecodec import from_db, maybe_from_db, to_db
 
+# A report with everything the core shows of it, in one query: its decision, the sealed
+# ids of the members who corroborated it while it is open (sealed values have no spaces),
+# and how many distinct people reported it, by keyed hash (still right once it is closed).
+# A list of reports is one query, not three per report.
 _SELECT = (
-    "SELECT r.*, d.decided_by, d.decided_at, d.reason, d.note AS decision_note "
+    "SELECT r.*, d.decided_by, d.decided_at, d.reason, d.note AS decision_note, "
+    "(SELECT group_concat(c.reporter_sealed, ' ') FROM corroborations c "
+    "WHERE c.report_id = r.id AND c.reporter_sealed IS NOT NULL) AS corroborators, "
+    "(r.reporter_hash IS NOT NULL) + (SELECT COUNT(DISTINCT c.reporter_hash) "
+    "FROM corroborations c WHERE c.report_id = r.id AND c.reporter_hash IS NOT NULL "
+    "AND c.reporter_hash IS NOT r.reporter_hash) AS reporter_count "
     "FROM reports r LEFT JOIN decisions d ON d.report_id = r.id"
 )
+
+
+# Open reports (the partial index reports_open_by_id holds these).
+_OPEN_STATES = {ReportState.PENDING.value, ReportState.VERIFIED.value}
 
 
 def _signs(text: str) -> tuple[Sign, ...]:
@@ -65,35 +80,22 @@ def _seal_reporter(member_id: int, table: str) -> tuple[str, str]:
 class SqliteReports:
     """Reports with their decision, corroborations and later updates."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def _reporters(self, report_id: int, first: int | None) -> frozenset[int]:
-        async with self._conn.execute(
-            "SELECT reporter_sealed FROM corroborations "
-            "WHERE report_id = ? AND reporter_sealed IS NOT NULL",
-            (report_id,),
-        ) as cursor:
-            others = {
-                _reporter(row["reporter_sealed"], "corroborations")
-                for row in await cursor.fetchall()
-            }
-        return frozenset(member for member in others | {first} if member is not None)
+    @staticmethod
+    def _report(row: sqlite3.Row) -> Report:
+        """The report a row (with its decision, corroborators and count) says; /status
+        reads the same open reports again and again, so a row seen before is not made
+        into a report again (the row is the key: any change makes another one)."""
+        return remembered(("report", tuple(row)), lambda: SqliteReports._make_report(row))
 
-    async def _reporter_count(self, report_id: int) -> int:
-        """Distinct people who reported it, by keyed hash: still right once it is closed."""
-        async with self._conn.execute(
-            "SELECT COUNT(DISTINCT who) AS n FROM ("
-            "SELECT reporter_hash AS who FROM reports WHERE id = :id "
-            "UNION ALL SELECT reporter_hash FROM corroborations WHERE report_id = :id) "
-            "WHERE who IS NOT NULL",
-            {"id": report_id},
-        ) as cursor:
-            row = await cursor.fetchone()
-        return int(row["n"]) if row else 0
-
-    async def _report(self, row: aiosqlite.Row) -> Report:
+    @staticmethod
+    def _make_report(row: sqlite3.Row) -> Report:
         reporter = _reporter(row["reporter_sealed"], "reports")
+        others = {
+            _reporter(sealed, "corroborations") for sealed in (row["corroborators"] or "").split()
+        }
         return Report(
             id=row["id"],
             state=ReportState(row["state"]),
@@ -114,10 +116,10 @@ class SqliteReports:
             decision_note=unseal_text(row["decision_note"], "decisions.note")
             if row["decision_note"]
             else "",
-            reporters=await self._reporters(row["id"], reporter),
+            reporters=frozenset(m for m in others | {reporter} if m is not None),
             own_words=_own_words(row["own_words"], "reports"),
             place_origin=PlaceOrigin(row["place_origin"]),
-            reporter_count=await self._reporter_count(row["id"]),
+            reporter_count=int(row["reporter_count"]),
         )
 
     async def insert(
@@ -155,23 +157,21 @@ class SqliteReports:
         return cursor.lastrowid
 
     async def exists(self, report_id: int) -> bool:
-        async with self._conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)) as c:
-            return await c.fetchone() is not None
+        return await row(self._conn, "SELECT 1 FROM reports WHERE id = ?", (report_id,)) is not None
 
     async def get(self, report_id: int) -> Report | None:
-        async with self._conn.execute(f"{_SELECT} WHERE r.id = ?", (report_id,)) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else await self._report(row)
+        found = await row(self._conn, f"{_SELECT} WHERE r.id = ?", (report_id,))
+        return None if found is None else self._report(found)
 
     async def find_open_match(self, place_key: str, since: datetime) -> Report | None:
         """The newest open report of the same place made since `since`, if any."""
-        async with self._conn.execute(
+        found = await row(
+            self._conn,
             f"{_SELECT} WHERE r.place_key = ? AND r.state IN ('pending', 'verified') "
             "AND r.created_at >= ? ORDER BY r.id DESC LIMIT 1",
             (place_hash(place_key), to_db(since)),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else await self._report(row)
+        )
+        return None if found is None else self._report(found)
 
     async def in_states(
         self, states: Iterable[ReportState], *, since: datetime | None = None
@@ -183,22 +183,53 @@ class SqliteReports:
         if since is not None:
             query += " AND r.updated_at >= ?"
             params.append(to_db(since))
-        async with self._conn.execute(query + " ORDER BY r.id", params) as cursor:
-            rows = await cursor.fetchall()
-        return [await self._report(row) for row in rows]
+        return [
+            self._report(found)
+            for found in await rows(self._conn, f"{query} ORDER BY r.id", params)
+        ]
 
     async def newest(
         self, states: Iterable[ReportState], *, since: datetime, limit: int
     ) -> list[Report]:
         wanted = [state.value for state in states]
         marks = ",".join("?" for _ in wanted)
-        async with self._conn.execute(
+        found = await rows(
+            self._conn,
             f"{_SELECT} WHERE r.state IN ({marks}) AND r.created_at >= ? "
             "ORDER BY r.id DESC LIMIT ?",
             [*wanted, to_db(since), limit],
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [await self._report(row) for row in rows]
+        )
+        return [self._report(each) for each in found]
+
+    async def newest_places(
+        self, states: Iterable[ReportState], *, since: datetime, limit: int
+    ) -> list[ReportPlace]:
+        wanted = [state.value for state in states]
+        if set(wanted) == _OPEN_STATES:
+            # The open reports' own index, newest first: stops at `limit` (the states are
+            # written out so SQLite sees the index's condition; see migration 0018).
+            query = (
+                "SELECT id, place, place_origin FROM reports INDEXED BY reports_open_by_id "
+                "WHERE state IN ('pending', 'verified') AND created_at >= ? "
+                "ORDER BY id DESC LIMIT ?"
+            )
+            params: list[object] = [to_db(since), limit]
+        else:
+            marks = ",".join("?" for _ in wanted)
+            query = (
+                f"SELECT id, place, place_origin FROM reports WHERE state IN ({marks}) "  # noqa: S608
+                "AND created_at >= ? ORDER BY id DESC LIMIT ?"
+            )
+            params = [*wanted, to_db(since), limit]
+        found = await rows(self._conn, query, params)
+        return [
+            ReportPlace(
+                each["id"],
+                unseal_text(each["place"], "reports.place"),
+                PlaceOrigin(each["place_origin"]),
+            )
+            for each in found
+        ]
 
     async def add_corroboration(
         self,
@@ -264,17 +295,17 @@ class SqliteReports:
         """How many reports (new or corroborating) a member sent since `since`, and the
         oldest of them (when the member may send again)."""
         reporter = member_hash(member_id)
-        async with self._conn.execute(
+        found = await row(
+            self._conn,
             "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM ("
             "SELECT created_at FROM reports WHERE reporter_hash = :who AND created_at >= :since "
             "UNION ALL SELECT created_at FROM corroborations "
             "WHERE reporter_hash = :who AND created_at >= :since)",
             {"who": reporter, "since": to_db(since)},
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
+        )
+        if found is None:
             return 0, None
-        return int(row["n"]), maybe_from_db(row["oldest"])
+        return int(found["n"]), maybe_from_db(found["oldest"])
 
     async def record_decision(
         self,
@@ -345,8 +376,5 @@ class SqliteReports:
 
     async def next_id(self) -> int:
         """The number the next report will get (AUTOINCREMENT never reuses one)."""
-        async with self._conn.execute(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'reports'"
-        ) as cursor:
-            row = await cursor.fetchone()
-        return (int(row["seq"]) if row else 0) + 1
+        found = await row(self._conn, "SELECT seq FROM sqlite_sequence WHERE name = 'reports'")
+        return (int(found["seq"]) if found else 0) + 1

@@ -8,11 +8,12 @@ are about (deleting a person would otherwise detach its tasks from the rule).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-
-import aiosqlite
+from functools import partial
 
 from bot.core.store import Changes, Cutoffs
+from storage.connection import Connection
 from storage.timecodec import to_db
 
 # A person may go once nothing about them is still being done and the last task about
@@ -82,6 +83,10 @@ def _params(cutoffs: Cutoffs) -> dict[str, str]:
     }
 
 
+def _delete(sql: str, params: dict[str, object], raw: sqlite3.Connection) -> int:
+    return raw.execute(sql, params).rowcount
+
+
 def _table(rule: Rule) -> str:
     return rule.table.split()[0]
 
@@ -89,7 +94,7 @@ def _table(rule: Rule) -> str:
 class SqliteRetention:
     """The retention rules, counted and applied."""
 
-    def __init__(self, conn: aiosqlite.Connection, changes: Changes) -> None:
+    def __init__(self, conn: Connection, changes: Changes) -> None:
         self._conn = conn
         self._changes = changes
 
@@ -97,12 +102,12 @@ class SqliteRetention:
         """How many rows each rule would delete now (the dry run)."""
         found: dict[str, int] = {}
         for rule in RULES:
-            async with self._conn.execute(
+            # Counting reads whole tables: in the connection's thread, not on the loop.
+            row = await self._conn.execute_waiting(
                 f"SELECT COUNT(*) AS n FROM {rule.table} WHERE {rule.where}",  # noqa: S608 - constants
                 _params(cutoffs),
-            ) as cursor:
-                row = await cursor.fetchone()
-            found[rule.name] = int(row["n"]) if row else 0
+            )
+            found[rule.name] = int(row[0]["n"]) if row else 0
         return found
 
     async def delete(self, cutoffs: Cutoffs, limit: int | None = None) -> dict[str, int]:
@@ -124,13 +129,18 @@ class SqliteRetention:
             if budget == 0:
                 removed[rule.name] = 0
                 continue
-            cursor = await self._conn.execute(
-                f"DELETE FROM {_table(rule)} WHERE rowid IN ({rule.rows})",  # noqa: S608 - constants
-                {**_params(cutoffs), "limit": budget},
+            # A batch overwrites what it deletes (secure_delete): in the connection's
+            # thread, so the loop answers people meanwhile.
+            removed[rule.name] = await self._conn.offload(
+                partial(
+                    _delete,
+                    f"DELETE FROM {_table(rule)} WHERE rowid IN ({rule.rows})",  # noqa: S608 - constants
+                    {**_params(cutoffs), "limit": budget},
+                )
             )
-            removed[rule.name] = cursor.rowcount
             if budget > 0:
-                budget -= cursor.rowcount
-        if any(removed.values()):
-            self._changes.purged = True
+                budget -= removed[rule.name]
+        # Even with nothing deleted: after a purge the WAL is folded, and at most once a
+        # day the file's integrity is checked (storage/database.py).
+        self._changes.purged = True
         return removed

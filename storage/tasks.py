@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Task, TaskKind, TaskState
+from storage.connection import Connection
 from storage.crypto import seal, unseal_text
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 
-def _task(row: aiosqlite.Row) -> Task:
+def _task(row: sqlite3.Row) -> Task:
     return Task(
         id=row["id"],
         kind=TaskKind(row["kind"]),
@@ -31,7 +31,7 @@ def _task(row: aiosqlite.Row) -> Task:
 class SqliteTasks:
     """Follow-up tasks."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def insert(

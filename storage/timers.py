@@ -6,19 +6,20 @@ dispatcher adds, moves or removes exactly the jobs of the timers that changed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core.models import Timer, TimerKind, TimerState
 from bot.core.store import Changes
+from storage.connection import Connection
+from storage.queries import row, rows
 from storage.timecodec import from_db, maybe_from_db, to_db
 
 _ERROR_CHARS = 300
 
 
-def _timer(row: aiosqlite.Row) -> Timer:
+def _timer(row: sqlite3.Row) -> Timer:
     return Timer(
         id=row["id"],
         kind=TimerKind(row["kind"]),
@@ -33,7 +34,7 @@ def _timer(row: aiosqlite.Row) -> Timer:
 
 
 class SqliteTimers:
-    def __init__(self, conn: aiosqlite.Connection, changes: Changes) -> None:
+    def __init__(self, conn: Connection, changes: Changes) -> None:
         self._conn = conn
         self._changes = changes
 
@@ -54,18 +55,17 @@ class SqliteTimers:
     async def cancel(self, kinds: Iterable[TimerKind], subject_id: int) -> None:
         wanted = [kind.value for kind in kinds]
         marks = ",".join("?" for _ in wanted)
-        async with self._conn.execute(
+        for cancelled in await rows(
+            self._conn,
             "UPDATE timers SET state = 'cancelled' WHERE state = 'pending' "  # noqa: S608
             f"AND subject_id = ? AND kind IN ({marks}) RETURNING id",
             (subject_id, *wanted),
-        ) as cursor:
-            for row in await cursor.fetchall():
-                self._changes.timers[row["id"]] = None
+        ):
+            self._changes.timers[cancelled["id"]] = None
 
     async def get(self, timer_id: int) -> Timer | None:
-        async with self._conn.execute("SELECT * FROM timers WHERE id = ?", (timer_id,)) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else _timer(row)
+        found = await row(self._conn, "SELECT * FROM timers WHERE id = ?", (timer_id,))
+        return None if found is None else _timer(found)
 
     async def claim(self, timer_id: int, now: datetime, *, late: bool) -> bool:
         cursor = await self._conn.execute(
@@ -84,35 +84,40 @@ class SqliteTimers:
         if due_by is not None:
             query += " AND COALESCE(retry_at, due_at) <= ?"
             params = (to_db(due_by),)
-        async with self._conn.execute(query + " ORDER BY due_at, id", params) as cursor:
-            return [_timer(row) for row in await cursor.fetchall()]
+        return [
+            _timer(each) for each in await rows(self._conn, f"{query} ORDER BY due_at, id", params)
+        ]
 
     async def for_subject(self, subject_id: int) -> list[Timer]:
-        async with self._conn.execute(
-            "SELECT * FROM timers WHERE subject_id = ? ORDER BY id", (subject_id,)
-        ) as cursor:
-            return [_timer(row) for row in await cursor.fetchall()]
+        found = await rows(
+            self._conn, "SELECT * FROM timers WHERE subject_id = ? ORDER BY id", (subject_id,)
+        )
+        return [_timer(each) for each in found]
 
     async def keep_one(self, kind: TimerKind, due: datetime | None, now: datetime) -> None:
         if due is None:
             await self.cancel((kind,), 0)
             return
-        async with self._conn.execute(
-            "SELECT 1 FROM timers WHERE kind = ? AND state = 'pending' LIMIT 1", (kind.value,)
-        ) as cursor:
-            if await cursor.fetchone() is None:
-                await self.schedule(kind, 0, due, now)
+        if (
+            await row(
+                self._conn,
+                "SELECT 1 FROM timers WHERE kind = ? AND state = 'pending' LIMIT 1",
+                (kind.value,),
+            )
+            is None
+        ):
+            await self.schedule(kind, 0, due, now)
 
     async def retry(self, timer_id: int, at: datetime, error: str) -> bool:
-        async with self._conn.execute(
+        found = await row(
+            self._conn,
             "UPDATE timers SET attempts = attempts + 1, retry_at = ?, last_error = ? "
             "WHERE id = ? AND state = 'pending' RETURNING *",
             (to_db(at), error[:_ERROR_CHARS], timer_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
+        )
+        if found is None:
             return False
-        self._changes.timers[timer_id] = _timer(row)
+        self._changes.timers[timer_id] = _timer(found)
         return True
 
     async def fail(self, timer_id: int, error: str) -> bool:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import aiosqlite
-
 from bot.core.store import Changes
 from storage.audit import SqliteAudit
 from storage.broadcasts import SqliteBroadcasts
+from storage.connection import Connection
 from storage.dialogs import SqliteDialogs
 from storage.forms import SqliteForms
 from storage.inbox import SqliteInbox
@@ -26,7 +25,7 @@ class SqliteTransaction:
     """Repositories bound to one connection inside one BEGIN … COMMIT, each made on first
     use (most units of work touch two or three of them)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.changes = Changes()
 

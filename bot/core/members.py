@@ -138,6 +138,12 @@ class MemberService:
         return replace(member, name=name)
 
     async def identify(self, platform: str, external_id: str) -> Member:
+        """The member, made on first sight. Known members (nearly every message) are a
+        read, which never waits behind a write."""
+        async with self.store.reading() as tx:
+            known = await tx.members.find(platform, external_id)
+        if known is not None:
+            return known
         async with self.store.transaction() as tx:
             return await tx.members.ensure(
                 platform, external_id, self.network.default_language, self.clock.now()
@@ -151,6 +157,10 @@ class MemberService:
         Called on every interaction, so taking a Discord role away takes the power away
         at the member's very next press, not at the next restart.
         """
+        async with self.store.reading() as tx:  # nearly always: known, roles unchanged
+            known = await tx.members.find(platform, external_id)
+        if known is not None and known.roles == roles:
+            return known
         now = self.clock.now()
         async with self.store.transaction() as tx:
             member = await tx.members.ensure(

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -52,7 +53,8 @@ _STREET_TYPES = frozenset({"st", "ave", "blvd", "rd", "dr", "ln", "pl", "ct"})
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|a|o|er|ra)$")
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=4096)  # every new report is compared with the open ones' places
+def words(text: str) -> tuple[str, ...]:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     tokens = re.sub(r"[^\w]+", " ", plain).split()
@@ -64,7 +66,7 @@ def words(text: str) -> list[str]:
         if ordinal:
             token = ordinal.group(1)
         result.append(_ABBREVIATIONS.get(token, token))
-    return result
+    return tuple(result)
 
 
 @dataclass(frozen=True)

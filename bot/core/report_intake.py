@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NoReturn
 
 from bot.core import media, permissions, rendering
 from bot.core.clock import Clock
@@ -46,6 +47,15 @@ from bot.i18n.words import vocabulary
 RATE_WINDOW = timedelta(hours=1)
 
 
+class _Flood(Exception):  # noqa: N818 - not an error: the limit at work
+    """Over the limit: how many reports within the hour, and the oldest of them."""
+
+    def __init__(self, count: int, oldest: datetime) -> None:
+        super().__init__(count)
+        self.count = count
+        self.oldest = oldest
+
+
 class SubmissionKind(StrEnum):
     NEW = "new"
     CORROBORATION = "corroboration"
@@ -75,17 +85,19 @@ class ReportIntake(Service):
         super().__init__(store, network, clock, messenger)
         self.notices = notices
 
-    async def _check_rate(self, reporter: Member, now: datetime) -> None:
+    async def _over_limit(self, tx: Transaction, reporter: Member, now: datetime) -> None:
         """A member may send `reports_per_hour` reports; organizers, who relay calls from
-        the hotline, are not limited. A flood is refused before any work is done, so it
-        costs one indexed count and never slows anyone else."""
+        the hotline, are not limited. Checked first in the report's own unit of work (no
+        extra round trip, and two reports sent at once cannot both slip under the limit);
+        a flood is refused after one indexed count and never slows anyone else."""
         if permissions.is_organizer(reporter):
             return
-        limit = self.network.reports_per_hour
-        async with self.store.reading() as tx:
-            count, oldest = await tx.reports.reports_by(reporter.id, now - RATE_WINDOW)
-        if count < limit or oldest is None:
-            return
+        count, oldest = await tx.reports.reports_by(reporter.id, now - RATE_WINDOW)
+        if count >= self.network.reports_per_hour and oldest is not None:
+            raise _Flood(count, oldest)  # nothing written yet: the unit leaves no trace
+
+    async def _refuse(self, reporter: Member, now: datetime, flood: _Flood) -> NoReturn:
+        count = flood.count
         hour = int(now.timestamp() // RATE_WINDOW.total_seconds())
         await self.notices.tell_organizers_once(
             "rate",
@@ -108,7 +120,7 @@ class ReportIntake(Service):
                     "send, so I did not take this one. You can report again from {when}. If "
                     "people are in danger now, call:",
                     count=count,
-                    when=When(oldest + RATE_WINDOW),
+                    when=When(flood.oldest + RATE_WINDOW),
                 ),
                 rendering.hotline_lines(self.network),
             )
@@ -127,7 +139,12 @@ class ReportIntake(Service):
         `ask_by_message` in a direct message (when they reported in a group).
         `uploads`: files sent with it, fetched within the limits and kept safe."""
         now = self.clock.now()
-        await self._check_rate(reporter, now)
+        if uploads:  # files are fetched only for a report that will be taken
+            try:
+                async with self.store.reading() as tx:
+                    await self._over_limit(tx, reporter, now)
+            except _Flood as flood:
+                await self._refuse(reporter, now, flood)
         received = await media.receive(uploads, self.network.media)
         place = match_place(draft.where, self.network.known_places)
         if draft.place_origin is PlaceOrigin.MISSING and place.known is not None:
@@ -137,78 +154,90 @@ class ReportIntake(Service):
         # A report without a place has a key of its own: no other report can match it.
         key = f"missing:{secrets.token_hex(16)}" if missing else place.key
         asked = False
-        async with self.store.transaction() as tx:
-            match = await tx.reports.find_open_match(key, now - self.network.corroboration_window)
-            if match is not None:
-                repeat = reporter.id in match.reporters
-                corroboration = await tx.reports.add_corroboration(
-                    match.id, draft, reporter_id=reporter.id, now=now
+        try:
+            async with self.store.transaction() as tx:
+                await self._over_limit(tx, reporter, now)
+                match = await tx.reports.find_open_match(
+                    key, now - self.network.corroboration_window
                 )
-                files = await _keep(tx, match.id, received, corroboration, now)
-                report = await load_report(tx, match.id)
-                await self.messenger.report_notice(
-                    tx,
-                    MessageKind.CORROBORATION,
-                    rendering.corroboration_card(
-                        report, draft, media=files, limits=self.network.media
-                    ),
-                    report.id,
-                    media=_photos(files),
-                )
-                await tx.audit.record(
-                    now, reporter.id, "report.corroborated", report.code, repeat=int(repeat)
-                )
-                kind = SubmissionKind.REPEAT if repeat else SubmissionKind.CORROBORATION
-            else:
-                report_id = await tx.reports.insert(
-                    draft,
-                    place_key=key,
-                    known_location=place.known.name if place.known and not missing else None,
-                    reporter_id=reporter.id,
-                    now=now,
-                )
-                files = await _keep(tx, report_id, received, None, now)
-                report = await load_report(tx, report_id)
-                related = await related_reports(tx, report, now)
-                dialog = await tx.dialogs.get(reporter.id) if missing else None
-                if missing and (dialog is None or dialog.kind == PLACE_DIALOG):
-                    # One question per report; the answer names the report, or is taken
-                    # for the newest ("Where exactly is it, for R5?").
-                    earlier = _waiting(dialog) if dialog is not None else []
-                    await tx.dialogs.save(
-                        reporter.id,
-                        PLACE_DIALOG,
-                        "where",
-                        {"reports": _ids([*earlier, report.id])},
+                if match is not None:
+                    repeat = reporter.id in match.reporters
+                    corroboration = await tx.reports.add_corroboration(
+                        match.id, draft, reporter_id=reporter.id, now=now
+                    )
+                    files = await _keep(tx, match.id, received, corroboration, now)
+                    report = await load_report(tx, match.id)
+                    await self.messenger.report_notice(
+                        tx,
+                        MessageKind.CORROBORATION,
+                        rendering.corroboration_card(
+                            report, draft, media=files, limits=self.network.media
+                        ),
+                        report.id,
+                        media=_photos(files),
+                    )
+                    await tx.audit.record(
+                        now, reporter.id, "report.corroborated", report.code, repeat=int(repeat)
+                    )
+                    kind = SubmissionKind.REPEAT if repeat else SubmissionKind.CORROBORATION
+                else:
+                    report_id = await tx.reports.insert(
+                        draft,
+                        place_key=key,
+                        known_location=place.known.name if place.known and not missing else None,
+                        reporter_id=reporter.id,
+                        now=now,
+                    )
+                    files = await _keep(tx, report_id, received, None, now)
+                    report = await load_report(tx, report_id)
+                    related = await related_reports(tx, report, now)
+                    dialog = await tx.dialogs.get(reporter.id) if missing else None
+                    if missing and (dialog is None or dialog.kind == PLACE_DIALOG):
+                        # One question per report; the answer names the report, or is taken
+                        # for the newest ("Where exactly is it, for R5?").
+                        earlier = _waiting(dialog) if dialog is not None else []
+                        await tx.dialogs.save(
+                            reporter.id,
+                            PLACE_DIALOG,
+                            "where",
+                            {"reports": _ids([*earlier, report.id])},
+                            now,
+                        )
+                        asked = True
+                        if ask_by_message:
+                            await self.messenger.to_member(
+                                tx, reporter, MessageKind.REPLY, rendering.where_exactly(report)
+                            )
+                    await self.messenger.report_notice(
+                        tx,
+                        MessageKind.NEW_REPORT,
+                        rendering.new_report_card(
+                            report,
+                            related=related,
+                            reporter_asked=asked,
+                            media=files,
+                            limits=self.network.media,
+                        ),
+                        report.id,
+                        ping=True,
+                        media=_photos(files),
+                    )
+                    await tx.audit.record(now, reporter.id, "report.submitted", report.code)
+                    await tx.timers.schedule(
+                        TimerKind.REPORT_REASK,
+                        report.id,
+                        now + self.network.verification_reminder,
                         now,
                     )
-                    asked = True
-                    if ask_by_message:
-                        await self.messenger.to_member(
-                            tx, reporter, MessageKind.REPLY, rendering.where_exactly(report)
-                        )
-                await self.messenger.report_notice(
-                    tx,
-                    MessageKind.NEW_REPORT,
-                    rendering.new_report_card(
-                        report,
-                        related=related,
-                        reporter_asked=asked,
-                        media=files,
-                        limits=self.network.media,
-                    ),
-                    report.id,
-                    ping=True,
-                    media=_photos(files),
-                )
-                await tx.audit.record(now, reporter.id, "report.submitted", report.code)
-                await tx.timers.schedule(
-                    TimerKind.REPORT_REASK, report.id, now + self.network.verification_reminder, now
-                )
-                await tx.timers.schedule(
-                    TimerKind.REPORT_EXPIRE, report.id, now + self.network.verification_expiry, now
-                )
-                kind = SubmissionKind.NEW
+                    await tx.timers.schedule(
+                        TimerKind.REPORT_EXPIRE,
+                        report.id,
+                        now + self.network.verification_expiry,
+                        now,
+                    )
+                    kind = SubmissionKind.NEW
+        except _Flood as flood:
+            await self._refuse(reporter, now, flood)
         return Submission(report=report, kind=kind, asked_where=asked, media=tuple(received))
 
     async def ask_what(self, reporter: Member) -> bool:

@@ -41,18 +41,21 @@ async def set_place(
 
 
 async def related_reports(tx: Transaction, report: Report, now: datetime) -> Sequence[Report]:
-    """Open reports of a place that looks like this one's, newest first (at most three)."""
+    """Open reports of a place that looks like this one's, newest first (at most three).
+    Only their places are read to compare; the (at most three) alike are read whole."""
     if report.place_origin is PlaceOrigin.MISSING or not report.where:
         return []
-    open_reports = await tx.reports.newest(
+    candidates = await tx.reports.newest_places(
         (ReportState.PENDING, ReportState.VERIFIED),
         since=now - RELATED_WINDOW,
         limit=RELATED_LOOKBACK,
     )
-    return [
-        other
-        for other in open_reports
-        if other.id != report.id
-        and other.place_origin is not PlaceOrigin.MISSING
+    alike = [
+        other.report_id
+        for other in candidates
+        if other.report_id != report.id
+        and other.origin is not PlaceOrigin.MISSING
         and possibly_same(report.where, other.where)
     ][:3]
+    found = [await tx.reports.get(report_id) for report_id in alike]
+    return [other for other in found if other is not None]

@@ -57,7 +57,9 @@ class Changes:
     # Timer id -> the timer as it now stands if pending (schedule or move its job), or
     # None if it no longer needs a job (fired, cancelled, failed).
     timers: dict[int, Timer | None] = field(default_factory=dict)
-    purged: bool = False  # rows were deleted for good: fold the WAL so they leave it
+    # The purge ran: fold the WAL so deleted rows leave it (and, once a day, the store
+    # checks its file's integrity).
+    purged: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.outbox or self.timers or self.purged)
@@ -91,6 +93,16 @@ class Cutoffs:
     audit: datetime
 
 
+@dataclass(frozen=True)
+class ReportPlace:
+    """A report's place and where it came from, for "possibly the same place" hints:
+    comparing a new report with the open ones needs nothing else of them."""
+
+    report_id: int
+    where: str
+    origin: PlaceOrigin
+
+
 class Reports(Protocol):
     async def insert(
         self,
@@ -116,6 +128,13 @@ class Reports(Protocol):
         self, states: Iterable[ReportState], *, since: datetime, limit: int
     ) -> list[Report]:
         """At most `limit` reports in `states` made since `since`, newest first."""
+        ...
+
+    async def newest_places(
+        self, states: Iterable[ReportState], *, since: datetime, limit: int
+    ) -> list[ReportPlace]:
+        """The places of at most `limit` reports in `states` made since `since`, newest
+        first (what `newest` would list, without the rest of each report)."""
         ...
 
     async def add_corroboration(

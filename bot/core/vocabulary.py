@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Generic, TypeVar, cast
 
 from bot.core.errors import UserError
@@ -114,28 +115,42 @@ def find(kind: type[E], section: str, text: str) -> Found[E]:
     in which nothing is recognised is kept as typed in `leftover`.
     """
     index = _index(section, kind)
-    # Phrases that only look like a choice ("bus stop" is not buses): `[not_<section>]`.
-    unlike = vocabulary().index(f"not_{section}")
+    prepared = _looked_for(section, kind)
     found: list[E] = []
     leftover: list[str] = []
     for part in re.split(r"[,;\n]+", text):
-        # Both are looked for, so the longer "bus stop" takes the words "bus" is in.
-        looked_for: dict[str, object] = {**dict.fromkeys(unlike), **index}
-        named = [index[phrase] for phrase in phrases_in(part, looked_for) if phrase in index]
+        named = [index[phrase] for phrase in _phrases(part, prepared) if phrase in index]
         found.extend(choice for choice in named if choice not in found)
         if not named and part.strip():
             leftover.append(part.strip())
     return Found(tuple(found), ", ".join(leftover))
 
 
+def _looked_for(section: str, kind: type[E]) -> tuple[tuple[str, str, int], ...]:
+    """What `find` looks for in a section, prepared once: its choices' phrases and the
+    phrases that only look like one ("bus stop" is not buses: `[not_<section>]`), both,
+    so the longer "bus stop" takes the words "bus" is in."""
+    prepared = _PREPARED.get((section, kind))
+    if prepared is None:
+        unlike = vocabulary().index(f"not_{section}")
+        prepared = _longest_first(tuple({**dict.fromkeys(unlike), **_index(section, kind)}))
+        _PREPARED[section, kind] = prepared
+    return prepared
+
+
+_PREPARED: dict[tuple[str, type], tuple[tuple[str, str, int], ...]] = {}
+
+
 def phrases_in(text: str, index: Mapping[str, object]) -> list[str]:
     """The folded phrases of `index` that `text` contains as whole words, longest first
     and without overlaps, in the order they appear in the text."""
+    return _phrases(text, _longest_first(tuple(index)))
+
+
+def _phrases(text: str, prepared: tuple[tuple[str, str, int], ...]) -> list[str]:
     folded = f" {fold(text)} "
     taken: list[tuple[int, int, str]] = []
-    for phrase in sorted(index, key=len, reverse=True):
-        spaced = phrase if _unspaced(phrase) else f" {phrase} "
-        pad = 0 if spaced == phrase else 1  # the spaces around a word are shared
+    for phrase, spaced, pad in prepared:
         start = folded.find(spaced)
         while start != -1:
             first, last = start + pad, start + len(spaced) - pad
@@ -143,6 +158,18 @@ def phrases_in(text: str, index: Mapping[str, object]) -> list[str]:
                 taken.append((first, last, phrase))
             start = folded.find(spaced, start + 1)
     return [phrase for _start, _end, phrase in sorted(taken)]
+
+
+@lru_cache(maxsize=256)
+def _longest_first(phrases: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
+    """Each phrase as it is looked for, longest first: (phrase, with its spaces, how
+    many spaces are shared with the words around it). The vocabulary's sections are few,
+    so this is worked out once per section, not at every message."""
+    out = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        spaced = phrase if _unspaced(phrase) else f" {phrase} "
+        out.append((phrase, spaced, 0 if spaced == phrase else 1))
+    return tuple(out)
 
 
 def _unspaced(phrase: str) -> bool:

@@ -13,16 +13,17 @@ import gettext
 import io
 import re
 import tomllib
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time, format_timedelta
+from babel.dates import DateTimePattern, format_timedelta, match_skeleton, parse_pattern
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -265,6 +266,16 @@ def language_name(code: str, in_language: str | None = None, *, menu: bool = Tru
     return name[:1].upper() + name[1:] if menu else name
 
 
+TRANSLATED_KEPT = 8192  # rendered messages kept per renderer
+_RENDERERS: weakref.WeakSet[Renderer] = weakref.WeakSet()
+
+
+def forget_rendered() -> None:
+    """Every renderer drops the messages it kept rendered (after a purge)."""
+    for renderer in list(_RENDERERS):
+        renderer.forget()
+
+
 def _as_is(text: str) -> str:
     return text
 
@@ -279,6 +290,15 @@ class Renderer:
     def __init__(self, zone: ZoneInfo, escape: Callable[[str], str] = _as_is) -> None:
         self.zone = zone
         self.escape = escape
+        # Messages rendered lately: /status renders the same report lines again and
+        # again. Texts are frozen values, so an equal message renders the same; the
+        # parameters' types are part of the key (True == 1, but they read differently).
+        self._translated: dict[tuple[object, ...], str] = {}
+        _RENDERERS.add(self)
+
+    def forget(self) -> None:
+        """Drop the messages kept rendered (after a purge: they may quote what went)."""
+        self._translated.clear()
 
     def render(self, text: Text, language: str) -> str:
         return text.render(self, language)
@@ -288,6 +308,19 @@ class Renderer:
         return "\n\n".join(text.render(self, language) for language in languages)
 
     def translate(self, message: Msg, language: str) -> str:
+        key = (message, language, *(type(value) for _name, value in message.params))
+        try:
+            known = self._translated.get(key)
+        except TypeError:  # a parameter that cannot be hashed: rendered every time
+            return self._translate(message, language)
+        if known is None:
+            known = self._translate(message, language)
+            if len(self._translated) >= TRANSLATED_KEPT:
+                del self._translated[next(iter(self._translated))]  # the oldest
+            self._translated[key] = known
+        return known
+
+    def _translate(self, message: Msg, language: str) -> str:
         translations = _translations(language)
         if message.plural is None:
             template = translations.gettext(message.msgid)
@@ -317,8 +350,32 @@ class Renderer:
         return values
 
     def format_moment(self, moment: datetime, language: str) -> str:
-        day = format_skeleton("MMMEd", moment, tzinfo=self.zone, locale=language)
-        time = format_time(moment, format="short", tzinfo=self.zone, locale=language)
-        # The locale's own way of joining a date and a time ("{1}, {0}", "{1}، {0}", "{0} {1}").
-        glue = str(Locale.parse(language).datetime_formats["medium"])
-        return glue.replace("{1}", day).replace("{0}", time)
+        return _format_moment(moment, self.zone, language)
+
+
+@lru_cache(maxsize=4096)  # /status shows the same moments again and again
+def _format_moment(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    day_pattern, time_pattern, glue = _moment_patterns(language)
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(zone)
+    day = day_pattern.apply(local, _locale(language))
+    time = time_pattern.apply(local, _locale(language))
+    return glue.replace("{1}", day).replace("{0}", time)
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@cache
+def _moment_patterns(language: str) -> tuple[DateTimePattern, DateTimePattern, str]:
+    """A language's patterns for a moment, parsed once: the day ("Tue, Mar 3", Babel's
+    `MMMEd` skeleton), the short time, and the locale's own way of joining a date and a
+    time ("{1}, {0}", "{1}، {0}", "{0} {1}"). Parsing them on every timestamp was a
+    twentieth of a busy bot's time."""
+    locale = _locale(language)
+    skeleton = match_skeleton("MMMEd", locale.datetime_skeletons) or "MMMEd"
+    day = parse_pattern(locale.datetime_skeletons[skeleton])
+    time = parse_pattern(locale.time_formats["short"])
+    return day, time, str(locale.datetime_formats["medium"])

@@ -209,6 +209,9 @@ def test_any_text_with_a_letter_is_read_as_a_report_and_keeps_every_word(body: s
         assert (
             word in kept
             or word in labels
+            # A label with a slip in it ("BNO:" for Tagalog "ano:", what) is read as it, as
+            # field_for forgives; it is not words of the report.
+            or (f"{word}:" in fold(body) and field_for(word, REPORT_LABELS) is not None)
             or fold(draft.agency.value) == word
             or any(word in fold(sign.value) for sign in draft.signs)
         ), (word, draft)

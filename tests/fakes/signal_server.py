@@ -198,6 +198,7 @@ class FakeSignal:
     port: int = 0
     _runner: web.AppRunner | None = None
     _site: web.TCPSite | None = None
+    _stopping: bool = False
 
     # -- control ---------------------------------------------------------------------
 
@@ -220,6 +221,7 @@ class FakeSignal:
 
     async def up(self) -> None:
         assert self._runner is not None
+        self._stopping = False
         self._site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await self._site.start()
         if not self.port:
@@ -228,7 +230,9 @@ class FakeSignal:
             self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def down(self) -> None:
-        """Stop listening: the bot sees connection refused, as when the container is down."""
+        """Stop listening: the bot sees connection refused, as when the container is down.
+        A send the service had already taken in when it began stopping is cut too."""
+        self._stopping = True
         if self._site is not None:
             await self._site.stop()
             self._site = None
@@ -446,6 +450,8 @@ class FakeSignal:
     async def _send(self, request: web.Request) -> web.Response:
         self.requests.append("send")
         body = await request.json()
+        if self._stopping:  # taken in while the container stopped: it dies unanswered
+            return self._respond(None, {}, 503)
         try:
             check("api.SendMessageV2", body)
         except ContractError as error:

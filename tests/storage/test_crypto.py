@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,8 +14,9 @@ from hypothesis import strategies as st
 
 from bot.app import App
 from bot.config import load_config
+from storage import database
 from storage.crypto import DataKeyError, FieldCipher, generate_key, parse_key
-from storage.database import Database, DatabaseError
+from storage.database import SEALED_COLUMNS, Database, DatabaseError
 from tests.conftest import EXAMPLE_CONFIG
 from tests.core.test_router import dm, say
 from tests.fakes.clock import FakeClock
@@ -76,6 +78,9 @@ async def test_plaintext_from_before_encryption_is_sealed_at_start_up(tmp_path: 
             "INSERT INTO people (name, contact_phone, created_at) "
             "VALUES ('Old Name', '5550100000', '2026-01-01T00:00:00.000000+00:00')"
         )
+        # That version had not sealed anything yet, so it had not recorded doing so (a
+        # database this version sealed is at a schema no older version opens).
+        raw.execute("DELETE FROM settings WHERE name = 'sealed_columns'")
     db = await Database.open(path, CIPHER)
     try:
         async with db.reading() as tx:
@@ -85,6 +90,28 @@ async def test_plaintext_from_before_encryption_is_sealed_at_start_up(tmp_path: 
         assert person is not None and person.details.name == "Old Name"
     finally:
         await db.close()
+
+
+async def test_start_up_scans_for_plaintext_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-time upgrade records that it ran: later start-ups do not rescan every
+    sealed column (start-up must not grow with the data)."""
+    path = tmp_path / "once.sqlite3"
+    await (await Database.open(path, CIPHER)).close()
+    with sqlite3.connect(path) as raw:
+        (done,) = raw.execute("SELECT value FROM settings WHERE name = 'sealed_columns'").fetchone()
+    assert set(done.split()) == {f"{table}.{column}" for table, _k, column, _f in SEALED_COLUMNS}
+    scanned: list[str] = []
+    scan = database._sealed_values
+
+    def spy(conn: Any, table: str, key: str, column: str, rows_filter: str) -> Any:
+        scanned.append(f"{table}.{column}")
+        return scan(conn, table, key, column, rows_filter)
+
+    monkeypatch.setattr(database, "_sealed_values", spy)
+    await (await Database.open(path, CIPHER)).close()
+    assert scanned == []
 
 
 def copy_database_files(folder: Path) -> tuple[bytes, list[str]]:

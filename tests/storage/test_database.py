@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import logging
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +148,51 @@ async def test_cancelled_transactions_leave_the_database_usable(tmp_path: Path) 
         assert all(by_actor.get(100 + n) == 2 for n in range(12))
     finally:
         await db.close()
+
+
+async def test_start_up_does_not_read_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PRAGMA quick_check reads every page: at 100,000 reports it made every start take
+    seconds. It runs after the daily purge instead (next test), never at start-up."""
+    from storage.connection import Connection
+
+    waited: list[str] = []
+    original = Connection.execute_waiting
+
+    async def spy(self: Connection, sql: str, params: Any = ()) -> list[Any]:
+        waited.append(sql)
+        return await original(self, sql, params)
+
+    monkeypatch.setattr(Connection, "execute_waiting", spy)
+    path = tmp_path / "s.sqlite3"
+    cipher = FieldCipher(parse_key(generate_key()))
+    for _ in range(2):
+        await (await Database.open(path, cipher)).close()
+    assert waited and not any("quick_check" in sql or "integrity" in sql for sql in waited)
+
+
+async def test_the_integrity_check_follows_the_daily_purge(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.app import App
+    from bot.config import load_config
+    from tests.conftest import EXAMPLE_CONFIG
+
+    clock = FakeClock()
+    app = await App.start(load_config(EXAMPLE_CONFIG), tmp_path / "p.sqlite3", clock)
+    try:
+        store = app.store
+        assert isinstance(store, Database)
+        caplog.set_level(logging.INFO, logger="storage.database")
+        await app.retention.ensure_scheduled()
+        clock.advance(timedelta(days=1))
+        assert await app.fire_due() == 1
+        assert store._checking is not None  # started after the purge's commit
+        await store._checking
+        assert "passed its integrity check" in caplog.text
+        assert await store.check_integrity() == "ok"
+        await app.retention.purge()  # a second purge the same day: not checked again
+        assert store._checking.done()
+    finally:
+        await app.close()
