@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -52,6 +52,7 @@ def _duration(value: object) -> timedelta:
 
 
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
+DispatchWho = Literal["next", "verifiers", "organizers"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 
 
@@ -167,7 +168,9 @@ class Timers(_Section):
     """Every timer of the network. Issue-by-issue features read the ones they need."""
 
     corroboration_window: Duration = timedelta(hours=2)
-    verification_reminder: Duration = timedelta(minutes=10)
+    # A report nobody has claimed after this long goes to the next step of the
+    # escalation chain ([[dispatch.steps]]). Formerly `verification_reminder`.
+    claim_within: Duration = timedelta(minutes=10)
     verification_expiry: Duration = timedelta(hours=1)
     active_check: Duration = timedelta(hours=3)
     task_accept_reminder: Duration = timedelta(minutes=15)
@@ -179,13 +182,44 @@ class Timers(_Section):
 
     _clock_time = field_validator("daily_summary", mode="before")(_time_of_day)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _old_name(cls, data: Any) -> Any:
+        """`verification_reminder` (before dispatch) still works as `claim_within`."""
+        if isinstance(data, dict) and "verification_reminder" in data:
+            data = dict(data)
+            old = data.pop("verification_reminder")
+            data.setdefault("claim_within", old)
+        return data
+
     @model_validator(mode="after")
     def _ordered(self) -> Timers:
-        if self.verification_expiry <= self.verification_reminder:
-            raise ValueError("verification_expiry must be longer than verification_reminder")
+        if self.verification_expiry <= self.claim_within:
+            raise ValueError("verification_expiry must be longer than claim_within")
         if self.task_accept_escalation <= self.task_accept_reminder:
             raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
         return self
+
+
+class DispatchStep(_Section):
+    """One step of the escalation chain: after `wait` with no claim, call `who`."""
+
+    wait: Duration
+    # next: the next verifiers on duty, in turn (round-robin; every verifier in turn when
+    # nobody is on duty); verifiers: every verifier; organizers: the organizer chats.
+    who: DispatchWho
+    count: int = Field(default=2, ge=1, le=50)  # how many verifiers "next" calls
+
+
+class DispatchSection(_Section):
+    # The ETA a claim gets when the verifier gives none (and Discord's "I'll go" button).
+    eta: Duration = timedelta(minutes=15)
+    # A claim past its ETA plus this, undecided, re-asks the claimer once, then the others.
+    grace: Duration = timedelta(minutes=10)
+    # The escalation chain; empty: offer to the next verifiers after timers.claim_within,
+    # then tell organizers after as long again. After the last step, every verifier is
+    # asked again every timers.claim_within until the report is claimed or expires.
+    steps: list[DispatchStep] = Field(default_factory=list, max_length=20)
 
 
 class Limits(_Section):
@@ -408,6 +442,7 @@ class Config(_Section):
     hotlines: list[Hotline] = Field(min_length=1)
     known_locations: list[KnownLocation] = Field(default_factory=list)
     timers: Timers = Timers()
+    dispatch: DispatchSection = DispatchSection()
     limits: Limits = Limits()
     retention: Retention = Retention()
     storage: StorageSection = StorageSection()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.core.media import DEFAULT_LIMITS, MediaLimits
@@ -25,6 +26,26 @@ class HotlineInfo:
     hours_by_language: tuple[tuple[str, str], ...] = ()
 
 
+class StepWho(StrEnum):
+    NEXT = "next"  # the next verifiers on duty, in turn (round-robin)
+    VERIFIERS = "verifiers"  # every verifier
+    ORGANIZERS = "organizers"  # the organizer chats
+
+
+@dataclass(frozen=True)
+class DispatchStep:
+    wait: timedelta
+    who: StepWho
+    count: int = 2
+
+
+def default_steps(claim_within: timedelta) -> tuple[DispatchStep, ...]:
+    return (
+        DispatchStep(claim_within, StepWho.NEXT),
+        DispatchStep(claim_within, StepWho.ORGANIZERS),
+    )
+
+
 @dataclass(frozen=True)
 class Network:
     name: str
@@ -34,7 +55,7 @@ class Network:
     known_places: tuple[KnownPlace, ...]
     targets: tuple[Target, ...]
     corroboration_window: timedelta = timedelta(hours=2)
-    verification_reminder: timedelta = timedelta(minutes=10)
+    claim_within: timedelta = timedelta(minutes=10)
     verification_expiry: timedelta = timedelta(hours=1)
     active_check: timedelta = timedelta(hours=3)
     daily_summary: time | None = None
@@ -42,6 +63,13 @@ class Network:
     reports_per_hour: int = 6
     region: str = "US"  # phone numbers are read and shown as in this country
     media: MediaLimits = DEFAULT_LIMITS
+    default_eta: timedelta = timedelta(minutes=15)
+    claim_grace: timedelta = timedelta(minutes=10)
+    dispatch_steps: tuple[DispatchStep, ...] = ()  # empty: default_steps(claim_within)
+
+    @property
+    def escalation(self) -> tuple[DispatchStep, ...]:
+        return self.dispatch_steps or default_steps(self.claim_within)
 
     @property
     def default_language(self) -> str:

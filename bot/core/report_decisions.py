@@ -101,6 +101,13 @@ async def already_decided(tx: Transaction, report: Report) -> UserError:
     )
 
 
+async def forget_dispatch(tx: Transaction, report_id: int) -> None:
+    """The report was decided or expired: nobody is asked any more, and who went to
+    check it is not kept (`dispatch`)."""
+    await tx.timers.cancel((TimerKind.REPORT_REASK, TimerKind.CLAIM_OVERDUE), report_id)
+    await tx.dispatch.forget(report_id)
+
+
 async def tell_reporters(
     messenger: Messenger, tx: Transaction, reporters: frozenset[int], report: Report
 ) -> None:
@@ -189,7 +196,8 @@ class ReportDecisions(Service):
                 reason=reason.value if reason else None,
                 photos=",".join(str(number) for number in numbers) or None,
             )
-            await tx.timers.cancel((TimerKind.REPORT_REASK, TimerKind.REPORT_EXPIRE), report.id)
+            await tx.timers.cancel((TimerKind.REPORT_EXPIRE,), report.id)
+            await forget_dispatch(tx, report.id)
             if decision is Decision.VERIFIED:
                 await tx.timers.schedule(
                     TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now

@@ -28,6 +28,7 @@ from bot.core.commands import (
     unknown_command,
 )
 from bot.core.dialogs import DetainedConversation, is_cancel
+from bot.core.dispatch import parse_duty, parse_eta
 from bot.core.errors import UserError
 from bot.core.media import Upload
 from bot.core.models import Conversation, Member, TargetPurpose
@@ -66,6 +67,9 @@ class CommandRouter:
             "report": self._report,
             "verify": self._verify,
             "dismiss": self._dismiss,
+            "claim": self._claim,
+            "unclaim": self._unclaim,
+            "duty": self._duty,
             "resolve": self._resolve,
             "still": self._still,
             "correct": self._correct,
@@ -252,6 +256,27 @@ class CommandRouter:
                 number=report_id,
             )
         )
+
+    async def _claim(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        permissions.check_can_claim(actor)
+        report_id, rest = take_report_code(command.body, "/claim R3 15m")
+        return await self.actions.claim(actor, report_id, parse_eta(rest))
+
+    async def _unclaim(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        permissions.check_can_claim(actor)
+        report_id, _rest = take_report_code(command.body, "/unclaim R3")
+        return await self.actions.unclaim(actor, report_id)
+
+    async def _duty(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        permissions.check_can_take_duty(actor)
+        on, length = parse_duty(command.body)
+        return await self.actions.duty(actor, on, length)
 
     async def _resolve(
         self, actor: Member, conversation: Conversation, command: CommandLine

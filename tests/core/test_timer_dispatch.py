@@ -299,7 +299,7 @@ async def test_one_changed_timer_moves_one_job_among_two_hundred(
     assert (
         dates[f"timer:{reask.id}"]
         == reask.run_at
-        == clock.now() + (app.network.verification_reminder)
+        == clock.now() + (app.network.claim_within)
     )
 
     spy.reset()

@@ -72,7 +72,7 @@ from tests.crash.surge import LANGUAGES, ROLES, Surge
 from tests.test_config import write_toml
 
 TIMERS = {
-    "verification_reminder": "3s",
+    "claim_within": "3s",
     "verification_expiry": "10s",
     "active_check": "6s",
     "task_accept_reminder": "2s",
