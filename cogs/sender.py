@@ -19,7 +19,7 @@ from bot.delivery import DeliveryError
 from bot.pacing import Limits, Rate
 from cogs.frontend import DiscordFrontEnd
 from cogs.text import fit_parts, split_message
-from cogs.views import card_view, still_view, task_offer_view
+from cogs.views import card_view, offer_view, still_view, task_offer_view
 
 log = logging.getLogger(__name__)
 # Notices that change the card verifiers act on (its text, its buttons, its count).
@@ -87,6 +87,13 @@ class DiscordSender:
         view: discord.ui.View | None = None
         if entry.kind is MessageKind.TASK_OFFER and entry.task_id is not None:
             view = task_offer_view(entry.task_id, self.front.renderer, entry.languages[0])
+        if entry.kind is MessageKind.OFFER and entry.report_id is not None:
+            view = offer_view(
+                entry.report_id,
+                self.front.renderer,
+                entry.languages[0],
+                self.front.app.network.default_eta,
+            )
         if entry.kind is MessageKind.ACTIVE_CHECK and entry.report_id is not None:
             view = still_view(entry.report_id, self.front.renderer, entry.languages[0])
         if entry.kind is MessageKind.NEW_REPORT and entry.report_id is not None:
@@ -96,6 +103,7 @@ class DiscordSender:
                 self.front.renderer,
                 entry.languages[0],
                 photos=bool(entry.media_ids),
+                eta=self.front.app.network.default_eta,
             )
             if entry.ping == "verifiers":
                 role = self.front.settings.verifier_role_id
@@ -153,6 +161,7 @@ class DiscordSender:
                     self.front.renderer,
                     card.languages[0],
                     photos=photos,
+                    eta=self.front.app.network.default_eta,
                 )
                 await partial(parts[-1]).edit(view=view, allowed_mentions=NO_MENTIONS)
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError):

@@ -59,10 +59,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "claim",
-        _(
-            "Say you are going to check a report, with your ETA; the organizers see who is "
-            "on the way and the others are not asked again."
-        ),
+        _("Say you are going to check a report, with your ETA; the others are not asked again."),
         "/claim R3 15m",
         Audience.VERIFIERS,
     ),

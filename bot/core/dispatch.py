@@ -189,7 +189,7 @@ async def _offer_to(
     messenger: Messenger, tx: Transaction, report: Report, members: Sequence[Member], now: datetime
 ) -> None:
     for member in members:
-        await messenger.to_member(tx, member, MessageKind.OFFER, offer(report))
+        await messenger.to_member(tx, member, MessageKind.OFFER, offer(report), report_id=report.id)
     await tx.dispatch.offered((m.id for m in members), now)
 
 

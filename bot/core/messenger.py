@@ -129,6 +129,7 @@ class Messenger:
         kind: MessageKind,
         text: Text,
         task_id: int | None = None,
+        report_id: int | None = None,
     ) -> None:
         """A reply, or a direct message to a member, in its languages (first one first)."""
         await tx.outbox.enqueue(
@@ -140,6 +141,7 @@ class Messenger:
             body=self.renderer_for(platform).render_all(text, languages),
             now=self.clock.now(),
             task_id=task_id,
+            report_id=report_id,
         )
 
     async def to_member(
@@ -150,6 +152,7 @@ class Messenger:
         text: Text,
         *,
         task_id: int | None = None,
+        report_id: int | None = None,
     ) -> None:
         await self.to_address(
             tx,
@@ -160,4 +163,5 @@ class Messenger:
             kind=kind,
             text=text,
             task_id=task_id,
+            report_id=report_id,
         )
