@@ -57,6 +57,7 @@ async def test_report_form_files_a_report_and_posts_a_card_for_verifiers(rig: Ri
     assert card["allowed_mentions"].everyone is False and card["allowed_mentions"].users is False
     custom_ids = [child.custom_id for child in card["view"].children]
     assert custom_ids == [
+        "claim:report:1",
         "verify:report:1",
         "dismiss:report:1:routine",
         "dismiss:report:1:false-alarm",
@@ -195,7 +196,7 @@ async def test_a_corroboration_updates_the_count_on_the_card(rig: Rig) -> None:
     assert "another report of the same place (2 independent reports" in organizers.contents[1]
     [(_, edit)] = organizers.edits
     assert edit["view"].children[-1].label == "2 independent reports"
-    assert edit["view"].children[0].custom_id == "verify:report:1"
+    assert edit["view"].children[1].custom_id == "verify:report:1"
 
 
 async def test_a_press_from_another_server_is_refused(rig: Rig) -> None:
