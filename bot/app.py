@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.core.actions import Actions
+from bot.core.areas import Area
 from bot.core.clock import Clock, SystemClock
 from bot.core.dispatch import DispatchService
 from bot.core.forms import FormService
@@ -123,6 +124,7 @@ def network_from_config(config: Config) -> Network:
         dispatch_steps=tuple(
             DispatchStep(step.wait, StepWho(step.who), step.count) for step in config.dispatch.steps
         ),
+        areas=tuple(Area(area.name, tuple(area.words)) for area in config.areas),
     )
 
 

@@ -201,6 +201,24 @@ class Timers(_Section):
         return self
 
 
+class AreaSection(_Section):
+    """A part of the network's territory, and the words that place a report in it."""
+
+    name: str = Field(min_length=1, max_length=60)
+    # Neighbourhood names, zip codes, cross streets ("Cesar Chavez & Soto").
+    words: list[str] = Field(default_factory=list)
+
+    @field_validator("words")
+    @classmethod
+    def _non_empty(cls, value: list[str]) -> list[str]:
+        if any(not phrase.strip() for phrase in value):
+            raise ValueError("area words must not be empty")
+        return value
+
+
+Areas = list[str]
+
+
 class DispatchStep(_Section):
     """One step of the escalation chain: after `wait` with no claim, call `who`."""
 
@@ -261,6 +279,7 @@ class ConsoleChat(_Section):
     name: str
     purpose: TargetPurpose
     languages: Languages
+    areas: Areas = Field(default_factory=list)  # a broadcast chat's areas; none: all
 
     @field_validator("name")
     @classmethod
@@ -294,6 +313,7 @@ class DiscordBroadcast(_Section):
     channel_id: Snowflake
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
+    areas: Areas = Field(default_factory=list)  # the areas whose alerts it gets; none: all
 
 
 class DiscordSection(_Section):
@@ -371,6 +391,7 @@ class SignalGroup(_Section):
     ]
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
+    areas: Areas = Field(default_factory=list)  # a broadcast group's areas; none: all
 
     @model_validator(mode="after")
     def _accepted_by_the_service(self) -> SignalGroup:
@@ -443,6 +464,7 @@ class Config(_Section):
     known_locations: list[KnownLocation] = Field(default_factory=list)
     timers: Timers = Timers()
     dispatch: DispatchSection = DispatchSection()
+    areas: list[AreaSection] = Field(default_factory=list, max_length=100)
     limits: Limits = Limits()
     retention: Retention = Retention()
     storage: StorageSection = StorageSection()
@@ -452,6 +474,21 @@ class Config(_Section):
     signal: SignalSection | None = None
 
     source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _areas_known(self) -> Config:
+        names = [area.name for area in self.areas]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"area {twice[0]!r} is defined twice")
+        for target in self.targets():
+            unknown = [area for area in target.areas if area not in names]
+            if unknown:
+                raise ValueError(
+                    f"chat {target.label!r} lists area {unknown[0]!r}, which no [[areas]] "
+                    "block defines"
+                )
+        return self
 
     @model_validator(mode="after")
     def _languages_consistent(self) -> Config:
@@ -520,6 +557,7 @@ class Config(_Section):
                     purpose=chat.purpose,
                     languages=tuple(chat.languages),
                     label=chat.name,
+                    areas=tuple(chat.areas),
                 )
         if self.discord is not None:
             yield Target(
@@ -536,6 +574,7 @@ class Config(_Section):
                     purpose=TargetPurpose.BROADCAST,
                     languages=tuple(channel.languages),
                     label=f"#{channel.name}",
+                    areas=tuple(channel.areas),
                 )
 
         if self.signal is not None:
@@ -548,6 +587,7 @@ class Config(_Section):
                     purpose=purpose,
                     languages=tuple(group.languages),
                     label=group.name,
+                    areas=tuple(group.areas),
                 )
 
     def key_path(self, database: Path) -> Path:

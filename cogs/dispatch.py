@@ -62,6 +62,7 @@ class DispatchCog(commands.Cog):
     @app_commands.describe(
         state=N_("on duty or off; leave it out to see where you stand"),
         length=N_("optional: for how long, like 4h"),
+        area=N_("optional: the areas you cover, like Eastside"),
     )
     @app_commands.choices(
         state=[
@@ -74,10 +75,12 @@ class DispatchCog(commands.Cog):
         interaction: discord.Interaction,
         state: app_commands.Choice[str] | None = None,
         length: str = "",
+        area: str = "",
     ) -> None:
         words = f"{state.value if state else ''} {length}".strip()
+        on, parsed, _rest = parse_duty(words)
         await self.front.run(
             interaction,
             "duty",
-            lambda member: self.front.actions.duty(member, *parse_duty(words)),
+            lambda member: self.front.actions.duty(member, on, parsed, _rest or area),
         )

@@ -83,13 +83,16 @@ class SqliteDispatch:
     async def forget(self, report_id: int) -> None:
         await self._conn.execute("DELETE FROM dispatch WHERE report_id = ?", (report_id,))
 
-    async def duty_on(self, member_id: int, until: datetime | None, now: datetime) -> None:
+    async def duty_on(
+        self, member_id: int, until: datetime | None, now: datetime, areas: tuple[str, ...] = ()
+    ) -> None:
         await self._conn.execute(
-            "INSERT INTO duty (member_id, since, until) VALUES (?, ?, ?) "
-            "ON CONFLICT (member_id) DO UPDATE SET until = excluded.until, since = CASE "
+            "INSERT INTO duty (member_id, since, until, areas) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (member_id) DO UPDATE SET until = excluded.until, "
+            "areas = excluded.areas, since = CASE "
             "WHEN duty.until IS NOT NULL AND duty.until <= excluded.since "
             "THEN excluded.since ELSE duty.since END",
-            (member_id, to_db(now), to_db(until) if until is not None else None),
+            (member_id, to_db(now), to_db(until) if until is not None else None, "\n".join(areas)),
         )
 
     async def duty_off(self, member_id: int, now: datetime) -> bool:
@@ -107,7 +110,12 @@ class SqliteDispatch:
         """Who is on duty now (a duty that ran out or ended is left out)."""
         found = await rows(self._conn, "SELECT * FROM duty ORDER BY since, member_id")
         duties = [
-            Duty(item["member_id"], from_db(item["since"]), maybe_from_db(item["until"]))
+            Duty(
+                item["member_id"],
+                from_db(item["since"]),
+                maybe_from_db(item["until"]),
+                tuple(area for area in item["areas"].split("\n") if area),
+            )
             for item in found
         ]
         return [duty for duty in duties if duty.until is None or duty.until > now]

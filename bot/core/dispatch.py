@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.core import permissions, rendering
+from bot.core.areas import Area, area_of, find_area
 from bot.core.checklist import checklist
 from bot.core.durations import DurationError, parse_duration
 from bot.core.errors import UserError
@@ -35,6 +36,7 @@ from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
 from bot.core.models import (
     Dispatch,
+    Duty,
     Member,
     MessageKind,
     Report,
@@ -120,27 +122,30 @@ _ON_WORDS = {fold(word) for word in _DUTY_ON}
 _OFF_WORDS = {fold(word) for word in _DUTY_OFF}
 
 
-def parse_duty(text: str) -> tuple[bool | None, timedelta | None]:
-    """`/duty on 4h`, `/turno sí 4 horas`, `/duty off`, `/duty 4h` (on), `/duty` (ask)."""
-    words = fold(text).split()
-    if not words:
-        return None, None
-    on: bool | None = None
-    if words[0] in _ON_WORDS:
-        on, words = True, words[1:]
-    elif words[0] in _OFF_WORDS:
-        return False, None
-    if not words:
-        return (True if on else None), None
-    try:
-        length = read_length(" ".join(words))
-    except DurationError:
-        length = None
-    if length is None:
-        raise UserError(
-            _("Say on or off, and for how long if you like, for example: /duty on 4h or /duty off")
-        )
-    return True, length
+def parse_duty(text: str) -> tuple[bool | None, timedelta | None, str]:
+    """`/duty on 4h`, `/turno sí 4 horas Eastside`, `/duty on area: Eastside`, `/duty off`,
+    `/duty 4h` (on), `/duty` (where do I stand?): on or off, the length, the areas."""
+    label = re.split(r"\b(?:areas?|zonas?|zones?|barrios?)\s*:", text, maxsplit=1, flags=re.I)
+    area_text = label[1].strip() if len(label) > 1 else ""
+    words = fold(label[0]).split()
+    if not words and not area_text:
+        return None, None, ""
+    if words and words[0] in _OFF_WORDS:
+        return False, None, ""
+    if words and words[0] in _ON_WORDS:
+        words = words[1:]
+    length: timedelta | None = None
+    for cut in range(len(words), 0, -1):  # the longest start that reads as a length
+        try:
+            length = read_length(" ".join(words[:cut]))
+        except DurationError:
+            continue
+        words = words[cut:]
+        break
+    rest = " ".join(words)
+    if rest and not area_text:
+        area_text = " ".join(label[0].split()[-len(words) :])  # as typed, not folded
+    return True, length, area_text
 
 
 async def _verifiers(tx: Transaction, network: Network) -> list[Member]:
@@ -151,14 +156,23 @@ async def _verifiers(tx: Transaction, network: Network) -> list[Member]:
     return found
 
 
-async def _on_duty(tx: Transaction, network: Network, now: datetime) -> list[Member]:
-    """Members on duty who may check reports (a verifier role taken away ends it)."""
-    members = []
+def report_area(network: Network, report: Report) -> Area | None:
+    """The configured area the report's place and words name, if any."""
+    return area_of((report.where, report.what), network.areas) if network.areas else None
+
+
+async def _on_duty(
+    tx: Transaction, network: Network, now: datetime, area: Area | None = None
+) -> list[Member]:
+    """Members on duty who may check reports (a verifier role taken away ends it); for
+    a report in `area`, those on duty there, if anyone is (else everyone on duty)."""
+    found: list[tuple[Member, tuple[str, ...]]] = []
     for duty in await tx.dispatch.on_duty(now):
         member = await tx.members.get(duty.member_id)
         if member is not None and permissions.is_verifier(member):
-            members.append(member)
-    return members
+            found.append((member, duty.areas))
+    there = [m for m, areas in found if area is not None and area.name in areas]
+    return there or [m for m, _areas in found]
 
 
 async def _in_turn(tx: Transaction, members: Sequence[Member], count: int) -> list[Member]:
@@ -198,7 +212,8 @@ async def first_offer(
 ) -> bool:
     """Offer a new report to the verifiers on duty (not its reporters) and start its
     escalation chain. True when nobody is on duty: the card then calls every verifier."""
-    on_duty = [m for m in await _on_duty(tx, network, now) if m.id not in report.reporters]
+    area = report_area(network, report)
+    on_duty = [m for m in await _on_duty(tx, network, now, area) if m.id not in report.reporters]
     await tx.dispatch.set_step(report.id, 0)
     await _schedule_step(network, tx, report, 0, now)
     if on_duty:
@@ -384,10 +399,39 @@ class DispatchService(Service):
         await _schedule_step(self.network, tx, report, state.step, now)
 
     # -- duty -----------------------------------------------------------------------
-    async def duty(self, actor: Member, on: bool | None, length: timedelta | None) -> Text:
-        """/duty on [4h], /duty off, or /duty (where do I stand?)."""
+    def _areas(self, text: str) -> tuple[str, ...]:
+        """The areas a member named with /duty ("Eastside, Downtown"), as configured."""
+        if not text.strip():
+            return ()
+        if not self.network.areas:
+            raise UserError(
+                _(
+                    "Say on or off, and for how long if you like, for example: /duty on 4h "
+                    "or /duty off"
+                )
+            )
+        names = [n for n in re.split(r",|;|\s+(?:and|y|et|e)\s+", text) if n.strip()]
+        found: list[str] = []
+        for name in names:
+            area = find_area(name, self.network.areas)
+            if area is None:
+                raise UserError(
+                    _(
+                        "I do not know the area {name}. The areas are: {areas}.",
+                        name=Raw(name.strip()[:60]),
+                        areas=Raw(", ".join(a.name for a in self.network.areas)),
+                    )
+                )
+            found.append(area.name)
+        return tuple(dict.fromkeys(found))
+
+    async def duty(
+        self, actor: Member, on: bool | None, length: timedelta | None, areas: str = ""
+    ) -> Text:
+        """/duty on [4h] [areas], /duty off, or /duty (where do I stand?)."""
         permissions.check_can_take_duty(actor)
         now = self.clock.now()
+        taken = self._areas(areas) if on else ()
         if length is not None and length > MAX_DUTY:
             raise UserError(
                 _(
@@ -410,27 +454,38 @@ class DispatchService(Service):
                     return _("You were not on duty. Nothing changed.")
                 return _("You are off duty. Thank you for your time.")
             until = now + length if length is not None else None
-            await tx.dispatch.duty_on(actor.id, until, now)
+            await tx.dispatch.duty_on(actor.id, until, now, taken)
             await tx.audit.record(now, actor.id, "duty.on", None)
+        where = (
+            _("Your areas: {areas}.", areas=Raw(", ".join(taken)))
+            if taken
+            else (_("Areas: all of them.") if self.network.areas else None)
+        )
         if until is None:
-            return _(
-                "You are on duty: new reports are offered to you first. Send /duty off "
-                "when you stop."
+            return lines(
+                _(
+                    "You are on duty: new reports are offered to you first. Send /duty off "
+                    "when you stop."
+                ),
+                where,
             )
-        return _(
-            "You are on duty until {when}: new reports are offered to you first.",
-            when=When(until),
+        return lines(
+            _(
+                "You are on duty until {when}: new reports are offered to you first.",
+                when=When(until),
+            ),
+            where,
         )
 
-    async def board(self) -> tuple[list[tuple[Member, datetime | None]], list[Text]]:
-        """Who is on duty (until when) and the open claims, for organizers' /status."""
+    async def board(self) -> tuple[list[tuple[Member, Duty]], list[Text]]:
+        """Who is on duty (until when, where) and the open claims, for organizers."""
         now = self.clock.now()
         async with self.store.reading() as tx:
-            duty: list[tuple[Member, datetime | None]] = []
+            duty: list[tuple[Member, Duty]] = []
             for entry in await tx.dispatch.on_duty(now):
                 member = await tx.members.get(entry.member_id)
                 if member is not None and permissions.is_verifier(member):
-                    duty.append((member, entry.until))
+                    duty.append((member, entry))
             claims: list[Text] = []
             for state in await tx.dispatch.claimed():
                 report = await tx.reports.get(state.report_id)
@@ -509,7 +564,8 @@ class DispatchService(Service):
         step = _step(self.network, state.step)
         waited = now - report.created_at
         if step.who is StepWho.NEXT:
-            pool = await _on_duty(tx, self.network, now) or await _verifiers(tx, self.network)
+            area = report_area(self.network, report)
+            pool = await _on_duty(tx, self.network, now, area) or await _verifiers(tx, self.network)
             chosen = await _in_turn(
                 tx, [m for m in pool if m.id not in report.reporters], step.count
             )

@@ -9,7 +9,7 @@ from bot.core.dispatch import DispatchService
 from bot.core.member_names import member_name
 from bot.core.models import Member
 from bot.core.replies import Reply
-from bot.i18n import Text, When, _
+from bot.i18n import Raw, Text, When, _
 
 
 class DispatchActions:
@@ -25,10 +25,10 @@ class DispatchActions:
         return [Reply(await self.dispatch.unclaim(actor, report_id))]
 
     async def duty(
-        self, actor: Member, on: bool | None, length: timedelta | None = None
+        self, actor: Member, on: bool | None, length: timedelta | None = None, areas: str = ""
     ) -> list[Reply]:
-        """/duty on [4h] (`on` True), /duty off (False), /duty alone (None)."""
-        return [Reply(await self.dispatch.duty(actor, on, length))]
+        """/duty on [4h] [areas] (`on` True), /duty off (False), /duty alone (None)."""
+        return [Reply(await self.dispatch.duty(actor, on, length, areas))]
 
     async def dispatch_board(self, actor: Member) -> list[Text]:
         """Who is on duty and who is going where, for organizers (else nothing)."""
@@ -38,14 +38,15 @@ class DispatchActions:
         parts: list[Text] = []
         if duty:
             parts.append(_("On duty:"))
-            for member, until in duty:
-                parts.append(
-                    rendering.bullet(
-                        _("{member} until {when}", member=member_name(member), when=When(until))
-                        if until is not None
-                        else member_name(member)
-                    )
+            for member, entry in duty:
+                who: Text = (
+                    _("{member} until {when}", member=member_name(member), when=When(entry.until))
+                    if entry.until is not None
+                    else member_name(member)
                 )
+                if entry.areas:
+                    who = _("{member} ({areas})", member=who, areas=Raw(", ".join(entry.areas)))
+                parts.append(rendering.bullet(who))
         else:
             parts.append(_("Nobody is on duty: new reports call every verifier."))
         parts.append(_("On the way:") if claims else _("Nobody has claimed a report."))

@@ -104,6 +104,11 @@ class Target:
     purpose: TargetPurpose
     languages: tuple[str, ...]
     label: str
+    # The areas whose alerts this chat gets; empty: network-wide (every alert).
+    areas: tuple[str, ...] = ()
+
+    def covers(self, area: str | None) -> bool:
+        return area is None or not self.areas or area in self.areas
 
     @property
     def key(self) -> str:
@@ -369,6 +374,7 @@ class Duty:
     member_id: int
     since: datetime
     until: datetime | None  # None: until /duty off
+    areas: tuple[str, ...] = ()  # the areas taken; empty: anywhere
 
 
 class TimerState(StrEnum):

@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.core.areas import Area
 from bot.core.media import DEFAULT_LIMITS, MediaLimits
 from bot.core.models import Target, TargetPurpose
 from bot.core.places import KnownPlace
@@ -66,6 +67,7 @@ class Network:
     default_eta: timedelta = timedelta(minutes=15)
     claim_grace: timedelta = timedelta(minutes=10)
     dispatch_steps: tuple[DispatchStep, ...] = ()  # empty: default_steps(claim_within)
+    areas: tuple[Area, ...] = ()
 
     @property
     def escalation(self) -> tuple[DispatchStep, ...]:

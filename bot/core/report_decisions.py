@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import media_text, permissions, rendering
+from bot.core.areas import area_of
 from bot.core.errors import UserError
 from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
@@ -166,7 +167,11 @@ class ReportDecisions(Service):
             await tell_reporters(self.messenger, tx, reporters, report)
             sent_to: list[str] = []
             if decision is Decision.VERIFIED:
+                # Placed in an area: its chats and the network-wide ones; else everywhere.
+                area = area_of((report.where, report.what), self.network.areas)
                 for target in self.network.targets_for(TargetPurpose.BROADCAST):
+                    if not target.covers(area.name if area is not None else None):
+                        continue
                     await self.messenger.to_chat(
                         tx,
                         target,

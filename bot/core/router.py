@@ -275,8 +275,8 @@ class CommandRouter:
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
         permissions.check_can_take_duty(actor)
-        on, length = parse_duty(command.body)
-        return await self.actions.duty(actor, on, length)
+        on, length, areas = parse_duty(command.body)
+        return await self.actions.duty(actor, on, length, areas)
 
     async def _resolve(
         self, actor: Member, conversation: Conversation, command: CommandLine

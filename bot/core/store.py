@@ -487,7 +487,11 @@ class DispatchRecords(Protocol):
         """The report was decided: who went to check it is not kept."""
         ...
 
-    async def duty_on(self, member_id: int, until: datetime | None, now: datetime) -> None: ...
+    async def duty_on(
+        self, member_id: int, until: datetime | None, now: datetime, areas: tuple[str, ...] = ()
+    ) -> None:
+        """On duty until `until` (None: until /duty off), for `areas` (empty: anywhere)."""
+        ...
 
     async def duty_off(self, member_id: int, now: datetime) -> bool:
         """End the member's duty now; False if they were not on duty."""

@@ -15,11 +15,13 @@ CREATE TABLE dispatch (
 );
 CREATE INDEX dispatch_claims ON dispatch (claimed_by) WHERE claimed_by IS NOT NULL;
 
--- Verifiers on duty (/duty on [4h]); `until` NULL: until /duty off.
+-- Verifiers on duty (/duty on [4h] [areas]); `until` NULL: until /duty off; `areas`:
+-- the areas taken, one per line (empty: anywhere).
 CREATE TABLE duty (
     member_id INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
     since     TEXT NOT NULL,
-    until     TEXT
+    until     TEXT,
+    areas     TEXT NOT NULL DEFAULT ''
 );
 
 -- Round-robin: when each verifier was last offered a report, so the next offer goes to

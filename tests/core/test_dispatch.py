@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -67,10 +68,13 @@ def test_eta_and_duty_phrasings() -> None:
         parse_eta("soon")
     with pytest.raises(UserError):
         parse_eta("9h")  # an ETA is minutes to hours
-    assert parse_duty("on 4h") == parse_duty("sí 4 horas") == (True, timedelta(hours=4))
-    assert parse_duty("off") == parse_duty("no") == (False, None)
-    assert parse_duty("") == (None, None)
-    assert parse_duty("on") == (True, None)
+    assert parse_duty("on 4h") == parse_duty("sí 4 horas") == (True, timedelta(hours=4), "")
+    assert parse_duty("off") == parse_duty("no") == (False, None, "")
+    assert parse_duty("") == (None, None, "")
+    assert parse_duty("on") == (True, None, "")
+    assert parse_duty("on 4h Eastside") == (True, timedelta(hours=4), "Eastside")
+    assert parse_duty("si 2 horas zona: Boyle Heights")[2] == "Boyle Heights"
+    assert parse_duty("on area: Eastside, Downtown") == (True, None, "Eastside, Downtown")
 
 
 async def test_only_verifiers_and_organizers_claim_and_never_their_own_report(
@@ -232,3 +236,58 @@ def test_every_language_has_a_checklist_with_its_review_status() -> None:
     for checklist in found.values():
         assert checklist.review and checklist.source
         assert len(checklist.text.splitlines()) >= 8
+
+
+def config_with_areas() -> Config:
+    data = example_data()
+    for chat in data["console"]["chats"]:
+        if chat["name"] == "alertas":
+            chat["areas"] = ["Eastside"]
+    return Config.model_validate(data)
+
+
+@pytest.fixture
+async def areas_app(tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
+    app = await App.start(config_with_areas(), tmp_path / "areas.sqlite3", clock)
+    yield app
+    await app.close()
+
+
+async def test_a_report_in_an_area_is_offered_to_that_areas_verifiers_first(
+    areas_app: App,
+) -> None:
+    chat = ChatHarness(areas_app)
+    said = await chat.text("ben@dm: /duty on 4h Eastside")
+    assert "Your areas: Eastside." in said
+    await chat.say("cruz@dm: /turno sí 4 horas")
+    said = await chat.say("dee@dm: /report where: Boyle Hieghts, by the laundromat; what: vans")
+    assert "Can you check R1" in in_chat(said, "dm:ben")  # a typo still places it
+    assert in_chat(said, "dm:cruz") == ""
+    said = await chat.say("eli@dm: /report where: Oak & 9th; what: agents")
+    assert "Can you check R2" in in_chat(said, "dm:ben")
+    assert "R2" in in_chat(said, "dm:cruz")  # no area: everyone on duty
+    said = await chat.text("ben@dm: /duty on 4h Westside")
+    assert "I do not know the area Westside. The areas are: Eastside, Downtown." in said
+    status = await chat.text("ana@dm: /status")
+    assert "• ben until" in status and "(Eastside)" in status
+
+
+async def test_an_areas_alert_goes_to_its_chats_and_the_network_wide_ones(
+    areas_app: App,
+) -> None:
+    chat = ChatHarness(areas_app)
+    places = {"Cesar Chavez and Soto": {"alerts", "alertas"},  # Eastside
+              "Broadway & 1st": {"alerts"},  # Downtown: alertas covers only Eastside
+              "Oak & 9th": {"alerts", "alertas"}}  # fmt: skip  # no area: everywhere
+    for number, (place, chats) in enumerate(places.items(), start=1):
+        await chat.say(f"dee@dm: /report where: {place}; what: agents detaining people")
+        said = await chat.say(f"ben@dm: /verify R{number}")
+        reached = {c for c in ("alerts", "alertas") if f"R{number}" in in_chat(said, c)}
+        assert reached == chats, place
+
+
+def test_a_chat_naming_an_unknown_area_is_refused_at_start() -> None:
+    data = example_data()
+    data["console"]["chats"][1]["areas"] = ["Westside"]
+    with pytest.raises(ValueError, match="lists area 'Westside', which no \\[\\[areas\\]\\]"):
+        Config.model_validate(data)
