@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from bot.config import Config
+from bot.config import DAYS, Config
 from bot.core.actions import Actions
 from bot.core.areas import Area
 from bot.core.clock import Clock, SystemClock
@@ -24,7 +24,7 @@ from bot.core.media import MediaLimits
 from bot.core.members import ConfiguredMember, MemberService
 from bot.core.messenger import Messenger
 from bot.core.models import TimerKind
-from bot.core.network import DispatchStep, HotlineInfo, Network, StepWho
+from bot.core.network import DispatchStep, HotlineInfo, Network, Shift, StepWho
 from bot.core.notices import Notices
 from bot.core.people import PeopleService
 from bot.core.places import KnownPlace
@@ -125,6 +125,16 @@ def network_from_config(config: Config) -> Network:
             DispatchStep(step.wait, StepWho(step.who), step.count) for step in config.dispatch.steps
         ),
         areas=tuple(Area(area.name, tuple(area.words)) for area in config.areas),
+        shifts=tuple(
+            Shift(
+                shift.member,
+                frozenset(DAYS.index(day) for day in shift.days),
+                shift.start,
+                shift.end,
+                tuple(shift.areas),
+            )
+            for shift in config.dispatch.shifts
+        ),
     )
 
 

@@ -229,6 +229,23 @@ class DispatchStep(_Section):
     count: int = Field(default=2, ge=1, le=50)  # how many verifiers "next" calls
 
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Shift(_Section):
+    """A weekly shift: `member` is on duty on these days between `start` and `end`
+    (network time; an end before the start runs past midnight)."""
+
+    # As in the members lists: a console name, a Signal UUID or number, a Discord user id.
+    member: str = Field(min_length=1, max_length=64)
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(min_length=1)
+    start: time
+    end: time
+    areas: list[str] = Field(default_factory=list)
+
+    _clock_times = field_validator("start", "end", mode="before")(_time_of_day)
+
+
 class DispatchSection(_Section):
     # The ETA a claim gets when the verifier gives none (and Discord's "I'll go" button).
     eta: Duration = timedelta(minutes=15)
@@ -238,6 +255,8 @@ class DispatchSection(_Section):
     # then tell organizers after as long again. After the last step, every verifier is
     # asked again every timers.claim_within until the report is claimed or expires.
     steps: list[DispatchStep] = Field(default_factory=list, max_length=20)
+    # Optional weekly shifts: who is on duty when, without sending /duty on.
+    shifts: list[Shift] = Field(default_factory=list, max_length=500)
 
 
 class Limits(_Section):
@@ -481,6 +500,13 @@ class Config(_Section):
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:
             raise ValueError(f"area {twice[0]!r} is defined twice")
+        for shift in self.dispatch.shifts:
+            unknown = [area for area in shift.areas if area not in names]
+            if unknown:
+                raise ValueError(
+                    f"the shift of {shift.member!r} lists area {unknown[0]!r}, which no "
+                    "[[areas]] block defines"
+                )
         for target in self.targets():
             unknown = [area for area in target.areas if area not in names]
             if unknown:

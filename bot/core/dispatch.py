@@ -156,6 +156,23 @@ async def _verifiers(tx: Transaction, network: Network) -> list[Member]:
     return found
 
 
+async def duties(tx: Transaction, network: Network, now: datetime) -> list[Duty]:
+    """Who is on duty now: by /duty on, or by a weekly shift in the config."""
+    found = await tx.dispatch.on_duty(now)
+    seen = {duty.member_id for duty in found}
+    local = now.astimezone(network.zone)
+    platforms = list(dict.fromkeys(target.platform for target in network.targets))
+    for shift in network.shifts:
+        if not shift.covers(local):
+            continue
+        for platform in platforms:
+            member = await tx.members.find(platform, shift.member)
+            if member is not None and member.id not in seen:
+                seen.add(member.id)
+                found.append(Duty(member.id, now, shift.ends(local), shift.areas))
+    return found
+
+
 def report_area(network: Network, report: Report) -> Area | None:
     """The configured area the report's place and words name, if any."""
     return area_of((report.where, report.what), network.areas) if network.areas else None
@@ -167,7 +184,7 @@ async def _on_duty(
     """Members on duty who may check reports (a verifier role taken away ends it); for
     a report in `area`, those on duty there, if anyone is (else everyone on duty)."""
     found: list[tuple[Member, tuple[str, ...]]] = []
-    for duty in await tx.dispatch.on_duty(now):
+    for duty in await duties(tx, network, now):
         member = await tx.members.get(duty.member_id)
         if member is not None and permissions.is_verifier(member):
             found.append((member, duty.areas))
@@ -441,7 +458,7 @@ class DispatchService(Service):
             )
         async with self.store.transaction() as tx:
             if on is None:
-                mine = [d for d in await tx.dispatch.on_duty(now) if d.member_id == actor.id]
+                mine = [d for d in await duties(tx, self.network, now) if d.member_id == actor.id]
                 if not mine:
                     return _("You are not on duty. Send /duty on 4h to take reports first.")
                 if mine[0].until is None:
@@ -482,7 +499,7 @@ class DispatchService(Service):
         now = self.clock.now()
         async with self.store.reading() as tx:
             duty: list[tuple[Member, Duty]] = []
-            for entry in await tx.dispatch.on_duty(now):
+            for entry in await duties(tx, self.network, now):
                 member = await tx.members.get(entry.member_id)
                 if member is not None and permissions.is_verifier(member):
                     duty.append((member, entry))

@@ -7,7 +7,7 @@ from them, and tests build it directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,32 @@ def default_steps(claim_within: timedelta) -> tuple[DispatchStep, ...]:
 
 
 @dataclass(frozen=True)
+class Shift:
+    """A weekly shift: `member` (as the config names them) on duty on `days` (0 =
+    Monday) from `start` to `end`, network time; an end before the start is overnight."""
+
+    member: str
+    days: frozenset[int]
+    start: time
+    end: time
+    areas: tuple[str, ...] = ()
+
+    def covers(self, local: datetime) -> bool:
+        now, day = local.time(), local.weekday()
+        if self.start <= self.end:
+            return day in self.days and self.start <= now < self.end
+        # Overnight: the evening of a shift day, or the small hours after one.
+        return (day in self.days and now >= self.start) or (
+            (day - 1) % 7 in self.days and now < self.end
+        )
+
+    def ends(self, local: datetime) -> datetime:
+        """When the shift running at `local` ends."""
+        end = datetime.combine(local.date(), self.end, tzinfo=local.tzinfo)
+        return end if end > local else end + timedelta(days=1)
+
+
+@dataclass(frozen=True)
 class Network:
     name: str
     zone: ZoneInfo
@@ -68,6 +94,7 @@ class Network:
     claim_grace: timedelta = timedelta(minutes=10)
     dispatch_steps: tuple[DispatchStep, ...] = ()  # empty: default_steps(claim_within)
     areas: tuple[Area, ...] = ()
+    shifts: tuple[Shift, ...] = ()
 
     @property
     def escalation(self) -> tuple[DispatchStep, ...]:

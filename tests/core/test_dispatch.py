@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.core.checklist import checklist_for, checklists
 from bot.core.dispatch import parse_duty, parse_eta
 from bot.core.errors import UserError
 from bot.core.models import ReportState
+from bot.core.network import Shift
 from tests.conftest import example_data, outbox_rows
 from tests.fakes.chat import ChatHarness, in_chat
 from tests.fakes.clock import FakeClock
@@ -291,3 +293,34 @@ def test_a_chat_naming_an_unknown_area_is_refused_at_start() -> None:
     data["console"]["chats"][1]["areas"] = ["Westside"]
     with pytest.raises(ValueError, match="lists area 'Westside', which no \\[\\[areas\\]\\]"):
         Config.model_validate(data)
+
+
+async def test_weekly_shifts_put_verifiers_on_duty_without_a_command(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    data = example_data()
+    day = clock.now().astimezone(ZoneInfo(data["network"]["timezone"])).strftime("%a").lower()
+    data["dispatch"] = {"shifts": [{"member": "ben", "days": [day], "start": "09:00",
+                                    "end": "17:00", "areas": ["Eastside"]}]}  # fmt: skip
+    app = await App.start(Config.model_validate(data), tmp_path / "shifts.sqlite3", clock)
+    try:
+        chat = ChatHarness(app)
+        assert "You are on duty until" in await chat.text("ben@dm: /duty")
+        said = await chat.say(REPORT)
+        assert "Can you check R1" in in_chat(said, "dm:ben") and in_chat(said, "dm:cruz") == ""
+        assert "(Eastside)" in await chat.text("ana@dm: /status")
+        clock.advance(timedelta(hours=8))  # the shift is over
+        said = await chat.say("eli@dm: /report where: Oak & 9th; what: agents")
+        assert in_chat(said, "organizers").startswith("@ben @cruz\nNEW REPORT R2")
+    finally:
+        await app.close()
+
+
+def test_an_overnight_shift_runs_past_midnight() -> None:
+    zone = ZoneInfo("America/Los_Angeles")
+    shift = Shift("cruz", frozenset({6}), time(22, 0), time(6, 0))  # Sunday night
+    sunday = datetime(2026, 11, 22, 23, 0, tzinfo=zone)
+    assert shift.covers(sunday) and shift.covers(sunday + timedelta(hours=6, minutes=59))
+    assert not shift.covers(sunday + timedelta(hours=7))
+    assert not shift.covers(sunday - timedelta(hours=2))
+    assert shift.ends(sunday) == datetime(2026, 11, 23, 6, 0, tzinfo=zone)
