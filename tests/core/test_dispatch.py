@@ -101,7 +101,7 @@ async def test_a_second_claim_is_told_who_is_going(chat: ChatHarness) -> None:
     await chat.say(REPORT)
     await chat.say("ben@dm: /claim R1 15m")
     said = await chat.text("cruz@dm: /claim R1 5m")
-    assert "R1 is already claimed: ben is on the way" in said
+    assert "R1 ya está tomado: ben va en camino" in said  # cruz reads Spanish
     said = await chat.text("ben@dm: /claim R1 25m")  # a new ETA from the claimer
     assert "in about 25 minutes" in said
 
@@ -110,7 +110,7 @@ async def test_unclaim_gives_it_back_and_asks_everyone_at_once(chat: ChatHarness
     await chat.say(REPORT)
     await chat.say("ben@dm: /claim R1 15m")
     said = await chat.text("cruz@dm: /unclaim R1")
-    assert "You have not claimed R1" in said
+    assert "Usted no ha tomado R1" in said
     said = await chat.say("ben@dm: /unclaim R1")
     assert "R1 is no longer yours" in in_chat(said, "dm:ben")
     organizers = in_chat(said, "organizers")
@@ -166,7 +166,7 @@ async def test_duty_offers_new_reports_to_whoever_is_on_it_first(
     assert card.startswith("NEW REPORT R1")  # nobody else is called
     assert "Send /claim R1 15m (your ETA) first" in card
     assert "You are on duty until" in await chat.text("ben@dm: /duty")
-    assert "You are not on duty" in await chat.text("cruz@dm: /turno")
+    assert "No está de turno" in await chat.text("cruz@dm: /turno")
     assert "Only verifiers and organizers go on duty" in await chat.text("dee@dm: /duty on")
     # Four hours later the duty has ended by itself: everyone is called, organizers told.
     clock.advance(timedelta(hours=4))
@@ -175,8 +175,8 @@ async def test_duty_offers_new_reports_to_whoever_is_on_it_first(
     assert card.startswith("@ben @cruz\nNEW REPORT R2")
     assert "Nobody is on duty, so I called every verifier for R2." in card
     await chat.say("cruz@dm: /turno sí 2 horas")
-    assert "You are off duty" in await chat.text("cruz@dm: /turno no")
-    assert "You were not on duty" in await chat.text("cruz@dm: /duty off")
+    assert "Ya no está de turno" in await chat.text("cruz@dm: /turno no")
+    assert "No estaba de turno" in await chat.text("cruz@dm: /duty off")
 
 
 async def test_status_shows_organizers_who_is_on_duty_and_on_the_way(chat: ChatHarness) -> None:
@@ -213,7 +213,7 @@ async def test_the_chain_offers_reports_in_turn_and_the_turns_survive_a_restart(
         clock.advance(timedelta(minutes=5))
         await app.fire_due()
         [offer] = [r for r in await outbox_rows(app.store) if r.kind == "offer"][-1:]
-        assert f"Can you check R{number}" in offer.body
+        assert f" R{number} " in offer.body  # in the verifier's language
         offered.append(offer.address)
     assert sorted(offered) == ["ben", "cruz"]  # not the same verifier twice
     clock.advance(timedelta(minutes=5))
@@ -227,7 +227,7 @@ async def test_the_chain_offers_reports_in_turn_and_the_turns_survive_a_restart(
         clock.advance(timedelta(minutes=5))
         await app.fire_due()
         offer = [r for r in await outbox_rows(app.store) if r.kind == "offer"][-1]
-        assert "Can you check R3" in offer.body and offer.address == offered[0]
+        assert " R3 " in offer.body and offer.address == offered[0]
     finally:
         await app.close()
 
@@ -267,7 +267,7 @@ async def test_a_report_in_an_area_is_offered_to_that_areas_verifiers_first(
     assert in_chat(said, "dm:cruz") == ""
     said = await chat.say("eli@dm: /report where: Oak & 9th; what: agents")
     assert "Can you check R2" in in_chat(said, "dm:ben")
-    assert "R2" in in_chat(said, "dm:cruz")  # no area: everyone on duty
+    assert "¿Puede comprobar R2" in in_chat(said, "dm:cruz")  # no area: all on duty
     said = await chat.text("ben@dm: /duty on 4h Westside")
     assert "I do not know the area Westside. The areas are: Eastside, Downtown." in said
     status = await chat.text("ana@dm: /status")
