@@ -205,14 +205,12 @@ async def _in_turn(tx: Transaction, members: Sequence[Member], count: int) -> li
 
 def offer(report: Report) -> Text:
     """The direct message that asks a verifier to go."""
-    return lines(
-        _(
-            "Can you check {code} at {where} (reported {when})? If you are going, send "
-            "/claim {code} 15m with your ETA.",
-            code=report.code,
-            where=Raw(report.where) if report.where else _("place not given"),
-            when=When(report.created_at),
-        ),
+    return _(
+        "Can you check {code} at {where} (reported {when})? If you are going, send "
+        "/claim {code} 15m with your ETA.",
+        code=report.code,
+        where=Raw(report.where) if report.where else _("place not given"),
+        when=When(report.created_at),
     )
 
 
@@ -239,8 +237,10 @@ async def first_offer(
     return True
 
 
-async def duty_in_use(tx: Transaction) -> bool:
-    return await tx.dispatch.duty_in_use()
+async def duty_in_use(tx: Transaction, network: Network) -> bool:
+    """Whether the network uses duty (shifts, or anyone ever sent /duty on): only then
+    are organizers told that nobody is on duty."""
+    return bool(network.shifts) or await tx.dispatch.duty_in_use()
 
 
 async def tell_nobody_on_duty(messenger: Messenger, tx: Transaction, report: Report) -> None:

@@ -227,7 +227,7 @@ class ReportIntake(Service):
                         ping=call_everyone,
                         media=_photos(files),
                     )
-                    if call_everyone and await dispatch.duty_in_use(tx):
+                    if call_everyone and await dispatch.duty_in_use(tx, self.network):
                         await dispatch.tell_nobody_on_duty(self.messenger, tx, report)
                     await tx.audit.record(now, reporter.id, "report.submitted", report.code)
                     await tx.timers.schedule(

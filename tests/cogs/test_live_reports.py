@@ -223,3 +223,17 @@ async def test_ill_go_on_the_card_claims_it_and_organizers_see_who_is_going(live
         assert live.discord.posted(channel) == []
     again = await live.discord.press(ORGANIZER, card, "claim:report:1")
     assert again.text.startswith("R1 is already claimed")
+
+
+async def test_on_duty_on_discord_the_offer_comes_by_dm_with_its_button(live: Live) -> None:
+    on = await live.discord.slash(VERIFIER, "duty", dm=True, state="on", length="4h")
+    assert "You are on duty until" in on.text
+    await report(live)
+    [card] = card_of(live)
+    assert card.pings == set()  # only whoever is on duty is asked
+    [offer] = [m for m in live.discord.dms(VERIFIER) if "Can you check R1" in m.content]
+    assert [b["custom_id"] for b in offer.buttons] == ["claim:report:1"]
+    pressed = await live.discord.press(VERIFIER, offer, "claim:report:1")
+    assert pressed.text.startswith("Thank you: R1 is yours.")
+    status = await live.discord.slash(ORGANIZER, "status")  # in the organizer channel
+    assert "On duty:" in status.text and "On the way:" in status.text
