@@ -1,10 +1,12 @@
 -- Dispatch (issue 15): who is going to check a report, where its escalation chain is,
--- who is on duty, and whose turn it is to be offered the next report.
+-- who is on duty, and whose turn it is to be offered the next report. Written to run
+-- again harmlessly (IF NOT EXISTS), like 0016: a database whose version number was set
+-- back runs it a second time.
 
 -- One row per pending report: the escalation step reached, and the claim if any (who
 -- said they are going, their ETA, whether the claimer was re-asked once). Deleted when
 -- the report is decided or expires: who went is not kept afterwards.
-CREATE TABLE dispatch (
+CREATE TABLE IF NOT EXISTS dispatch (
     report_id   INTEGER PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
     step        INTEGER NOT NULL DEFAULT 0,
     claimed_by  INTEGER REFERENCES members (id) ON DELETE SET NULL,
@@ -13,11 +15,11 @@ CREATE TABLE dispatch (
     reasked     INTEGER NOT NULL DEFAULT 0 CHECK (reasked IN (0, 1)),
     CHECK ((claimed_by IS NULL) = (claimed_at IS NULL))
 );
-CREATE INDEX dispatch_claims ON dispatch (claimed_by) WHERE claimed_by IS NOT NULL;
+CREATE INDEX IF NOT EXISTS dispatch_claims ON dispatch (claimed_by) WHERE claimed_by IS NOT NULL;
 
 -- Verifiers on duty (/duty on [4h] [areas]); `until` NULL: until /duty off; `areas`:
 -- the areas taken, one per line (empty: anywhere).
-CREATE TABLE duty (
+CREATE TABLE IF NOT EXISTS duty (
     member_id INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
     since     TEXT NOT NULL,
     until     TEXT,
@@ -26,7 +28,7 @@ CREATE TABLE duty (
 
 -- Round-robin: when each verifier was last offered a report, so the next offer goes to
 -- those who waited longest and the same people are not always paged.
-CREATE TABLE dispatch_turns (
+CREATE TABLE IF NOT EXISTS dispatch_turns (
     member_id       INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
     last_offered_at TEXT NOT NULL
 );
