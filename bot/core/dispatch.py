@@ -389,17 +389,31 @@ class DispatchService(Service):
                 raise UserError(_("{code} changed meanwhile. Nothing changed.", code=report.code))
             await tx.timers.cancel((TimerKind.CLAIM_OVERDUE,), report.id)
             claimer = actor if mine else await tx.members.get(state.claimed_by)
-            await self._back_to_everyone(
-                tx,
-                report,
-                _(
-                    "{member} gave back {code}: who can go instead?",
-                    member=member_name(claimer) if claimer else _("someone"),
+            who = member_name(claimer) if claimer else _("someone")
+            why: Text = (
+                _("{member} gave back {code}: who can go instead?", member=who, code=report.code)
+                if mine
+                else _(
+                    "An organizer took {code} back from {member}: who can go instead?",
+                    member=who,
                     code=report.code,
-                ),
-                now,
+                )
             )
+            if not mine and claimer is not None:
+                await self.messenger.to_member(
+                    tx,
+                    claimer,
+                    MessageKind.REASK,
+                    _(
+                        "An organizer gave {code} back to the other verifiers, so you do not "
+                        "need to go. Thank you.",
+                        code=report.code,
+                    ),
+                )
+            await self._back_to_everyone(tx, report, why, now)
             await tx.audit.record(now, actor.id, "report.unclaimed", report.code)
+        if not mine:
+            return _("{code} is free again; I asked the other verifiers.", code=report.code)
         return _(
             "{code} is no longer yours; I asked the other verifiers. Thank you for saying so.",
             code=report.code,

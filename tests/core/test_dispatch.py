@@ -324,3 +324,19 @@ def test_an_overnight_shift_runs_past_midnight() -> None:
     assert not shift.covers(sunday + timedelta(hours=7))
     assert not shift.covers(sunday - timedelta(hours=2))
     assert shift.ends(sunday) == datetime(2026, 11, 23, 6, 0, tzinfo=zone)
+
+
+def test_an_older_config_keeps_working_with_verification_reminder() -> None:
+    data = example_data()
+    del data["timers"]["claim_within"]
+    data["timers"]["verification_reminder"] = "7m"
+    assert Config.model_validate(data).timers.claim_within == timedelta(minutes=7)
+
+
+async def test_an_organizer_may_give_back_someone_elses_claim(chat: ChatHarness) -> None:
+    await chat.say(REPORT)
+    await chat.say("ben@dm: /claim R1 15m")
+    said = await chat.say("ana@dm: /unclaim R1")
+    assert "R1 is free again; I asked the other verifiers." in in_chat(said, "dm:ana")
+    assert "An organizer gave R1 back to the other verifiers" in in_chat(said, "dm:ben")
+    assert "An organizer took R1 back from ben: who can go instead?" in in_chat(said, "organizers")
