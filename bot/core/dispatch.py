@@ -3,8 +3,10 @@
 Networks' written verification protocols say a verifier *acknowledges with an ETA*,
 and the report goes to the next one when nobody does. So:
 
-- A new report is offered first, by direct message, to the verifiers on duty; with
-  nobody on duty every verifier is called on the card, and organizers are told.
+- A new report is offered first, by direct message, to the verifiers on duty (`/duty
+  on 4h [areas]`, or a weekly shift in the config), those of the report's area first
+  (`areas`); with nobody on duty every verifier is called on the card, and organizers
+  are told (once the network uses duty at all).
 - `/claim R3 15m`: the claimer is going. The organizer chats read "R3: ben is on the
   way, about 15 minutes" (never a broadcast chat), the reporter hears privately that
   someone is checking (never who), the claimer gets the checklist by direct message,
