@@ -42,6 +42,9 @@ class Network:
     reports_per_hour: int = 6
     region: str = "US"  # phone numbers are read and shown as in this country
     media: MediaLimits = DEFAULT_LIMITS
+    # How far back a reporter's track record on a card looks: 90 days, or less when
+    # closed reports are purged sooner (the record is counted from what is kept).
+    track_record_window: timedelta = timedelta(days=90)
 
     @property
     def default_language(self) -> str:

@@ -1,0 +1,3 @@
+-- Reserved for the dispatch work (issue 15, branch wip-dispatch), which brings its own
+-- 0017. This file only keeps the numbers without a gap on the relay branch; drop it when
+-- the dispatch migration is merged.
