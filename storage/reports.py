@@ -469,9 +469,9 @@ class SqliteReports:
             self._conn,
             "SELECT r.state, d.reason, d.decided_by FROM ("
             "SELECT id AS report_id FROM reports WHERE reporter_hash = :who "
-            "AND created_at >= :since AND created_at < :sent AND relayed = 0 "
+            "AND created_at >= :since AND created_at <= :sent AND id < :report AND relayed = 0 "
             "UNION SELECT report_id FROM corroborations WHERE reporter_hash = :who "
-            "AND created_at >= :since AND created_at < :sent AND relayed = 0"
+            "AND created_at >= :since AND created_at <= :sent AND relayed = 0"
             ") AS theirs JOIN reports r ON r.id = theirs.report_id "
             "LEFT JOIN decisions d ON d.report_id = r.id WHERE r.id != :report",
             params,

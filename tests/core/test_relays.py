@@ -36,7 +36,9 @@ async def test_an_organizer_relays_a_call_and_is_reminded_to_call_back(chat: Cha
     assert "Relayed from the hotline" in card and "track record" in card
     assert "010-0199" not in group_lines(filed) and "0100199" not in group_lines(filed)
 
-    decided = await chat.say("ben@organizers: /verify R1 2 vans at 5th & Main, agents asking for ID")
+    decided = await chat.say(
+        "ben@organizers: /verify R1 2 vans at 5th & Main, agents asking for ID"
+    )
     reminder = in_chat(decided, "dm:ana")
     assert reminder.startswith("Hotline relay R1 (5th & Main) was confirmed")
     assert "Please call the caller back" in reminder
