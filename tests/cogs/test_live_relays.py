@@ -21,6 +21,8 @@ async def test_an_organizer_relays_a_call_with_the_report_command(live: Live) ->
     assert "Relayed from the hotline" in card.content and "010-0199" not in card.content
 
     await live.discord.press(VERIFIER, card, "Verify")
+    edited = live.discord.messages[card.id]  # the card, edited with the decision, still says
+    assert "Relayed from the hotline" in edited.content and "R1 VERIFIED" in edited.content
     reminder = live.discord.dm_texts(ORGANIZER)[-1]
     assert reminder.startswith("Hotline relay R1 (5th & Main) was confirmed")
     assert f"Callback number: {NUMBER}" in reminder

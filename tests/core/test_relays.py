@@ -8,8 +8,12 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.app import App
 from bot.config import load_config
+from bot.core.commands import split_command
+from bot.core.report_reading import read_report
 from tests.conftest import EXAMPLE_CONFIG
 from tests.fakes.chat import ChatHarness, in_chat
 from tests.fakes.clock import FakeClock
@@ -157,3 +161,53 @@ async def test_the_callback_number_is_sealed_and_goes_with_the_purge(
             assert await tx.reports.relays(1) == []
     finally:
         await app.close()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "/report where: 5th & Main; source: hotline",
+        "/report 5th & Main, 2 vans; src: hotline call",
+        "/report caller said agents at 5th & Main",
+        "/report a caller says ICE at the Walmart on Main St",
+        "/reportar dónde: 5th y Main; fuente: línea",
+        "/reportar 5th y Main; fuente: linea",
+        "/reportar quien llama dice que la migra está en la lavandería de Oak St",
+        "/report where: 5th & Main; callback: 555 010 0199",  # a callback is a relay
+        "/reportar dónde: 5th y Main; devolver: 555 010 0199",
+        "/reportar dónde: 5th y Main; llamar: 555-010-0199",
+    ],
+)
+def test_relays_as_dispatchers_type_them(typed: str) -> None:
+    line = split_command(typed)
+    assert line is not None
+    assert read_report(line.body).hotline is not None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "/report ICE at the Walmart on Main St, I saw them myself",
+        "/report 5th & Main; source: my cousin told me",
+        "/reportar la migra en la lavandería, me llamó mi hermana",
+    ],
+)
+def test_a_witness_report_is_not_a_relay(typed: str) -> None:
+    line = split_command(typed)
+    assert line is not None
+    assert read_report(line.body).hotline is None
+
+
+async def test_a_relay_that_matches_an_open_report_is_added_to_it_and_reminded(
+    chat: ChatHarness,
+) -> None:
+    await chat.say("dee@dm: /report ICE vans at the Walmart on Main St")
+    added = await chat.say(
+        "ana@dm: /report where: the Walmart on Main St; what: caller sees agents at the doors; "
+        "source: hotline; callback: 555 010 0199"
+    )
+    assert "another report of the same place" in in_chat(added, "organizers")
+    assert "Relayed from the hotline" in in_chat(added, "organizers")
+    decided = await chat.say("ben@organizers: /verify R1 agents at the store doors")
+    assert f"Callback number: {NUMBER}" in in_chat(decided, "dm:ana")
+    assert in_chat(decided, "dm:dee").startswith("Thank you. Your report R1")
