@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core import media_text, permissions, rendering
+from bot.core import homes, media_text, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import label_table, parse_fields
 from bot.core.drafts import check_length, note_text
@@ -237,6 +237,14 @@ class ReportActions:
                     ),
                     media_text.sent_with(done.photos) if done.photos else None,
                     media_text.none_to_send(done.report.code) if done.no_photo else None,
+                    _(
+                        "{code} reads as someone's home: the alert names {where} and does not "
+                        "quote the reporter.",
+                        code=done.report.code,
+                        where=homes.broadcast_place(done.report),
+                    )
+                    if homes.at_a_home(done.report)
+                    else None,
                 )
             )
         ]

@@ -68,6 +68,10 @@ async def test_a_home_is_broadcast_as_its_block_without_the_reporters_words(
     card = in_chat(filed, "organizers")
     assert "This reads as someone's home" in card and "only the block" in card
     decided = await chat.say("ben@organizers: /verify R1 where: 1234 Elm St")
+    assert (
+        "R1 reads as someone's home: the alert names 1200 block of Elm St and does not quote "
+        "the reporter." in in_chat(decided, "organizers")
+    )
     sent = broadcasts(decided)
     assert "Where: 1200 block of Elm St" in sent
     assert "Dónde: cuadra 1200 de Elm St" in sent
