@@ -105,6 +105,9 @@ async def test_mention_injection_in_every_field_pings_nobody(rig: Rig) -> None:
         "member",
         {"where": MALICIOUS, "what": MALICIOUS, "agency": "", "signs": "", "source": ""},
     )  # a corroboration
+    # The card is posted (and its message id recorded) before anyone can verify it: the
+    # decision then edits it. Delivered in one go, the edit raced the card's bookkeeping.
+    await rig.deliver()
     await call(rig, "ReportsCog", "verify", "verifier", report="R1", note=MALICIOUS)
     await call(
         rig, "ReportsCog", "correct", "organizer", report="R1", what=MALICIOUS, note=MALICIOUS
