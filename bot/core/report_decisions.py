@@ -25,6 +25,7 @@ from bot.core.models import (
     PlaceOrigin,
     Report,
     ReportState,
+    Role,
     TargetPurpose,
     TimerKind,
 )
@@ -122,8 +123,15 @@ async def tell_reporters(
     for relay in relays:
         if relay.relayed_by is None:
             continue
-        organizer = await tx.members.get(relay.relayed_by)
-        if organizer is not None:
+        relayer = await tx.members.get(relay.relayed_by)
+        recipients: list[Member] = []
+        if relayer is not None and permissions.is_organizer(relayer):
+            recipients = [relayer]
+        elif relayer is not None:
+            # No longer an organizer: the caller still waits, and the number is only an
+            # organizer's to read, so every organizer (on that platform) is reminded.
+            recipients = await tx.members.with_role(relayer.platform, Role.ORGANIZER)
+        for organizer in recipients:
             await messenger.to_member(
                 tx,
                 organizer,

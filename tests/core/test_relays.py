@@ -211,3 +211,13 @@ async def test_a_relay_that_matches_an_open_report_is_added_to_it_and_reminded(
     decided = await chat.say("ben@organizers: /verify R1 agents at the store doors")
     assert f"Callback number: {NUMBER}" in in_chat(decided, "dm:ana")
     assert in_chat(decided, "dm:dee").startswith("Thank you. Your report R1")
+
+
+async def test_a_relayer_who_is_no_longer_an_organizer_gets_no_number(chat: ChatHarness) -> None:
+    await chat.say("ana@dm: /role add eli organizer")
+    await chat.say("eli@dm: /report where: 5th & Main; source: hotline; callback: 555 010 0199")
+    await chat.say("ana@dm: /role remove eli organizer")
+    decided = await chat.say("ben@organizers: /verify R1 agents at the corner")
+    assert in_chat(decided, "dm:eli") == ""  # nothing, and certainly not the number
+    reminder = in_chat(decided, "dm:ana")  # the organizers call the caller back instead
+    assert "Please call the caller back" in reminder and f"Callback number: {NUMBER}" in reminder
