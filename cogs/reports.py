@@ -318,7 +318,7 @@ class ReportsCog(commands.Cog):
     @app_commands.command(name="verify", description=describe("verify"))
     @app_commands.describe(
         report=REPORT_CODE,
-        note=NOTE,
+        note=N_("optional: what you saw; the alert says it instead of the reporter's words"),
         photos=N_("optional: send the report's photos with the alert: all, or numbers (1 3)"),
     )
     @app_commands.autocomplete(report=pending_codes)
