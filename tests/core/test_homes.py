@@ -37,6 +37,7 @@ def test_these_read_as_someones_home(typed: str) -> None:
         "2 vans at 5th & Main, agents asking for papers",
         "la migra en la lavandería de Oak St",
         "agents at 1200 Market St, the bus station",
+        "ICE at 1200 Main St, the Home Depot parking lot",  # a raid site, not a home
     ],
 )
 def test_these_do_not(typed: str) -> None:
