@@ -128,3 +128,12 @@ async def test_a_correction_of_a_homes_description_is_broadcast(chat: ChatHarnes
     sent = in_chat(corrected, "alerts")
     assert "What: 2 vans and 4 agents on Elm St" in sent
     assert "1200 block of Elm St" in sent and "1234" not in sent
+
+
+async def test_a_corroboration_that_says_home_makes_the_report_a_home(chat: ChatHarness) -> None:
+    await chat.say("dee@dm: /report ICE vans at 1234 Elm St")
+    added = await chat.say("eli@dm: /report where: 1234 Elm St; what: knocking at my door")
+    assert "another report of the same place" in in_chat(added, "organizers")
+    sent = in_chat(await chat.say("ben@organizers: /verify R1"), "alerts")
+    assert "Where: 1200 block of Elm St" in sent and "1234" not in sent
+    assert "ICE vans" not in sent  # a home: no reporter's words without the verifier's
