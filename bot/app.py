@@ -115,6 +115,7 @@ def network_from_config(config: Config) -> Network:
         max_message_chars=config.limits.max_message_chars,
         reports_per_hour=config.limits.reports_per_hour,
         region=config.network.region,
+        track_record_window=timedelta(days=min(90, config.retention.reports_days)),
         media=MediaLimits(
             per_report=config.limits.media_per_report,
             max_bytes=config.limits.media_max_mb * 1_000_000,

@@ -91,6 +91,7 @@ class ReportForm(Form):
         if member is None:
             return
         files: tuple[Upload, ...] = ()
+        opened: dict[str, str] = {}
         if sent.ref is not None:
             opened = await front.app.forms.opened_with(sent.ref, cls.kind, member) or {}
             files = attachment_uploads.from_kept(interaction.client.http, opened)
@@ -101,6 +102,8 @@ class ReportForm(Form):
                 agency=sent.value("agency"),
                 signs=sent.value("signs"),
                 source=sent.value("source"),
+                hotline=opened.get("hotline") == "yes",
+                callback=opened.get("callback", ""),
             )
         except UserError as refusal:
             # The form closed: a button opens it again (with the same photo, if any).
@@ -283,16 +286,28 @@ class ReportsCog(commands.Cog):
 
     @app_commands.command(name="report", description=describe("report"))
     @also_in_direct_messages
-    @app_commands.describe(photo=N_("optional: a photo or video of what you see"))
+    @app_commands.describe(
+        photo=N_("optional: a photo or video of what you see"),
+        hotline=N_("organizers: you are filing this for someone who called the hotline"),
+        callback=N_("organizers: the caller's number, to call them back (kept sealed)"),
+    )
     async def report(
-        self, interaction: discord.Interaction, photo: discord.Attachment | None = None
+        self,
+        interaction: discord.Interaction,
+        photo: discord.Attachment | None = None,
+        hotline: bool = False,
+        callback: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
         front = self.front
         if not await front.at_home(interaction):
             return
         kept = attachment_uploads.kept(photo) if photo is not None else None
-        # The form is the first answer, before any database work; what the photo needs
-        # to be downloaded later is kept for the form (under its token) once it shows.
+        if hotline or callback:
+            # A hotline relay: the core decides whether this member may relay one, and
+            # keeps the number sealed (never echoed in a channel).
+            kept = {**(kept or {}), "hotline": "yes", "callback": callback or ""}
+        # The form is the first answer, before any database work; what the photo (or a
+        # relay) needs later is kept for the form (under its token) once it shows.
         token = new_token() if kept is not None else None
         form = ReportForm(front.renderer, front.quick_language(interaction), token)
         if not await show_form(interaction, form) or kept is None or token is None:
@@ -303,7 +318,7 @@ class ReportsCog(commands.Cog):
     @app_commands.command(name="verify", description=describe("verify"))
     @app_commands.describe(
         report=REPORT_CODE,
-        note=NOTE,
+        note=N_("optional: what you saw; the alert says it instead of the reporter's words"),
         photos=N_("optional: send the report's photos with the alert: all, or numbers (1 3)"),
     )
     @app_commands.autocomplete(report=pending_codes)

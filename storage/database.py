@@ -99,6 +99,8 @@ SEALED_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("decisions", "id", "note", ""),
     ("report_updates", "id", "note", ""),
     ("media", "id", "sha256", ""),
+    ("report_relays", "id", "relayed_by", ""),
+    ("report_relays", "id", "callback", ""),
 )
 # Columns that hold sealed bytes (clean copies of photos): (table, key, column).
 SEALED_BLOBS: tuple[tuple[str, str, str], ...] = (("media", "id", "data"),)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.models import (
     Agency,
@@ -19,11 +19,13 @@ from bot.core.models import (
     DismissReason,
     OwnWords,
     PlaceOrigin,
+    Relay,
     Report,
     ReportDraft,
     ReportState,
     Sign,
     Source,
+    TrackRecord,
 )
 from bot.core.store import ReportPlace
 from storage.connection import Connection
@@ -120,6 +122,8 @@ class SqliteReports:
             own_words=_own_words(row["own_words"], "reports"),
             place_origin=PlaceOrigin(row["place_origin"]),
             reporter_count=int(row["reporter_count"]),
+            relayed=bool(row["relayed"]),
+            at_home=bool(row["at_home"]),
         )
 
     async def insert(
@@ -135,7 +139,8 @@ class SqliteReports:
         cursor = await self._conn.execute(
             "INSERT INTO reports (place, place_key, known_location, description, agency, signs, "
             "source, media, reporter_sealed, reporter_hash, created_at, updated_at, own_words, "
-            "place_origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "place_origin, relayed, at_home) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 seal(draft.where, "reports.place"),
                 place_hash(place_key),
@@ -151,6 +156,8 @@ class SqliteReports:
                 to_db(now),
                 _seal_words(draft.own_words, "reports"),
                 draft.place_origin.value,
+                int(draft.hotline is not None),
+                int(draft.at_home),
             ),
         )
         assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -242,8 +249,8 @@ class SqliteReports:
         reporter_sealed, reporter_hash = _seal_reporter(reporter_id, "corroborations")
         cursor = await self._conn.execute(
             "INSERT INTO corroborations (report_id, reporter_sealed, reporter_hash, place, "
-            "description, agency, signs, source, media, created_at, own_words) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "description, agency, signs, source, media, created_at, own_words, relayed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 report_id,
                 reporter_sealed,
@@ -256,10 +263,12 @@ class SqliteReports:
                 seal(json.dumps(list(draft.media)), "corroborations.media"),
                 to_db(now),
                 _seal_words(draft.own_words, "corroborations"),
+                int(draft.hotline is not None),
             ),
         )
         await self._conn.execute(
-            "UPDATE reports SET updated_at = ? WHERE id = ?", (to_db(now), report_id)
+            "UPDATE reports SET updated_at = ?, at_home = MAX(at_home, ?) WHERE id = ?",
+            (to_db(now), int(draft.at_home), report_id),
         )
         assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cursor.lastrowid
@@ -378,3 +387,114 @@ class SqliteReports:
         """The number the next report will get (AUTOINCREMENT never reuses one)."""
         found = await row(self._conn, "SELECT seq FROM sqlite_sequence WHERE name = 'reports'")
         return (int(found["seq"]) if found else 0) + 1
+
+    async def add_relay(
+        self,
+        report_id: int,
+        *,
+        corroboration_id: int | None,
+        relayed_by: int,
+        callback: str,
+        now: datetime,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO report_relays (report_id, corroboration_id, relayed_by, callback, "
+            "created_at) VALUES (?, ?, ?, ?, ?)",
+            (
+                report_id,
+                corroboration_id,
+                seal(str(relayed_by), "report_relays.relayed_by"),
+                seal(callback, "report_relays.callback") if callback else None,
+                to_db(now),
+            ),
+        )
+
+    async def relays(self, report_id: int) -> list[Relay]:
+        found = await rows(
+            self._conn,
+            "SELECT id, report_id, corroboration_id, relayed_by, callback FROM report_relays "
+            "WHERE report_id = ? ORDER BY id",
+            (report_id,),
+        )
+        return [
+            Relay(
+                id=each["id"],
+                report_id=each["report_id"],
+                corroboration_id=each["corroboration_id"],
+                relayed_by=int(unseal_text(each["relayed_by"], "report_relays.relayed_by"))
+                if each["relayed_by"]
+                else None,
+                callback=unseal_text(each["callback"], "report_relays.callback")
+                if each["callback"]
+                else "",
+            )
+            for each in found
+        ]
+
+    async def relay_reminded(self, relay_id: int) -> None:
+        """The relaying organizer was reminded to call back: who they are is forgotten
+        (the number stays with the report until the purge)."""
+        await self._conn.execute(
+            "UPDATE report_relays SET relayed_by = NULL WHERE id = ?", (relay_id,)
+        )
+
+    async def track_record(
+        self, report_id: int, *, corroboration_id: int | None = None, window: timedelta
+    ) -> TrackRecord | None:
+        """How the earlier reports of whoever sent this report (or this corroboration)
+        ended: theirs by keyed hash, made within `window` before it, relays left out.
+        None for a relay, or a report sent before reporters were hashed."""
+        if corroboration_id is None:
+            found = await row(
+                self._conn,
+                "SELECT reporter_hash, relayed, created_at FROM reports WHERE id = ?",
+                (report_id,),
+            )
+        else:
+            found = await row(
+                self._conn,
+                "SELECT reporter_hash, relayed, created_at FROM corroborations WHERE id = ?",
+                (corroboration_id,),
+            )
+        if found is None or found["relayed"] or found["reporter_hash"] is None:
+            return None
+        sent = from_db(found["created_at"])
+        params = {
+            "who": found["reporter_hash"],
+            "since": to_db(sent - window),
+            "sent": found["created_at"],
+            "report": report_id,
+        }
+        outcomes = await rows(
+            self._conn,
+            "SELECT r.state, d.reason, d.decided_by FROM ("
+            "SELECT id AS report_id FROM reports WHERE reporter_hash = :who "
+            "AND created_at >= :since AND created_at <= :sent AND id < :report AND relayed = 0 "
+            "UNION SELECT report_id FROM corroborations WHERE reporter_hash = :who "
+            "AND created_at >= :since AND created_at <= :sent AND relayed = 0"
+            ") AS theirs JOIN reports r ON r.id = theirs.report_id "
+            "LEFT JOIN decisions d ON d.report_id = r.id WHERE r.id != :report",
+            params,
+        )
+        counts = {"confirmed": 0, "routine": 0, "false": 0, "unverified": 0, "open": 0}
+        for each in outcomes:
+            state = ReportState(each["state"])
+            if state in (ReportState.VERIFIED, ReportState.RESOLVED):
+                counts["confirmed"] += 1
+            elif state is ReportState.RETRACTED:  # alerted, then found wrong
+                counts["false"] += 1
+            elif state is ReportState.PENDING:
+                counts["open"] += 1
+            elif each["reason"] == DismissReason.ROUTINE.value:
+                counts["routine"] += 1
+            elif each["reason"] == DismissReason.FALSE_ALARM.value:
+                counts["false"] += 1
+            else:
+                counts["unverified"] += 1
+        return TrackRecord(
+            confirmed=counts["confirmed"],
+            routine=counts["routine"],
+            false_alarms=counts["false"],
+            unverified=counts["unverified"],
+            still_open=counts["open"],
+        )

@@ -81,6 +81,15 @@ class Entry:
 
 MATRIX: tuple[Entry, ...] = (
     Entry("report", EVERYONE, "/report where: 9 Oak St; what: vans", discord=("form:report",)),
+    # Anyone's report is filed; only an organizer's is taken as a hotline relay.
+    Entry(
+        "hotline relay",
+        ORGANIZER,
+        "/report where: 9 Oak St; source: hotline; callback: 555 010 5555",
+        marker="Filed as a hotline relay",
+        direct=True,
+        discord=("form:relay",),
+    ),
     Entry("verify", DECIDERS, "/verify R1", discord=("slash:verify", "button:verify:report:1")),
     # The two-person rule holds for claims too: the reporter may not claim their own.
     Entry("claim", DECIDERS, "/claim R1 15m", discord=("slash:claim", "button:claim:report:1")),

@@ -48,7 +48,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "verify",
         _("Confirm a report you checked; the alert goes out to the network."),
-        "/verify R3 saw them myself, 3 vans",
+        "/verify R3 3 vans, agents checking IDs",
         Audience.VERIFIERS,
     ),
     CommandSpec(

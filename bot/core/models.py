@@ -152,6 +152,16 @@ class OwnWords:
 
 
 @dataclass(frozen=True)
+class HotlineCall:
+    """A report an organizer (a dispatcher) files for someone who called the hotline.
+    `callback`: the caller's number to call back with the outcome, as typed (the intake
+    keeps it as E.164 when it reads as a phone number); sealed at rest, shown only to
+    organizers in a direct message."""
+
+    callback: str = ""
+
+
+@dataclass(frozen=True)
 class ReportDraft:
     where: str
     what: str = ""
@@ -161,6 +171,10 @@ class ReportDraft:
     media: tuple[str, ...] = ()
     own_words: OwnWords = OwnWords()
     place_origin: PlaceOrigin = PlaceOrigin.TYPED
+    # Filed for a hotline caller (`source: hotline`), not seen by whoever sent it.
+    hotline: HotlineCall | None = None
+    # Its words say it is at someone's home ("ICE at my door"): see bot/core/homes.py.
+    at_home: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +201,10 @@ class Report:
     place_origin: PlaceOrigin = PlaceOrigin.TYPED
     # How many distinct people reported it, kept after `reporters` is forgotten (closed).
     reporter_count: int = 0
+    # Filed by an organizer for a hotline caller: it has no reporter track record.
+    relayed: bool = False
+    # Its words said it is at someone's home: alerts name the block, not the house.
+    at_home: bool = False
 
     @property
     def code(self) -> str:
@@ -196,6 +214,36 @@ class Report:
     def independent_reports(self) -> int:
         """Distinct people who reported this: the original reporter and corroborators."""
         return max(1, len(self.reporters), self.reporter_count)
+
+
+@dataclass(frozen=True)
+class Relay:
+    """A hotline call relayed as a report (or as a corroboration of one): who relayed
+    it, until they were reminded to call back, and the caller's number, if given."""
+
+    id: int
+    report_id: int
+    corroboration_id: int | None
+    relayed_by: int | None
+    callback: str
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """How a reporter's earlier reports ended, counted by keyed hash within a window:
+    what verifiers weigh a report from an unknown number by, naming nobody."""
+
+    confirmed: int = 0
+    routine: int = 0
+    false_alarms: int = 0
+    unverified: int = 0
+    still_open: int = 0
+
+    @property
+    def first(self) -> bool:
+        return not (
+            self.confirmed + self.routine + self.false_alarms + self.unverified + self.still_open
+        )
 
 
 class MediaKind(StrEnum):

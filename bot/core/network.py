@@ -95,6 +95,9 @@ class Network:
     dispatch_steps: tuple[DispatchStep, ...] = ()  # empty: default_steps(claim_within)
     areas: tuple[Area, ...] = ()
     shifts: tuple[Shift, ...] = ()
+    # How far back a reporter's track record on a card looks: 90 days, or less when
+    # closed reports are purged sooner (the record is counted from what is kept).
+    track_record_window: timedelta = timedelta(days=90)
 
     @property
     def escalation(self) -> tuple[DispatchStep, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.core import media_text, rights
+from bot.core import homes, media_text, rights
 from bot.core.media import DEFAULT_LIMITS, MediaLimits
 from bot.core.member_names import member_name
 from bot.core.models import (
@@ -24,6 +24,7 @@ from bot.core.models import (
     Report,
     ReportDraft,
     ReportState,
+    TrackRecord,
 )
 from bot.core.network import HotlineInfo, Network
 from bot.core.phone_numbers import PhoneNumber
@@ -66,11 +67,20 @@ ALERT_WHAT_CHARS = 300
 
 
 def _details(
-    report: Report, *, what_limit: int | None = None, with_place: bool = True
+    report: Report,
+    *,
+    what_limit: int | None = None,
+    with_place: bool = True,
+    broadcast: bool = False,
+    described: bool = False,
 ) -> list[Text]:
-    parts: list[Text] = [_("Where: {where}", where=Raw(report.where))] if with_place else []
-    if report.what:
-        parts.append(_("What: {what}", what=Raw(report.what, limit=what_limit)))
+    """The report's details; `broadcast`: as the network reads them (a home's block, not
+    its house; the verifier's description, or `described` by a correction; see homes)."""
+    where: Text = homes.broadcast_place(report) if broadcast else Raw(report.where)
+    parts: list[Text] = [_("Where: {where}", where=where)] if with_place else []
+    what = homes.broadcast_what(report) if broadcast and not described else report.what
+    if what:
+        parts.append(_("What: {what}", what=Raw(what, limit=what_limit)))
     parts.append(_("Agency: {agency}", agency=AGENCY_NAMES[report.agency]))
     if report.signs:
         parts.append(_("Signs: {signs}", signs=ListOf(tuple(SIGN_NAMES[s] for s in report.signs))))
@@ -120,6 +130,42 @@ def _own_words(words: OwnWords) -> list[Text]:
     return parts
 
 
+# How far back a track record looks unless the network says otherwise.
+TRACK_RECORD_WINDOW = timedelta(days=90)
+
+
+def track_record(
+    record: TrackRecord | None, *, relayed: bool, window: timedelta = TRACK_RECORD_WINDOW
+) -> Text | None:
+    """How the sender's earlier reports ended, naming nobody: what verifiers weigh a
+    report from an unknown number by. A relay has none: an organizer took the call."""
+    if relayed:
+        return _(
+            "Relayed from the hotline: an organizer took the call, so there is no reporter "
+            "track record. The organizer has the caller's callback number, if one was given."
+        )
+    if record is None:
+        return None
+    if record.first:
+        return _("First report from this reporter (none in the last {span}).", span=Span(window))
+    counts: list[Text] = [
+        _n("{count} confirmed", "{count} confirmed", record.confirmed),
+        _n("{count} routine", "{count} routine", record.routine),
+        _n("{count} false alarm", "{count} false alarms", record.false_alarms),
+    ]
+    if record.unverified:
+        counts.append(
+            _n("{count} could not be verified", "{count} could not be verified", record.unverified)
+        )
+    if record.still_open:
+        counts.append(_n("{count} still open", "{count} still open", record.still_open))
+    return _(
+        "This reporter, earlier reports in the last {span}: {counts}.",
+        span=Span(window),
+        counts=ListOf(tuple(counts)),
+    )
+
+
 def new_report_card(
     report: Report,
     *,
@@ -127,9 +173,12 @@ def new_report_card(
     reporter_asked: bool = False,
     media: Sequence[Media] = (),
     limits: MediaLimits = DEFAULT_LIMITS,
+    record: TrackRecord | None = None,
+    window: timedelta = TRACK_RECORD_WINDOW,
 ) -> Text:
     """Posted in the organizer chat for verifiers; never leaves it. `media`: the files
-    that came with it (clean copies of photos are uploaded with the card)."""
+    that came with it (clean copies of photos are uploaded with the card); `record`:
+    how the reporter's earlier reports ended (see `track_record`)."""
     source = SOURCE_NAMES[report.source] if report.source else _("not given")
     caution = (
         _(
@@ -146,10 +195,12 @@ def new_report_card(
         *_details(report, with_place=False),
         _("Source: {source}", source=source),
         *_own_words(report.own_words),
+        track_record(record, relayed=report.relayed, window=window),
         media_text.links_line(report.media),
         *media_text.card_lines(media, limits),
         _("Reported: {when}", when=When(report.created_at)),
         caution,
+        homes.card_advice(report),
         *(
             _(
                 "Possibly the same place as {code} ({where}, {state}). Check before "
@@ -177,6 +228,8 @@ def corroboration_card(
     *,
     media: Sequence[Media] = (),
     limits: MediaLimits = DEFAULT_LIMITS,
+    record: TrackRecord | None = None,
+    window: timedelta = TRACK_RECORD_WINDOW,
 ) -> Text:
     """More eyes on an open report: what this reporter adds, never who they are."""
     source = SOURCE_NAMES[draft.source] if draft.source else _("not given")
@@ -193,6 +246,7 @@ def corroboration_card(
         _("What: {what}", what=Raw(draft.what)) if draft.what else None,
         _("Source: {source}", source=source),
         *_own_words(draft.own_words),
+        track_record(record, relayed=draft.hotline is not None, window=window),
         media_text.links_line(draft.media),
         *media_text.card_lines(media, limits),
         _("Still waiting for a verifier.") if report.state is ReportState.PENDING else None,
@@ -233,7 +287,7 @@ def alert(report: Report, network: Network) -> Text:
     assert report.decided_at is not None  # noqa: S101 - only verified reports are alerts
     return lines(
         _("VERIFIED ALERT {code}: immigration enforcement activity confirmed", code=report.code),
-        *_details(report, what_limit=ALERT_WHAT_CHARS),
+        *_details(report, what_limit=ALERT_WHAT_CHARS, broadcast=True),
         _(
             "Seen: {seen} · Verified: {verified}",
             seen=When(report.created_at),
@@ -251,7 +305,7 @@ def all_clear(report: Report, note: str, network: Network) -> Text:
         _(
             "ALL CLEAR {code}: the activity at {where} is over.",
             code=report.code,
-            where=Raw(report.where),
+            where=homes.broadcast_place(report),
         ),
         _("Note: {note}", note=Raw(note)) if note else None,
         _("Stay alert. If you see agents again, report it to the network."),
@@ -259,13 +313,16 @@ def all_clear(report: Report, note: str, network: Network) -> Text:
     )
 
 
-def correction(report: Report, changes: Sequence[Text], note: str) -> Text:
+def correction(
+    report: Report, changes: Sequence[Text], note: str, *, described: bool = False
+) -> Text:
+    """`described`: the correction gave the description (it is the alert's from now)."""
     return lines(
         _("CORRECTION to alert {code}:", code=report.code),
         _("Changed: {fields}", fields=ListOf(tuple(changes))) if changes else None,
         _("Note: {note}", note=Raw(note)) if note else None,
         _("Current details:"),
-        *_details(report, what_limit=ALERT_WHAT_CHARS),
+        *_details(report, what_limit=ALERT_WHAT_CHARS, broadcast=True, described=described),
     )
 
 
@@ -275,7 +332,7 @@ def retraction(report: Report, note: str) -> Text:
             "RETRACTED {code}: the alert about {where} was wrong. Please disregard it and "
             "do not share it further.",
             code=report.code,
-            where=Raw(report.where),
+            where=homes.broadcast_place(report),
         ),
         _("Note: {note}", note=Raw(note)) if note else None,
     )
@@ -464,3 +521,38 @@ def outcome_for_reporter(report: Report) -> Text:
         where=_reported_place(report),
         reason=REASON_NAMES[report.dismiss_reason],
     )
+
+
+def call_back(report: Report, callback: str, region: str) -> Text:
+    """The organizer who relayed a hotline call, reminded (in a direct message only) to
+    call the caller back with the outcome, and the number to call."""
+    where = _reported_place(report)
+    if report.state is ReportState.VERIFIED:
+        head: Text = _(
+            "Hotline relay {code} ({where}) was confirmed and the network was alerted. "
+            "Please call the caller back to tell them.",
+            code=report.code,
+            where=where,
+        )
+    elif report.decided_by is None:
+        head = _(
+            "Hotline relay {code} ({where}) could not be verified in time and was closed. "
+            "Please call the caller back to tell them, and ask whether it is still happening.",
+            code=report.code,
+            where=where,
+        )
+    else:
+        assert report.dismiss_reason is not None  # noqa: S101 - dismissed has a reason
+        head = _(
+            "Hotline relay {code} ({where}) was checked and dismissed: {reason}. No alert "
+            "was sent. Please call the caller back to tell them.",
+            code=report.code,
+            where=where,
+            reason=REASON_NAMES[report.dismiss_reason],
+        )
+    number = (
+        _("Callback number: {number}", number=PhoneNumber(callback, region))
+        if callback
+        else _("No callback number was given with this relay.")
+    )
+    return lines(head, number)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core import media_text, permissions, rendering
+from bot.core import homes, media_text, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import label_table, parse_fields
 from bot.core.drafts import check_length, note_text
@@ -20,11 +20,12 @@ from bot.core.models import (
     TargetPurpose,
 )
 from bot.core.network import Network
+from bot.core.phone_numbers import PhoneNumber
 from bot.core.rendering import chat_list
 from bot.core.replies import Reply
 from bot.core.report_decisions import ReportDecisions
 from bot.core.report_follow_ups import Correction, ReportFollowUps
-from bot.core.report_intake import ReportIntake, SubmissionKind
+from bot.core.report_intake import ReportIntake, Submission, SubmissionKind
 from bot.core.report_reading import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS
 from bot.core.reports import ReportService
 from bot.core.task_text import task_line
@@ -41,6 +42,53 @@ from bot.i18n import (
     _n,
     lines,
 )
+
+
+def _relay_receipt(submission: Submission, conversation: Conversation, region: str) -> list[Text]:
+    """What an organizer hears about a hotline relay they filed (the callback number is
+    shown back only in a direct message), or a member who gave a callback without being
+    one who relays."""
+    relay = submission.relay
+    if relay.refused:
+        return [
+            _(
+                "Only organizers relay hotline calls, so I filed this as your own report and "
+                "did not keep the callback number."
+            )
+        ]
+    if not relay.relayed:
+        return []
+    code = submission.report.code
+    said: list[Text] = [
+        _(
+            "Filed as a hotline relay. When {code} is decided, I will remind you by direct "
+            "message to call the caller back with the outcome.",
+            code=code,
+        )
+    ]
+    if relay.callback and conversation.is_direct:
+        said.append(
+            _(
+                "Callback number, kept sealed: {number}",
+                number=PhoneNumber(relay.callback, region),
+            )
+        )
+    elif relay.callback:
+        said.append(
+            _(
+                "The callback number is kept sealed and will be shown only in your direct "
+                "messages. Next time, send relays with a callback number to me in a direct "
+                "message, so the number does not stay in this chat."
+            )
+        )
+    if relay.callback_unread:
+        said.append(
+            _(
+                "The callback number did not read as a phone number (digits, with the area "
+                "code), so I kept it as written. Check it before you call back."
+            )
+        )
+    return said
 
 
 def check_place(text: str) -> str:
@@ -93,7 +141,15 @@ class ReportActions:
                 code=report.code,
                 state=STATE_NAMES[report.state],
             )
-        replies = [Reply(lines(receipt, media_text.receipt(submission.media, self.network.media)))]
+        replies = [
+            Reply(
+                lines(
+                    receipt,
+                    media_text.receipt(submission.media, self.network.media),
+                    *_relay_receipt(submission, conversation, self.network.region),
+                )
+            )
+        ]
         if submission.asked_where:
             replies.append(
                 Reply(
@@ -185,6 +241,14 @@ class ReportActions:
                     ),
                     media_text.sent_with(done.photos) if done.photos else None,
                     media_text.none_to_send(done.report.code) if done.no_photo else None,
+                    _(
+                        "{code} reads as someone's home: the alert names {where} and does not "
+                        "quote the reporter.",
+                        code=done.report.code,
+                        where=homes.broadcast_place(done.report),
+                    )
+                    if homes.at_a_home(done.report)
+                    else None,
                 )
             )
         ]

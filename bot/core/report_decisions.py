@@ -26,6 +26,7 @@ from bot.core.models import (
     PlaceOrigin,
     Report,
     ReportState,
+    Role,
     TargetPurpose,
     TimerKind,
 )
@@ -110,15 +111,42 @@ async def forget_dispatch(tx: Transaction, report_id: int) -> None:
 
 
 async def tell_reporters(
-    messenger: Messenger, tx: Transaction, reporters: frozenset[int], report: Report
+    messenger: Messenger,
+    tx: Transaction,
+    reporters: frozenset[int],
+    report: Report,
+    region: str = "US",
 ) -> None:
-    """Everyone who reported the place hears the outcome, privately."""
-    for member_id in sorted(reporters):
+    """Everyone who reported the place hears the outcome, privately. An organizer who
+    relayed a hotline call hears it as a reminder to call the caller back, with the
+    callback number (in their direct messages only); then who relayed is forgotten."""
+    relays = await tx.reports.relays(report.id)
+    relayers = {relay.relayed_by for relay in relays if relay.relayed_by is not None}
+    for member_id in sorted(reporters - relayers):
         member = await tx.members.get(member_id)
         if member is not None:
             await messenger.to_member(
                 tx, member, MessageKind.OUTCOME, rendering.outcome_for_reporter(report)
             )
+    for relay in relays:
+        if relay.relayed_by is None:
+            continue
+        relayer = await tx.members.get(relay.relayed_by)
+        recipients: list[Member] = []
+        if relayer is not None and permissions.is_organizer(relayer):
+            recipients = [relayer]
+        elif relayer is not None:
+            # No longer an organizer: the caller still waits, and the number is only an
+            # organizer's to read, so every organizer (on that platform) is reminded.
+            recipients = await tx.members.with_role(relayer.platform, Role.ORGANIZER)
+        for organizer in recipients:
+            await messenger.to_member(
+                tx,
+                organizer,
+                MessageKind.OUTCOME,
+                rendering.call_back(report, relay.callback, region),
+            )
+        await tx.reports.relay_reminded(relay.id)
 
 
 class ReportDecisions(Service):
@@ -158,13 +186,17 @@ class ReportDecisions(Service):
             await tx.reports.record_decision(
                 report.id, decision, reason=reason, note=note, decided_by=actor.id, now=now
             )
+            if decision is Decision.VERIFIED and note:
+                # What the verifier saw is the alert's description (the reporter's own
+                # words are not broadcast when a verifier describes it: see homes.py).
+                await tx.reports.update_details(report.id, what=note, now=now)
             shared: list[Media] = []
             if decision is Decision.VERIFIED and photos is not None:
                 # A refusal here rolls the whole decision back: nothing half-done.
                 shared = chosen_photos(report, await tx.media.for_report(report.id), photos)
             reporters = report.reporters  # the report is closed (and forgets them) below
             report = await load_report(tx, report.id)
-            await tell_reporters(self.messenger, tx, reporters, report)
+            await tell_reporters(self.messenger, tx, reporters, report, self.network.region)
             sent_to: list[str] = []
             if decision is Decision.VERIFIED:
                 # Placed in an area: its chats and the network-wide ones; else everywhere.

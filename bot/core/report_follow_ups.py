@@ -182,7 +182,9 @@ class ReportFollowUps(Service):
             report_id,
             move=ReportMove.CORRECT,
             kind=MessageKind.CORRECTED,
-            build=lambda report: rendering.correction(report, changed, note),
+            build=lambda report: rendering.correction(
+                report, changed, note, described=change.what is not None
+            ),
             note=note,
             apply=change,
             changes=changed,

@@ -34,6 +34,7 @@ from bot.core.models import (
 )
 from bot.core.network import Network
 from bot.core.notices import Notices
+from bot.core.phone_numbers import parse_phone
 from bot.core.places import match_place
 from bot.core.report_places import related_reports, set_place
 from bot.core.report_reading import addressed, specific
@@ -45,6 +46,7 @@ from bot.i18n import When, _, lines
 from bot.i18n.words import vocabulary
 
 RATE_WINDOW = timedelta(hours=1)
+MAX_CALLBACK_CHARS = 64
 
 
 class _Flood(Exception):  # noqa: N818 - not an error: the limit at work
@@ -63,11 +65,22 @@ class SubmissionKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class RelayTaken:
+    """What became of a hotline relay in a report."""
+
+    relayed: bool = False  # filed for a hotline caller
+    callback: str = ""  # the caller's number, as kept (E.164 when it read as one)
+    callback_unread: bool = False  # the callback did not read as a phone number
+    refused: bool = False  # a callback from someone who may not relay: not kept
+
+
+@dataclass(frozen=True)
 class Submission:
     report: Report
     kind: SubmissionKind
     asked_where: bool = False  # the reporter is asked "Where exactly?" (a dialog waits)
     media: tuple[ReceivedMedia, ...] = ()  # what became of the files that came with it
+    relay: RelayTaken = RelayTaken()
 
 
 # The step-by-step answer to "Where exactly?": the reporter's next direct message.
@@ -146,6 +159,7 @@ class ReportIntake(Service):
             except _Flood as flood:
                 await self._refuse(reporter, now, flood)
         received = await media.receive(uploads, self.network.media)
+        draft, relay = _relay(reporter, draft, self.network)
         place = match_place(draft.where, self.network.known_places)
         if draft.place_origin is PlaceOrigin.MISSING and place.known is not None:
             # "ICE at the federal building": a place the network knows is exact enough.
@@ -165,13 +179,31 @@ class ReportIntake(Service):
                     corroboration = await tx.reports.add_corroboration(
                         match.id, draft, reporter_id=reporter.id, now=now
                     )
+                    if draft.hotline is not None:
+                        await tx.reports.add_relay(
+                            match.id,
+                            corroboration_id=corroboration,
+                            relayed_by=reporter.id,
+                            callback=relay.callback,
+                            now=now,
+                        )
                     files = await _keep(tx, match.id, received, corroboration, now)
                     report = await load_report(tx, match.id)
+                    record = await tx.reports.track_record(
+                        match.id,
+                        corroboration_id=corroboration,
+                        window=self.network.track_record_window,
+                    )
                     await self.messenger.report_notice(
                         tx,
                         MessageKind.CORROBORATION,
                         rendering.corroboration_card(
-                            report, draft, media=files, limits=self.network.media
+                            report,
+                            draft,
+                            media=files,
+                            limits=self.network.media,
+                            record=record,
+                            window=self.network.track_record_window,
                         ),
                         report.id,
                         media=_photos(files),
@@ -188,8 +220,19 @@ class ReportIntake(Service):
                         reporter_id=reporter.id,
                         now=now,
                     )
+                    if draft.hotline is not None:
+                        await tx.reports.add_relay(
+                            report_id,
+                            corroboration_id=None,
+                            relayed_by=reporter.id,
+                            callback=relay.callback,
+                            now=now,
+                        )
                     files = await _keep(tx, report_id, received, None, now)
                     report = await load_report(tx, report_id)
+                    record = await tx.reports.track_record(
+                        report_id, window=self.network.track_record_window
+                    )
                     related = await related_reports(tx, report, now)
                     dialog = await tx.dialogs.get(reporter.id) if missing else None
                     if missing and (dialog is None or dialog.kind == PLACE_DIALOG):
@@ -222,6 +265,8 @@ class ReportIntake(Service):
                             reporter_asked=asked,
                             media=files,
                             limits=self.network.media,
+                            record=record,
+                            window=self.network.track_record_window,
                         ),
                         report.id,
                         ping=call_everyone,
@@ -239,7 +284,9 @@ class ReportIntake(Service):
                     kind = SubmissionKind.NEW
         except _Flood as flood:
             await self._refuse(reporter, now, flood)
-        return Submission(report=report, kind=kind, asked_where=asked, media=tuple(received))
+        return Submission(
+            report=report, kind=kind, asked_where=asked, media=tuple(received), relay=relay
+        )
 
     async def ask_what(self, reporter: Member) -> bool:
         """`/report` with nothing after it, in a direct message: the member's next message
@@ -331,6 +378,27 @@ class ReportIntake(Service):
                 await tx.dialogs.end(reporter.id)
             await tx.audit.record(now, reporter.id, "report.place_answer", report.code)
         return PlaceAnswer(report, placed, tuple(left))
+
+
+def _relay(
+    reporter: Member, draft: ReportDraft, network: Network
+) -> tuple[ReportDraft, RelayTaken]:
+    """A hotline relay is an organizer's (a dispatcher's) to file. Anyone else's report is
+    their own: filed as such, and a callback number they gave is not kept (they are told).
+    The callback is kept as E.164 when it reads as a phone number of the network's
+    region, else as typed (the organizer is told), so a surge never loses a caller."""
+    hotline = draft.hotline
+    if hotline is None:
+        return draft, RelayTaken()
+    if not permissions.is_organizer(reporter):
+        return replace(draft, hotline=None), RelayTaken(refused=bool(hotline.callback))
+    callback, unread = "", False
+    if hotline.callback:
+        try:
+            callback = parse_phone(hotline.callback, network.region)
+        except UserError:
+            callback, unread = hotline.callback[:MAX_CALLBACK_CHARS], True
+    return draft, RelayTaken(relayed=True, callback=callback, callback_unread=unread)
 
 
 async def _keep(

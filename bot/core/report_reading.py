@@ -18,8 +18,17 @@ from typing import TypeVar
 
 from bot.core.commands import label_table, parse_fields
 from bot.core.errors import UserError
-from bot.core.models import Agency, OwnWords, PlaceOrigin, ReportDraft, Sign, Source
-from bot.core.vocabulary import find
+from bot.core.homes import reads_as_home
+from bot.core.models import (
+    Agency,
+    HotlineCall,
+    OwnWords,
+    PlaceOrigin,
+    ReportDraft,
+    Sign,
+    Source,
+)
+from bot.core.vocabulary import find, phrases_in
 from bot.i18n import Raw, Text, _
 from bot.i18n.words import fold, vocabulary
 
@@ -52,6 +61,7 @@ def read_report(body: str, *, media: tuple[str, ...] = ()) -> ReportDraft:
         signs=values.get("signs", ""),
         source=values.get("source", ""),
         media=(*typed_media, *media),
+        callback=values.get("callback", ""),
     )
 
 
@@ -80,10 +90,18 @@ def build_draft(
     signs: str = "",
     source: str = "",
     media: tuple[str, ...] = (),
+    hotline: bool = False,
+    callback: str = "",
 ) -> ReportDraft:
-    """A report from the words people typed, whichever front end they typed them in."""
+    """A report from the words people typed, whichever front end they typed them in.
+    `hotline`: filed for a hotline caller (also read from `source: hotline`, from
+    "caller says …", or from a `callback:` number); the intake decides whether the
+    sender may relay one."""
     where, what = where.strip(), what.strip()
     agency, signs, source = agency.strip(), signs.strip(), source.strip()
+    relay, source = _relay(source, what)
+    callback = callback.strip()
+    relayed = hotline or relay or bool(callback)
     if not media and not has_words(where + what + agency + signs + source):
         raise UserError(
             _(
@@ -111,7 +129,28 @@ def build_draft(
             source=_own(Source, "sources", source),
         ),
         place_origin=origin,
+        hotline=HotlineCall(callback=callback) if relayed else None,
+        at_home=reads_as_home(where, what, _signs(signs, what), signs),
     )
+
+
+def _relay(source: str, what: str) -> tuple[bool, str]:
+    """Whether the words say a hotline caller told it ("source: hotline", "caller says
+    …"), and the source field without the words that said so ("hotline" is how the
+    report came, not how the caller knows)."""
+    words = vocabulary().index("relays")
+    named = phrases_in(source, words)
+    said = phrases_in(what, {phrase: key for phrase, key in words.items() if key == "said"})
+    if named and not fold(_without(source, named)):
+        source = ""
+    return bool(named or said), source
+
+
+def _without(text: str, phrases: list[str]) -> str:
+    folded = f" {fold(text)} "
+    for phrase in phrases:
+        folded = folded.replace(f" {phrase} ", " ")
+    return folded.strip()
 
 
 E = TypeVar("E", bound=StrEnum)

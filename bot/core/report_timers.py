@@ -62,7 +62,11 @@ class ReportTimers(Service):
             )
             await forget_dispatch(tx, report.id)
             await tell_reporters(
-                self.messenger, tx, report.reporters, await load_report(tx, report.id)
+                self.messenger,
+                tx,
+                report.reporters,
+                await load_report(tx, report.id),
+                self.network.region,
             )
             notice = rendering.expired(report, self.network.verification_expiry)
             await self.messenger.report_notice(

@@ -69,13 +69,21 @@ class ReportService(Service):
             cards = await tx.broadcasts.for_report(report_id, MessageKind.NEW_REPORT)
             report = await tx.reports.get(report_id)
             files = await tx.media.for_report(report_id)
+            window = self.network.track_record_window
+            record = await tx.reports.track_record(report_id, window=window) if report else None
         for card in cards:
             if (card.platform, card.address) == (platform, address) and card.external_id:
                 if report is None:
                     return None
                 own = [item for item in files if item.corroboration_id is None]
                 body = self.messenger.renderer_for(platform).render_all(
-                    rendering.new_report_card(report, media=own, limits=self.network.media),
+                    rendering.new_report_card(
+                        report,
+                        media=own,
+                        limits=self.network.media,
+                        record=record,
+                        window=window,
+                    ),
                     card.languages,
                 )
                 return PostedCard(card.external_id, card.languages, body)

@@ -39,6 +39,7 @@ from bot.core.models import (
     PlaceOrigin,
     Queued,
     ReceivedMedia,
+    Relay,
     Report,
     ReportDraft,
     ReportState,
@@ -48,6 +49,7 @@ from bot.core.models import (
     TaskState,
     Timer,
     TimerKind,
+    TrackRecord,
 )
 
 
@@ -185,6 +187,32 @@ class Reports(Protocol):
 
     async def next_id(self) -> int:
         """The number the next report will get (numbers are never reused)."""
+        ...
+
+    async def add_relay(
+        self,
+        report_id: int,
+        *,
+        corroboration_id: int | None,
+        relayed_by: int,
+        callback: str,
+        now: datetime,
+    ) -> None:
+        """A hotline call relayed as this report (or as its corroboration)."""
+        ...
+
+    async def relays(self, report_id: int) -> list[Relay]:
+        """The hotline calls relayed as this report and its corroborations."""
+        ...
+
+    async def relay_reminded(self, relay_id: int) -> None:
+        """The relaying organizer was reminded to call back: forget who they are."""
+        ...
+
+    async def track_record(
+        self, report_id: int, *, corroboration_id: int | None = None, window: timedelta
+    ) -> TrackRecord | None:
+        """How the sender's earlier reports (within `window`) ended; None for a relay."""
         ...
 
 

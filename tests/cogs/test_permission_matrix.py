@@ -91,6 +91,9 @@ async def form(rig: Rig, who: str, name: str) -> list[Any]:
     if name == "report":
         cog = rig.cog("ReportsCog")
         await cog.report.callback(cog, opened, photo=None)
+    if name == "relay":
+        cog = rig.cog("ReportsCog")
+        await cog.report.callback(cog, opened, photo=None, hotline=True, callback="555 010 5555")
     if not opened.response.send_modal.await_count:
         return [opened]
     shown = opened.response.send_modal.call_args.args[0]

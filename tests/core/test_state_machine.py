@@ -65,6 +65,10 @@ DESCRIPTIONS = {
 }
 NOTE = "Pemberwick's sister has the kids"
 SECRETS = PERSON_SECRETS | {m for marks in DESCRIPTIONS.values() for m in marks} | {"Pemberwick"}
+# A hotline caller's callback number: only an organizer reads it, only in a direct message.
+CALLBACK = ("5550107788", "010-7788", "010 7788")
+# A home's house number: in the organizer chat's card, never in a broadcast.
+HOUSE = "1234 Elm"
 
 
 class NetworkMachine(RuleBasedStateMachine):
@@ -100,6 +104,10 @@ class NetworkMachine(RuleBasedStateMachine):
         shown = {secret for secret in SECRETS if secret in text}
         allowed = self.run(self.may_be_sent(to)) if direct else set()
         assert shown <= allowed, f"{what} to {to} showed {sorted(shown - allowed)}: {text!r}"
+        if any(number in text for number in CALLBACK):
+            assert direct and self.member(to).has(Role.ORGANIZER), f"{what} to {to}: {text!r}"
+        if not direct and to in ("alerts", "alertas"):  # the broadcast chats
+            assert HOUSE not in text, f"{what} to {to} named the house: {text!r}"
 
     def run(self, coroutine):  # type: ignore[no-untyped-def]
         return self.loop.run_until_complete(coroutine)
@@ -155,6 +163,23 @@ class NetworkMachine(RuleBasedStateMachine):
     @rule(who=st.sampled_from(MEMBERS), place=st.sampled_from(PLACES))
     def report(self, who: str, place: str) -> None:
         self.say(who, f"/report where: {place}; what: vans")
+
+    @rule(who=st.sampled_from(MEMBERS), place=st.sampled_from(PLACES), direct=st.booleans())
+    def relay(self, who: str, place: str, direct: bool) -> None:
+        """A hotline call relayed (only an organizer's is a relay)."""
+        text = f"/report where: {place}; what: caller sees vans; source: hotline; callback: "
+        self.say(who, text + "555 010 7788", direct=direct)
+
+    @rule(who=st.sampled_from(MEMBERS), verifier=st.sampled_from(MEMBERS))
+    def report_home(self, who: str, verifier: str) -> None:
+        """A report at someone's home, and someone trying to verify it at once."""
+        code = self.run(self.next_report())
+        self.say(who, f"/report agents knocking at {HOUSE} St, at my door", direct=True)
+        self.say(verifier, f"/verify R{code} where: {HOUSE} St")
+
+    async def next_report(self) -> int:
+        async with self.app.store.reading() as tx:
+            return await tx.reports.next_id()
 
     @rule(who=st.sampled_from(MEMBERS), code=st.integers(1, 3),
           verb=st.sampled_from(["/verify", "/verify", "/dismiss {} routine", "/resolve",

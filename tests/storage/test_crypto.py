@@ -38,6 +38,9 @@ SECRETS = [
     "019 4432",
     "Itzel Oyelaran-Quispe",  # a contact corrected with /person, sent to the volunteer
     "5550107744",
+    "5550106612",  # a hotline caller's callback number, relayed by an organizer
+    "010 6612",
+    "010-6612",
 ]
 
 
@@ -167,6 +170,14 @@ async def test_a_seized_database_wal_and_logs_reveal_no_personal_data(
         assert "dee is doing T3 and was sent the corrected details." in corrected
         await say(app, "dee", "/task done T3 kids are with their aunt Nayeli", dm("dee"))
         assert "Xochiquetzal Oyelaran" in await say(app, "ana", "/person P1", dm("ana"))
+        relayed = await say(
+            app,
+            "ana",
+            "/report where: 9th & Oak; source: hotline; callback: (555) 010-6612",
+            dm("ana"),
+        )
+        assert "Callback number, kept sealed: +1 555-010-6612" in relayed
+        await say(app, "ben", "/verify R3 2 vans on the corner")  # the reminder is written
         # What an adversary copies while the bot runs: the file and its write-ahead log.
         seized, names = await asyncio.to_thread(copy_database_files, tmp_path)
         assert any(name.endswith("-wal") for name in names)

@@ -38,6 +38,7 @@ GROWING = {
     "members",
     "open_forms",
     "dialogs",
+    "report_relays",
 }
 # Statements allowed to read a growing table whole, with the reason beside each. None
 # is, since migration 0018 gave the purge's by-age lookups their indexes.
@@ -60,6 +61,11 @@ DAY = [
     "dee@dm: /rights",
     "dee@dm: /lang es",
     "ana@organizers: /status",
+    "ana@dm: /report where: 9th & Oak; what: caller sees agents; source: hotline; callback: "
+    "555 010 0199",
+    "dee@dm: /report 9th and Oak, agents at a door",
+    "ben@organizers: /verify R3 2 agents at a door on 9th",
+    "dee@dm: /report ICE at my door 1200 Elm St",
 ]
 
 
