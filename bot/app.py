@@ -33,6 +33,7 @@ from bot.core.report_timers import ReportTimers
 from bot.core.reports import ReportService
 from bot.core.retention import RetentionPolicy, RetentionService
 from bot.core.router import CommandRouter
+from bot.core.stats import StatsService
 from bot.core.store import Changes
 from bot.core.summary import SummaryService
 from bot.core.task_timers import TaskTimers
@@ -154,6 +155,7 @@ class App:
         self.people = PeopleService(store, clock, network, self.tasks)
         self.forms = FormService(store, clock)
         self.summary = SummaryService(store, network, clock, messenger)
+        self.stats = StatsService(store, network, clock, messenger)
         kept = config.retention
         self.retention = RetentionService(
             store,
@@ -203,6 +205,7 @@ class App:
             follow_ups=self.follow_ups,
             tasks=self.tasks,
             people=self.people,
+            stats=self.stats,
         )
         self.router = CommandRouter(self.actions, network)
         store.add_commit_hook(self._committed)

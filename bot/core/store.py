@@ -491,6 +491,51 @@ class Retention(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ReportFacts:
+    """One report as the after-action numbers see it: how it ended and when, nothing it
+    says and nobody in it (`/stats`, `rrbot report`)."""
+
+    state: ReportState
+    created_at: datetime
+    decided_at: datetime | None
+    reason: DismissReason | None  # a dismissal's reason
+    decided_by_member: bool  # False for a report that expired (the bot closed it)
+    alerts: int  # chats its alert went to
+    # Read from dispatch (claims, areas) and drills once those land; None/False until then
+    # (see storage/stats.py, the one place that fills them).
+    claimed_at: datetime | None = None
+    area: str | None = None
+    drill: bool = False
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """One follow-up task as the after-action numbers see it (no words, no names)."""
+
+    state: TaskState
+    created_at: datetime
+    due_at: datetime | None
+    closed_at: datetime | None  # when it was done or cancelled
+
+
+class Stats(Protocol):
+    """Counts and times for the after-action numbers, never text or people."""
+
+    async def reports(self, since: datetime, until: datetime) -> list[ReportFacts]:
+        """Every report made in [since, until], oldest first."""
+        ...
+
+    async def tasks(self, since: datetime, until: datetime) -> list[TaskFacts]:
+        """Every task added in [since, until]."""
+        ...
+
+    async def people_recorded(self, since: datetime, until: datetime) -> int:
+        """How many people detained were recorded in [since, until] (from the audit log,
+        which outlives their details)."""
+        ...
+
+
 class Transaction(Protocol):
     """One unit of work: its repositories see and change one consistent state."""
 
@@ -520,6 +565,8 @@ class Transaction(Protocol):
     def inbox(self) -> Inbox: ...
     @property
     def retention(self) -> Retention: ...
+    @property
+    def stats(self) -> Stats: ...
 
 
 class Store(Protocol):
