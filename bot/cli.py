@@ -75,6 +75,22 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="only show what would be deleted; change nothing"
     )
 
+    report = commands.add_parser(
+        "report",
+        help="write the after-action page for a debrief: numbers and charts, no personal data",
+    )
+    report.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
+    report.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
+    report.add_argument(
+        "--since", default="30d", help="how far back to count: 7d, 30d, 12w (default: 30d)"
+    )
+    report.add_argument(
+        "--out", type=Path, default=Path("after-action.html"), help="the page to write (HTML)"
+    )
+    report.add_argument(
+        "--lang", help="the page's language (default: the first of the network's languages)"
+    )
+
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
     return parser
@@ -126,6 +142,39 @@ async def _purge(args: argparse.Namespace) -> str:
         f"{kept.audit_days} days ([retention] in {args.config})."
     )
     return "\n".join([head, *rows, policy])
+
+
+async def _report(args: argparse.Namespace) -> str:
+    """`rrbot report`: the after-action page (bot/after_action.py) from the database."""
+    from bot.after_action import write_page  # loads matplotlib: only for this command
+    from bot.core.errors import UserError
+    from bot.core.stats import parse_window
+    from bot.i18n import available_languages
+
+    config = load_config(args.config)
+    database = Path(args.db) if args.db is not None else config.database_path()
+    if not database.exists():
+        raise StartError(f"there is no database at {database}: nothing to report on")
+    language = args.lang or config.network.languages[0]
+    if language not in available_languages():
+        raise StartError(
+            f"--lang {language}: not a language I have; one of "
+            + ", ".join(sorted(available_languages()))
+        )
+    try:
+        window = parse_window(args.since)
+    except UserError:
+        raise StartError(f"--since {args.since}: give a length of time, like 7d or 30d") from None
+    app = await App.start(config, database, deployment=True)
+    try:
+        found = await app.stats.numbers(window)
+        await asyncio.to_thread(write_page, found, app.renderer, language, args.out)
+    finally:
+        await app.close()
+    return (
+        f"rrbot report: wrote {args.out} ({found.total} reports since "
+        f"{found.since.astimezone(app.network.zone):%Y-%m-%d %H:%M}; no personal data)"
+    )
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -289,6 +338,9 @@ def _main(args: argparse.Namespace) -> int:
             return 0
         if args.command == "purge":
             print(asyncio.run(_purge(args)))
+            return 0
+        if args.command == "report":
+            print(asyncio.run(_report(args)))
             return 0
         if args.command == "check-config":
             config = load_config(args.config)
