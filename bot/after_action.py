@@ -76,9 +76,13 @@ def page(found: Numbers, renderer: Renderer, language: str) -> str:
         _legend(found, t),
         _per_day(found, zone, language) if found.total else _empty(t(_("No reports."))),
         f"<h2>{t(_('Time to decide'))}</h2>",
-        _times_chart(found.to_decide, _spans_to_decide(found), t, _("no decisions yet")),
+        _times_chart(
+            found.to_decide, _spans_to_decide(found), t, _("no decisions yet"), claim=False
+        ),
         f"<h2>{t(_('Time to claim'))}</h2>",
-        _times_chart(found.to_claim, _spans_to_claim(found), t, _("no claims recorded")),
+        _times_chart(
+            found.to_claim, _spans_to_claim(found), t, _("no claims recorded"), claim=True
+        ),
         f"<h2>{t(_('Reports by area'))}</h2>",
         _by_area(found, t),
     ]
@@ -247,7 +251,9 @@ def _spans_to_claim(found: Numbers) -> list[timedelta]:
     return [r.claimed_at - r.created_at for r in found.reports if r.claimed_at is not None]
 
 
-def _times_chart(times: Times, spans: Sequence[timedelta], t: _Translate, nothing: Text) -> str:
+def _times_chart(
+    times: Times, spans: Sequence[timedelta], t: _Translate, nothing: Text, *, claim: bool
+) -> str:
     if times.median is None or times.p90 is None:
         return _empty(t(nothing))
     counts = [0] * len(MINUTE_BINS)
@@ -265,6 +271,13 @@ def _times_chart(times: Times, spans: Sequence[timedelta], t: _Translate, nothin
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     caption = t(
         _(
+            "Minutes from the report to the claim, how many reports in each band. "
+            "Median {median}; 9 in 10 within {p90}.",
+            median=Span(times.median),
+            p90=Span(times.p90),
+        )
+        if claim
+        else _(
             "Minutes from the report to the decision, how many reports in each band. "
             "Median {median}; 9 in 10 within {p90}.",
             median=Span(times.median),

@@ -45,8 +45,10 @@ async def test_the_page_is_in_the_language_asked_for(chat: ChatHarness, clock: F
     found = await chat.app.stats.numbers(timedelta(days=30))
     text = page(found, chat.app.renderer, "es")
     assert '<html lang="es"' in text
-    assert "Informe posterior" in text
-    assert "no hay reclamos registrados" in text or "sin reclamos" in text
+    assert "<h1>Informe posterior a la acción</h1>" in text
+    assert "<td>Reportes</td><td class=n>6</td>" in text
+    assert "no hay registros de quién lo tomó" in text
+    assert "Minutos desde el reporte hasta la decisión" in text
 
 
 async def test_an_empty_stretch_says_so_instead_of_drawing_zeros(app: App) -> None:
