@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from babel.numbers import format_percent
+from babel.units import format_unit
 
 from bot.core import permissions, rendering
 from bot.core.durations import MAX_DURATION, DurationError, parse_duration
@@ -200,6 +201,20 @@ class Percent:
         return format_percent(self.part / self.whole if self.whole else 0, locale=language)
 
 
+@dataclass(frozen=True)
+class WindowLength:
+    """How far back the numbers go: in days when it is whole days ("30 days", "30 días";
+    a plain span would say "4 weeks"), else as a span ("3 hours")."""
+
+    length: timedelta
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        days = self.length.days
+        if days and self.length == timedelta(days=days):
+            return str(format_unit(days, "duration-day", locale=language))
+        return Span(self.length).render(renderer, language)
+
+
 # "/stats 7 días", "/cifras 2 semanas": the day and week words people type, beside the
 # "7d" / "2w" / "7 days" any language's member may use.
 _LOCAL_UNITS = {
@@ -250,9 +265,9 @@ def stats_text(found: Numbers) -> Text:
     """/stats: the numbers for organizers, counts and times only."""
     total = found.total
     head = _(
-        "Numbers since {since} ({days}):",
+        "Numbers for the last {span} (since {since}):",
+        span=WindowLength(found.until - found.since),
         since=When(found.since),
-        days=Span(found.until - found.since),
     )
     if total == 0:
         body: list[Text | None] = [_("No reports in this time.")]
