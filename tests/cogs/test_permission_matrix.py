@@ -31,6 +31,7 @@ COGS = {
     "ReportsCog": ("verify", "dismiss", "resolve", "still", "correct", "retract", "status"),
     "InfoCog": ("rights", "hotline", "lang", "help"),
     "MembersCog": ("roles",),
+    "StatsCog": ("stats",),
     "TasksCog": (
         "add",
         "assign",
@@ -71,6 +72,7 @@ def options(rig: Rig, name: str) -> dict[str, Any]:
         "accept": {"task": "T1"},
         "decline": {"task": "T1", "reason": "busy"},
         "detained": {"report": "R1"},
+        "stats": {"since": "30d"},
     }.get(name, {})
 
 

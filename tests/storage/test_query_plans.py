@@ -60,6 +60,7 @@ DAY = [
     "dee@dm: /rights",
     "dee@dm: /lang es",
     "ana@organizers: /status",
+    "ana@dm: /stats 30d",
 ]
 
 
