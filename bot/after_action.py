@@ -202,7 +202,7 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
 def _svg(figure: Figure) -> str:
     out = io.StringIO()
     with mpl.rc_context(
-        {"svg.fonttype": "path", "svg.hashsalt": "rrbot", "font.family": "DejaVu Sans"}
+        {"svg.fonttype": "none", "svg.hashsalt": "rrbot", "font.family": "sans-serif"}
     ):
         figure.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
@@ -217,6 +217,11 @@ def _days(found: Numbers, zone: ZoneInfo) -> list[date]:
 
 
 def _per_day(found: Numbers, zone: ZoneInfo, language: str) -> str:
+    return _svg(per_day_figure(found, zone, language))
+
+
+def per_day_figure(found: Numbers, zone: ZoneInfo, language: str) -> Figure:
+    """Reports per day (in the network's time zone), stacked by how they ended."""
     days = _days(found, zone)
     index = {day: n for n, day in enumerate(days)}
     counts: dict[Outcome, list[int]] = {o: [0] * len(days) for o in OUTCOMES}
@@ -236,7 +241,7 @@ def _per_day(found: Numbers, zone: ZoneInfo, language: str) -> str:
     axes.set_xticks(positions[::step])
     axes.set_xticklabels([format_skeleton("Md", d, locale=language) for d in days[::step]])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    return _svg(figure)
+    return figure
 
 
 def _spans_to_decide(found: Numbers) -> list[timedelta]:
@@ -251,11 +256,8 @@ def _spans_to_claim(found: Numbers) -> list[timedelta]:
     return [r.claimed_at - r.created_at for r in found.reports if r.claimed_at is not None]
 
 
-def _times_chart(
-    times: Times, spans: Sequence[timedelta], t: _Translate, nothing: Text, *, claim: bool
-) -> str:
-    if times.median is None or times.p90 is None:
-        return _empty(t(nothing))
+def times_figure(spans: Sequence[timedelta]) -> Figure:
+    """How many reports took how long, in bands of minutes."""
     counts = [0] * len(MINUTE_BINS)
     for span in spans:
         minutes = span.total_seconds() / 60
@@ -269,6 +271,15 @@ def _times_chart(
     axes.set_xticks(range(len(counts)))
     axes.set_xticklabels(labels)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return figure
+
+
+def _times_chart(
+    times: Times, spans: Sequence[timedelta], t: _Translate, nothing: Text, *, claim: bool
+) -> str:
+    if times.median is None or times.p90 is None:
+        return _empty(t(nothing))
+    figure = times_figure(spans)
     caption = t(
         _(
             "Minutes from the report to the claim, how many reports in each band. "
@@ -290,9 +301,18 @@ def _times_chart(
 def _by_area(found: Numbers, t: _Translate) -> str:
     if not found.reports:
         return _empty(t(_("No reports.")))
-    areas = Counter(r.area for r in found.reports)
-    if set(areas) == {None}:
+    figure = area_figure(found, html.unescape(t(NO_AREA)))
+    if figure is None:
         return _empty(t(_("No areas recognised: every report went to the whole network.")))
+    return _svg(figure)
+
+
+def area_figure(found: Numbers, no_area: str) -> Figure | None:
+    """Reports per area (the twenty with most), stacked by how they ended; None when no
+    report was placed in an area."""
+    areas = Counter(r.area for r in found.reports)
+    if set(areas) <= {None}:
+        return None
     by_outcome = Counter((r.area, outcome_of(r)) for r in found.reports)
     names = sorted(areas, key=lambda a: (a is None, -areas[a], a or ""))[:20]
     figure, axes = _figure(9, 0.4 * len(names) + 0.8)
@@ -304,12 +324,12 @@ def _by_area(found: Numbers, t: _Translate) -> str:
             axes.barh(rows, widths, left=left, color=COLOURS[outcome], height=0.7)
             left = [a + b for a, b in zip(left, widths, strict=True)]
     axes.set_yticks(rows)
-    axes.set_yticklabels([name or html.unescape(t(NO_AREA)) for name in names])
+    axes.set_yticklabels([name or no_area for name in names])
     axes.invert_yaxis()
     axes.grid(axis="y", visible=False)
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    return _svg(figure)
+    return figure
 
 
 def write_page(found: Numbers, renderer: Renderer, language: str, out: Path) -> None:

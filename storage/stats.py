@@ -49,19 +49,20 @@ class SqliteStats:
         rows = await self._conn.execute_fetchall(_REPORTS, (to_db(since), to_db(until)))
         states = {state.value: state for state in ReportState}
         reasons = {reason.value: reason for reason in DismissReason}
+        moment = datetime.fromisoformat  # stored in UTC (timecodec): already aware
         return [
             ReportFacts(
-                state=states[row[0]],
-                created_at=from_db(row[1]),
-                decided_at=maybe_from_db(row[2]),
-                reason=None if row[3] is None else reasons[row[3]],
-                decided_by_member=bool(row[4]),
-                alerts=row[5],
-                claimed_at=maybe_from_db(row[6]),
-                area=row[7],
-                drill=bool(row[8]),
+                states[state],
+                moment(created),
+                None if decided is None else moment(decided),
+                None if reason is None else reasons[reason],
+                bool(by_member),
+                alerts,
+                None if claimed is None else moment(claimed),
+                area,
+                bool(drill),
             )
-            for row in rows
+            for state, created, decided, reason, by_member, alerts, claimed, area, drill in rows
         ]
 
     async def tasks(self, since: datetime, until: datetime) -> list[TaskFacts]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bot.core.models import (
     Agency,
@@ -491,10 +491,9 @@ class Retention(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class ReportFacts:
+class ReportFacts(NamedTuple):
     """One report as the after-action numbers see it: how it ended and when, nothing it
-    says and nobody in it (`/stats`, `rrbot report`)."""
+    says and nobody in it (`/stats`, `rrbot report`). A tuple: a window may hold 100,000."""
 
     state: ReportState
     created_at: datetime
@@ -509,8 +508,7 @@ class ReportFacts:
     drill: bool = False
 
 
-@dataclass(frozen=True)
-class TaskFacts:
+class TaskFacts(NamedTuple):
     """One follow-up task as the after-action numbers see it (no words, no names)."""
 
     state: TaskState
