@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.after_action import page
 from bot.app import App
 from bot.core.errors import UserError
-from bot.core.stats import parse_window
+from bot.core.models import DismissReason, ReportState
+from bot.core.stats import Outcome, numbers, parse_window, stats_text
+from bot.core.store import ReportFacts
+from bot.i18n import Renderer
 from tests.fakes.chat import ChatHarness, in_chat
 from tests.fakes.clock import FakeClock
 
@@ -118,3 +123,53 @@ def test_a_window_that_is_not_a_length_of_time_is_explained(typed: str) -> None:
 async def test_a_bad_window_gets_a_friendly_answer(app: App, chat: ChatHarness) -> None:
     said = await chat.text("ana@dm: /stats last month")
     assert "How far back should I count? For example /stats 7d" in said
+
+
+def facts(minutes: int, **given: object) -> ReportFacts:
+    created = NOON - timedelta(hours=2)
+    values: dict[str, object] = {
+        "state": ReportState.DISMISSED,
+        "created_at": created,
+        "decided_at": created + timedelta(minutes=minutes),
+        "reason": DismissReason.ROUTINE,
+        "decided_by_member": True,
+        "alerts": 0,
+    }
+    values.update(given)
+    return ReportFacts(**values)  # type: ignore[arg-type]
+
+
+NOON = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+
+
+def test_claims_areas_and_drills_count_once_they_are_recorded() -> None:
+    """What the seam will carry once dispatch (claims, areas) and drills land: time to
+    claim is shown, reports are charted by area, drill reports are left out."""
+    created = NOON - timedelta(hours=2)
+    reports = [
+        facts(10, claimed_at=created + timedelta(minutes=3), area="Eastside"),
+        facts(20, claimed_at=created + timedelta(minutes=5), area="Eastside"),
+        facts(30, claimed_at=created + timedelta(minutes=9), area="Westside",
+              state=ReportState.VERIFIED, reason=None, alerts=2),
+        facts(40),  # placed in no area
+        facts(50, drill=True, area="Eastside"),
+    ]  # fmt: skip
+    found = numbers(reports, [], 0, NOON - timedelta(days=7), NOON)
+    assert found.total == 4 and found.drills_left_out == 1
+    text = Renderer(ZoneInfo("America/Los_Angeles")).render(stats_text(found), "en")
+    assert "Time to claim: median 5 minutes, 9 in 10 within 9 minutes (3 reports)" in text
+    assert "1 drill report is not counted." in text
+    assert "Alerts: 1 report alerted, in 2 chat messages" in text
+    html = page(found, Renderer(ZoneInfo("America/Los_Angeles")), "en")
+    assert html.count("<svg") == 4  # per day, to decide, to claim, by area
+    assert "Minutes from the report to the claim" in html
+    assert ">Eastside<" in html and ">Westside<" in html and ">no area recognised<" in html
+    assert "<td>Drill reports left out</td><td class=n>1</td>" in html
+
+
+def test_an_expired_report_is_not_a_decision_by_a_person() -> None:
+    expired = facts(60, reason=DismissReason.UNVERIFIABLE, decided_by_member=False)
+    looked = facts(45, reason=DismissReason.UNVERIFIABLE)
+    found = numbers([expired, looked], [], 0, NOON - timedelta(days=7), NOON)
+    assert found.outcomes[Outcome.EXPIRED] == 1 and found.outcomes[Outcome.UNVERIFIABLE] == 1
+    assert found.to_decide.count == 1 and found.to_decide.median == timedelta(minutes=45)
