@@ -220,8 +220,11 @@ def _per_day(found: Numbers, zone: ZoneInfo, language: str) -> str:
     return _svg(per_day_figure(found, zone, language))
 
 
-def per_day_figure(found: Numbers, zone: ZoneInfo, language: str) -> Figure:
-    """Reports per day (in the network's time zone), stacked by how they ended."""
+def per_day_figure(
+    found: Numbers, zone: ZoneInfo, language: str, names: dict[Outcome, str] | None = None
+) -> Figure:
+    """Reports per day (in the network's time zone), stacked by how they ended; with
+    `names`, a legend (the page has its own, in HTML)."""
     days = _days(found, zone)
     index = {day: n for n, day in enumerate(days)}
     counts: dict[Outcome, list[int]] = {o: [0] * len(days) for o in OUTCOMES}
@@ -235,8 +238,17 @@ def per_day_figure(found: Numbers, zone: ZoneInfo, language: str) -> Figure:
     for outcome in OUTCOMES:
         heights = counts[outcome]
         if any(heights):
-            axes.bar(positions, heights, bottom=bottom, color=COLOURS[outcome], width=0.8)
+            axes.bar(
+                positions,
+                heights,
+                bottom=bottom,
+                color=COLOURS[outcome],
+                width=0.8,
+                label=(names or {}).get(outcome, ""),
+            )
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    if names:
+        axes.legend(loc="upper left", frameon=False, fontsize="small")
     step = max(1, len(days) // 15)
     axes.set_xticks(positions[::step])
     axes.set_xticklabels([format_skeleton("Md", d, locale=language) for d in days[::step]])
