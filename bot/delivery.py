@@ -39,7 +39,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from bot.core.clock import Clock
-from bot.core.messenger import RECORDED
+from bot.core.messenger import EDITS_CARD, RECORDED
 from bot.core.models import OutboxEntry, Queued
 from bot.core.store import Store
 from bot.pacing import Limits, LoopTimer, Pacer, Timer
@@ -453,6 +453,13 @@ class OutboxWorker:
         try:
             while True:
                 while lane.queue and not lane.held and not self._stopping:
+                    if lane.queue[0].kind in EDITS_CARD and stored:
+                        # The card it edits may have been sent just now: its id is
+                        # found only once its outcome is stored.
+                        if not await self._all_stored(stored):
+                            lane.held = True  # not recorded: this chat waits for a restart
+                            break
+                        stored = []
                     outcome = await self._attempt(chat, lane.queue[0])
                     if outcome is None:
                         break
@@ -476,6 +483,11 @@ class OutboxWorker:
             self._release(lane.queue)
             self._end(chat, lane)
             raise
+
+    @staticmethod
+    async def _all_stored(stored: list[asyncio.Future[None]]) -> bool:
+        results = await asyncio.gather(*stored, return_exceptions=True)
+        return not any(isinstance(result, Exception) for result in results)
 
     def _end(self, chat: Chat, lane: _Lane) -> None:
         if self._lanes.get(chat) is lane:

@@ -14,6 +14,7 @@ import logging
 import aiohttp
 import discord
 
+from bot.core.messenger import EDITS_CARD
 from bot.core.models import MessageKind, OutboxEntry, ReportState
 from bot.delivery import DeliveryError
 from bot.pacing import Limits, Rate
@@ -75,10 +76,7 @@ class DiscordSender:
             raise DeliveryError(f"Discord error {error.status}", retry_after=retry_after) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise DeliveryError(f"Discord unreachable ({type(error).__name__})") from None
-        if entry.report_id is not None and entry.kind in (
-            MessageKind.DECISION,
-            MessageKind.CORROBORATION,
-        ):
+        if entry.report_id is not None and entry.kind in EDITS_CARD:
             await self._update_card(destination, entry)
         return message_id
 

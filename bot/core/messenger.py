@@ -27,6 +27,9 @@ from bot.i18n import Renderer, Text
 PING_VERIFIERS = "verifiers"
 # Messages about a report that later news must find again.
 RECORDED = frozenset({MessageKind.ALERT, MessageKind.NEW_REPORT})
+# Messages whose delivery edits the card posted before them in the same chat (a decision
+# shown on it, a new count): the card's outcome must be stored before they are sent.
+EDITS_CARD = frozenset({MessageKind.DECISION, MessageKind.CORROBORATION})
 
 
 class Messenger:

@@ -160,6 +160,18 @@ async def test_verify_broadcasts_in_each_channels_languages_and_updates_the_card
     assert edit["content"].startswith("NEW REPORT R1")  # no second ping on the edit
 
 
+async def test_a_decision_sent_right_behind_its_card_still_shows_on_the_card(rig: Rig) -> None:
+    """After an outage the card and its decision go out in one pass: the card's id is
+    stored before the decision is sent, so the card still loses its buttons."""
+    await file_report(rig)
+    await press(rig, "verifier", "verify:report:1")
+    await rig.deliver()  # the card, then the decision, in the same pass
+    organizers = rig.channels[fakes.ORGANIZER_CHANNEL]
+    [(edited_id, edit)] = organizers.edits
+    assert edited_id == organizers.sent[0]["id"] and edit["view"] is None
+    assert "R1 VERIFIED by <@502>" in edit["content"]
+
+
 @pytest.mark.parametrize("reason", ["routine", "false-alarm", "unverifiable"])
 async def test_dismiss_buttons_close_without_broadcast(rig: Rig, reason: str) -> None:
     await file_report(rig)
