@@ -27,7 +27,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.core.stats import OUTCOMES, Numbers, Outcome, Percent, Times, outcome_name, outcome_of
+from bot.core.stats import (
+    OUTCOMES,
+    Numbers,
+    Outcome,
+    Percent,
+    Times,
+    outcome_name,
+    outcome_of,
+    purge_note,
+)
 from bot.i18n import Renderer, Span, Text, When, _, _n
 
 # Okabe and Ito's palette, told apart by people with any common colour blindness.
@@ -72,6 +81,7 @@ def page(found: Numbers, renderer: Renderer, language: str) -> str:
         )
         + "</p>",
         _figures(found, t),
+        _purge_note(found, t),
         f"<h2>{t(_('Reports per day, by how they ended'))}</h2>",
         _legend(found, t),
         _per_day(found, zone, language) if found.total else _empty(t(_("No reports."))),
@@ -114,6 +124,11 @@ td.n { text-align: end; font-variant-numeric: tabular-nums; }
 .empty { color: #555; font-style: italic; }
 svg { max-width: 100%; height: auto; }
 """
+
+
+def _purge_note(found: Numbers, t: _Translate) -> str:
+    note = purge_note(found)
+    return "" if note is None else f"<p class=note>{t(note)}</p>"
 
 
 def _empty(text: str) -> str:

@@ -155,7 +155,6 @@ class App:
         self.people = PeopleService(store, clock, network, self.tasks)
         self.forms = FormService(store, clock)
         self.summary = SummaryService(store, network, clock, messenger)
-        self.stats = StatsService(store, network, clock, messenger)
         kept = config.retention
         self.retention = RetentionService(
             store,
@@ -168,6 +167,14 @@ class App:
                 audit=timedelta(days=kept.audit_days),
                 purge_at=kept.purge_at,
             ),
+        )
+        self.stats = StatsService(
+            store,
+            network,
+            clock,
+            messenger,
+            reports_kept=timedelta(days=kept.reports_days),
+            tasks_kept=timedelta(days=kept.people_days),
         )
         report_timers = ReportTimers(store, network, clock, messenger).on_timer
         task_timers = TaskTimers(messenger).on_timer

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -20,8 +20,10 @@ from babel.numbers import format_percent
 from babel.units import format_unit
 
 from bot.core import permissions, rendering
+from bot.core.clock import Clock
 from bot.core.durations import MAX_DURATION, DurationError, parse_duration
 from bot.core.errors import UserError
+from bot.core.messenger import Messenger
 from bot.core.models import (
     Conversation,
     DismissReason,
@@ -30,9 +32,10 @@ from bot.core.models import (
     ReportState,
     TaskState,
 )
+from bot.core.network import Network
 from bot.core.replies import Reply
 from bot.core.service import Service
-from bot.core.store import ReportFacts, TaskFacts
+from bot.core.store import ReportFacts, Store, TaskFacts
 from bot.i18n import Raw, Renderer, Span, Text, When, _, _n, lines
 from bot.i18n.words import fold
 
@@ -129,6 +132,9 @@ class Numbers:
     people: int
     drills_left_out: int
     reports: tuple[ReportFacts, ...] = field(default=(), repr=False)  # not drills
+    # How long closed reports and finished tasks are kept, when the window reaches past
+    # one of them: what the purge deleted is no longer counted, and the numbers say so.
+    purged_before: tuple[timedelta | None, timedelta | None] | None = None
 
     @property
     def total(self) -> int:
@@ -317,10 +323,39 @@ def stats_text(found: Numbers) -> Text:
         )
         if found.drills_left_out
         else None,
+        purge_note(found),
+    )
+
+
+def purge_note(found: Numbers) -> Text | None:
+    """Said when the window reaches past what the retention purge keeps."""
+    if found.purged_before is None:
+        return None
+    reports, tasks = found.purged_before
+    return _(
+        "Closed reports are deleted after {reports} days and finished tasks after {tasks} "
+        "days, so older ones are not counted here.",
+        reports=reports.days if reports else "—",
+        tasks=tasks.days if tasks else "—",
     )
 
 
 class StatsService(Service):
+    def __init__(
+        self,
+        store: Store,
+        network: Network,
+        clock: Clock,
+        messenger: Messenger,
+        *,
+        reports_kept: timedelta | None = None,
+        tasks_kept: timedelta | None = None,
+    ) -> None:
+        """`reports_kept`, `tasks_kept`: how long the retention purge keeps closed reports
+        and finished tasks; a window longer than that is told it cannot see past them."""
+        super().__init__(store, network, clock, messenger)
+        self.reports_kept, self.tasks_kept = reports_kept, tasks_kept
+
     async def numbers(self, window: timedelta, until: datetime | None = None) -> Numbers:
         """The numbers for the `window` before `until` (now), from one snapshot."""
         end = until or self.clock.now()
@@ -329,7 +364,11 @@ class StatsService(Service):
             reports = await tx.stats.reports(since, end)
             tasks = await tx.stats.tasks(since, end)
             people = await tx.stats.people_recorded(since, end)
-        return numbers(reports, tasks, people, since, end)
+        found = numbers(reports, tasks, people, since, end)
+        kept = [k for k in (self.reports_kept, self.tasks_kept) if k is not None]
+        if kept and window > min(kept):
+            found = replace(found, purged_before=(self.reports_kept, self.tasks_kept))
+        return found
 
     async def stats(self, actor: Member, conversation: Conversation, text: str) -> list[Reply]:
         """`/stats [7d]`: organizers only, answered in a direct message; asked in a group,

@@ -173,3 +173,14 @@ def test_an_expired_report_is_not_a_decision_by_a_person() -> None:
     found = numbers([expired, looked], [], 0, NOON - timedelta(days=7), NOON)
     assert found.outcomes[Outcome.EXPIRED] == 1 and found.outcomes[Outcome.UNVERIFIABLE] == 1
     assert found.to_decide.count == 1 and found.to_decide.median == timedelta(minutes=45)
+
+
+async def test_a_window_past_the_purge_says_older_reports_are_not_counted(
+    chat: ChatHarness,
+) -> None:
+    assert "are deleted after" not in await chat.text("ana@dm: /stats 30d")
+    said = await chat.text("ana@dm: /stats 120d")
+    assert (
+        "Closed reports are deleted after 90 days and finished tasks after 30 days, so older "
+        "ones are not counted here."
+    ) in said
