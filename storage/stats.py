@@ -13,10 +13,16 @@ from bot.core.store import ReportFacts, TaskFacts
 from storage.connection import Connection
 from storage.timecodec import from_db, maybe_from_db, to_db
 
-# THE ONE PLACE the dispatch (claims, areas) and drill records will be read, once they
-# land: `claimed_at`, `area` and `drill` are NULL/0 here until then, and everything above
-# this seam (/stats, `rrbot report`) already says "no claims recorded" and leaves
-# drills out when they are filled.
+# ISSUE 15 MERGE POINT: the one place the dispatch records (wip-dispatch: claims, areas)
+# and the drill mark (wip-drill) are read for the numbers. Until they land the three
+# columns below are constants; once they do, replace them with:
+#   claimed_at: when the report was first claimed (the earliest claim, even if given back)
+#   area:       the name of the area the report was placed in, NULL for none
+#   drill:      1 for a report made during a drill (left out of every number)
+# Nothing above this seam changes: /stats and `rrbot report` already show time to claim,
+# the by-area chart and "n drill reports are not counted" as soon as these are filled,
+# and "no claims recorded" / "No areas recognised" while they are empty
+# (tests/core/test_stats.py `test_claims_areas_and_drills_count_once_they_are_recorded`).
 _REPORTS = """
 SELECT r.state, r.created_at, d.decided_at, d.reason, d.decided_by IS NOT NULL AS by_member,
        (SELECT COUNT(*) FROM broadcasts b WHERE b.report_id = r.id AND b.kind = 'alert')
