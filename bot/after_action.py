@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -360,4 +361,9 @@ def area_figure(found: Numbers, no_area: str) -> Figure | None:
 
 
 def write_page(found: Numbers, renderer: Renderer, language: str, out: Path) -> None:
-    out.write_text(page(found, renderer, language), encoding="utf-8")
+    """Write the page for its owner's eyes only (0600), an older copy at `out` too."""
+    text = page(found, renderer, language)
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)

@@ -169,6 +169,8 @@ async def _report(args: argparse.Namespace) -> str:
     try:
         found = await app.stats.numbers(window)
         await asyncio.to_thread(write_page, found, app.renderer, language, args.out)
+    except OSError as error:
+        raise StartError(f"cannot write {args.out}: {error.strerror or error}") from None
     finally:
         await app.close()
     return (

@@ -124,5 +124,13 @@ def test_rrbot_report_writes_the_page(tmp_path: Path) -> None:
     assert f"wrote {out} (0 reports since" in done.stdout
     assert "<h1>After-action report</h1>" in out.read_text(encoding="utf-8")
     assert out.stat().st_mode & 0o077 == 0  # the operator's alone, like the database
+    out.chmod(0o644)  # an older copy someone opened up is made private again
+    again = rrbot("report", "--out", str(out), "--config", str(config), "--db", str(db),
+                  cwd=tmp_path)  # fmt: skip
+    assert again.returncode == 0 and out.stat().st_mode & 0o077 == 0
+    nowhere = rrbot("report", "--out", str(tmp_path / "no" / "such.html"), "--config",
+                    str(config), "--db", str(db), cwd=tmp_path)  # fmt: skip
+    assert nowhere.returncode == 2 and "cannot write" in nowhere.stderr
+    assert nowhere.stderr.count("\n") == 1  # one line, no traceback
     bad = rrbot("report", "--since", "soon", "--config", str(config), "--db", str(db), cwd=tmp_path)
     assert bad.returncode == 2 and "--since soon: give a length of time" in bad.stderr
