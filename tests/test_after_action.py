@@ -121,7 +121,13 @@ def test_rrbot_report_writes_the_page(tmp_path: Path) -> None:
         cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert f"wrote {out} (0 reports since" in done.stdout
+    assert f"wrote {out} (0 reports from" in done.stdout
+    week = rrbot("report", "--since", "2026-11-01", "--until", "2026-11-07", "--out", str(out),
+                 "--config", str(config), "--db", str(db), cwd=tmp_path)  # fmt: skip
+    assert "(0 reports from 2026-11-01 00:00 to 2026-11-08 00:00;" in week.stdout, week.stderr
+    backwards = rrbot("report", "--since", "2026-11-08", "--until", "2026-11-01",
+                      "--config", str(config), "--db", str(db), cwd=tmp_path)  # fmt: skip
+    assert backwards.returncode == 2 and "is not before --until" in backwards.stderr
     assert "<h1>After-action report</h1>" in out.read_text(encoding="utf-8")
     assert out.stat().st_mode & 0o077 == 0  # the operator's alone, like the database
     out.chmod(0o644)  # an older copy someone opened up is made private again
@@ -133,4 +139,7 @@ def test_rrbot_report_writes_the_page(tmp_path: Path) -> None:
     assert nowhere.returncode == 2 and "cannot write" in nowhere.stderr
     assert nowhere.stderr.count("\n") == 1  # one line, no traceback
     bad = rrbot("report", "--since", "soon", "--config", str(config), "--db", str(db), cwd=tmp_path)
-    assert bad.returncode == 2 and "--since soon: give a length of time" in bad.stderr
+    assert (
+        bad.returncode == 2
+        and "--since soon: give a length of time, like 7d or 30d, or a day" in bad.stderr
+    )
