@@ -35,6 +35,7 @@ from bot.core.report_timers import ReportTimers
 from bot.core.reports import ReportService
 from bot.core.retention import RetentionPolicy, RetentionService
 from bot.core.router import CommandRouter
+from bot.core.stats import StatsService
 from bot.core.store import Changes
 from bot.core.summary import SummaryService
 from bot.core.task_timers import TaskTimers
@@ -186,6 +187,14 @@ class App:
                 purge_at=kept.purge_at,
             ),
         )
+        self.stats = StatsService(
+            store,
+            network,
+            clock,
+            messenger,
+            reports_kept=timedelta(days=kept.reports_days),
+            tasks_kept=timedelta(days=kept.people_days),
+        )
         report_timers = ReportTimers(store, network, clock, messenger).on_timer
         self.dispatch = DispatchService(store, network, clock, messenger)
         task_timers = TaskTimers(messenger).on_timer
@@ -225,6 +234,7 @@ class App:
             tasks=self.tasks,
             people=self.people,
             dispatch=self.dispatch,
+            stats=self.stats,
         )
         self.router = CommandRouter(self.actions, network)
         store.add_commit_hook(self._committed)

@@ -12,8 +12,10 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot import __version__
 from bot.app import App
@@ -75,6 +77,27 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="only show what would be deleted; change nothing"
     )
 
+    report = commands.add_parser(
+        "report",
+        help="write the after-action page for a debrief: numbers and charts, no personal data",
+    )
+    report.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
+    report.add_argument("--db", type=Path, help="SQLite file (default: storage.path in config)")
+    report.add_argument(
+        "--since",
+        default="30d",
+        help="how far back to count: 7d, 30d, 12w, or a day like 2026-11-01 (default: 30d)",
+    )
+    report.add_argument(
+        "--until", help="the last day to count, like 2026-11-08 (default: up to now)"
+    )
+    report.add_argument(
+        "--out", type=Path, default=Path("after-action.html"), help="the page to write (HTML)"
+    )
+    report.add_argument(
+        "--lang", help="the page's language (default: the first of the network's languages)"
+    )
+
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (TOML)")
     return parser
@@ -126,6 +149,66 @@ async def _purge(args: argparse.Namespace) -> str:
         f"{kept.audit_days} days ([retention] in {args.config})."
     )
     return "\n".join([head, *rows, policy])
+
+
+async def _report(args: argparse.Namespace) -> str:
+    """`rrbot report`: the after-action page (bot/after_action.py) from the database."""
+    from bot.after_action import write_page  # loads matplotlib: only for this command
+    from bot.core.errors import UserError
+    from bot.core.stats import parse_window
+    from bot.i18n import available_languages
+
+    config = load_config(args.config)
+    database = Path(args.db) if args.db is not None else config.database_path()
+    if not database.exists():
+        raise StartError(f"there is no database at {database}: nothing to report on")
+    language = args.lang or config.network.languages[0]
+    if language not in available_languages():
+        raise StartError(
+            f"--lang {language}: not a language I have; one of "
+            + ", ".join(sorted(available_languages()))
+        )
+    zone = ZoneInfo(config.network.timezone)
+    until = None
+    if args.until:
+        last = _day(args.until, "--until")
+        until = datetime.combine(last + timedelta(days=1), time(), zone)  # its end
+    try:
+        since = datetime.combine(_day(args.since, "--since"), time(), zone)
+    except StartError:
+        try:
+            since = None
+            window = parse_window(args.since)
+        except UserError:
+            raise StartError(
+                f"--since {args.since}: give a length of time, like 7d or 30d, or a day, "
+                "like 2026-11-01"
+            ) from None
+    app = await App.start(config, database, deployment=True)
+    try:
+        end = until or app.clock.now()
+        if since is not None:
+            window = end - since
+        if window <= timedelta(0):
+            raise StartError(f"--since {args.since} is not before --until {args.until}")
+        found = await app.stats.numbers(window, end)
+        await asyncio.to_thread(write_page, found, app.renderer, language, args.out)
+    except OSError as error:
+        raise StartError(f"cannot write {args.out}: {error.strerror or error}") from None
+    finally:
+        await app.close()
+    return (
+        f"rrbot report: wrote {args.out} ({found.total} reports from "
+        f"{found.since.astimezone(zone):%Y-%m-%d %H:%M} to "
+        f"{found.until.astimezone(zone):%Y-%m-%d %H:%M}; no personal data)"
+    )
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise StartError(f"{option} {text}: give a day like 2026-11-01") from None
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -289,6 +372,9 @@ def _main(args: argparse.Namespace) -> int:
             return 0
         if args.command == "purge":
             print(asyncio.run(_purge(args)))
+            return 0
+        if args.command == "report":
+            print(asyncio.run(_report(args)))
             return 0
         if args.command == "check-config":
             config = load_config(args.config)

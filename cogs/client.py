@@ -31,6 +31,7 @@ from cogs.members import MembersCog
 from cogs.messages import MessagesCog
 from cogs.reports import AddPlaceButton, PlaceForm, ReopenReportButton, ReportForm, ReportsCog
 from cogs.sender import DiscordSender
+from cogs.stats import StatsCog
 from cogs.tasks import DetainedForm, TasksCog
 from cogs.text import escape_user_text
 from cogs.translator import CatalogTranslator
@@ -122,6 +123,7 @@ class RapidResponseBot(commands.Bot):
         await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))
         await self.add_cog(MembersCog(front))
+        await self.add_cog(StatsCog(front))
         await self.add_cog(MessagesCog(front, self))
         self.tree.error(self._command_failed)
 

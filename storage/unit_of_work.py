@@ -18,6 +18,7 @@ from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeople
 from storage.reports import SqliteReports
 from storage.retention import SqliteRetention
+from storage.stats import SqliteStats
 from storage.tasks import SqliteTasks
 from storage.timers import SqliteTimers
 
@@ -85,3 +86,7 @@ class SqliteTransaction:
     @cached_property
     def retention(self) -> SqliteRetention:
         return SqliteRetention(self.conn, self.changes)
+
+    @cached_property
+    def stats(self) -> SqliteStats:
+        return SqliteStats(self.conn)

@@ -162,6 +162,20 @@ MATRIX: tuple[Entry, ...] = (
         discord=("slash:roles",),
     ),
     Entry("roles in a group lists nobody", frozenset(), "/roles", marker="verifier: "),
+    Entry(
+        "stats: the after-action numbers",
+        ORGANIZER,
+        "/stats 30d",
+        marker="Time to decide",
+        direct=True,
+        discord=("slash:stats",),
+    ),
+    Entry(
+        "stats asked in a group go privately",
+        ORGANIZER,
+        "/estadisticas",
+        marker="I sent you the numbers privately.",
+    ),
     Entry("roles reset", ORGANIZER, "/roles reset", marker="the roles it lists", direct=True),
     Entry(
         "detained",

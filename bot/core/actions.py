@@ -17,6 +17,7 @@ from bot.core.follow_through_actions import FollowThroughActions
 from bot.core.info_actions import InfoActions
 from bot.core.member_actions import MemberActions
 from bot.core.members import MemberService
+from bot.core.models import Conversation, Member
 from bot.core.network import Network
 from bot.core.people import PeopleService
 from bot.core.replies import Reply, guarded
@@ -26,6 +27,7 @@ from bot.core.report_follow_ups import ReportFollowUps
 from bot.core.report_intake import ReportIntake
 from bot.core.report_reading import build_draft
 from bot.core.reports import ReportService
+from bot.core.stats import StatsService
 from bot.core.tasks import TaskService
 
 __all__ = ["Actions", "Reply", "build_draft", "guarded"]
@@ -45,6 +47,7 @@ class Actions(DispatchActions, ReportActions, FollowThroughActions, MemberAction
         tasks: TaskService,
         people: PeopleService,
         dispatch: DispatchService,
+        stats: StatsService,
     ) -> None:
         self.network = network
         self.clock = clock
@@ -56,3 +59,10 @@ class Actions(DispatchActions, ReportActions, FollowThroughActions, MemberAction
         self.tasks = tasks
         self.people = people
         self.dispatch = dispatch
+        self.stats_service = stats
+
+    async def stats(
+        self, actor: Member, conversation: Conversation, window: str = ""
+    ) -> list[Reply]:
+        """`/stats [7d]`: the after-action numbers (bot/core/stats.py)."""
+        return await self.stats_service.stats(actor, conversation, window)

@@ -150,6 +150,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         in_broadcast_chats=True,  # there: the active alerts only, which that chat had
     ),
     CommandSpec(
+        "stats",
+        _(
+            "The network's numbers for a debrief (in a direct message): reports and how they "
+            "ended, time to claim and decide, alerts, tasks."
+        ),
+        "/stats 7d",
+        Audience.ORGANIZERS,
+    ),
+    CommandSpec(
         "rights", _("Show your rights if agents stop you."), "/rights es", in_broadcast_chats=True
     ),
     CommandSpec(

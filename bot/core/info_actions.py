@@ -38,7 +38,7 @@ INDENT = "    "
 # /help lists the commands in these groups, in this order; every command is in one
 # (a test checks), and a member sees only the commands they may use.
 HELP_GROUPS: tuple[tuple[Text, tuple[str, ...]], ...] = (
-    (_("Reports"), ("report", "status")),
+    (_("Reports"), ("report", "status", "stats")),
     (
         _("Verifying"),
         (

@@ -103,6 +103,11 @@ def check_can_change_roles(member: Member) -> None:
         raise UserError(_("Only organizers can give or take roles."))
 
 
+def check_can_see_stats(member: Member) -> None:
+    if not is_organizer(member):
+        raise UserError(_("Only organizers can see the network's numbers."))
+
+
 def check_can_list_roles(member: Member) -> None:
     if not is_organizer(member):
         raise UserError(_("Only organizers can see who has which role."))

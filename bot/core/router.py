@@ -86,6 +86,7 @@ class CommandRouter:
             "hotline": lambda a, c, line: self.actions.hotline(a),
             "lang": lambda a, c, line: self.actions.lang(a, _first_word(line.body)),
             "help": lambda a, c, line: self.actions.help(a, line.body),
+            "stats": lambda a, c, line: self.actions.stats(a, c, line.body),
         }
         missing = {spec.name for spec in COMMANDS} - set(self._handlers)
         if missing:  # a command in /help that does nothing would be a lie

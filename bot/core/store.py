@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bot.core.models import (
     Agency,
@@ -576,6 +576,49 @@ class Retention(Protocol):
         ...
 
 
+class ReportFacts(NamedTuple):
+    """One report as the after-action numbers see it: how it ended and when, nothing it
+    says and nobody in it (`/stats`, `rrbot report`). A tuple: a window may hold 100,000."""
+
+    state: ReportState
+    created_at: datetime
+    decided_at: datetime | None
+    reason: DismissReason | None  # a dismissal's reason
+    decided_by_member: bool  # False for a report that expired (the bot closed it)
+    alerts: int  # chats its alert went to
+    # Read from dispatch (claims, areas) and drills once those land; None/False until then
+    # (see storage/stats.py, the one place that fills them).
+    claimed_at: datetime | None = None
+    area: str | None = None
+    drill: bool = False
+
+
+class TaskFacts(NamedTuple):
+    """One follow-up task as the after-action numbers see it (no words, no names)."""
+
+    state: TaskState
+    created_at: datetime
+    due_at: datetime | None
+    closed_at: datetime | None  # when it was done or cancelled
+
+
+class Stats(Protocol):
+    """Counts and times for the after-action numbers, never text or people."""
+
+    async def reports(self, since: datetime, until: datetime) -> list[ReportFacts]:
+        """Every report made in [since, until], oldest first."""
+        ...
+
+    async def tasks(self, since: datetime, until: datetime) -> list[TaskFacts]:
+        """Every task added in [since, until]."""
+        ...
+
+    async def people_recorded(self, since: datetime, until: datetime) -> int:
+        """How many people detained were recorded in [since, until] (from the audit log,
+        which outlives their details)."""
+        ...
+
+
 class Transaction(Protocol):
     """One unit of work: its repositories see and change one consistent state."""
 
@@ -607,6 +650,8 @@ class Transaction(Protocol):
     def inbox(self) -> Inbox: ...
     @property
     def retention(self) -> Retention: ...
+    @property
+    def stats(self) -> Stats: ...
 
 
 class Store(Protocol):

@@ -77,6 +77,7 @@ OPTIONS: dict[str, Callable[[Rig], dict[str, Any]]] = {
     "lang": lambda rig: {"language": "es"},
     "help": lambda rig: {},
     "roles": lambda rig: {},
+    "stats": lambda rig: {"since": "30d"},
     "tasks": lambda rig: {"which": choice("open")},
     "person": lambda rig: {"person": "P1"},
     "detained": lambda rig: {"report": "R1", "children": "Lincoln Elementary"},

@@ -32,6 +32,7 @@ COGS = {
     "InfoCog": ("rights", "hotline", "lang", "help"),
     "DispatchCog": ("claim", "duty"),
     "MembersCog": ("roles",),
+    "StatsCog": ("stats",),
     "TasksCog": (
         "add",
         "assign",
@@ -74,6 +75,7 @@ def options(rig: Rig, name: str) -> dict[str, Any]:
         "accept": {"task": "T1"},
         "decline": {"task": "T1", "reason": "busy"},
         "detained": {"report": "R1"},
+        "stats": {"since": "30d"},
     }.get(name, {})
 
 

@@ -66,6 +66,7 @@ DAY = [
     "dee@dm: /report 9th and Oak, agents at a door",
     "ben@organizers: /verify R3 2 agents at a door on 9th",
     "dee@dm: /report ICE at my door 1200 Elm St",
+    "ana@dm: /stats 30d",
 ]
 
 
