@@ -40,6 +40,14 @@ def card_of(live: Live) -> list[Message]:
     """The card verifiers act on: every part of it, in order."""
     posted = live.discord.posted(fakes.ORGANIZER_CHANNEL)
     first = next(i for i, m in enumerate(posted) if "NEW REPORT R1" in m.content)
+
+    def prefix(message: Message) -> str | None:
+        return None if message.nonce is None else message.nonce.rsplit("p", 1)[0] + "p"
+
+    # A card in two languages may be split where one ends: "NEW REPORT R1" can be on a
+    # later part; the parts before it share its nonce.
+    while first > 0 and prefix(posted[first - 1]) == prefix(posted[first]) is not None:
+        first -= 1
     parts = [posted[first]]
     for message in posted[first + 1 :]:
         if (
