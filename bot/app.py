@@ -17,12 +17,13 @@ from pathlib import Path
 from bot.config import Config
 from bot.core.actions import Actions
 from bot.core.clock import Clock, SystemClock
+from bot.core.drills import DrillService
 from bot.core.forms import FormService
 from bot.core.media import MediaLimits
 from bot.core.members import ConfiguredMember, MemberService
 from bot.core.messenger import Messenger
 from bot.core.models import TimerKind
-from bot.core.network import HotlineInfo, Network
+from bot.core.network import DrillSettings, HotlineInfo, Network, Timings
 from bot.core.notices import Notices
 from bot.core.people import PeopleService
 from bot.core.places import KnownPlace
@@ -117,6 +118,21 @@ def network_from_config(config: Config) -> Network:
             per_report=config.limits.media_per_report,
             max_bytes=config.limits.media_max_mb * 1_000_000,
         ),
+        drill=DrillSettings(
+            length=config.drill.length,
+            longest=config.drill.longest,
+            timings=Timings(
+                verification_reminder=config.drill.verification_reminder,
+                verification_expiry=config.drill.verification_expiry,
+                active_check=config.drill.active_check,
+            ),
+            task_timers=(
+                (TimerKind.TASK_OFFER_REMINDER, config.drill.task_accept_reminder),
+                (TimerKind.TASK_OFFER_ESCALATION, config.drill.task_accept_escalation),
+                (TimerKind.TASK_DUE_REMINDER, config.drill.task_due_reminder),
+                (TimerKind.TASK_OVERDUE, config.drill.task_overdue_escalation),
+            ),
+        ),
     )
 
 
@@ -154,6 +170,7 @@ class App:
         self.people = PeopleService(store, clock, network, self.tasks)
         self.forms = FormService(store, clock)
         self.summary = SummaryService(store, network, clock, messenger)
+        self.drills = DrillService(store, network, clock, messenger)
         kept = config.retention
         self.retention = RetentionService(
             store,
@@ -186,6 +203,7 @@ class App:
                 TimerKind.DAILY_SUMMARY: self.summary.on_timer,
                 TimerKind.DAILY_PURGE: self.retention.on_timer,
                 TimerKind.PURGE_MORE: self.retention.on_timer,
+                TimerKind.DRILL_END: self.drills.on_timer,
             },
             recurring={
                 TimerKind.DAILY_SUMMARY: self.summary.next_time,
@@ -203,6 +221,7 @@ class App:
             follow_ups=self.follow_ups,
             tasks=self.tasks,
             people=self.people,
+            drills=self.drills,
         )
         self.router = CommandRouter(self.actions, network)
         store.add_commit_hook(self._committed)

@@ -188,6 +188,32 @@ class Timers(_Section):
         return self
 
 
+class DrillSection(_Section):
+    """Drills (/drill start): how long one lasts unless the organizer says, and the
+    timers used while one runs instead of [timers], short enough that a practice (or a
+    scripted drill in docs/drills/) sees reminders, escalations and expiries happen."""
+
+    length: Duration = timedelta(hours=2)
+    longest: Duration = timedelta(hours=12)
+    verification_reminder: Duration = timedelta(seconds=20)
+    verification_expiry: Duration = timedelta(minutes=1)
+    active_check: Duration = timedelta(minutes=1)
+    task_accept_reminder: Duration = timedelta(seconds=2)
+    task_accept_escalation: Duration = timedelta(seconds=4)
+    task_due_reminder: Duration = timedelta(seconds=10)
+    task_overdue_escalation: Duration = timedelta(seconds=10)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DrillSection:
+        if self.verification_expiry <= self.verification_reminder:
+            raise ValueError("verification_expiry must be longer than verification_reminder")
+        if self.task_accept_escalation <= self.task_accept_reminder:
+            raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
+        if self.length > self.longest:
+            raise ValueError("length must not be longer than longest")
+        return self
+
+
 class Limits(_Section):
     max_message_chars: int = Field(default=2000, ge=200, le=10000)
     # Reports (new or corroborating) one member may send per hour; more are refused.
@@ -227,6 +253,8 @@ class ConsoleChat(_Section):
     name: str
     purpose: TargetPurpose
     languages: Languages
+    # Gets a drill's alerts; unset: organizer chats do, broadcast chats do not.
+    drill: bool | None = None
 
     @field_validator("name")
     @classmethod
@@ -260,6 +288,7 @@ class DiscordBroadcast(_Section):
     channel_id: Snowflake
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
+    drill: bool = False  # gets a drill's alerts
 
 
 class DiscordSection(_Section):
@@ -272,6 +301,7 @@ class DiscordSection(_Section):
     organizer_channel_id: Snowflake
     organizer_channel_name: str = Field(default="organizers", min_length=1, max_length=100)
     organizer_languages: Languages = Field(default_factory=lambda: ["en"])
+    organizer_drill: bool = True  # the organizer channel gets a drill's alerts
     broadcast: list[DiscordBroadcast] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -337,6 +367,8 @@ class SignalGroup(_Section):
     ]
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
+    # Gets a drill's alerts; unset: the organizer group does, broadcast groups do not.
+    drill: bool | None = None
 
     @model_validator(mode="after")
     def _accepted_by_the_service(self) -> SignalGroup:
@@ -408,6 +440,7 @@ class Config(_Section):
     hotlines: list[Hotline] = Field(min_length=1)
     known_locations: list[KnownLocation] = Field(default_factory=list)
     timers: Timers = Timers()
+    drill: DrillSection = DrillSection()
     limits: Limits = Limits()
     retention: Retention = Retention()
     storage: StorageSection = StorageSection()
@@ -485,6 +518,7 @@ class Config(_Section):
                     purpose=chat.purpose,
                     languages=tuple(chat.languages),
                     label=chat.name,
+                    drill=_drill_chat(chat.drill, chat.purpose),
                 )
         if self.discord is not None:
             yield Target(
@@ -493,6 +527,7 @@ class Config(_Section):
                 purpose=TargetPurpose.ORGANIZERS,
                 languages=tuple(self.discord.organizer_languages),
                 label=f"#{self.discord.organizer_channel_name}",
+                drill=self.discord.organizer_drill,
             )
             for channel in self.discord.broadcast:
                 yield Target(
@@ -501,6 +536,7 @@ class Config(_Section):
                     purpose=TargetPurpose.BROADCAST,
                     languages=tuple(channel.languages),
                     label=f"#{channel.name}",
+                    drill=channel.drill,
                 )
 
         if self.signal is not None:
@@ -513,6 +549,7 @@ class Config(_Section):
                     purpose=purpose,
                     languages=tuple(group.languages),
                     label=group.name,
+                    drill=_drill_chat(group.drill, purpose),
                 )
 
     def key_path(self, database: Path) -> Path:
@@ -528,6 +565,11 @@ class Config(_Section):
         if not path.is_absolute() and self.source is not None:
             path = self.source.parent / path
         return path
+
+
+def _drill_chat(marked: bool | None, purpose: TargetPurpose) -> bool:
+    """Whether a chat gets a drill's alerts: as marked, else organizer chats only."""
+    return purpose is TargetPurpose.ORGANIZERS if marked is None else marked
 
 
 def _field_path(location: tuple[int | str, ...]) -> str:

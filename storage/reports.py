@@ -120,6 +120,7 @@ class SqliteReports:
             own_words=_own_words(row["own_words"], "reports"),
             place_origin=PlaceOrigin(row["place_origin"]),
             reporter_count=int(row["reporter_count"]),
+            drill=bool(row["drill"]),
         )
 
     async def insert(

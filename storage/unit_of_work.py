@@ -9,6 +9,7 @@ from storage.audit import SqliteAudit
 from storage.broadcasts import SqliteBroadcasts
 from storage.connection import Connection
 from storage.dialogs import SqliteDialogs
+from storage.drills import SqliteDrills
 from storage.forms import SqliteForms
 from storage.inbox import SqliteInbox
 from storage.media import SqliteMedia
@@ -80,3 +81,7 @@ class SqliteTransaction:
     @cached_property
     def retention(self) -> SqliteRetention:
         return SqliteRetention(self.conn, self.changes)
+
+    @cached_property
+    def drills(self) -> SqliteDrills:
+        return SqliteDrills(self.conn, self.changes)

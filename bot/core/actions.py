@@ -11,6 +11,8 @@ live per area (`report_actions`, `follow_through_actions`, `member_actions`,
 from __future__ import annotations
 
 from bot.core.clock import Clock
+from bot.core.drill_actions import DrillActions
+from bot.core.drills import DrillService
 from bot.core.follow_through_actions import FollowThroughActions
 from bot.core.info_actions import InfoActions
 from bot.core.member_actions import MemberActions
@@ -29,7 +31,7 @@ from bot.core.tasks import TaskService
 __all__ = ["Actions", "Reply", "build_draft", "guarded"]
 
 
-class Actions(ReportActions, FollowThroughActions, MemberActions, InfoActions):
+class Actions(ReportActions, FollowThroughActions, MemberActions, InfoActions, DrillActions):
     def __init__(
         self,
         *,
@@ -42,6 +44,7 @@ class Actions(ReportActions, FollowThroughActions, MemberActions, InfoActions):
         follow_ups: ReportFollowUps,
         tasks: TaskService,
         people: PeopleService,
+        drills: DrillService,
     ) -> None:
         self.network = network
         self.clock = clock
@@ -52,3 +55,4 @@ class Actions(ReportActions, FollowThroughActions, MemberActions, InfoActions):
         self.follow_ups = follow_ups
         self.tasks = tasks
         self.people = people
+        self.drills = drills

@@ -104,6 +104,8 @@ class Target:
     purpose: TargetPurpose
     languages: tuple[str, ...]
     label: str
+    # Gets a drill's alerts (/drill start); every other chat hears nothing of a drill.
+    drill: bool = False
 
     @property
     def key(self) -> str:
@@ -182,6 +184,8 @@ class Report:
     place_origin: PlaceOrigin = PlaceOrigin.TYPED
     # How many distinct people reported it, kept after `reporters` is forgotten (closed).
     reporter_count: int = 0
+    # Made during a drill: left out of the numbers, deleted when the drill ends.
+    drill: bool = False
 
     @property
     def code(self) -> str:
@@ -322,6 +326,7 @@ class Task:
     note: str
     created_at: datetime
     updated_at: datetime
+    drill: bool = False  # made during a drill (see Report.drill)
 
     @property
     def code(self) -> str:
@@ -342,6 +347,7 @@ class TimerKind(StrEnum):
     DAILY_SUMMARY = "summary.daily"
     DAILY_PURGE = "retention.daily"
     PURGE_MORE = "retention.more"  # the day's purge goes on, one batch per unit of work
+    DRILL_END = "drill.end"  # a drill's time is up: it ends and what it made is deleted
 
 
 class TimerState(StrEnum):
@@ -395,6 +401,7 @@ class MessageKind(StrEnum):
     TASK_UPDATE = "task_update"
     TASK_REMINDER = "task_reminder"
     ESCALATION = "escalation"
+    DRILL = "drill"  # a drill starts or ends
 
 
 @dataclass(frozen=True)
@@ -467,3 +474,27 @@ class Dialog:
     step: str
     data: dict[str, str]
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A practice run (/drill start): while it runs every message says DRILL — PRACTICE
+    and alerts go to drill chats only."""
+
+    id: int
+    started_at: datetime
+    ends_at: datetime
+    started_by: int | None
+
+    @property
+    def code(self) -> str:
+        return f"D{self.id}"
+
+
+@dataclass(frozen=True)
+class DrillCleanup:
+    """What ending a drill deleted."""
+
+    reports: int
+    people: int
+    tasks: int

@@ -65,6 +65,7 @@ class Verified:
     report: Report
     photos: tuple[int, ...] = ()  # the numbers of the photos that went with the alert
     no_photo: bool = False  # photos were asked for, but the report has none to send
+    sent_to: tuple[str, ...] = ()  # the chats the alert went to
 
 
 async def already_decided(tx: Transaction, report: Report) -> UserError:
@@ -159,7 +160,13 @@ class ReportDecisions(Service):
             await tell_reporters(self.messenger, tx, reporters, report)
             sent_to: list[str] = []
             if decision is Decision.VERIFIED:
-                for target in self.network.targets_for(TargetPurpose.BROADCAST):
+                # A drill's alert goes to the drill chats only (by default the organizers').
+                alerted = (
+                    self.network.drill_targets()
+                    if report.drill
+                    else self.network.targets_for(TargetPurpose.BROADCAST)
+                )
+                for target in alerted:
                     await self.messenger.to_chat(
                         tx,
                         target,
@@ -192,9 +199,12 @@ class ReportDecisions(Service):
             await tx.timers.cancel((TimerKind.REPORT_REASK, TimerKind.REPORT_EXPIRE), report.id)
             if decision is Decision.VERIFIED:
                 await tx.timers.schedule(
-                    TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                    TimerKind.REPORT_ACTIVE_CHECK,
+                    report.id,
+                    now + self.network.timings(drill=report.drill).active_check,
+                    now,
                 )
-        return Verified(report, numbers, no_photo)
+        return Verified(report, numbers, no_photo, tuple(sent_to))
 
     async def verify(
         self, actor: Member, report_id: int, note: str = "", *, where: str = ""

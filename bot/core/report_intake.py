@@ -226,13 +226,13 @@ class ReportIntake(Service):
                     await tx.timers.schedule(
                         TimerKind.REPORT_REASK,
                         report.id,
-                        now + self.network.verification_reminder,
+                        now + self.network.timings(drill=report.drill).verification_reminder,
                         now,
                     )
                     await tx.timers.schedule(
                         TimerKind.REPORT_EXPIRE,
                         report.id,
-                        now + self.network.verification_expiry,
+                        now + self.network.timings(drill=report.drill).verification_expiry,
                         now,
                     )
                     kind = SubmissionKind.NEW

@@ -49,10 +49,15 @@ class ReportTimers(Service):
             await self.messenger.report_notice(
                 tx, MessageKind.REASK, with_lateness(rendering.reask(report)), report.id, ping=True
             )
-            expires = report.created_at + self.network.verification_expiry
-            if now + self.network.verification_reminder < expires:
+            expires = (
+                report.created_at + self.network.timings(drill=report.drill).verification_expiry
+            )
+            if now + self.network.timings(drill=report.drill).verification_reminder < expires:
                 await tx.timers.schedule(
-                    TimerKind.REPORT_REASK, report.id, now + self.network.verification_reminder, now
+                    TimerKind.REPORT_REASK,
+                    report.id,
+                    now + self.network.timings(drill=report.drill).verification_reminder,
+                    now,
                 )
         elif kind is TimerKind.REPORT_EXPIRE and REPORTS[ReportMove.EXPIRE].allows(report.state):
             expired = REPORTS[ReportMove.EXPIRE].target(report.state)
@@ -72,7 +77,9 @@ class ReportTimers(Service):
             await tell_reporters(
                 self.messenger, tx, report.reporters, await load_report(tx, report.id)
             )
-            notice = rendering.expired(report, self.network.verification_expiry)
+            notice = rendering.expired(
+                report, self.network.timings(drill=report.drill).verification_expiry
+            )
             await self.messenger.report_notice(
                 tx, MessageKind.DECISION, with_lateness(notice), report.id
             )
@@ -85,5 +92,8 @@ class ReportTimers(Service):
                 report.id,
             )
             await tx.timers.schedule(
-                TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                TimerKind.REPORT_ACTIVE_CHECK,
+                report.id,
+                now + self.network.timings(drill=report.drill).active_check,
+                now,
             )
