@@ -26,6 +26,7 @@ from bot.delivery import OutboxWorker
 from cogs.forms import FormsCog
 from cogs.frontend import PLATFORM, SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
+from cogs.drills import DrillCog
 from cogs.members import MembersCog
 from cogs.messages import MessagesCog
 from cogs.reports import AddPlaceButton, PlaceForm, ReopenReportButton, ReportForm, ReportsCog
@@ -118,6 +119,7 @@ class RapidResponseBot(commands.Bot):
         await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))
         await self.add_cog(MembersCog(front))
+        await self.add_cog(DrillCog(front))
         await self.add_cog(MessagesCog(front, self))
         self.tree.error(self._command_failed)
 

@@ -332,7 +332,9 @@ class DiscordFrontEnd:
             # Inside the guard, so an error while building the call is answered too.
             return await operation(member)
 
-        return self.render(await guarded(act(), name, member), member)
+        # While a drill runs, answers say so like every other message.
+        replies = await self.app.drills.marked(await guarded(act(), name, member))
+        return self.render(replies, member)
 
 
 def front_of(interaction: discord.Interaction) -> DiscordFrontEnd:

@@ -54,6 +54,7 @@ def test_every_command_payload_fits_discord_limits(rig: Rig) -> None:
             "person",
             "detained",
             "roles",
+            "drill",
         ]
     )
     assert len(names) == len(set(names)), "two commands share a name"
