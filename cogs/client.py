@@ -23,10 +23,10 @@ from bot.config import Config, DiscordSection
 from bot.core.clock import Clock
 from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
+from cogs.drills import DrillCog
 from cogs.forms import FormsCog
 from cogs.frontend import PLATFORM, SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
-from cogs.drills import DrillCog
 from cogs.members import MembersCog
 from cogs.messages import MessagesCog
 from cogs.reports import AddPlaceButton, PlaceForm, ReopenReportButton, ReportForm, ReportsCog
