@@ -5,7 +5,8 @@ its reporters; every report has at most one decision; no group chat ever receive
 detained person's details, a task's description or a volunteer's note, as an answer or
 as any other message; a volunteer is never sent (answer or message) a field of a person
 that the tasks they hold right now do not need, nor the words of a task they do not
-hold; and nothing anyone types (including random text) makes the bot fail.
+hold; no message of a drill (/drill start) reaches a chat not marked for drills; and
+nothing anyone types (including random text) makes the bot fail.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from bot.app import App
 from bot.config import load_config
 from bot.core.commands import COMMANDS
-from bot.core.models import Conversation, Member, OutboxEntry, Role, TaskKind, TaskState
+from bot.core.models import (
+    Conversation,
+    Member,
+    MessageKind,
+    OutboxEntry,
+    Role,
+    TaskKind,
+    TaskState,
+)
 from tests.conftest import EXAMPLE_CONFIG
 from tests.fakes.clock import FakeClock
 
@@ -56,6 +65,8 @@ DESCRIPTIONS = {
 }
 NOTE = "Pemberwick's sister has the kids"
 SECRETS = PERSON_SECRETS | {m for marks in DESCRIPTIONS.values() for m in marks} | {"Pemberwick"}
+# What a drill's messages say on top, in the example config's chat languages.
+DRILL_BANNERS = ("DRILL — PRACTICE", "SIMULACRO — PRÁCTICA")
 
 
 class NetworkMachine(RuleBasedStateMachine):
@@ -229,6 +240,14 @@ class NetworkMachine(RuleBasedStateMachine):
         """Whatever anyone types: an answer or silence, never a crash or a broken promise."""
         self.say(who, text, direct=direct)
 
+    @rule(who=st.sampled_from(["ana", "ana", *MEMBERS]), direct=st.booleans(),
+          text=st.sampled_from(["/drill start 1h", "/drill start 10m", "/drill stop", "/drill",
+                                "/simulacro empezar 30m", "/simulacro terminar"]))  # fmt: skip
+    def drill(self, who: str, direct: bool, text: str) -> None:
+        """Drills start and end (by command, or when their time is up) among everything
+        else; what happens meanwhile is practice."""
+        self.say(who, text, direct=direct)
+
     @rule(minutes=st.integers(1, 120))
     def time_passes(self, minutes: int) -> None:
         self.clock.advance(minutes * 60)
@@ -267,6 +286,29 @@ class NetworkMachine(RuleBasedStateMachine):
 
         self.run(check())
         self.check_outbox()
+
+    @invariant()
+    def drills_stay_in_drill_chats(self) -> None:
+        """No message of a drill reaches a chat not marked for drills (here: the alert
+        chats); a drill report's alert goes to the drill chats only."""
+
+        async def check() -> None:
+            async with self.app.store.reading() as tx:
+                for entry in await tx.outbox.all_entries():
+                    if entry.is_direct:
+                        continue
+                    target = self.app.network.target(entry.platform, entry.address)
+                    assert target is not None, entry.address
+                    if target.drill:
+                        continue
+                    assert not any(banner in entry.body for banner in DRILL_BANNERS), (
+                        f"a drill message in {entry.address}: {entry.body!r}"
+                    )
+                    if entry.kind is MessageKind.ALERT and entry.report_id is not None:
+                        report = await tx.reports.get(entry.report_id)
+                        assert report is not None and not report.drill, "a drill's alert"
+
+        self.run(check())
 
     def teardown(self) -> None:
         self.run(self.app.close())
