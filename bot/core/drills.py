@@ -63,9 +63,13 @@ def _deleted(cleanup: DrillCleanup) -> Text:
 
 
 class DrillService(Service):
+    # The drill seen at the last look (a hint for answers that cannot wait for the store).
+    last_known: Drill | None = None
+
     async def current(self) -> Drill | None:
         async with self.store.reading() as tx:
-            return await tx.drills.current()
+            self.last_known = await tx.drills.current()
+        return self.last_known
 
     async def marked(self, replies: list[Reply]) -> list[Reply]:
         """Answers shown while a drill runs say so, like every other message."""
@@ -116,6 +120,7 @@ class DrillService(Service):
             for chat in chats:
                 await self.messenger.to_chat(tx, chat, MessageKind.DRILL, notice)
             await tx.audit.record(now, actor.id, "drill.started", drill.code)
+        self.last_known = drill
         return drill
 
     async def stop(self, actor: Member) -> DrillCleanup:
@@ -133,6 +138,7 @@ class DrillService(Service):
                 cleanup,
             )
             await tx.audit.record(now, actor.id, "drill.ended", drill.code)
+        self.last_known = None
         return cleanup
 
     async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:
@@ -141,6 +147,7 @@ class DrillService(Service):
         if cleanup is None:
             return  # stopped already
         await self._over(tx, _("The drill's time is up."), cleanup)
+        self.last_known = None
         await tx.audit.record(now, None, "drill.ended", f"D{timer.subject_id}")
 
     async def _over(self, tx: Transaction, why: Text, cleanup: DrillCleanup) -> None:

@@ -74,6 +74,7 @@ OPTIONS: dict[str, Callable[[Rig], dict[str, Any]]] = {
     "lang": lambda rig: {"language": "es"},
     "help": lambda rig: {},
     "roles": lambda rig: {},
+    "drill": lambda rig: {"action": choice("start"), "length": "1h"},
     "tasks": lambda rig: {"which": choice("open")},
     "person": lambda rig: {"person": "P1"},
     "detained": lambda rig: {"report": "R1", "children": "Lincoln Elementary"},
