@@ -3,7 +3,8 @@
 Rows made while a drill runs are marked by the triggers of migration 19, so ending a
 drill finds them by their `drill` flag: its reports (their decisions, corroborations,
 updates, broadcast record and photos go with them), the people recorded and the tasks
-assigned, their pending timers, and the messages already sent about them.
+assigned, their pending timers, the messages already sent about them, and the
+conversations and forms begun during the drill.
 """
 
 from __future__ import annotations
@@ -81,6 +82,14 @@ class SqliteDrills:
             "report_id IN (SELECT id FROM reports WHERE drill = 1) "
             "OR task_id IN (SELECT id FROM tasks WHERE drill = 1))"
         )
+        # Conversations and Discord forms begun during the drill were practice too (a
+        # "Where exactly?" about a drill report, a /detained step by step).
+        for table, column in (("dialogs", "updated_at"), ("open_forms", "created_at")):
+            await self._conn.execute(
+                f"DELETE FROM {table} WHERE {column} >= "  # noqa: S608 - constants
+                "(SELECT started_at FROM drills WHERE id = ?)",
+                (drill_id,),
+            )
         await self._conn.execute("DELETE FROM tasks WHERE drill = 1")
         await self._conn.execute("DELETE FROM people WHERE drill = 1")
         await self._conn.execute("DELETE FROM reports WHERE drill = 1")

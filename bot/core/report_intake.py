@@ -160,6 +160,8 @@ class ReportIntake(Service):
                 match = await tx.reports.find_open_match(
                     key, now - self.network.corroboration_window
                 )
+                if match is not None and match.drill != (await tx.drills.current() is not None):
+                    match = None  # practice and real work never merge
                 if match is not None:
                     repeat = reporter.id in match.reporters
                     corroboration = await tx.reports.add_corroboration(

@@ -167,3 +167,22 @@ async def test_the_morning_summary_leaves_the_drill_out(app: App, clock: FakeClo
         await app.summary.on_timer(tx, None, clock.now())  # type: ignore[arg-type]
     [summary] = [row.body for row in await outbox_rows(app.store) if row.kind == "summary"]
     assert "1 report waiting for a verifier" in summary
+
+
+async def test_a_drill_report_never_merges_with_a_real_one(chat: ChatHarness, app: App) -> None:
+    await chat.say("dee@dm: /report where: 5th & Main; what: 2 vans")  # real, R1
+    await chat.say("ana@organizers: /drill start 1h")
+    said = await chat.text("eli@dm: /report where: Main & 5th; what: practice, agents")
+    assert "Report R2 is with the verifiers" in said  # a report of its own, not R1's
+    await chat.say("ana@organizers: /drill stop")
+    report = await app.reports.get(1)
+    assert report.independent_reports == 1 and not report.drill
+
+
+async def test_a_question_asked_during_the_drill_ends_with_it(chat: ChatHarness) -> None:
+    await chat.say("ana@organizers: /drill start 1h")
+    asked = await chat.text("dee@dm: /report ICE is at my door")
+    assert "Where exactly is it, for R1?" in asked
+    await chat.say("ana@organizers: /drill stop")
+    later = await chat.text("dee@dm: 5th & Main")  # the drill's question is gone
+    assert "Something went wrong" not in later and "DRILL" not in later
