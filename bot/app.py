@@ -336,6 +336,7 @@ class App:
         self.scheduler.prepare()
         await self.summary.ensure_scheduled()
         await self.retention.ensure_scheduled()
+        await self.drills.ensure_ended_in_time()
         async with self.store.reading() as tx:
             pending = await tx.timers.pending()
         self.scheduler.start(pending)

@@ -20,7 +20,15 @@ from bot.core.drill_marks import drill_marked
 from bot.core.durations import DurationError, parse_duration
 from bot.core.errors import UserError
 from bot.core.member_names import member_name
-from bot.core.models import Drill, DrillCleanup, Member, MessageKind, Timer, TimerKind
+from bot.core.models import (
+    Drill,
+    DrillCleanup,
+    Member,
+    MessageKind,
+    Timer,
+    TimerKind,
+    TimerState,
+)
 from bot.core.replies import Reply
 from bot.core.service import Service
 from bot.core.store import Transaction
@@ -140,6 +148,30 @@ class DrillService(Service):
             await tx.audit.record(now, actor.id, "drill.ended", drill.code)
         self.last_known = None
         return cleanup
+
+    async def ensure_ended_in_time(self) -> None:
+        """At start-up: a drill whose time ran out while the bot was down ends now, and a
+        running drill has its end pending (even if that timer failed and gave up)."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            drill = await tx.drills.current()
+            if drill is None:
+                return
+            if drill.ends_at <= now:
+                cleanup = await tx.drills.end(drill.id, now)
+                if cleanup is not None:
+                    await tx.timers.cancel((END,), drill.id)
+                    await self._over(tx, _("The drill's time is up."), cleanup)
+                    await tx.audit.record(now, None, "drill.ended", drill.code)
+                return
+            pending = [
+                t
+                for t in await tx.timers.for_subject(drill.id)
+                if t.kind is END and t.state is TimerState.PENDING
+            ]
+            if not pending:
+                await tx.timers.schedule(END, drill.id, drill.ends_at, now)
+        self.last_known = await self.current()
 
     async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:
         """The drill's time is up (also at start-up, if it ran out while the bot was down)."""

@@ -186,3 +186,34 @@ async def test_a_question_asked_during_the_drill_ends_with_it(chat: ChatHarness)
     await chat.say("ana@organizers: /drill stop")
     later = await chat.text("dee@dm: 5th & Main")  # the drill's question is gone
     assert "Something went wrong" not in later and "DRILL" not in later
+
+
+async def test_a_drill_whose_end_gave_up_still_ends_at_start_up(
+    config: Config, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Its end timer is gone (it failed for good): a start gives a running drill its end
+    back, and ends one whose time ran out."""
+    path = tmp_path / "gave-up.sqlite3"
+
+    async def lose_the_end(app: App, drill_id: int) -> None:
+        async with app.store.transaction() as tx:
+            await tx.timers.cancel((TimerKind.DRILL_END,), drill_id)
+
+    app = await App.start(config, path, clock)
+    try:
+        drill = await app.drills.start(await member(app, "ana"), timedelta(minutes=10))
+        await lose_the_end(app, drill.id)
+        await app.start_timers()
+        async with app.store.reading() as tx:
+            [end] = [t for t in await tx.timers.for_subject(drill.id) if t.state == "pending"]
+        assert end.kind is TimerKind.DRILL_END and end.due_at == drill.ends_at
+        await lose_the_end(app, drill.id)
+    finally:
+        await app.close()
+    clock.advance(timedelta(minutes=11))
+    app = await App.start(config, path, clock)
+    try:
+        await app.start_timers()
+        assert await app.drills.current() is None
+    finally:
+        await app.close()
