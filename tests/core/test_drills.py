@@ -217,3 +217,12 @@ async def test_a_drill_whose_end_gave_up_still_ends_at_start_up(
         assert await app.drills.current() is None
     finally:
         await app.close()
+
+
+async def test_a_finished_drill_is_forgotten_with_the_audit_log(app: App, clock: FakeClock) -> None:
+    ana = await member(app, "ana")
+    await app.drills.start(ana, timedelta(minutes=5))
+    await app.drills.stop(ana)
+    assert (await app.retention.plan())["finished drills"] == 0
+    clock.advance(timedelta(days=366))
+    assert (await app.retention.purge())["finished drills"] == 1
