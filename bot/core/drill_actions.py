@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.core.clock import Clock
 from bot.core.drills import (
     DrillService,
     drill_state,
@@ -22,7 +21,6 @@ def drill_verb(word: str) -> str | None:
 
 class DrillActions:
     drills: DrillService
-    clock: Clock
 
     async def drill(self, actor: Member, body: str) -> list[Reply]:
         """`/drill start [2h]`, `/drill stop`, or `/drill` alone (is one running?). A length
@@ -35,7 +33,7 @@ class DrillActions:
         if verb == "start":
             length = parse_length(rest) if rest.strip() else None
             drill = await self.drills.start(actor, length)
-            return [Reply(started_reply(drill, self.clock.now()))]
+            return [Reply(started_reply(drill))]
         if verb == "stop":
             return [Reply(stopped_reply(await self.drills.stop(actor)))]
         return [Reply(drill_state(await self.drills.current()))]

@@ -196,12 +196,11 @@ class DrillService(Service):
             await self.messenger.to_chat(tx, chat, MessageKind.DRILL, text)
 
 
-def started_reply(drill: Drill, now: datetime) -> Text:
+def started_reply(drill: Drill) -> Text:
     return _(
-        "Drill started. It ends at {end} (in {length}), or when an organizer sends "
-        "/drill stop. Until then every message says DRILL — PRACTICE.",
+        "Drill started. It ends at {end}, or when an organizer sends /drill stop. Until "
+        "then every message says DRILL — PRACTICE.",
         end=When(drill.ends_at),
-        length=Span(drill.ends_at - now),
     )
 
 

@@ -19,7 +19,7 @@ BANNER_ES = "SIMULACRO — PRÁCTICA"
 
 async def test_an_organizer_starts_and_stops_a_drill(chat: ChatHarness, app: App) -> None:
     started = await chat.text("ana@organizers: /drill start 45m")
-    assert "Drill started. It ends at" in started and "(in 45 minutes)" in started
+    assert "Drill started. It ends at" in started
     assert started.startswith(f"[organizers] {BANNER}")
     assert "ana started a drill." in started and "alerts go only to: organizers" in started
     assert await app.drills.current() is not None
@@ -49,7 +49,6 @@ async def test_spanish_organizers_say_simulacro(config: Config, tmp_path: Path) 
         chat = ChatHarness(app)
         started = await chat.text("ana@dm: /simulacro empezar 2 horas")
         assert BANNER_ES in started and "Simulacro empezado." in started, started
-        assert "(en 2 horas)" in started
         # The organizer chat reads English: its announcement says DRILL in English.
         assert f"[organizers] {BANNER}" in started
         state = await chat.text("cruz@dm: /simulacro")  # cruz reads Spanish
