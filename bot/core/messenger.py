@@ -55,13 +55,15 @@ class Messenger:
         report_id: int | None = None,
         ping: str | None = None,
         media: tuple[int, ...] = (),
+        task_id: int | None = None,
     ) -> None:
-        """`media`: clean copies of photos uploaded with the message.
+        """`media`: clean copies of photos uploaded with the message; `task_id`: the task
+        it is about, if any (news of a task from before a drill is not the drill's).
 
         A drill's message reaches only the chats marked for drills; any other chat hears
         nothing of a drill (an answer to a command sent there excepted: see `to_address`)."""
         now = self.clock.now()
-        if isinstance(text, DrillMarked) or await tx.drills.drill_message(report_id, None):
+        if isinstance(text, DrillMarked) or await tx.drills.drill_message(report_id, task_id):
             if not target.drill:
                 return
             text = drill_marked(text)
@@ -119,11 +121,19 @@ class Messenger:
         ping: str | None = None,
         skip: Target | None = None,
         media: tuple[int, ...] = (),
+        task_id: int | None = None,
     ) -> None:
         for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
             if target != skip:
                 await self.to_chat(
-                    tx, target, kind, text, report_id=report_id, ping=ping, media=media
+                    tx,
+                    target,
+                    kind,
+                    text,
+                    report_id=report_id,
+                    ping=ping,
+                    media=media,
+                    task_id=task_id,
                 )
 
     async def to_address(

@@ -277,6 +277,7 @@ class TaskService(Service):
                 tx,
                 MessageKind.TASK_UPDATE,
                 _("{member} accepted {code}.", member=who, code=task.code),
+                task_id=task.id,
             )
             if need_to_know.has_details(task):
                 person = await tx.people.get(task.person_id) if task.person_id else None
@@ -292,6 +293,7 @@ class TaskService(Service):
                     actor,
                     MessageKind.TASK_DETAILS,
                     task_details(task, shown, self.network.region),
+                    task_id=task.id,
                 )
             if task.due_at is not None:
                 await self._schedule_due(tx, task, task.due_at, now)
@@ -300,6 +302,7 @@ class TaskService(Service):
                 tx,
                 MessageKind.TASK_UPDATE,
                 lines(_("{code} is done ({member}).", code=task.code, member=who), note_line),
+                task_id=task.id,
             )
         elif task.state is TaskState.OPEN:
             await self.messenger.to_organizers(

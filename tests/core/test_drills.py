@@ -225,3 +225,15 @@ async def test_a_finished_drill_is_forgotten_with_the_audit_log(app: App, clock:
     assert (await app.retention.plan())["finished drills"] == 0
     clock.advance(timedelta(days=366))
     assert (await app.retention.purge())["finished drills"] == 1
+
+
+async def test_a_task_from_before_the_drill_goes_on_for_real(chat: ChatHarness) -> None:
+    await chat.say("ana@dm: /detained name: Rosa Ek; phone: 555 010 3333")
+    await chat.say("ana@dm: /task assign T1 dee")
+    await chat.say("ana@organizers: /drill start 1h")
+    said = await chat.say("dee@dm: /task accept T1")
+    assert "dee accepted T1." in in_chat(said, "organizers")
+    assert BANNER not in in_chat(said, "organizers")  # real work, said as real
+    to_dee = in_chat(said, "dm:dee").splitlines()
+    details = next(i for i, line in enumerate(to_dee) if "The details for T1:" in line)
+    assert to_dee[details - 1] != BANNER  # the details of a real task: not practice
