@@ -262,17 +262,6 @@ async def test_re_applying_the_config_is_understood_as_typed_and_never_leaves_no
         assert await roles_of(chat.app, "ana") == {"organizer"}
 
 
-# What migration 19 (drills) adds, taken away again: a database from before it lacks it.
-WITHOUT_DRILLS = " ".join(
-    [
-        *(f"DROP TRIGGER {table}_in_a_drill;" for table in ("reports", "people", "tasks")),
-        *(f"DROP INDEX {table}_drill;" for table in ("reports", "people", "tasks")),
-        *(f"ALTER TABLE {table} DROP COLUMN drill;" for table in ("reports", "people", "tasks")),
-        "DROP TABLE drills;",
-    ]
-)
-
-
 async def test_a_role_taken_just_before_upgrading_is_not_given_back(
     tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -283,9 +272,7 @@ async def test_a_role_taken_just_before_upgrading_is_not_given_back(
     async with running(config, db, clock) as chat:
         await chat.say("ana@dm: /role remove ben verifier")
     with sqlite3.connect(db) as older:  # as the version before this one left it
-        older.executescript(
-            f"DROP TABLE config_members; {WITHOUT_DRILLS} PRAGMA user_version = 14;"
-        )
+        older.executescript("DROP TABLE config_members; PRAGMA user_version = 14;")
     async with running(config, db, clock) as chat:
         assert await roles_of(chat.app, "ben") == set()
         assert await roles_of(chat.app, "cruz") == {"verifier"}
