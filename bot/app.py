@@ -19,12 +19,21 @@ from bot.core.actions import Actions
 from bot.core.areas import Area
 from bot.core.clock import Clock, SystemClock
 from bot.core.dispatch import DispatchService
+from bot.core.drills import DrillService
 from bot.core.forms import FormService
 from bot.core.media import MediaLimits
 from bot.core.members import ConfiguredMember, MemberService
 from bot.core.messenger import Messenger
 from bot.core.models import TimerKind
-from bot.core.network import DispatchStep, HotlineInfo, Network, Shift, StepWho
+from bot.core.network import (
+    DispatchStep,
+    DrillSettings,
+    HotlineInfo,
+    Network,
+    Shift,
+    StepWho,
+    Timings,
+)
 from bot.core.notices import Notices
 from bot.core.people import PeopleService
 from bot.core.places import KnownPlace
@@ -137,6 +146,21 @@ def network_from_config(config: Config) -> Network:
             )
             for shift in config.dispatch.shifts
         ),
+        drill=DrillSettings(
+            length=config.drill.length,
+            longest=config.drill.longest,
+            timings=Timings(
+                claim_within=config.drill.claim_within,
+                verification_expiry=config.drill.verification_expiry,
+                active_check=config.drill.active_check,
+            ),
+            task_timers=(
+                (TimerKind.TASK_OFFER_REMINDER, config.drill.task_accept_reminder),
+                (TimerKind.TASK_OFFER_ESCALATION, config.drill.task_accept_escalation),
+                (TimerKind.TASK_DUE_REMINDER, config.drill.task_due_reminder),
+                (TimerKind.TASK_OVERDUE, config.drill.task_overdue_escalation),
+            ),
+        ),
     )
 
 
@@ -174,6 +198,7 @@ class App:
         self.people = PeopleService(store, clock, network, self.tasks)
         self.forms = FormService(store, clock)
         self.summary = SummaryService(store, network, clock, messenger)
+        self.drills = DrillService(store, network, clock, messenger)
         kept = config.retention
         self.retention = RetentionService(
             store,
@@ -216,6 +241,7 @@ class App:
                 TimerKind.DAILY_SUMMARY: self.summary.on_timer,
                 TimerKind.DAILY_PURGE: self.retention.on_timer,
                 TimerKind.PURGE_MORE: self.retention.on_timer,
+                TimerKind.DRILL_END: self.drills.on_timer,
             },
             recurring={
                 TimerKind.DAILY_SUMMARY: self.summary.next_time,
@@ -235,6 +261,7 @@ class App:
             people=self.people,
             dispatch=self.dispatch,
             stats=self.stats,
+            drills=self.drills,
         )
         self.router = CommandRouter(self.actions, network)
         store.add_commit_hook(self._committed)
@@ -349,6 +376,7 @@ class App:
         self.scheduler.prepare()
         await self.summary.ensure_scheduled()
         await self.retention.ensure_scheduled()
+        await self.drills.ensure_ended_in_time()
         async with self.store.reading() as tx:
             pending = await tx.timers.pending()
         self.scheduler.start(pending)

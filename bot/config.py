@@ -185,12 +185,7 @@ class Timers(_Section):
     @model_validator(mode="before")
     @classmethod
     def _old_name(cls, data: Any) -> Any:
-        """`verification_reminder` (before dispatch) still works as `claim_within`."""
-        if isinstance(data, dict) and "verification_reminder" in data:
-            data = dict(data)
-            old = data.pop("verification_reminder")
-            data.setdefault("claim_within", old)
-        return data
+        return _claim_within_was_verification_reminder(data)
 
     @model_validator(mode="after")
     def _ordered(self) -> Timers:
@@ -259,6 +254,46 @@ class DispatchSection(_Section):
     shifts: list[Shift] = Field(default_factory=list, max_length=500)
 
 
+def _claim_within_was_verification_reminder(data: Any) -> Any:
+    """`verification_reminder` (before dispatch) still works as `claim_within`."""
+    if isinstance(data, dict) and "verification_reminder" in data:
+        data = dict(data)
+        old = data.pop("verification_reminder")
+        data.setdefault("claim_within", old)
+    return data
+
+
+class DrillSection(_Section):
+    """Drills (/drill start): how long one lasts unless the organizer says, and the
+    timers used while one runs instead of [timers], short enough that a practice (or a
+    scripted drill in docs/drills/) sees reminders, escalations and expiries happen."""
+
+    length: Duration = timedelta(hours=2)
+    longest: Duration = timedelta(hours=12)
+    claim_within: Duration = timedelta(seconds=3)
+    verification_expiry: Duration = timedelta(minutes=1)
+    active_check: Duration = timedelta(minutes=1)
+    task_accept_reminder: Duration = timedelta(seconds=2)
+    task_accept_escalation: Duration = timedelta(seconds=4)
+    task_due_reminder: Duration = timedelta(seconds=10)
+    task_overdue_escalation: Duration = timedelta(seconds=10)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_name(cls, data: Any) -> Any:
+        return _claim_within_was_verification_reminder(data)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DrillSection:
+        if self.verification_expiry <= self.claim_within:
+            raise ValueError("verification_expiry must be longer than claim_within")
+        if self.task_accept_escalation <= self.task_accept_reminder:
+            raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
+        if self.length > self.longest:
+            raise ValueError("length must not be longer than longest")
+        return self
+
+
 class Limits(_Section):
     max_message_chars: int = Field(default=2000, ge=200, le=10000)
     # Reports (new or corroborating) one member may send per hour; more are refused.
@@ -299,6 +334,8 @@ class ConsoleChat(_Section):
     purpose: TargetPurpose
     languages: Languages
     areas: Areas = Field(default_factory=list)  # a broadcast chat's areas; none: all
+    # Gets a drill's alerts; unset: organizer chats do, broadcast chats do not.
+    drill: bool | None = None
 
     @field_validator("name")
     @classmethod
@@ -333,6 +370,7 @@ class DiscordBroadcast(_Section):
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
     areas: Areas = Field(default_factory=list)  # the areas whose alerts it gets; none: all
+    drill: bool = False  # gets a drill's alerts
 
 
 class DiscordSection(_Section):
@@ -345,6 +383,7 @@ class DiscordSection(_Section):
     organizer_channel_id: Snowflake
     organizer_channel_name: str = Field(default="organizers", min_length=1, max_length=100)
     organizer_languages: Languages = Field(default_factory=lambda: ["en"])
+    organizer_drill: bool = True  # the organizer channel gets a drill's alerts
     broadcast: list[DiscordBroadcast] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -411,6 +450,8 @@ class SignalGroup(_Section):
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
     areas: Areas = Field(default_factory=list)  # a broadcast group's areas; none: all
+    # Gets a drill's alerts; unset: the organizer group does, broadcast groups do not.
+    drill: bool | None = None
 
     @model_validator(mode="after")
     def _accepted_by_the_service(self) -> SignalGroup:
@@ -484,6 +525,7 @@ class Config(_Section):
     timers: Timers = Timers()
     dispatch: DispatchSection = DispatchSection()
     areas: list[AreaSection] = Field(default_factory=list, max_length=100)
+    drill: DrillSection = DrillSection()
     limits: Limits = Limits()
     retention: Retention = Retention()
     storage: StorageSection = StorageSection()
@@ -584,6 +626,7 @@ class Config(_Section):
                     languages=tuple(chat.languages),
                     label=chat.name,
                     areas=tuple(chat.areas),
+                    drill=_drill_chat(chat.drill, chat.purpose),
                 )
         if self.discord is not None:
             yield Target(
@@ -592,6 +635,7 @@ class Config(_Section):
                 purpose=TargetPurpose.ORGANIZERS,
                 languages=tuple(self.discord.organizer_languages),
                 label=f"#{self.discord.organizer_channel_name}",
+                drill=self.discord.organizer_drill,
             )
             for channel in self.discord.broadcast:
                 yield Target(
@@ -601,6 +645,7 @@ class Config(_Section):
                     languages=tuple(channel.languages),
                     label=f"#{channel.name}",
                     areas=tuple(channel.areas),
+                    drill=channel.drill,
                 )
 
         if self.signal is not None:
@@ -614,6 +659,7 @@ class Config(_Section):
                     languages=tuple(group.languages),
                     label=group.name,
                     areas=tuple(group.areas),
+                    drill=_drill_chat(group.drill, purpose),
                 )
 
     def key_path(self, database: Path) -> Path:
@@ -629,6 +675,11 @@ class Config(_Section):
         if not path.is_absolute() and self.source is not None:
             path = self.source.parent / path
         return path
+
+
+def _drill_chat(marked: bool | None, purpose: TargetPurpose) -> bool:
+    """Whether a chat gets a drill's alerts: as marked, else organizer chats only."""
+    return purpose is TargetPurpose.ORGANIZERS if marked is None else marked
 
 
 def _field_path(location: tuple[int | str, ...]) -> str:

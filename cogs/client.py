@@ -24,6 +24,7 @@ from bot.core.clock import Clock
 from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
 from cogs.dispatch import DispatchCog
+from cogs.drills import DrillCog
 from cogs.forms import FormsCog
 from cogs.frontend import PLATFORM, SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
@@ -124,6 +125,7 @@ class RapidResponseBot(commands.Bot):
         await self.add_cog(InfoCog(front))
         await self.add_cog(MembersCog(front))
         await self.add_cog(StatsCog(front))
+        await self.add_cog(DrillCog(front))
         await self.add_cog(MessagesCog(front, self))
         self.tree.error(self._command_failed)
 

@@ -33,6 +33,7 @@ from discord import app_commands
 from bot.app import App
 from bot.config import DiscordSection
 from bot.core.actions import Actions, Reply, guarded
+from bot.core.drill_marks import DRILL_BANNER
 from bot.core.models import Conversation, Member, Role
 from bot.core.replies import APOLOGY
 from bot.i18n import Renderer, Text, _
@@ -295,6 +296,16 @@ class DiscordFrontEnd:
         if interaction.extras.get(UNANSWERABLE) is True:
             return  # Discord no longer knows this interaction; trying again only fails
         private = self.private(interaction)
+        # While a drill runs, answers say so like every other message. A first answer
+        # (not deferred) does not wait for the store: the last drill state seen will do.
+        drill = (
+            await self.app.drills.current()
+            if interaction.response.is_done()
+            else self.app.drills.last_known
+        )
+        if drill is not None:
+            banner = self.renderer.render(DRILL_BANNER, self.quick_language(interaction))
+            text = text if text.startswith(banner) else f"{banner}\n{text}"
         parts = split_message(text)
         try:
             for number, part in enumerate(parts):

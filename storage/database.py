@@ -62,8 +62,10 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     numbers = [number for number, _, _ in found]
-    if numbers != list(range(1, len(found) + 1)):
-        raise DatabaseError(f"migrations are not numbered 1..N without gaps: {numbers}")
+    # Numbers only ever grow; one may be missing while parallel branches each hold the
+    # number they were given (a database records the highest it applied).
+    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] < 1):
+        raise DatabaseError(f"migrations must have distinct numbers from 1 up: {numbers}")
     return found
 
 
@@ -290,12 +292,13 @@ class Database:
     async def _migrate(self) -> None:
         current = await self.schema_version()
         known = migrations()
-        if current > len(known):
+        newest = known[-1][0] if known else 0
+        if current > newest:
             raise DatabaseError(
                 f"database {self.path} is at schema {current}, newer than this version of "
-                f"the bot knows ({len(known)}); upgrade the bot instead"
+                f"the bot knows ({newest}); upgrade the bot instead"
             )
-        for number, _name, sql in known[current:]:
+        for number, _name, sql in (m for m in known if m[0] > current):
             # Each migration and its version bump commit together or not at all.
             script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
             try:

@@ -124,6 +124,7 @@ class SqliteReports:
             reporter_count=int(row["reporter_count"]),
             relayed=bool(row["relayed"]),
             at_home=bool(row["at_home"]),
+            drill=bool(row["drill"]),
         )
 
     async def insert(

@@ -71,6 +71,8 @@ RULES: tuple[Rule, ...] = (
     # "Organizers were told this member flooded" marks, one per member and hour.
     Rule("flood notices", "delivery_problems", "platform = 'rate' AND reported_at < :messages"),
     Rule("audit log entries", "audit_log", "at < :audit"),
+    # When each drill ran and who started it, kept as long as the audit log.
+    Rule("finished drills", "drills", "ended_at IS NOT NULL AND ended_at < :audit"),
 )
 
 

@@ -25,6 +25,7 @@ def _task(row: sqlite3.Row) -> Task:
         note=unseal_text(row["note"], "tasks.note"),
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
+        drill=bool(row["drill"]),
     )
 
 

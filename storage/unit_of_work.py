@@ -10,6 +10,7 @@ from storage.broadcasts import SqliteBroadcasts
 from storage.connection import Connection
 from storage.dialogs import SqliteDialogs
 from storage.dispatch import SqliteDispatch
+from storage.drills import SqliteDrills
 from storage.forms import SqliteForms
 from storage.inbox import SqliteInbox
 from storage.media import SqliteMedia
@@ -90,3 +91,7 @@ class SqliteTransaction:
     @cached_property
     def stats(self) -> SqliteStats:
         return SqliteStats(self.conn)
+
+    @cached_property
+    def drills(self) -> SqliteDrills:
+        return SqliteDrills(self.conn, self.changes)

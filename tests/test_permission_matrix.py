@@ -71,6 +71,7 @@ class Entry:
     discord: tuple[str, ...] = ()  # how Discord does it (see DiscordDriver.run)
     # How far the volunteer got with T1 first: offered, accepted, done, released, cancelled.
     t1: str = "offered"
+    drill: bool = False  # an organizer started a drill first
 
     @property
     def volunteer_holds_t1(self) -> bool:
@@ -262,6 +263,19 @@ MATRIX: tuple[Entry, ...] = (
         direct=True,
         discord=("slash:decline", "button:task:decline:1"),
     ),
+    Entry("drill start", ORGANIZER, "/drill start 1h", discord=("slash:drill",)),
+    Entry("drill start, in Spanish", ORGANIZER, "/simulacro empezar 2 horas", direct=True),
+    Entry("drill stop", ORGANIZER, "/drill stop", drill=True, discord=("slash:drill stop",)),
+    Entry("drill stop, in Spanish", ORGANIZER, "/simulacro terminar", drill=True, direct=True),
+    Entry(
+        "drill: is one running?",
+        EVERYONE,
+        "/drill",
+        marker="— PR",  # DRILL — PRACTICE, SIMULACRO — PRÁCTICA (Signal's verifier reads es)
+        drill=True,
+        direct=True,
+        discord=("slash:drill status",),
+    ),
 )
 
 
@@ -287,13 +301,17 @@ async def fingerprint(app: App) -> tuple[object, ...]:
         messages = sum(e.kind is not MessageKind.REPLY for e in await tx.outbox.all_entries())
         claims = [(d.report_id, d.claimed_by) for d in await tx.dispatch.claimed()]
         duty = [(d.member_id, d.until) for d in await tx.dispatch.on_duty(EPOCH)]
-    return (reports, tasks, people, members, messages, claims, duty)
+        drill = await tx.drills.current()
+    return (reports, tasks, people, members, messages, claims, duty, drill)
 
 
-async def prepare(app: App, cast: dict[str, Member], verified: bool, t1: str = "offered") -> None:
+async def prepare(
+    app: App, cast: dict[str, Member], verified: bool, t1: str = "offered", drill: bool = False
+) -> None:
     """R1 reported by the reporter; P1 recorded with tasks T1 (offered to the volunteer,
     and taken as far as `t1` says) and T2 (open); T3 about P1 in an organizer's words,
-    offered to the volunteer too; R1 verified by the verifier when asked."""
+    offered to the volunteer too; R1 verified by the verifier when asked; then a drill
+    started by the organizer, if asked."""
     await app.intake.submit(cast["reporter"], build_draft(where="5th & Main", what="2 vans"))
     organizer, volunteer = cast["organizer"], cast["volunteer"]
     await app.people.record_person(organizer, 1, PERSON)
@@ -312,6 +330,8 @@ async def prepare(app: App, cast: dict[str, Member], verified: bool, t1: str = "
         await app.decisions.verify(cast["verifier"], 1)
     async with app.store.reading() as tx:  # the offers say what kind, not what words
         assert not any(DESCRIPTION in e.body for e in await tx.outbox.all_entries())
+    if drill:
+        await app.drills.start(organizer)
 
 
 async def groups_clean(store: Store) -> None:
@@ -365,7 +385,7 @@ async def test_console(entry: Entry, config: Config, tmp_path: Path, clock: Fake
         app = await App.start(config, tmp_path / f"{role}.sqlite3", clock)
         try:
             cast = await console_cast(app)
-            await prepare(app, cast, entry.verified, entry.t1)
+            await prepare(app, cast, entry.verified, entry.t1, entry.drill)
             where = (
                 Conversation("console", cast[role].external_id, is_direct=True)
                 if entry.direct
@@ -414,7 +434,7 @@ async def test_signal(entry: Entry, tmp_path: Path, clock: FakeClock) -> None:
                 )
                 for name, uuid in SIGNAL_CAST.items()
             }
-            await prepare(app, cast, entry.verified, entry.t1)
+            await prepare(app, cast, entry.verified, entry.t1, entry.drill)
             await front.worker.deliver_due()
             server.sent.clear()
             text = (entry.text or "").format(

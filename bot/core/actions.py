@@ -13,6 +13,8 @@ from __future__ import annotations
 from bot.core.clock import Clock
 from bot.core.dispatch import DispatchService
 from bot.core.dispatch_actions import DispatchActions
+from bot.core.drill_actions import DrillActions
+from bot.core.drills import DrillService
 from bot.core.follow_through_actions import FollowThroughActions
 from bot.core.info_actions import InfoActions
 from bot.core.member_actions import MemberActions
@@ -33,7 +35,9 @@ from bot.core.tasks import TaskService
 __all__ = ["Actions", "Reply", "build_draft", "guarded"]
 
 
-class Actions(DispatchActions, ReportActions, FollowThroughActions, MemberActions, InfoActions):
+class Actions(
+    DispatchActions, ReportActions, FollowThroughActions, MemberActions, InfoActions, DrillActions
+):
     def __init__(
         self,
         *,
@@ -48,6 +52,7 @@ class Actions(DispatchActions, ReportActions, FollowThroughActions, MemberAction
         people: PeopleService,
         dispatch: DispatchService,
         stats: StatsService,
+        drills: DrillService,
     ) -> None:
         self.network = network
         self.clock = clock
@@ -60,6 +65,7 @@ class Actions(DispatchActions, ReportActions, FollowThroughActions, MemberAction
         self.people = people
         self.dispatch = dispatch
         self.stats_service = stats
+        self.drills = drills
 
     async def stats(
         self, actor: Member, conversation: Conversation, window: str = ""

@@ -170,6 +170,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "help", _("Show the commands, or how to use one."), "/help report", in_broadcast_chats=True
     ),
+    CommandSpec(
+        "drill",
+        _(
+            "Start a practice run (every message says DRILL — PRACTICE, alerts go only to "
+            "drill chats, and what it makes is deleted when it ends), or stop it."
+        ),
+        "/drill start 2h",
+        Audience.ORGANIZERS,
+    ),
 )
 
 
@@ -249,7 +258,7 @@ _EXAMPLE_LABELS = {
     "report": "report", "correct": "correction", "detained": "person", "task": "task",
     "verify": "correction", "person": "person",
 }  # fmt: skip
-_EXAMPLE_VERBS = {"task": "task_verbs", "role": "role_verbs"}
+_EXAMPLE_VERBS = {"task": "task_verbs", "role": "role_verbs", "drill": "drill_verbs"}
 _EXAMPLE_LABEL = re.compile(r"(^|;\s*|\s)([a-z][a-z ]{0,23}?):")
 
 

@@ -258,11 +258,12 @@ async def tell_nobody_on_duty(messenger: Messenger, tx: Transaction, report: Rep
     )
 
 
-def _step(network: Network, index: int) -> DispatchStep:
-    chain = network.escalation
+def _step(network: Network, index: int, *, drill: bool) -> DispatchStep:
+    chain = network.escalation(drill=drill)
     if index < len(chain):
         return chain[index]
-    return DispatchStep(network.claim_within, StepWho.VERIFIERS)  # then: everyone, again
+    # then: everyone, again
+    return DispatchStep(network.timings(drill=drill).claim_within, StepWho.VERIFIERS)
 
 
 async def _schedule_step(
@@ -271,8 +272,8 @@ async def _schedule_step(
     """The chain's step `index` comes due after its wait, unless the report expires
     first (expiry says so itself)."""
     await tx.timers.cancel((TimerKind.REPORT_REASK,), report.id)
-    due = now + _step(network, index).wait
-    if due < report.created_at + network.verification_expiry:
+    due = now + _step(network, index, drill=report.drill).wait
+    if due < report.created_at + network.timings(drill=report.drill).verification_expiry:
         await tx.timers.schedule(TimerKind.REPORT_REASK, report.id, due, now)
 
 
@@ -594,7 +595,7 @@ class DispatchService(Service):
     async def _escalate(
         self, tx: Transaction, report: Report, state: Dispatch, now: datetime, note: Text | None
     ) -> None:
-        step = _step(self.network, state.step)
+        step = _step(self.network, state.step, drill=report.drill)
         waited = now - report.created_at
         if step.who is StepWho.NEXT:
             area = report_area(self.network, report)

@@ -55,6 +55,7 @@ HELP_GROUPS: tuple[tuple[Text, tuple[str, ...]], ...] = (
     ),
     (_("People and tasks"), ("detained", "person", "task", "tasks", "cancel", "role", "roles")),
     (_("For everyone"), ("rights", "hotline", "lang", "help")),
+    (_("Drills"), ("drill",)),
 )
 
 # Each /task verb: how to type it (commands and labels stay English: that is what people

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core.clock import Clock
+from bot.core.drill_marks import DrillMarked, drill_marked
 from bot.core.models import Member, MessageKind, Target, TargetPurpose
 from bot.core.network import Network
 from bot.core.store import Transaction
@@ -57,9 +58,18 @@ class Messenger:
         report_id: int | None = None,
         ping: str | None = None,
         media: tuple[int, ...] = (),
+        task_id: int | None = None,
     ) -> None:
-        """`media`: clean copies of photos uploaded with the message."""
+        """`media`: clean copies of photos uploaded with the message; `task_id`: the task
+        it is about, if any (news of a task from before a drill is not the drill's).
+
+        A drill's message reaches only the chats marked for drills; any other chat hears
+        nothing of a drill (an answer to a command sent there excepted: see `to_address`)."""
         now = self.clock.now()
+        if isinstance(text, DrillMarked) or await tx.drills.drill_message(report_id, task_id):
+            if not target.drill:
+                return
+            text = drill_marked(text)
         outbox_id = await tx.outbox.enqueue(
             platform=target.platform,
             address=target.address,
@@ -114,11 +124,19 @@ class Messenger:
         ping: str | None = None,
         skip: Target | None = None,
         media: tuple[int, ...] = (),
+        task_id: int | None = None,
     ) -> None:
         for target in self.network.targets_for(TargetPurpose.ORGANIZERS):
             if target != skip:
                 await self.to_chat(
-                    tx, target, kind, text, report_id=report_id, ping=ping, media=media
+                    tx,
+                    target,
+                    kind,
+                    text,
+                    report_id=report_id,
+                    ping=ping,
+                    media=media,
+                    task_id=task_id,
                 )
 
     async def to_address(
@@ -134,7 +152,10 @@ class Messenger:
         task_id: int | None = None,
         report_id: int | None = None,
     ) -> None:
-        """A reply, or a direct message to a member, in its languages (first one first)."""
+        """A reply, or a direct message to a member, in its languages (first one first).
+        While a drill runs it says so (unless it is about a task from before the drill)."""
+        if not isinstance(text, DrillMarked) and await tx.drills.drill_message(None, task_id):
+            text = drill_marked(text)
         await tx.outbox.enqueue(
             platform=platform,
             address=address,

@@ -110,6 +110,9 @@ class Target:
     def covers(self, area: str | None) -> bool:
         return area is None or not self.areas or area in self.areas
 
+    # Gets a drill's alerts (/drill start); every other chat hears nothing of a drill.
+    drill: bool = False
+
     @property
     def key(self) -> str:
         return f"{self.platform}:{self.address}"
@@ -205,6 +208,8 @@ class Report:
     relayed: bool = False
     # Its words said it is at someone's home: alerts name the block, not the house.
     at_home: bool = False
+    # Made during a drill: left out of the numbers, deleted when the drill ends.
+    drill: bool = False
 
     @property
     def code(self) -> str:
@@ -375,6 +380,7 @@ class Task:
     note: str
     created_at: datetime
     updated_at: datetime
+    drill: bool = False  # made during a drill (see Report.drill)
 
     @property
     def code(self) -> str:
@@ -396,6 +402,7 @@ class TimerKind(StrEnum):
     DAILY_SUMMARY = "summary.daily"
     DAILY_PURGE = "retention.daily"
     PURGE_MORE = "retention.more"  # the day's purge goes on, one batch per unit of work
+    DRILL_END = "drill.end"  # a drill's time is up: it ends and what it made is deleted
 
 
 @dataclass(frozen=True)
@@ -478,6 +485,7 @@ class MessageKind(StrEnum):
     TASK_UPDATE = "task_update"
     TASK_REMINDER = "task_reminder"
     ESCALATION = "escalation"
+    DRILL = "drill"  # a drill starts or ends
 
 
 @dataclass(frozen=True)
@@ -550,3 +558,27 @@ class Dialog:
     step: str
     data: dict[str, str]
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A practice run (/drill start): while it runs every message says DRILL — PRACTICE
+    and alerts go to drill chats only."""
+
+    id: int
+    started_at: datetime
+    ends_at: datetime
+    started_by: int | None
+
+    @property
+    def code(self) -> str:
+        return f"D{self.id}"
+
+
+@dataclass(frozen=True)
+class DrillCleanup:
+    """What ending a drill deleted."""
+
+    reports: int
+    people: int
+    tasks: int

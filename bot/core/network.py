@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.areas import Area
 from bot.core.media import DEFAULT_LIMITS, MediaLimits
-from bot.core.models import Target, TargetPurpose
+from bot.core.models import Target, TargetPurpose, TimerKind
 from bot.core.places import KnownPlace
 
 
@@ -74,6 +74,40 @@ class Shift:
 
 
 @dataclass(frozen=True)
+class Timings:
+    """How long the network waits before re-asking about a report, closing it, and
+    asking whether a verified alert is still going on."""
+
+    claim_within: timedelta = timedelta(minutes=10)
+    verification_expiry: timedelta = timedelta(hours=1)
+    active_check: timedelta = timedelta(hours=3)
+
+
+# Task timers while a drill runs, by kind (bot/app.py gives TaskService the others).
+DRILL_TASK_TIMERS: tuple[tuple[TimerKind, timedelta], ...] = (
+    (TimerKind.TASK_OFFER_REMINDER, timedelta(seconds=2)),
+    (TimerKind.TASK_OFFER_ESCALATION, timedelta(seconds=4)),
+    (TimerKind.TASK_DUE_REMINDER, timedelta(seconds=10)),
+    (TimerKind.TASK_OVERDUE, timedelta(seconds=10)),
+)
+
+
+@dataclass(frozen=True)
+class DrillSettings:
+    """Drills: a drill's length unless the organizer gives one, the longest allowed, and
+    the timers used while a drill runs (config [drill])."""
+
+    length: timedelta = timedelta(hours=2)
+    longest: timedelta = timedelta(hours=12)
+    timings: Timings = Timings(
+        claim_within=timedelta(seconds=3),
+        verification_expiry=timedelta(minutes=1),
+        active_check=timedelta(minutes=1),
+    )
+    task_timers: tuple[tuple[TimerKind, timedelta], ...] = DRILL_TASK_TIMERS
+
+
+@dataclass(frozen=True)
 class Network:
     name: str
     zone: ZoneInfo
@@ -99,8 +133,13 @@ class Network:
     # closed reports are purged sooner (the record is counted from what is kept).
     track_record_window: timedelta = timedelta(days=90)
 
-    @property
-    def escalation(self) -> tuple[DispatchStep, ...]:
+    drill: DrillSettings = DrillSettings()
+
+    def escalation(self, *, drill: bool = False) -> tuple[DispatchStep, ...]:
+        """The escalation chain; while a drill runs, the default chain on the drill's
+        `claim_within` (a configured chain's waits are a real day's, too long to practise)."""
+        if drill:
+            return default_steps(self.drill.timings.claim_within)
         return self.dispatch_steps or default_steps(self.claim_within)
 
     @property
@@ -109,6 +148,21 @@ class Network:
 
     def targets_for(self, purpose: TargetPurpose) -> list[Target]:
         return [t for t in self.targets if t.purpose is purpose]
+
+    def drill_targets(self) -> list[Target]:
+        """The chats that get a drill's alerts (config: drill = true; by default the
+        organizer chats)."""
+        return [t for t in self.targets if t.drill]
+
+    def timings(self, *, drill: bool) -> Timings:
+        """The network's timers, or the drill's while a drill runs."""
+        if drill:
+            return self.drill.timings
+        return Timings(
+            claim_within=self.claim_within,
+            verification_expiry=self.verification_expiry,
+            active_check=self.active_check,
+        )
 
     def target(self, platform: str, address: str) -> Target | None:
         for target in self.targets:

@@ -155,3 +155,9 @@ def check_is_assignee(member: Member, task: Task) -> None:
         raise UserError(
             _("{code} is not assigned to you. Send /tasks to see yours.", code=task.code)
         )
+
+
+def check_can_run_drills(member: Member) -> None:
+    """Start or stop a drill: it changes what the whole network's messages say."""
+    if not is_organizer(member):
+        raise UserError(_("Only organizers can start or stop a drill."))

@@ -230,7 +230,7 @@ class ReportActions:
             where=check_place(where),
             photos=photos,
         )
-        targets = [t.label for t in self.network.targets_for(TargetPurpose.BROADCAST)]
+        targets = list(done.sent_to)
         return [
             Reply(
                 lines(

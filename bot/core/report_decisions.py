@@ -67,6 +67,7 @@ class Verified:
     report: Report
     photos: tuple[int, ...] = ()  # the numbers of the photos that went with the alert
     no_photo: bool = False  # photos were asked for, but the report has none to send
+    sent_to: tuple[str, ...] = ()  # the chats the alert went to
 
 
 async def already_decided(tx: Transaction, report: Report) -> UserError:
@@ -199,11 +200,19 @@ class ReportDecisions(Service):
             await tell_reporters(self.messenger, tx, reporters, report, self.network.region)
             sent_to: list[str] = []
             if decision is Decision.VERIFIED:
-                # Placed in an area: its chats and the network-wide ones; else everywhere.
+                # A drill's alert goes to the drill chats only (by default the organizers');
+                # a real one placed in an area to its chats and the network-wide ones.
                 area = area_of((report.where, report.what), self.network.areas)
-                for target in self.network.targets_for(TargetPurpose.BROADCAST):
-                    if not target.covers(area.name if area is not None else None):
-                        continue
+                alerted = (
+                    self.network.drill_targets()
+                    if report.drill
+                    else [
+                        target
+                        for target in self.network.targets_for(TargetPurpose.BROADCAST)
+                        if target.covers(area.name if area is not None else None)
+                    ]
+                )
+                for target in alerted:
                     await self.messenger.to_chat(
                         tx,
                         target,
@@ -237,9 +246,12 @@ class ReportDecisions(Service):
             await forget_dispatch(tx, report.id)
             if decision is Decision.VERIFIED:
                 await tx.timers.schedule(
-                    TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                    TimerKind.REPORT_ACTIVE_CHECK,
+                    report.id,
+                    now + self.network.timings(drill=report.drill).active_check,
+                    now,
                 )
-        return Verified(report, numbers, no_photo)
+        return Verified(report, numbers, no_photo, tuple(sent_to))
 
     async def verify(
         self, actor: Member, report_id: int, note: str = "", *, where: str = ""

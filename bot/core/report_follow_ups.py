@@ -119,7 +119,10 @@ class ReportFollowUps(Service):
             await tx.timers.cancel((TimerKind.REPORT_ACTIVE_CHECK,), report.id)
             if report.state is ReportState.VERIFIED:  # news resets the "still going on?" clock
                 await tx.timers.schedule(
-                    TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                    TimerKind.REPORT_ACTIVE_CHECK,
+                    report.id,
+                    now + self.network.timings(drill=report.drill).active_check,
+                    now,
                 )
         return FollowUp(report=report, targets=tuple(labels))
 
@@ -140,9 +143,9 @@ class ReportFollowUps(Service):
         now. Returns when that is. The network hears nothing: nothing changed for them."""
         permissions.check_can_resolve(actor)
         now = self.clock.now()
-        next_check = now + self.network.active_check
         async with self.store.transaction() as tx:
             report = await load_report(tx, report_id)
+            next_check = now + self.network.timings(drill=report.drill).active_check
             if not REPORTS[ReportMove.CONFIRM_ACTIVE].allows(report.state):
                 raise _does_not_apply(report)
             await tx.timers.cancel((TimerKind.REPORT_ACTIVE_CHECK,), report.id)

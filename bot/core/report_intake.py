@@ -174,6 +174,8 @@ class ReportIntake(Service):
                 match = await tx.reports.find_open_match(
                     key, now - self.network.corroboration_window
                 )
+                if match is not None and match.drill != (await tx.drills.current() is not None):
+                    match = None  # practice and real work never merge
                 if match is not None:
                     repeat = reporter.id in match.reporters
                     corroboration = await tx.reports.add_corroboration(
@@ -278,7 +280,7 @@ class ReportIntake(Service):
                     await tx.timers.schedule(
                         TimerKind.REPORT_EXPIRE,
                         report.id,
-                        now + self.network.verification_expiry,
+                        now + self.network.timings(drill=report.drill).verification_expiry,
                         now,
                     )
                     kind = SubmissionKind.NEW

@@ -68,7 +68,9 @@ class ReportTimers(Service):
                 await load_report(tx, report.id),
                 self.network.region,
             )
-            notice = rendering.expired(report, self.network.verification_expiry)
+            notice = rendering.expired(
+                report, self.network.timings(drill=report.drill).verification_expiry
+            )
             await self.messenger.report_notice(
                 tx, MessageKind.DECISION, with_lateness(notice), report.id
             )
@@ -81,5 +83,8 @@ class ReportTimers(Service):
                 report.id,
             )
             await tx.timers.schedule(
-                TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now
+                TimerKind.REPORT_ACTIVE_CHECK,
+                report.id,
+                now + self.network.timings(drill=report.drill).active_check,
+                now,
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core import rendering
+from bot.core.drill_marks import drill_marked
 from bot.core.errors import UserError
 from bot.core.models import (
     Media,
@@ -76,14 +77,11 @@ class ReportService(Service):
                 if report is None:
                     return None
                 own = [item for item in files if item.corroboration_id is None]
+                card_text = rendering.new_report_card(
+                    report, media=own, limits=self.network.media, record=record, window=window
+                )
                 body = self.messenger.renderer_for(platform).render_all(
-                    rendering.new_report_card(
-                        report,
-                        media=own,
-                        limits=self.network.media,
-                        record=record,
-                        window=window,
-                    ),
+                    drill_marked(card_text) if report.drill else card_text,
                     card.languages,
                 )
                 return PostedCard(card.external_id, card.languages, body)

@@ -87,12 +87,28 @@ class CommandRouter:
             "lang": lambda a, c, line: self.actions.lang(a, _first_word(line.body)),
             "help": lambda a, c, line: self.actions.help(a, line.body),
             "stats": lambda a, c, line: self.actions.stats(a, c, line.body),
+            "drill": lambda a, c, line: self.actions.drill(a, line.body),
         }
         missing = {spec.name for spec in COMMANDS} - set(self._handlers)
         if missing:  # a command in /help that does nothing would be a lie
             raise RuntimeError(f"commands without handlers: {sorted(missing)}")
 
     async def handle(
+        self,
+        actor: Member,
+        conversation: Conversation,
+        text: str,
+        *,
+        mentioned: bool = False,
+        uploads: Sequence[Upload] = (),
+    ) -> list[Reply]:
+        """Answer one message (see `_handle`); while a drill runs, the answers say so."""
+        replies = await self._handle(
+            actor, conversation, text, mentioned=mentioned, uploads=uploads
+        )
+        return await self.actions.drills.marked(replies)
+
+    async def _handle(
         self,
         actor: Member,
         conversation: Conversation,

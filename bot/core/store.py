@@ -27,6 +27,8 @@ from bot.core.models import (
     Dialog,
     DismissReason,
     Dispatch,
+    Drill,
+    DrillCleanup,
     Duty,
     Media,
     MediaFile,
@@ -565,6 +567,30 @@ class Inbox(Protocol):
         ...
 
 
+class Drills(Protocol):
+    async def current(self) -> Drill | None:
+        """The drill running now, if any (ended ones are history)."""
+        ...
+
+    async def start(self, started_by: int, ends_at: datetime, now: datetime) -> Drill | None:
+        """Start a drill; None if one is running already (compare-and-set)."""
+        ...
+
+    async def extend(self, drill_id: int, ends_at: datetime) -> bool:
+        """Move a running drill's end; false if it is no longer running."""
+        ...
+
+    async def end(self, drill_id: int, now: datetime) -> DrillCleanup | None:
+        """End a running drill and delete every report, person and task made during it
+        (with their timers and the messages sent about them); None if it had ended."""
+        ...
+
+    async def drill_message(self, report_id: int | None, task_id: int | None) -> bool:
+        """Whether a message written now belongs to a drill: one runs, and the message
+        is not about a report or task made before it (their news goes on as usual)."""
+        ...
+
+
 class Retention(Protocol):
     async def count(self, cutoffs: Cutoffs) -> dict[str, int]:
         """How many records each retention rule would delete now (the dry run)."""
@@ -652,6 +678,8 @@ class Transaction(Protocol):
     def retention(self) -> Retention: ...
     @property
     def stats(self) -> Stats: ...
+    @property
+    def drills(self) -> Drills: ...
 
 
 class Store(Protocol):

@@ -35,11 +35,16 @@ class SummaryService(Service):
         following = self.next_time(now)
         if following is not None:
             await tx.timers.schedule(DAILY, 0, following, now)
-        pending = await tx.reports.in_states((ReportState.PENDING,))
-        active = await tx.reports.in_states((ReportState.VERIFIED,))
-        open_tasks = await tx.tasks.in_states(
-            (TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED)
-        )
+        # A drill's reports and tasks are practice: left out of the numbers.
+        pending = [r for r in await tx.reports.in_states((ReportState.PENDING,)) if not r.drill]
+        active = [r for r in await tx.reports.in_states((ReportState.VERIFIED,)) if not r.drill]
+        open_tasks = [
+            t
+            for t in await tx.tasks.in_states(
+                (TaskState.OPEN, TaskState.OFFERED, TaskState.ACCEPTED)
+            )
+            if not t.drill
+        ]
         overdue = [
             t for t in open_tasks
             if t.state is TaskState.ACCEPTED and t.due_at is not None and t.due_at < now

@@ -43,9 +43,11 @@ class TaskTimers:
         if timer.late:
             text = lines(late_note(timer.due_at), text)
         if timer.kind in (TimerKind.TASK_OFFER_ESCALATION, TimerKind.TASK_OVERDUE):
-            await self.messenger.to_organizers(tx, MessageKind.ESCALATION, text)
+            await self.messenger.to_organizers(tx, MessageKind.ESCALATION, text, task_id=task.id)
         else:
-            await self.messenger.to_member(tx, assignee, MessageKind.TASK_REMINDER, text)
+            await self.messenger.to_member(
+                tx, assignee, MessageKind.TASK_REMINDER, text, task_id=task.id
+            )
 
     def _text(self, kind: TimerKind, task: Task, assignee: Member) -> Text | None:
         who = member_name(assignee)

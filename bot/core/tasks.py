@@ -103,9 +103,14 @@ class TaskService(Service):
     ) -> None:
         super().__init__(store, network, clock, messenger)
         self.durations = timer_durations
+        # While a drill runs its own, shorter timers apply (config [drill]).
+        self.drill_durations = {**timer_durations, **dict(network.drill.task_timers)}
+
+    def durations_for(self, task: Task) -> dict[TimerKind, timedelta]:
+        return self.drill_durations if task.drill else self.durations
 
     async def _schedule_due(
-        self, tx: Transaction, task_id: int, due_at: datetime, now: datetime
+        self, tx: Transaction, task: Task, due_at: datetime, now: datetime
     ) -> None:
         """An accepted task's promises: a reminder before it is due, one at its time, and
         an escalation to organizers if it is still not done some time after.
@@ -113,13 +118,14 @@ class TaskService(Service):
         A task accepted when its time had already passed (children who were due at 3pm,
         taken on at 5) is overdue from the start: the volunteer gets the usual time to do
         it before organizers hear it is still not done, and no "due now" reminder."""
-        before = due_at - self.durations[TimerKind.TASK_DUE_REMINDER]
+        durations = self.durations_for(task)
+        before = due_at - durations[TimerKind.TASK_DUE_REMINDER]
         if before > now:
-            await tx.timers.schedule(TimerKind.TASK_DUE_REMINDER, task_id, before, now)
+            await tx.timers.schedule(TimerKind.TASK_DUE_REMINDER, task.id, before, now)
         if due_at > now:
-            await tx.timers.schedule(TimerKind.TASK_DUE, task_id, due_at, now)
-        overdue = max(due_at, now) + self.durations[TimerKind.TASK_OVERDUE]
-        await tx.timers.schedule(TimerKind.TASK_OVERDUE, task_id, overdue, now)
+            await tx.timers.schedule(TimerKind.TASK_DUE, task.id, due_at, now)
+        overdue = max(due_at, now) + durations[TimerKind.TASK_OVERDUE]
+        await tx.timers.schedule(TimerKind.TASK_OVERDUE, task.id, overdue, now)
 
     async def _dm_organizers(self, tx: Transaction, kind: MessageKind, text: Text) -> None:
         """Free text about a task may name people: organizers get it one by one, privately."""
@@ -187,13 +193,13 @@ class TaskService(Service):
             await tx.timers.schedule(
                 TimerKind.TASK_OFFER_REMINDER,
                 task.id,
-                now + self.durations[TimerKind.TASK_OFFER_REMINDER],
+                now + self.durations_for(task)[TimerKind.TASK_OFFER_REMINDER],
                 now,
             )
             await tx.timers.schedule(
                 TimerKind.TASK_OFFER_ESCALATION,
                 task.id,
-                now + self.durations[TimerKind.TASK_OFFER_ESCALATION],
+                now + self.durations_for(task)[TimerKind.TASK_OFFER_ESCALATION],
                 now,
             )
             if previous is not None and previous.id != assignee.id:
@@ -271,6 +277,7 @@ class TaskService(Service):
                 tx,
                 MessageKind.TASK_UPDATE,
                 _("{member} accepted {code}.", member=who, code=task.code),
+                task_id=task.id,
             )
             if need_to_know.has_details(task):
                 person = await tx.people.get(task.person_id) if task.person_id else None
@@ -286,14 +293,16 @@ class TaskService(Service):
                     actor,
                     MessageKind.TASK_DETAILS,
                     task_details(task, shown, self.network.region),
+                    task_id=task.id,
                 )
             if task.due_at is not None:
-                await self._schedule_due(tx, task.id, task.due_at, now)
+                await self._schedule_due(tx, task, task.due_at, now)
         elif task.state is TaskState.DONE:
             await self.messenger.to_organizers(
                 tx,
                 MessageKind.TASK_UPDATE,
                 lines(_("{code} is done ({member}).", code=task.code, member=who), note_line),
+                task_id=task.id,
             )
         elif task.state is TaskState.OPEN:
             await self.messenger.to_organizers(
@@ -398,7 +407,7 @@ class TaskService(Service):
         task = await load_task(tx, task.id)
         if due_at is not None and task.state is TaskState.ACCEPTED:
             await tx.timers.cancel(DUE_TIMERS, task.id)
-            await self._schedule_due(tx, task.id, due_at, now)
+            await self._schedule_due(tx, task, due_at, now)
         if tell and task.assignee_id is not None:
             assignee = await tx.members.get(task.assignee_id)
             if assignee is not None:

@@ -256,7 +256,10 @@ class Console:
         for chat in self._chats.values():
             spoken = ", ".join(language_name(code, language) for code in chat.languages)
             purpose = render(_PURPOSE_NAMES[chat.purpose.value], language)
-            out.append(f"  {chat.name:<{width}}{purpose} · {spoken}")
+            target = self.app.network.target(PLATFORM, chat.name)
+            gets_drills = render(_("gets drills"), language)
+            drill = f" · {gets_drills}" if target and target.drill else ""
+            out.append(f"  {chat.name:<{width}}{purpose} · {spoken}{drill}")
         return out
 
     async def _next_report_code(self) -> str:

@@ -78,6 +78,7 @@ OPTIONS: dict[str, Callable[[Rig], dict[str, Any]]] = {
     "help": lambda rig: {},
     "roles": lambda rig: {},
     "stats": lambda rig: {"since": "30d"},
+    "drill": lambda rig: {"action": choice("start"), "length": "1h"},
     "tasks": lambda rig: {"which": choice("open")},
     "person": lambda rig: {"person": "P1"},
     "detained": lambda rig: {"report": "R1", "children": "Lincoln Elementary"},

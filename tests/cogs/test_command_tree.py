@@ -58,6 +58,7 @@ def test_every_command_payload_fits_discord_limits(rig: Rig) -> None:
             "detained",
             "roles",
             "stats",
+            "drill",
         ]
     )
     assert len(names) == len(set(names)), "two commands share a name"

@@ -21,16 +21,16 @@ from tests.fakes.discord_server import DIRECT_MESSAGES, GUILD_MESSAGES, GUILDS, 
 SERVER_COMMANDS = {
     "report", "verify", "dismiss", "resolve", "still", "correct", "retract", "status",
     "rights", "hotline", "lang", "help", "task", "tasks", "person", "detained", "roles",
-    "claim", "unclaim", "duty", "stats",
+    "claim", "unclaim", "duty", "stats", "drill",
 }  # fmt: skip
 # What a member needs where the bot writes to them: the offer of a task and the task
-# itself, their details, reporting, and help; for organizers, who has which role and
-# the after-action numbers; for verifiers, saying they are going (a report is offered
-# to them by DM) and their duty (verifying and closing stay where the cards are, in
-# the server).
+# itself, their details, reporting, and help; for organizers, who has which role, the
+# after-action numbers and starting or stopping a drill; for verifiers, saying they are
+# going (a report is offered to them by DM) and their duty (verifying and closing stay
+# where the cards are, in the server).
 DIRECT_COMMANDS = {
     "report", "rights", "hotline", "lang", "help", "task", "tasks", "person", "detained",
-    "roles", "claim", "unclaim", "duty", "stats",
+    "roles", "claim", "unclaim", "duty", "stats", "drill",
 }  # fmt: skip
 
 

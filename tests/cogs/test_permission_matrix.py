@@ -33,6 +33,7 @@ COGS = {
     "DispatchCog": ("claim", "duty"),
     "MembersCog": ("roles",),
     "StatsCog": ("stats",),
+    "DrillCog": ("drill", "drill stop", "drill status"),
     "TasksCog": (
         "add",
         "assign",
@@ -47,7 +48,7 @@ COGS = {
     ),
 }
 # Ways that are a slash command with other options: the command's callback they call.
-CALLBACKS = {"person correction": "person"}
+CALLBACKS = {"person correction": "person", "drill stop": "drill", "drill status": "drill"}
 
 
 def choice(value: str) -> app_commands.Choice[str]:
@@ -76,6 +77,9 @@ def options(rig: Rig, name: str) -> dict[str, Any]:
         "decline": {"task": "T1", "reason": "busy"},
         "detained": {"report": "R1"},
         "stats": {"since": "30d"},
+        "drill": {"action": choice("start"), "length": "1h"},
+        "drill stop": {"action": choice("stop")},
+        "drill status": {"action": choice("status")},
     }.get(name, {})
 
 
@@ -126,7 +130,7 @@ async def test_discord(rig: Rig, entry: Entry, way: str, role: str) -> None:
     rig.users["volunteer"] = fakes.mock_member(USERS["volunteer"])
     rig.users["reporter"] = fakes.mock_member(USERS["reporter"], fakes.VERIFIER_ROLE)
     cast = {role_name: await rig.front.actor(rig.users[role_name]) for role_name in ROLES}
-    await prepare(rig.app, cast, entry.verified, entry.t1)
+    await prepare(rig.app, cast, entry.verified, entry.t1, entry.drill)
     before = await fingerprint(rig.app)
     interactions = await run(rig, way, role)
     reply = "\n".join(text for i in interactions for text in replies_of(i))

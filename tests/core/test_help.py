@@ -18,7 +18,7 @@ async def test_an_organizer_sees_every_command_grouped_one_line_each(app: App) -
     rows = text.splitlines()
     assert rows[0] == "What I can do:"
     headings = [row for row in rows if not row.startswith(" ")][1:-1]
-    assert headings == ["Reports:", "Verifying:", "People and tasks:", "For everyone:"]
+    assert headings == ["Reports:", "Verifying:", "People and tasks:", "For everyone:", "Drills:"]
     assert len(rows) == 1 + len(headings) + len(COMMANDS) + 1  # no examples here
     assert "Example:" not in text
     assert rows[-1].endswith("/help task")
@@ -29,6 +29,7 @@ async def test_a_volunteer_sees_only_their_groups(app: App) -> None:
     text = await say(app, "dee", "/help", dm("dee"))
     assert "Verifying:" not in text and "/verify" not in text
     assert "Reports:" in text and "For everyone:" in text
+    assert "Drills:" not in text  # organizers start and stop them
 
 
 async def test_help_is_in_the_readers_language(app: App) -> None:

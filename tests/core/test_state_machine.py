@@ -6,7 +6,8 @@ report's pending state; every report has at most one decision; no group chat eve
 detained person's details, a task's description or a volunteer's note, as an answer or
 as any other message; a volunteer is never sent (answer or message) a field of a person
 that the tasks they hold right now do not need, nor the words of a task they do not
-hold; and nothing anyone types (including random text) makes the bot fail.
+hold; no message of a drill (/drill start) reaches a chat not marked for drills; and
+nothing anyone types (including random text) makes the bot fail.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.core.commands import COMMANDS
 from bot.core.models import (
     Conversation,
     Member,
+    MessageKind,
     OutboxEntry,
     ReportState,
     Role,
@@ -69,6 +71,8 @@ SECRETS = PERSON_SECRETS | {m for marks in DESCRIPTIONS.values() for m in marks}
 CALLBACK = ("5550107788", "010-7788", "010 7788")
 # A home's house number: in the organizer chat's card, never in a broadcast.
 HOUSE = "1234 Elm"
+# What a drill's messages say on top, in the example config's chat languages.
+DRILL_BANNERS = ("DRILL — PRACTICE", "SIMULACRO — PRÁCTICA")
 
 
 class NetworkMachine(RuleBasedStateMachine):
@@ -283,6 +287,14 @@ class NetworkMachine(RuleBasedStateMachine):
         """Whatever anyone types: an answer or silence, never a crash or a broken promise."""
         self.say(who, text, direct=direct)
 
+    @rule(who=st.sampled_from(["ana", "ana", *MEMBERS]), direct=st.booleans(),
+          text=st.sampled_from(["/drill start 1h", "/drill start 10m", "/drill stop", "/drill",
+                                "/simulacro empezar 30m", "/simulacro terminar"]))  # fmt: skip
+    def drill(self, who: str, direct: bool, text: str) -> None:
+        """Drills start and end (by command, or when their time is up) among everything
+        else; what happens meanwhile is practice."""
+        self.say(who, text, direct=direct)
+
     @rule(minutes=st.integers(1, 120))
     def time_passes(self, minutes: int) -> None:
         self.clock.advance(minutes * 60)
@@ -332,6 +344,29 @@ class NetworkMachine(RuleBasedStateMachine):
 
         self.run(check())
         self.check_outbox()
+
+    @invariant()
+    def drills_stay_in_drill_chats(self) -> None:
+        """No message of a drill reaches a chat not marked for drills (here: the alert
+        chats); a drill report's alert goes to the drill chats only."""
+
+        async def check() -> None:
+            async with self.app.store.reading() as tx:
+                for entry in await tx.outbox.all_entries():
+                    if entry.is_direct:
+                        continue
+                    target = self.app.network.target(entry.platform, entry.address)
+                    assert target is not None, entry.address
+                    if target.drill:
+                        continue
+                    assert not any(banner in entry.body for banner in DRILL_BANNERS), (
+                        f"a drill message in {entry.address}: {entry.body!r}"
+                    )
+                    if entry.kind is MessageKind.ALERT and entry.report_id is not None:
+                        report = await tx.reports.get(entry.report_id)
+                        assert report is not None and not report.drill, "a drill's alert"
+
+        self.run(check())
 
     def teardown(self) -> None:
         self.run(self.app.close())
