@@ -340,6 +340,15 @@ class SqliteReports:
             ),
         )
 
+    async def mark_claimed(self, report_id: int, at: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE reports SET first_claimed_at = ? WHERE id = ? AND first_claimed_at IS NULL",
+            (to_db(at), report_id),
+        )
+
+    async def place_in_area(self, report_id: int, area: str | None) -> None:
+        await self._conn.execute("UPDATE reports SET area = ? WHERE id = ?", (area, report_id))
+
     async def update_details(
         self,
         report_id: int,

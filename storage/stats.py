@@ -13,23 +13,16 @@ from bot.core.store import ReportFacts, TaskFacts
 from storage.connection import Connection
 from storage.timecodec import from_db, maybe_from_db, to_db
 
-# ISSUE 15 MERGE POINT: the one place the dispatch records (wip-dispatch: claims, areas)
-# and the drill mark (wip-drill) are read for the numbers. Until they land the three
-# columns below are constants; once they do, replace them with:
-#   claimed_at: when the report was first claimed (the earliest claim, even if given back)
-#   area:       the name of the area the report was placed in, NULL for none
-#   drill:      1 for a report made during a drill (left out of every number)
-# Nothing above this seam changes: /stats and `rrbot report` already show time to claim,
-# the by-area chart and "n drill reports are not counted" as soon as these are filled,
-# and "no claims recorded" / "No areas recognised" while they are empty
-# (tests/core/test_stats.py `test_claims_areas_and_drills_count_once_they_are_recorded`).
+# Time to claim, area and drill come from the report row (migration 0022): when it was
+# first claimed (never by whom: the dispatch record is deleted once it is decided), the
+# area it was placed in, and whether a drill still running made it.
 _REPORTS = """
 SELECT r.state, r.created_at, d.decided_at, d.reason, d.decided_by IS NOT NULL AS by_member,
        (SELECT COUNT(*) FROM broadcasts b WHERE b.report_id = r.id AND b.kind = 'alert')
            AS alerts,
-       NULL AS claimed_at,
-       NULL AS area,
-       0 AS drill
+       r.first_claimed_at AS claimed_at,
+       r.area AS area,
+       r.drill AS drill
 FROM reports r INDEXED BY reports_by_created
 LEFT JOIN decisions d ON d.report_id = r.id
 WHERE r.created_at >= ? AND r.created_at <= ?
@@ -39,7 +32,7 @@ _TASKS = """
 SELECT state, created_at, due_at,
        CASE WHEN state IN ('done', 'cancelled') THEN updated_at END AS closed_at
 FROM tasks INDEXED BY tasks_by_created
-WHERE created_at >= ? AND created_at <= ?
+WHERE created_at >= ? AND created_at <= ? AND drill = 0
 """
 _PEOPLE = """
 SELECT COUNT(*) FROM audit_log

@@ -230,6 +230,7 @@ async def first_offer(
     """Offer a new report to the verifiers on duty (not its reporters) and start its
     escalation chain. True when nobody is on duty: the card then calls every verifier."""
     area = report_area(network, report)
+    await tx.reports.place_in_area(report.id, area.name if area is not None else None)
     on_duty = [m for m in await _on_duty(tx, network, now, area) if m.id not in report.reporters]
     await tx.dispatch.set_step(report.id, 0)
     await _schedule_step(network, tx, report, 0, now)
@@ -310,6 +311,7 @@ class DispatchService(Service):
                 report.id, actor.id, eta, now, expected=state.claimed_by
             ):
                 raise await self._taken(tx, report, await tx.dispatch.get(report.id))
+            await tx.reports.mark_claimed(report.id, now)
             await tx.timers.cancel((TimerKind.REPORT_REASK, TimerKind.CLAIM_OVERDUE), report.id)
             await tx.timers.schedule(
                 TimerKind.CLAIM_OVERDUE, report.id, now + eta + self.network.claim_grace, now

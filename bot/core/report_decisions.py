@@ -203,6 +203,7 @@ class ReportDecisions(Service):
                 # A drill's alert goes to the drill chats only (by default the organizers');
                 # a real one placed in an area to its chats and the network-wide ones.
                 area = area_of((report.where, report.what), self.network.areas)
+                await tx.reports.place_in_area(report.id, area.name if area else None)
                 alerted = (
                     self.network.drill_targets()
                     if report.drill

@@ -183,6 +183,12 @@ class Reports(Protocol):
         now: datetime,
     ) -> None: ...
 
+    async def mark_claimed(self, report_id: int, at: datetime) -> None:
+        """Keep when the report was first claimed (never by whom), for the numbers."""
+
+    async def place_in_area(self, report_id: int, area: str | None) -> None:
+        """Keep the name of the area the report is placed in (None: no area)."""
+
     async def record_update(
         self, report_id: int, kind: str, *, note: str, actor_id: int, now: datetime
     ) -> None: ...

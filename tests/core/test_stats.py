@@ -184,3 +184,29 @@ async def test_a_window_past_the_purge_says_older_reports_are_not_counted(
         "Closed reports are deleted after 90 days and finished tasks after 30 days, so older "
         "ones are not counted here."
     ) in said
+
+
+async def test_a_claimed_report_in_an_area_is_timed_and_charted_and_a_drill_is_left_out(
+    chat: ChatHarness, clock: FakeClock
+) -> None:
+    """Dispatch and drills feed the numbers: the first claim's time (never who), the
+    area the report was placed in, and reports made by a drill still running."""
+    await chat.say(
+        "dee@dm: /report where: Cesar Chavez & Soto, Boyle Heights; what: 3 vans at the stop"
+    )
+    clock.advance(timedelta(minutes=4))
+    await chat.say("ben@dm: /claim R1 15m")
+    clock.advance(timedelta(minutes=3))
+    await chat.say("ben@dm: /unclaim R1")  # given back: the first claim still counts
+    await chat.say("cruz@dm: /voy R1 10")
+    clock.advance(timedelta(minutes=10))
+    await chat.say("cruz@dm: /verificar R1 vi las camionetas")
+    await chat.say("ana@organizers: /drill start 1h")
+    await chat.say("eli@dm: /report where: Broadway & 1st; what: agents at the courthouse")
+    said = await chat.text("ana@dm: /stats")
+    assert "1 report" in said and "confirmed: 1 (100%)" in said
+    assert "Time to claim: median 4 minutes" in said
+    assert "1 drill report is not counted." in said
+    found = await chat.app.stats.numbers(timedelta(days=7))
+    html = page(found, chat.app.renderer, "en")
+    assert ">Eastside<" in html and "ben" not in html and "cruz" not in html
