@@ -138,6 +138,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "hotline", _("Show the rapid response hotline."), "/hotline", in_broadcast_chats=True
     ),
     CommandSpec(
+        "practice",
+        _(
+            "Practise staying silent: I play an agent, you answer, I coach you "
+            "(in a direct message)."
+        ),
+        "/practice",
+        in_broadcast_chats=True,  # there: "let's practise in a private message"
+    ),
+    CommandSpec(
         "lang", _("Choose the language I write to you in."), "/lang es", in_broadcast_chats=True
     ),
     CommandSpec(

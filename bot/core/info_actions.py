@@ -41,7 +41,7 @@ HELP_GROUPS: tuple[tuple[Text, tuple[str, ...]], ...] = (
     (_("Reports"), ("report", "status")),
     (_("Verifying"), ("verify", "dismiss", "resolve", "still", "correct", "retract")),
     (_("People and tasks"), ("detained", "person", "task", "tasks", "cancel", "role", "roles")),
-    (_("For everyone"), ("rights", "hotline", "lang", "help")),
+    (_("For everyone"), ("rights", "practice", "hotline", "lang", "help")),
 )
 
 # Each /task verb: how to type it (commands and labels stay English: that is what people

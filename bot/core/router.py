@@ -32,6 +32,7 @@ from bot.core.errors import UserError
 from bot.core.media import Upload
 from bot.core.models import Conversation, Member, TargetPurpose
 from bot.core.network import Network
+from bot.core.practice import Practice
 from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
 from bot.core.yes_no import parse_yes_no, split_answer
@@ -62,6 +63,7 @@ class CommandRouter:
         self.network = network
         self.actions = actions
         self.detained_conversation = DetainedConversation(self.actions)
+        self.practice = Practice(actions.reports.store, actions.clock)
         self._handlers: dict[str, Handler] = {
             "report": self._report,
             "verify": self._verify,
@@ -80,6 +82,7 @@ class CommandRouter:
             "person": self._person,
             "rights": lambda a, c, line: self.actions.rights(a, line.body),
             "hotline": lambda a, c, line: self.actions.hotline(a),
+            "practice": lambda a, c, line: self.practice.start(a, c),
             "lang": lambda a, c, line: self.actions.lang(a, _first_word(line.body)),
             "help": lambda a, c, line: self.actions.help(a, line.body),
         }
@@ -100,6 +103,11 @@ class CommandRouter:
         gets an answer even when it is not a command (a cry for help). `uploads`: files
         sent with it, kept only with a report; otherwise the sender hears they were not."""
         command = split_command(text)
+        if conversation.is_direct and not uploads and (command is None or command.spec is None):
+            # An answer to the agent in /practice ("…", "/skip", "soy de México").
+            coached = await guarded(self._coach(actor, text), "practice", actor)
+            if coached:
+                return coached
         if (
             command is None
             and conversation.is_direct
@@ -175,6 +183,12 @@ class CommandRouter:
             return await handler(actor, conversation, command)
 
         return await guarded(run(), command.spec.name, actor)
+
+    async def _coach(self, actor: Member, text: str) -> list[Reply]:
+        """The coach's answer when the member is practising; nothing otherwise."""
+        if is_cancel(text):  # "stop", "parar" without the slash
+            return await self.practice.stop(actor) or []
+        return await self.practice.answer(actor, text) or []
 
     @staticmethod
     def _report_without_slash(conversation: Conversation, text: str) -> bool:
@@ -343,6 +357,9 @@ class CommandRouter:
     ) -> list[Reply]:
         if await self.detained_conversation.active(actor):
             return await self.detained_conversation.cancel(actor)
+        stopped = await self.practice.stop(actor)
+        if stopped is not None:
+            return stopped
         if await self.actions.intake.stop_asking_what(actor):
             return [Reply(_("Stopped. Nothing was saved."))]
         return [Reply(_("There is nothing to stop."))]
