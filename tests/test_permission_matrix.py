@@ -125,6 +125,8 @@ MATRIX: tuple[Entry, ...] = (
     Entry("rights", EVERYONE, "/rights", marker="555 0100", discord=("slash:rights",)),
     Entry("hotline", EVERYONE, "/hotline", marker="555 0100", discord=("slash:hotline",)),
     Entry("help", EVERYONE, "/help", marker="/report", discord=("slash:help",)),
+    # Practice runs in a direct message; on Discord tests/cogs/test_live_practice.py.
+    Entry("practice", EVERYONE, "/practice", marker="Agent", direct=True),  # Agente too
     Entry("lang", EVERYONE, "/lang es", marker="español", discord=("slash:lang",)),
     Entry("role", ORGANIZER, "/role add {none} verifier"),  # Discord roles live in Discord
     Entry("role remove", ORGANIZER, "/role remove {verifier} verifier", direct=True),
