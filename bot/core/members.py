@@ -79,6 +79,7 @@ class MemberService:
                     entry.external_id,
                     entry.language or self.network.default_language,
                     now,
+                    language_chosen=entry.language is not None,
                 )
                 seen.add(member.id)
                 note = notes.get(member.id)
@@ -244,6 +245,7 @@ class MemberService:
                     entry.external_id,
                     entry.language or self.network.default_language,
                     now,
+                    language_chosen=entry.language is not None,
                 )
                 wanted[member.id] = (member, entry.roles)
             organizers = {m.id for m in await tx.members.with_role(actor.platform, Role.ORGANIZER)}

@@ -17,6 +17,7 @@ from bot.core.commands import (
     CommandLine,
     Example,
     closest_command,
+    command_language,
     find_command,
     label_table,
     not_in_broadcast_chats,
@@ -36,7 +37,7 @@ from bot.core.practice import Practice
 from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
 from bot.core.yes_no import parse_yes_no, split_answer
-from bot.i18n import Raw, _
+from bot.i18n import Raw, _, language_name
 from bot.i18n.words import fold, vocabulary
 
 __all__ = ["CommandRouter", "Reply"]
@@ -165,6 +166,7 @@ class CommandRouter:
         if not command.spec.in_broadcast_chats and conversation.purpose is TargetPurpose.BROADCAST:
             return [Reply(not_in_broadcast_chats(command.name))]
         handler = self._handlers[command.spec.name]
+        actor, adopted = await self._adopt_language(actor, command)
 
         async def run() -> list[Reply]:
             # Called in here, so a refusal raised while reading the arguments (before the
@@ -182,7 +184,30 @@ class CommandRouter:
                 )
             return await handler(actor, conversation, command)
 
-        return await guarded(run(), command.spec.name, actor)
+        replies = await guarded(run(), command.spec.name, actor)
+        if adopted is None:
+            return replies
+        # In the language they typed in, this answer too (the front end still holds the
+        # member as it was).
+        return [adopted, *(Reply(r.text, r.language or actor.language) for r in replies)]
+
+    async def _adopt_language(
+        self, actor: Member, command: CommandLine
+    ) -> tuple[Member, Reply | None]:
+        """A member who never chose a language and types a command in one of the
+        network's other languages ("/ayuda") is written to in it from now on, and told
+        how to change it."""
+        if actor.language_chosen or command.spec is None or command.spec.name == "lang":
+            return actor, None
+        language = command_language(command.name)
+        if language is None or language == actor.language or language not in self.network.languages:
+            return actor, None
+        updated = await self.actions.members.set_language(actor, language)
+        told = _(
+            "I will write to you in {language} from now on. To change it, send /lang.",
+            language=Raw(language_name(language, menu=False)),
+        )
+        return updated, Reply(told, language=language)
 
     async def _coach(self, actor: Member, text: str) -> list[Reply]:
         """The coach's answer when the member is practising; nothing otherwise."""
@@ -414,7 +439,9 @@ class CommandRouter:
                 )
             return await self.actions.task_assign(actor, task_id, member, when)
         if verb == "accept":
-            return await self.actions.task_accept(actor, task_id)
+            return await self.actions.task_accept(
+                actor, task_id, in_direct_message=conversation.is_direct
+            )
         if verb == "decline":
             return await self.actions.task_decline(actor, task_id, tail)
         if verb == "done":
