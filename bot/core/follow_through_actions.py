@@ -241,7 +241,7 @@ class FollowThroughActions:
     ) -> list[Reply]:
         # Before looking anyone up: nobody else may probe who is a member.
         permissions.check_can_manage_tasks(actor)
-        member = await self.members.find(actor.platform, assignee.strip().lstrip("@"))
+        member = await self.members.named(actor.platform, assignee)
         if member is None:
             raise UserError(
                 _(

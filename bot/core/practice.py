@@ -20,25 +20,21 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from functools import cache
 from typing import Literal
-
-from rapidfuzz.distance import OSA
 
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.models import Conversation, Member
+from bot.core.phrases import says
 from bot.core.replies import Reply
 from bot.core.rights import PRACTICE_KINDS, card_for, urgent_reminder
 from bot.core.store import Store
 from bot.core.yes_no import meaning
 from bot.i18n import Msg, Raw, Renderer, Text, _, _n, lines
-from bot.i18n.words import fold, vocabulary
 
 KIND = "practice"
 EXPIRES_AFTER = timedelta(minutes=30)
 _HAS_WORDS = re.compile(r"\w")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 # Questions where "no" is itself an answer about the member (are you here legally? no).
 _ABOUT_THEM = frozenset({"born", "status", "entry"})
@@ -84,35 +80,9 @@ def agent_says(index: int) -> Text:
     return _("Agent: {words}", words=PracticeText(index, "agent"))
 
 
-@cache
-def _phrases(key: str) -> tuple[tuple[str, ...], ...]:
-    """The [practice] words for `key`, each as its folded words."""
-    typed = vocabulary().words("practice").get(key, ())
-    return tuple(tuple(fold(word).split()) for word in typed if fold(word))
-
-
-def _close(typed: str, word: str) -> bool:
-    """The same word, or a slip of the thumb away from it (short words must be exact)."""
-    if typed == word:
-        return True
-    if len(word) < 4:
-        return False
-    return bool(OSA.distance(typed, word) <= (1 if len(word) < 8 else 2))
-
-
 def mentions(text: str, key: str) -> bool:
-    """Whether the answer says one of the [practice] phrases for `key`, whole words in a
-    row ("not sign" is not found in "I will sign"), each word forgiving a typo."""
-    folded = fold(text)
-    said = folded.split()
-    for phrase in _phrases(key):
-        if _CJK.search(phrase[0]) and " ".join(phrase) in folded:
-            return True  # written without spaces between words
-        size = len(phrase)
-        for start in range(len(said) - size + 1):
-            if all(_close(said[start + i], phrase[i]) for i in range(size)):
-                return True
-    return False
+    """Whether the answer says one of the [practice] phrases for `key`."""
+    return says(text, "practice", key)
 
 
 def judge(kind: str, text: str) -> Verdict:

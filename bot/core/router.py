@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 
+from rapidfuzz.distance import OSA
+
 from bot.core import media_text, permissions
 from bot.core.actions import Actions, Reply, guarded
 from bot.core.commands import (
@@ -31,13 +33,14 @@ from bot.core.commands import (
 from bot.core.dialogs import DetainedConversation, is_cancel
 from bot.core.errors import UserError
 from bot.core.media import Upload
-from bot.core.models import Conversation, Member, TargetPurpose
+from bot.core.models import Conversation, DismissReason, Member, TargetPurpose
 from bot.core.network import Network
+from bot.core.phrases import which
 from bot.core.practice import Practice
 from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
 from bot.core.yes_no import parse_yes_no, split_answer
-from bot.i18n import Raw, _, language_name
+from bot.i18n import Raw, _, language_name, lines, one_of
 from bot.i18n.words import fold, vocabulary
 
 __all__ = ["CommandRouter", "Reply"]
@@ -54,6 +57,37 @@ _PERSON_CODE = re.compile(r"^[Pp]\d{1,9}$")
 def task_verb(word: str) -> str | None:
     """The task verb a word names ("aceptar" -> "accept"), in any language."""
     return vocabulary().index("task_verbs").get(fold(word))
+
+
+# Verb endings (Spanish, Portuguese, French), longest first: "acepto", "acepté" and
+# "aceptar" share "acept".
+_ENDINGS = ("ieron", "iendo", "aron", "amos", "emos", "imos", "ando", "ado", "ido", "ada",
+            "ida", "ar", "er", "ir", "as", "es", "o", "a", "e", "i")  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def nearest_task_verbs(word: str) -> list[str]:
+    """The task verbs a mistyped or conjugated word is nearest to ("asign" -> assign,
+    "acepto" -> accept); several when they are equally near, none when none is near."""
+    typed = fold(word)
+    if len(typed) < 3:
+        return []
+    limit = 1 if len(typed) <= 5 else 2
+    near: dict[str, int] = {}
+    for known, verb in vocabulary().index("task_verbs").items():
+        distance = 0 if _stem(typed) == _stem(known) else OSA.distance(typed, known)
+        if distance <= limit:
+            near[verb] = min(distance, near.get(verb, distance))
+    if not near:
+        return []
+    best = min(near.values())
+    return sorted(verb for verb, distance in near.items() if distance == best)
 
 
 Handler = Callable[[Member, Conversation, CommandLine], Awaitable[list[Reply]]]
@@ -283,6 +317,13 @@ class CommandRouter:
             reason = parse_reason(" ".join(words[:size])) if len(words) >= size else None
             if reason is not None:
                 return await self.actions.dismiss(actor, report_id, reason, " ".join(words[size:]))
+        # "its just a traffic stop", "mentira", "no pude encontrarlos": the reason their
+        # words give, when they give one; the words are kept whole as the note.
+        hinted = which(rest, "reason_hints")
+        if len(hinted) == 1:
+            return await self.actions.dismiss(
+                actor, report_id, DismissReason(hinted.pop()), rest.strip()
+            )
         raise UserError(
             _(
                 "Why dismiss it? Add a reason: {choices}. For example: "
@@ -395,6 +436,28 @@ class CommandRouter:
         words = command.body.split(maxsplit=1)
         verb = task_verb(words[0]) if words else None
         rest = words[1] if len(words) > 1 else ""
+        if verb is None and words:
+            # "/tarea acepto T7", "/task asign T3 dee": what was meant, the rest kept.
+            nearest = nearest_task_verbs(words[0])
+            if len(nearest) == 1:
+                meant = CommandLine(command.name, f"{nearest[0]} {rest}", command.spec)
+                note = _(
+                    "(I read “{typed}” as {verb}.)",
+                    typed=Raw(words[0][:32]),
+                    verb=Raw(nearest[0]),
+                )
+                try:
+                    done = await self._task(actor, conversation, meant)
+                except UserError as refused:
+                    raise UserError(lines(note, refused.message)) from None
+                return [Reply(note), *done]
+            if nearest:
+                raise UserError(
+                    _(
+                        "Did you mean {choices}?",
+                        choices=one_of(Raw(f"/task {verb} {rest}".strip()) for verb in nearest),
+                    )
+                )
         if verb is None:
             raise UserError(
                 _(
