@@ -120,7 +120,7 @@ class InfoActions:
                 Reply(
                     lines(
                         _("You're welcome.") if "thanks" in courtesy else _("Good."),
-                        _("I'm here if you need me: send /help. In danger now? Call:"),
+                        _("I'm here if you need me: send /help."),
                         rendering.hotline_lines(self.network),
                     )
                 )

@@ -37,6 +37,10 @@ def _at(said: list[str], start: int, phrase: tuple[str, ...]) -> bool:
     )
 
 
+def _exact(said: list[str], start: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(said[start : start + len(phrase)]) == phrase
+
+
 def says(text: str, section: str, key: str) -> bool:
     """Whether `text` says one of the phrases for `key` ("not sign" is not found in "I
     will sign": a phrase is its words in a row)."""
@@ -60,10 +64,11 @@ def only(text: str, section: str) -> set[str]:
     "gracias"); empty when anything else is in it."""
     said, start, keys = fold(text).split(), 0, set()
     while start < len(said):
-        # The longest phrase that starts here.
+        # The longest phrase that starts here; as typed rather than a slip away from it
+        # ("vale" is Spanish for ok, not Portuguese "valeu" mistyped).
         found = max(
             (
-                (len(phrase), key)
+                (len(phrase), _exact(said, start, phrase), key)
                 for key in vocabulary().keys(section)
                 for phrase in _phrases(section, key)
                 if _at(said, start, phrase)
@@ -73,5 +78,5 @@ def only(text: str, section: str) -> set[str]:
         if found is None:
             return set()
         start += found[0]
-        keys.add(found[1])
+        keys.add(found[2])
     return keys

@@ -167,7 +167,7 @@ async def test_in_a_group_it_asks_for_a_private_message(app: App) -> None:
             "send me /practice there."
         )
     # Nothing started: a direct message is not taken for an answer to the agent.
-    assert "If you or someone near you is in danger" in await say(app, "dee", "…ok", dm("dee"))
+    assert "If you or someone near you is in danger" in await say(app, "dee", "hello?", dm("dee"))
 
 
 @pytest.mark.parametrize("stop", ["/stop", "stop", "/cancel", "parar"])
