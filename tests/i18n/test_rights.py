@@ -109,6 +109,7 @@ def test_the_spanish_card_has_the_same_new_points() -> None:
 
 
 async def test_rights_more_in_any_order_and_language(app: App) -> None:
+    await say(app, "dee", "/lang en", dm("dee"))  # chosen: a Spanish command keeps it
     short = await say(app, "dee", "/rights", dm("dee"))
     assert short.startswith("KNOW YOUR RIGHTS\n") and "/rights more" in short
     assert "+1 555 0100" in short
@@ -118,7 +119,7 @@ async def test_rights_more_in_any_order_and_language(app: App) -> None:
     for text in ("/rights es más", "/derechos más es", "/rights more es", "/rights ES-mx mas"):
         answer = await say(app, "dee", text, dm("dee"))
         assert answer.startswith("CONOZCA SUS DERECHOS: LA TARJETA COMPLETA"), text
-    # The command's language is not the card's: dee reads English unless she asks.
+    # The command's language is not the card's: dee chose English.
     assert (await say(app, "dee", "/derechos mas", dm("dee"))).startswith("KNOW YOUR RIGHTS:")
     french = await say(app, "dee", "/rights fr plus", dm("dee"))
     assert french.startswith("CONNAISSEZ VOS DROITS : LA CARTE COMPLÈTE")
