@@ -138,8 +138,16 @@ class CommandRouter:
         gets an answer even when it is not a command (a cry for help). `uploads`: files
         sent with it, kept only with a report; otherwise the sender hears they were not."""
         command = split_command(text)
-        if conversation.is_direct and not uploads and (command is None or command.spec is None):
-            # An answer to the agent in /practice ("…", "/skip", "soy de México").
+        if (
+            conversation.is_direct
+            and not uploads
+            and (
+                command is None
+                or (command.spec is None and closest_command(command.name) is None)
+            )
+        ):
+            # An answer to the agent in /practice ("…", "/skip", "soy de México"); a
+            # command with a slip in it ("/reprotar …") is still that command.
             coached = await guarded(self._coach(actor, text), "practice", actor)
             if coached:
                 return coached

@@ -191,7 +191,9 @@ async def test_a_real_report_during_practice_is_still_a_report(app: App) -> None
     await say(app, "dee", "/practice", dm("dee"))
     filed = await say(app, "dee", "/report ICE vans at 5th & Main right now", dm("dee"))
     assert "Report R1 is with the verifiers" in filed
-    assert await report_count(app.store) == 1
+    slipped = await say(app, "dee", "/reprot ICE at the Food Lion on Oak St", dm("dee"))
+    assert "Report R2 is with the verifiers" in slipped
+    assert await report_count(app.store) == 2
     # The practice is where it was.
     assert (await say(app, "dee", "…", dm("dee"))).startswith("Well done. You never have to say")
 
