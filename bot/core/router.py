@@ -142,8 +142,7 @@ class CommandRouter:
             conversation.is_direct
             and not uploads
             and (
-                command is None
-                or (command.spec is None and closest_command(command.name) is None)
+                command is None or (command.spec is None and closest_command(command.name) is None)
             )
         ):
             # An answer to the agent in /practice ("…", "/skip", "soy de México"); a
