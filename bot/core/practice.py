@@ -182,6 +182,10 @@ class Practice:
 
     async def stop(self, actor: Member) -> list[Reply] | None:
         """End the practice early; None when there is none."""
+        async with self.store.reading() as tx:  # "stop" is typed far more than practised
+            current = await tx.dialogs.get(actor.id)
+        if current is None or current.kind != KIND:
+            return None
         async with self.store.transaction() as tx:
             dialog = await tx.dialogs.get(actor.id)
             if dialog is None or dialog.kind != KIND:
