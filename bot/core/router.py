@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
@@ -40,7 +41,7 @@ from bot.core.practice import Practice
 from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
 from bot.core.yes_no import parse_yes_no, split_answer
-from bot.i18n import Raw, _, language_name, lines, one_of
+from bot.i18n import Raw, Renderer, _, language_name, lines, one_of
 from bot.i18n.words import fold, vocabulary
 
 __all__ = ["CommandRouter", "Reply"]
@@ -70,6 +71,17 @@ def _stem(word: str) -> str:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)]
     return word
+
+
+@dataclass(frozen=True)
+class TaskVerb:
+    """A /task verb in the reader's words ("aceptar"; English without its own)."""
+
+    key: str
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        local = vocabulary().local("task_verbs", self.key, language)
+        return renderer.escape(local[0] if local else self.key)
 
 
 def nearest_task_verbs(word: str) -> list[str]:
@@ -451,7 +463,7 @@ class CommandRouter:
                 note = _(
                     "(I read “{typed}” as {verb}.)",
                     typed=Raw(words[0][:32]),
-                    verb=Raw(nearest[0]),
+                    verb=TaskVerb(nearest[0]),
                 )
                 try:
                     done = await self._task(actor, conversation, meant)
