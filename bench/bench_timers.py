@@ -60,7 +60,7 @@ def _config():  # type: ignore[no-untyped-def]
     # Keep the next re-ask of a real report far away, so each timer here fires once.
     timers = config.timers.model_copy(
         update={
-            "verification_reminder": timedelta(minutes=30),
+            "claim_within": timedelta(minutes=30),
             "verification_expiry": timedelta(hours=2),
         }
     )

@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from bot.config import Config
+from bot.config import DAYS, Config
 from bot.core.actions import Actions
+from bot.core.areas import Area
 from bot.core.clock import Clock, SystemClock
+from bot.core.dispatch import DispatchService
 from bot.core.forms import FormService
 from bot.core.media import MediaLimits
 from bot.core.members import ConfiguredMember, MemberService
 from bot.core.messenger import Messenger
 from bot.core.models import TimerKind
-from bot.core.network import HotlineInfo, Network
+from bot.core.network import DispatchStep, HotlineInfo, Network, Shift, StepWho
 from bot.core.notices import Notices
 from bot.core.people import PeopleService
 from bot.core.places import KnownPlace
@@ -106,7 +108,7 @@ def network_from_config(config: Config) -> Network:
         ),
         targets=tuple(config.targets()),
         corroboration_window=config.timers.corroboration_window,
-        verification_reminder=config.timers.verification_reminder,
+        claim_within=config.timers.claim_within,
         verification_expiry=config.timers.verification_expiry,
         active_check=config.timers.active_check,
         daily_summary=config.timers.daily_summary,
@@ -116,6 +118,22 @@ def network_from_config(config: Config) -> Network:
         media=MediaLimits(
             per_report=config.limits.media_per_report,
             max_bytes=config.limits.media_max_mb * 1_000_000,
+        ),
+        default_eta=config.dispatch.eta,
+        claim_grace=config.dispatch.grace,
+        dispatch_steps=tuple(
+            DispatchStep(step.wait, StepWho(step.who), step.count) for step in config.dispatch.steps
+        ),
+        areas=tuple(Area(area.name, tuple(area.words)) for area in config.areas),
+        shifts=tuple(
+            Shift(
+                shift.member,
+                frozenset(DAYS.index(day) for day in shift.days),
+                shift.start,
+                shift.end,
+                tuple(shift.areas),
+            )
+            for shift in config.dispatch.shifts
         ),
     )
 
@@ -168,6 +186,7 @@ class App:
             ),
         )
         report_timers = ReportTimers(store, network, clock, messenger).on_timer
+        self.dispatch = DispatchService(store, network, clock, messenger)
         task_timers = TaskTimers(messenger).on_timer
         # One handler per kind of timer; the dispatcher refuses to start with one missing.
         self.timers = TimerDispatcher(
@@ -175,7 +194,8 @@ class App:
             clock,
             messenger,
             {
-                TimerKind.REPORT_REASK: report_timers,
+                TimerKind.REPORT_REASK: self.dispatch.on_timer,
+                TimerKind.CLAIM_OVERDUE: self.dispatch.on_timer,
                 TimerKind.REPORT_EXPIRE: report_timers,
                 TimerKind.REPORT_ACTIVE_CHECK: report_timers,
                 TimerKind.TASK_OFFER_REMINDER: task_timers,
@@ -203,6 +223,7 @@ class App:
             follow_ups=self.follow_ups,
             tasks=self.tasks,
             people=self.people,
+            dispatch=self.dispatch,
         )
         self.router = CommandRouter(self.actions, network)
         store.add_commit_hook(self._committed)

@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -52,6 +52,7 @@ def _duration(value: object) -> timedelta:
 
 
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
+DispatchWho = Literal["next", "verifiers", "organizers"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 
 
@@ -167,7 +168,9 @@ class Timers(_Section):
     """Every timer of the network. Issue-by-issue features read the ones they need."""
 
     corroboration_window: Duration = timedelta(hours=2)
-    verification_reminder: Duration = timedelta(minutes=10)
+    # A report nobody has claimed after this long goes to the next step of the
+    # escalation chain ([[dispatch.steps]]). Formerly `verification_reminder`.
+    claim_within: Duration = timedelta(minutes=10)
     verification_expiry: Duration = timedelta(hours=1)
     active_check: Duration = timedelta(hours=3)
     task_accept_reminder: Duration = timedelta(minutes=15)
@@ -179,13 +182,81 @@ class Timers(_Section):
 
     _clock_time = field_validator("daily_summary", mode="before")(_time_of_day)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _old_name(cls, data: Any) -> Any:
+        """`verification_reminder` (before dispatch) still works as `claim_within`."""
+        if isinstance(data, dict) and "verification_reminder" in data:
+            data = dict(data)
+            old = data.pop("verification_reminder")
+            data.setdefault("claim_within", old)
+        return data
+
     @model_validator(mode="after")
     def _ordered(self) -> Timers:
-        if self.verification_expiry <= self.verification_reminder:
-            raise ValueError("verification_expiry must be longer than verification_reminder")
+        if self.verification_expiry <= self.claim_within:
+            raise ValueError("verification_expiry must be longer than claim_within")
         if self.task_accept_escalation <= self.task_accept_reminder:
             raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
         return self
+
+
+class AreaSection(_Section):
+    """A part of the network's territory, and the words that place a report in it."""
+
+    name: str = Field(min_length=1, max_length=60)
+    # Neighbourhood names, zip codes, cross streets ("Cesar Chavez & Soto").
+    words: list[str] = Field(default_factory=list)
+
+    @field_validator("words")
+    @classmethod
+    def _non_empty(cls, value: list[str]) -> list[str]:
+        if any(not phrase.strip() for phrase in value):
+            raise ValueError("area words must not be empty")
+        return value
+
+
+Areas = list[str]
+
+
+class DispatchStep(_Section):
+    """One step of the escalation chain: after `wait` with no claim, call `who`."""
+
+    wait: Duration
+    # next: the next verifiers on duty, in turn (round-robin; every verifier in turn when
+    # nobody is on duty); verifiers: every verifier; organizers: the organizer chats.
+    who: DispatchWho
+    count: int = Field(default=2, ge=1, le=50)  # how many verifiers "next" calls
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Shift(_Section):
+    """A weekly shift: `member` is on duty on these days between `start` and `end`
+    (network time; an end before the start runs past midnight)."""
+
+    # As in the members lists: a console name, a Signal UUID or number, a Discord user id.
+    member: str = Field(min_length=1, max_length=64)
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(min_length=1)
+    start: time
+    end: time
+    areas: list[str] = Field(default_factory=list)
+
+    _clock_times = field_validator("start", "end", mode="before")(_time_of_day)
+
+
+class DispatchSection(_Section):
+    # The ETA a claim gets when the verifier gives none (and Discord's "I'll go" button).
+    eta: Duration = timedelta(minutes=15)
+    # A claim past its ETA plus this, undecided, re-asks the claimer once, then the others.
+    grace: Duration = timedelta(minutes=10)
+    # The escalation chain; empty: offer to the next verifiers after timers.claim_within,
+    # then tell organizers after as long again. After the last step, every verifier is
+    # asked again every timers.claim_within until the report is claimed or expires.
+    steps: list[DispatchStep] = Field(default_factory=list, max_length=20)
+    # Optional weekly shifts: who is on duty when, without sending /duty on.
+    shifts: list[Shift] = Field(default_factory=list, max_length=500)
 
 
 class Limits(_Section):
@@ -227,6 +298,7 @@ class ConsoleChat(_Section):
     name: str
     purpose: TargetPurpose
     languages: Languages
+    areas: Areas = Field(default_factory=list)  # a broadcast chat's areas; none: all
 
     @field_validator("name")
     @classmethod
@@ -260,6 +332,7 @@ class DiscordBroadcast(_Section):
     channel_id: Snowflake
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
+    areas: Areas = Field(default_factory=list)  # the areas whose alerts it gets; none: all
 
 
 class DiscordSection(_Section):
@@ -337,6 +410,7 @@ class SignalGroup(_Section):
     ]
     name: str = Field(min_length=1, max_length=100)
     languages: Languages
+    areas: Areas = Field(default_factory=list)  # a broadcast group's areas; none: all
 
     @model_validator(mode="after")
     def _accepted_by_the_service(self) -> SignalGroup:
@@ -408,6 +482,8 @@ class Config(_Section):
     hotlines: list[Hotline] = Field(min_length=1)
     known_locations: list[KnownLocation] = Field(default_factory=list)
     timers: Timers = Timers()
+    dispatch: DispatchSection = DispatchSection()
+    areas: list[AreaSection] = Field(default_factory=list, max_length=100)
     limits: Limits = Limits()
     retention: Retention = Retention()
     storage: StorageSection = StorageSection()
@@ -417,6 +493,28 @@ class Config(_Section):
     signal: SignalSection | None = None
 
     source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _areas_known(self) -> Config:
+        names = [area.name for area in self.areas]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"area {twice[0]!r} is defined twice")
+        for shift in self.dispatch.shifts:
+            unknown = [area for area in shift.areas if area not in names]
+            if unknown:
+                raise ValueError(
+                    f"the shift of {shift.member!r} lists area {unknown[0]!r}, which no "
+                    "[[areas]] block defines"
+                )
+        for target in self.targets():
+            unknown = [area for area in target.areas if area not in names]
+            if unknown:
+                raise ValueError(
+                    f"chat {target.label!r} lists area {unknown[0]!r}, which no [[areas]] "
+                    "block defines"
+                )
+        return self
 
     @model_validator(mode="after")
     def _languages_consistent(self) -> Config:
@@ -485,6 +583,7 @@ class Config(_Section):
                     purpose=chat.purpose,
                     languages=tuple(chat.languages),
                     label=chat.name,
+                    areas=tuple(chat.areas),
                 )
         if self.discord is not None:
             yield Target(
@@ -501,6 +600,7 @@ class Config(_Section):
                     purpose=TargetPurpose.BROADCAST,
                     languages=tuple(channel.languages),
                     label=f"#{channel.name}",
+                    areas=tuple(channel.areas),
                 )
 
         if self.signal is not None:
@@ -513,6 +613,7 @@ class Config(_Section):
                     purpose=purpose,
                     languages=tuple(group.languages),
                     label=group.name,
+                    areas=tuple(group.areas),
                 )
 
     def key_path(self, database: Path) -> Path:

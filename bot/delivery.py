@@ -39,8 +39,8 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from bot.core.clock import Clock
-from bot.core.messenger import RECORDED
-from bot.core.models import MessageKind, OutboxEntry, Queued
+from bot.core.messenger import EDITS_CARD, RECORDED
+from bot.core.models import OutboxEntry, Queued
 from bot.core.store import Store
 from bot.pacing import Limits, LoopTimer, Pacer, Timer
 from bot.redact import redact
@@ -51,9 +51,6 @@ Chat = tuple[str, bool]  # (address, is_direct): the unit of order
 T = TypeVar("T")
 MIN_RETRY = 0.1  # seconds: a platform's "retry after 0" must not become a busy loop
 BATCH = 500  # outcomes per transaction at most
-# Notices that edit a message sent before them in the same chat (a card's count, its
-# decision): they need that message's id, which is stored with its outcome.
-EDITS_EARLIER = frozenset({MessageKind.DECISION, MessageKind.CORROBORATION})
 STORE_ATTEMPTS = 5  # tries to record a batch of outcomes before giving up on them
 
 
@@ -456,10 +453,13 @@ class OutboxWorker:
         try:
             while True:
                 while lane.queue and not lane.held and not self._stopping:
-                    if stored and lane.queue[0].kind in EDITS_EARLIER:
-                        # The card it edits may be among the sends whose outcome (its
-                        # message id) is still being stored: wait for them, not to skip it.
-                        await asyncio.wait(stored)
+                    if lane.queue[0].kind in EDITS_CARD and stored:
+                        # The card it edits may have been sent just now: its id is
+                        # found only once its outcome is stored.
+                        if not await self._all_stored(stored):
+                            lane.held = True  # not recorded: this chat waits for a restart
+                            break
+                        stored = []
                     outcome = await self._attempt(chat, lane.queue[0])
                     if outcome is None:
                         break
@@ -483,6 +483,11 @@ class OutboxWorker:
             self._release(lane.queue)
             self._end(chat, lane)
             raise
+
+    @staticmethod
+    async def _all_stored(stored: list[asyncio.Future[None]]) -> bool:
+        results = await asyncio.gather(*stored, return_exceptions=True)
+        return not any(isinstance(result, Exception) for result in results)
 
     def _end(self, chat: Chat, lane: _Lane) -> None:
         if self._lanes.get(chat) is lane:

@@ -23,6 +23,7 @@ from bot.config import Config, DiscordSection
 from bot.core.clock import Clock
 from bot.core.models import OutboxEntry
 from bot.delivery import OutboxWorker
+from cogs.dispatch import DispatchCog
 from cogs.forms import FormsCog
 from cogs.frontend import PLATFORM, SERVER_INSTALL, SERVER_ONLY, DiscordFrontEnd
 from cogs.info import InfoCog
@@ -34,6 +35,7 @@ from cogs.tasks import DetainedForm, TasksCog
 from cogs.text import escape_user_text
 from cogs.translator import CatalogTranslator
 from cogs.views import (
+    ClaimButton,
     DismissButton,
     StillButton,
     TaskAnswerButton,
@@ -106,6 +108,7 @@ class RapidResponseBot(commands.Bot):
         front = DiscordFrontEnd(app, self.settings)
         self.front = front
         self.add_dynamic_items(
+            ClaimButton,
             VerifyButton,
             DismissButton,
             StillButton,
@@ -115,6 +118,7 @@ class RapidResponseBot(commands.Bot):
         )
         await self.add_cog(FormsCog(front, (ReportForm, PlaceForm, DetainedForm)))
         await self.add_cog(ReportsCog(front))
+        await self.add_cog(DispatchCog(front))
         await self.add_cog(TasksCog(front))
         await self.add_cog(InfoCog(front))
         await self.add_cog(MembersCog(front))

@@ -238,7 +238,7 @@ class AddPlaceButton(
             await show_form(interaction, form)
 
 
-def _code_choices(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
+def code_choices(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
     wanted = current.strip().lower()
     return [
         app_commands.Choice(name=f"{code} · {where}"[:100], value=code)
@@ -264,7 +264,7 @@ class ReportsCog(commands.Cog):
                 return []
             return await self.front.actions.open_reports(member, *states)
 
-        return _code_choices(await self.front.suggest(codes()), current)
+        return code_choices(await self.front.suggest(codes()), current)
 
     async def pending_codes(
         self, interaction: discord.Interaction, current: str

@@ -14,12 +14,13 @@ import logging
 import aiohttp
 import discord
 
+from bot.core.messenger import EDITS_CARD
 from bot.core.models import MessageKind, OutboxEntry, ReportState
 from bot.delivery import DeliveryError
 from bot.pacing import Limits, Rate
 from cogs.frontend import DiscordFrontEnd
 from cogs.text import fit_parts, split_message
-from cogs.views import card_view, still_view, task_offer_view
+from cogs.views import card_view, offer_view, still_view, task_offer_view
 
 log = logging.getLogger(__name__)
 # Notices that change the card verifiers act on (its text, its buttons, its count).
@@ -75,10 +76,7 @@ class DiscordSender:
             raise DeliveryError(f"Discord error {error.status}", retry_after=retry_after) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise DeliveryError(f"Discord unreachable ({type(error).__name__})") from None
-        if entry.report_id is not None and entry.kind in (
-            MessageKind.DECISION,
-            MessageKind.CORROBORATION,
-        ):
+        if entry.report_id is not None and entry.kind in EDITS_CARD:
             await self._update_card(destination, entry)
         return message_id
 
@@ -87,6 +85,13 @@ class DiscordSender:
         view: discord.ui.View | None = None
         if entry.kind is MessageKind.TASK_OFFER and entry.task_id is not None:
             view = task_offer_view(entry.task_id, self.front.renderer, entry.languages[0])
+        if entry.kind is MessageKind.OFFER and entry.report_id is not None:
+            view = offer_view(
+                entry.report_id,
+                self.front.renderer,
+                entry.languages[0],
+                self.front.app.network.default_eta,
+            )
         if entry.kind is MessageKind.ACTIVE_CHECK and entry.report_id is not None:
             view = still_view(entry.report_id, self.front.renderer, entry.languages[0])
         if entry.kind is MessageKind.NEW_REPORT and entry.report_id is not None:
@@ -96,6 +101,7 @@ class DiscordSender:
                 self.front.renderer,
                 entry.languages[0],
                 photos=bool(entry.media_ids),
+                eta=self.front.app.network.default_eta,
             )
             if entry.ping == "verifiers":
                 role = self.front.settings.verifier_role_id
@@ -153,6 +159,7 @@ class DiscordSender:
                     self.front.renderer,
                     card.languages[0],
                     photos=photos,
+                    eta=self.front.app.network.default_eta,
                 )
                 await partial(parts[-1]).edit(view=view, allowed_mentions=NO_MENTIONS)
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 
 import discord
 
 from bot.core.models import DismissReason, PhotoChoice
 from bot.core.vocabulary import REASON_NAMES
-from bot.i18n import Renderer, _, _n
+from bot.i18n import Renderer, Span, _, _n
 from cogs.frontend import DISCORD_ERRORS, front_of
 from cogs.text import MESSAGE_LIMIT
 
@@ -94,12 +95,68 @@ class DismissButton(
         )
 
 
-def card_view(
-    report_id: int, reports: int, renderer: Renderer, language: str, *, photos: bool = False
+class ClaimButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"claim:report:(?P<id>[0-9]{1,18})",
+):
+    """ "I'll go": the verifier claims the report with the network's default ETA (a
+    different one: /claim R3 25m)."""
+
+    def __init__(self, report_id: int, label: str = "I'll go") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"claim:report:{report_id}",
+            )
+        )
+        self.report_id = report_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> ClaimButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        front = front_of(interaction)
+        await front.run(
+            interaction, "claim", lambda member: front.actions.claim(member, self.report_id)
+        )
+
+
+def claim_button(report_id: int, renderer: Renderer, language: str, eta: timedelta) -> ClaimButton:
+    label = renderer.render(_("I'll go (ETA {eta})", eta=Span(eta)), language)
+    return ClaimButton(report_id, label[:80])
+
+
+def offer_view(
+    report_id: int, renderer: Renderer, language: str, eta: timedelta
 ) -> discord.ui.View:
-    """Verify (and, when the report has photos, verify and send them with the alert),
-    the three ways to dismiss, and how many people reported it."""
+    """On a direct message that asks a verifier to go: the "I'll go" button."""
     view = discord.ui.View(timeout=None)
+    view.add_item(claim_button(report_id, renderer, language, eta))
+    return view
+
+
+def card_view(
+    report_id: int,
+    reports: int,
+    renderer: Renderer,
+    language: str,
+    *,
+    photos: bool = False,
+    eta: timedelta | None = None,
+) -> discord.ui.View:
+    """I'll go (with `eta`, the default ETA; None: no such button), verify (and, when
+    the report has photos, verify and send them with the alert), the three ways to
+    dismiss, and how many people reported it."""
+    view = discord.ui.View(timeout=None)
+    if eta is not None:
+        view.add_item(claim_button(report_id, renderer, language, eta))
     view.add_item(VerifyButton(report_id, renderer.render(_("Verify"), language)[:80]))
     if photos:
         label = renderer.render(_("Verify, and send the photos with the alert"), language)

@@ -9,6 +9,7 @@ from storage.audit import SqliteAudit
 from storage.broadcasts import SqliteBroadcasts
 from storage.connection import Connection
 from storage.dialogs import SqliteDialogs
+from storage.dispatch import SqliteDispatch
 from storage.forms import SqliteForms
 from storage.inbox import SqliteInbox
 from storage.media import SqliteMedia
@@ -68,6 +69,10 @@ class SqliteTransaction:
     @cached_property
     def dialogs(self) -> SqliteDialogs:
         return SqliteDialogs(self.conn)
+
+    @cached_property
+    def dispatch(self) -> SqliteDispatch:
+        return SqliteDispatch(self.conn)
 
     @cached_property
     def forms(self) -> SqliteForms:

@@ -129,7 +129,7 @@ def test_the_writer_round_trips_the_example(tmp_path: Path) -> None:
         ),
         (
             lambda d: d["timers"].__setitem__("verification_expiry", "5m"),
-            "timers: verification_expiry must be longer than verification_reminder",
+            "timers: verification_expiry must be longer than claim_within",
         ),
         (
             lambda d: d["network"].__setitem__("nmae", "typo"),

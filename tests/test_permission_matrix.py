@@ -19,6 +19,7 @@ chat ever gets any of it, neither as an answer nor as any other message.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.signal_server import FakeSignal
 from tests.platforms.signal import conftest as signal
 
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # every duty ever taken is "on" after it
 ROLES = ("none", "volunteer", "verifier", "organizer", "reporter")
 EVERYONE = frozenset(ROLES)
 DECIDERS = frozenset({"verifier", "organizer"})
@@ -80,6 +82,18 @@ class Entry:
 MATRIX: tuple[Entry, ...] = (
     Entry("report", EVERYONE, "/report where: 9 Oak St; what: vans", discord=("form:report",)),
     Entry("verify", DECIDERS, "/verify R1", discord=("slash:verify", "button:verify:report:1")),
+    # The two-person rule holds for claims too: the reporter may not claim their own.
+    Entry("claim", DECIDERS, "/claim R1 15m", discord=("slash:claim", "button:claim:report:1")),
+    Entry("claim, in Spanish", DECIDERS, "/voy R1 en 10"),
+    Entry("duty on", DECIDERS | {"reporter"}, "/duty on 4h", direct=True, discord=("slash:duty",)),
+    Entry(
+        "status shows who is on duty",
+        ORGANIZER,
+        "/status",
+        marker="Nobody is on duty",
+        direct=True,
+        discord=("slash:status",),
+    ),
     Entry(
         "dismiss",
         DECIDERS,
@@ -251,7 +265,9 @@ async def fingerprint(app: App) -> tuple[object, ...]:
             for m in [await tx.members.get(number) for number in range(1, 30)]
         ]
         messages = sum(e.kind is not MessageKind.REPLY for e in await tx.outbox.all_entries())
-    return (reports, tasks, people, members, messages)
+        claims = [(d.report_id, d.claimed_by) for d in await tx.dispatch.claimed()]
+        duty = [(d.member_id, d.until) for d in await tx.dispatch.on_duty(EPOCH)]
+    return (reports, tasks, people, members, messages, claims, duty)
 
 
 async def prepare(app: App, cast: dict[str, Member], verified: bool, t1: str = "offered") -> None:

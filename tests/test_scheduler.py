@@ -58,7 +58,7 @@ async def pending(app: App) -> list[Timer]:
 
 
 async def test_a_due_timer_wakes_the_dispatcher_in_real_time(tmp_path: Path) -> None:
-    config = config_with(verification_reminder=timedelta(seconds=1), verification_expiry="30s")
+    config = config_with(claim_within=timedelta(seconds=1), verification_expiry="30s")
     app = await App.start(config, tmp_path / "t.sqlite3")  # the system clock
     try:
         await app.start_timers()
@@ -143,7 +143,7 @@ async def test_a_scheduler_loaded_twice_still_fires_each_timer_once(
     try:
         extra.start(await pending(app))
         assert jobs(extra) == jobs(app)
-        clock.advance(app.network.verification_reminder)
+        clock.advance(app.network.claim_within)
         due = [
             job
             for scheduler in (app.scheduler, extra)

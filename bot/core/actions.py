@@ -5,12 +5,14 @@ commands, buttons and modals call them with their typed options. Either way the 
 and the replies are the same, written once. Each action returns the replies for the
 member who acted, or raises `UserError`; `guarded` turns both into replies. The actions
 live per area (`report_actions`, `follow_through_actions`, `member_actions`,
-`info_actions`); `Actions` is all of them over one set of services.
+`info_actions`, `dispatch_actions`); `Actions` is all of them over one set of services.
 """
 
 from __future__ import annotations
 
 from bot.core.clock import Clock
+from bot.core.dispatch import DispatchService
+from bot.core.dispatch_actions import DispatchActions
 from bot.core.follow_through_actions import FollowThroughActions
 from bot.core.info_actions import InfoActions
 from bot.core.member_actions import MemberActions
@@ -29,7 +31,7 @@ from bot.core.tasks import TaskService
 __all__ = ["Actions", "Reply", "build_draft", "guarded"]
 
 
-class Actions(ReportActions, FollowThroughActions, MemberActions, InfoActions):
+class Actions(DispatchActions, ReportActions, FollowThroughActions, MemberActions, InfoActions):
     def __init__(
         self,
         *,
@@ -42,6 +44,7 @@ class Actions(ReportActions, FollowThroughActions, MemberActions, InfoActions):
         follow_ups: ReportFollowUps,
         tasks: TaskService,
         people: PeopleService,
+        dispatch: DispatchService,
     ) -> None:
         self.network = network
         self.clock = clock
@@ -52,3 +55,4 @@ class Actions(ReportActions, FollowThroughActions, MemberActions, InfoActions):
         self.follow_ups = follow_ups
         self.tasks = tasks
         self.people = people
+        self.dispatch = dispatch

@@ -59,6 +59,24 @@ COMMANDS: tuple[CommandSpec, ...] = (
         Audience.VERIFIERS,
     ),
     CommandSpec(
+        "claim",
+        _("Say you are going to check a report, with your ETA; the others are not asked again."),
+        "/claim R3 15m",
+        Audience.VERIFIERS,
+    ),
+    CommandSpec(
+        "unclaim",
+        _("Give back a report you claimed, so another verifier is asked at once."),
+        "/unclaim R3",
+        Audience.VERIFIERS,
+    ),
+    CommandSpec(
+        "duty",
+        _("Go on duty (new reports are offered to you first) or off: /duty on 4h, /duty off."),
+        "/duty on 4h",
+        Audience.VERIFIERS,
+    ),
+    CommandSpec(
         "resolve",
         _("Announce all clear for a verified alert."),
         "/resolve R3 agents left at 2:40 pm",

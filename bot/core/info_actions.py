@@ -40,7 +40,20 @@ INDENT = "    "
 # (a test checks), and a member sees only the commands they may use.
 HELP_GROUPS: tuple[tuple[Text, tuple[str, ...]], ...] = (
     (_("Reports"), ("report", "status")),
-    (_("Verifying"), ("verify", "dismiss", "resolve", "still", "correct", "retract")),
+    (
+        _("Verifying"),
+        (
+            "claim",
+            "unclaim",
+            "duty",
+            "verify",
+            "dismiss",
+            "resolve",
+            "still",
+            "correct",
+            "retract",
+        ),
+    ),
     (_("People and tasks"), ("detained", "person", "task", "tasks", "cancel", "role", "roles")),
     (_("For everyone"), ("rights", "practice", "hotline", "lang", "help")),
 )

@@ -27,6 +27,9 @@ from bot.i18n import Renderer, Text
 PING_VERIFIERS = "verifiers"
 # Messages about a report that later news must find again.
 RECORDED = frozenset({MessageKind.ALERT, MessageKind.NEW_REPORT})
+# Messages whose delivery edits the card posted before them in the same chat (a decision
+# shown on it, a new count): the card's outcome must be stored before they are sent.
+EDITS_CARD = frozenset({MessageKind.DECISION, MessageKind.CORROBORATION})
 
 
 class Messenger:
@@ -129,6 +132,7 @@ class Messenger:
         kind: MessageKind,
         text: Text,
         task_id: int | None = None,
+        report_id: int | None = None,
     ) -> None:
         """A reply, or a direct message to a member, in its languages (first one first)."""
         await tx.outbox.enqueue(
@@ -140,6 +144,7 @@ class Messenger:
             body=self.renderer_for(platform).render_all(text, languages),
             now=self.clock.now(),
             task_id=task_id,
+            report_id=report_id,
         )
 
     async def to_member(
@@ -150,6 +155,7 @@ class Messenger:
         text: Text,
         *,
         task_id: int | None = None,
+        report_id: int | None = None,
     ) -> None:
         await self.to_address(
             tx,
@@ -160,4 +166,5 @@ class Messenger:
             kind=kind,
             text=text,
             task_id=task_id,
+            report_id=report_id,
         )

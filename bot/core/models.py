@@ -8,7 +8,7 @@ what lives in `permissions.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 
@@ -107,6 +107,11 @@ class Target:
     purpose: TargetPurpose
     languages: tuple[str, ...]
     label: str
+    # The areas whose alerts this chat gets; empty: network-wide (every alert).
+    areas: tuple[str, ...] = ()
+
+    def covers(self, area: str | None) -> bool:
+        return area is None or not self.areas or area in self.areas
 
     @property
     def key(self) -> str:
@@ -334,7 +339,8 @@ class Task:
 class TimerKind(StrEnum):
     """Every promise the bot makes about time; each kind has one handler."""
 
-    REPORT_REASK = "report.reask"
+    REPORT_REASK = "report.reask"  # the next step of the report's escalation chain
+    CLAIM_OVERDUE = "report.claim_overdue"  # a claim past its ETA and grace, undecided
     REPORT_EXPIRE = "report.expire"
     REPORT_ACTIVE_CHECK = "report.active_check"
     TASK_OFFER_REMINDER = "task.offer_reminder"
@@ -345,6 +351,33 @@ class TimerKind(StrEnum):
     DAILY_SUMMARY = "summary.daily"
     DAILY_PURGE = "retention.daily"
     PURGE_MORE = "retention.more"  # the day's purge goes on, one batch per unit of work
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """A pending report's dispatch: the escalation step reached and the claim, if any."""
+
+    report_id: int
+    step: int = 0
+    claimed_by: int | None = None
+    eta: timedelta | None = None
+    claimed_at: datetime | None = None
+    reasked: bool = False  # the claimer was asked once whether they are still going
+
+    @property
+    def due_back(self) -> datetime | None:
+        """When the claimer said they would be there."""
+        if self.claimed_at is None or self.eta is None:
+            return None
+        return self.claimed_at + self.eta
+
+
+@dataclass(frozen=True)
+class Duty:
+    member_id: int
+    since: datetime
+    until: datetime | None  # None: until /duty off
+    areas: tuple[str, ...] = ()  # the areas taken; empty: anywhere
 
 
 class TimerState(StrEnum):
@@ -377,6 +410,8 @@ class MessageKind(StrEnum):
     NEW_REPORT = "new_report"  # the card verifiers act on
     CORROBORATION = "corroboration"
     REASK = "reask"
+    OFFER = "offer"  # a verifier is asked, by direct message, to go and check a report
+    CLAIM = "claim"  # organizers hear who is on the way
     DECISION = "decision"
     ALERT = "alert"  # the broadcast
     RESOLVED = "resolved"

@@ -43,6 +43,23 @@ def check_two_person_rule(member: Member, report: Report) -> None:
         )
 
 
+def check_can_claim(member: Member) -> None:
+    """Say "I am going" (or give it back): whoever may decide the report, since the
+    claimer is the one who will; who reported it is checked with the two-person rule."""
+    if not is_verifier(member):
+        raise UserError(_("Only verifiers and organizers can claim a report to check it."))
+
+
+def check_can_take_duty(member: Member) -> None:
+    if not is_verifier(member):
+        raise UserError(_("Only verifiers and organizers go on duty to check reports."))
+
+
+def sees_dispatch(member: Member) -> bool:
+    """Who is on duty and who is going where: need-to-know, for organizers."""
+    return is_organizer(member)
+
+
 def check_can_resolve(member: Member) -> None:
     if not is_verifier(member):
         raise UserError(_("Only verifiers and organizers can mark an alert all clear."))

@@ -165,6 +165,7 @@ def new_report_card(
             "Then send /verify {code} or /dismiss {code} routine|false|unverifiable",
             code=report.code,
         ),
+        _("Going? Send /claim {code} 15m (your ETA) first.", code=report.code),
         media_text.how_to_share(report.code, media),
         NOT_YOUR_OWN,
     )

@@ -56,6 +56,10 @@ class ReportActions:
     follow_ups: ReportFollowUps
     tasks: TaskService
 
+    async def dispatch_board(self, actor: Member) -> list[Text]:
+        """Who is on duty and who is going where (`DispatchActions`, first in `Actions`)."""
+        raise NotImplementedError
+
     async def report(
         self,
         actor: Member,
@@ -289,6 +293,7 @@ class ReportActions:
                         _("Closed in the last 24 hours:"),
                         *(rendering.bullet(rendering.status_line(r)) for r in closed),
                     ]
+                parts += await self.dispatch_board(actor)
                 if permissions.is_organizer(actor):
                     now = self.clock.now()
                     open_tasks = await self.tasks.listing()

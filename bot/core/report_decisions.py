@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import media_text, permissions, rendering
+from bot.core.areas import area_of
 from bot.core.errors import UserError
 from bot.core.member_names import member_name
 from bot.core.messenger import Messenger
@@ -101,6 +102,13 @@ async def already_decided(tx: Transaction, report: Report) -> UserError:
     )
 
 
+async def forget_dispatch(tx: Transaction, report_id: int) -> None:
+    """The report was decided or expired: nobody is asked any more, and who went to
+    check it is not kept (`dispatch`)."""
+    await tx.timers.cancel((TimerKind.REPORT_REASK, TimerKind.CLAIM_OVERDUE), report_id)
+    await tx.dispatch.forget(report_id)
+
+
 async def tell_reporters(
     messenger: Messenger, tx: Transaction, reporters: frozenset[int], report: Report
 ) -> None:
@@ -159,7 +167,11 @@ class ReportDecisions(Service):
             await tell_reporters(self.messenger, tx, reporters, report)
             sent_to: list[str] = []
             if decision is Decision.VERIFIED:
+                # Placed in an area: its chats and the network-wide ones; else everywhere.
+                area = area_of((report.where, report.what), self.network.areas)
                 for target in self.network.targets_for(TargetPurpose.BROADCAST):
+                    if not target.covers(area.name if area is not None else None):
+                        continue
                     await self.messenger.to_chat(
                         tx,
                         target,
@@ -189,7 +201,8 @@ class ReportDecisions(Service):
                 reason=reason.value if reason else None,
                 photos=",".join(str(number) for number in numbers) or None,
             )
-            await tx.timers.cancel((TimerKind.REPORT_REASK, TimerKind.REPORT_EXPIRE), report.id)
+            await tx.timers.cancel((TimerKind.REPORT_EXPIRE,), report.id)
+            await forget_dispatch(tx, report.id)
             if decision is Decision.VERIFIED:
                 await tx.timers.schedule(
                     TimerKind.REPORT_ACTIVE_CHECK, report.id, now + self.network.active_check, now

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NoReturn
 
-from bot.core import media, permissions, rendering
+from bot.core import dispatch, media, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import parse_report_code
 from bot.core.errors import UserError
@@ -208,6 +208,11 @@ class ReportIntake(Service):
                             await self.messenger.to_member(
                                 tx, reporter, MessageKind.REPLY, rendering.where_exactly(report)
                             )
+                    # Offered first to whoever is on duty; with nobody on duty the card
+                    # calls every verifier, and organizers hear why.
+                    call_everyone = await dispatch.first_offer(
+                        self.messenger, self.network, tx, report, now
+                    )
                     await self.messenger.report_notice(
                         tx,
                         MessageKind.NEW_REPORT,
@@ -219,16 +224,12 @@ class ReportIntake(Service):
                             limits=self.network.media,
                         ),
                         report.id,
-                        ping=True,
+                        ping=call_everyone,
                         media=_photos(files),
                     )
+                    if call_everyone and await dispatch.duty_in_use(tx, self.network):
+                        await dispatch.tell_nobody_on_duty(self.messenger, tx, report)
                     await tx.audit.record(now, reporter.id, "report.submitted", report.code)
-                    await tx.timers.schedule(
-                        TimerKind.REPORT_REASK,
-                        report.id,
-                        now + self.network.verification_reminder,
-                        now,
-                    )
                     await tx.timers.schedule(
                         TimerKind.REPORT_EXPIRE,
                         report.id,

@@ -1,4 +1,5 @@
-"""What a report's timers do: re-ask the verifiers, expire it, ask "still going on?".
+"""What a report's timers do: expire it, ask "still going on?" (asking verifiers to
+go is `dispatch`'s escalation chain).
 
 The dispatcher (`bot.core.timers`) claims the timer and calls `on_timer` in the same
 unit of work, so the reminder and the claim are stored together or not at all.
@@ -18,7 +19,7 @@ from bot.core.models import (
     Timer,
     TimerKind,
 )
-from bot.core.report_decisions import tell_reporters
+from bot.core.report_decisions import forget_dispatch, tell_reporters
 from bot.core.reports import load_report
 from bot.core.service import Service
 from bot.core.store import Transaction
@@ -45,16 +46,7 @@ class ReportTimers(Service):
         def with_lateness(text: Text) -> Text:
             return lines(rendering.late_note(due_at), text) if late else text
 
-        if kind is TimerKind.REPORT_REASK and report.state is ReportState.PENDING:
-            await self.messenger.report_notice(
-                tx, MessageKind.REASK, with_lateness(rendering.reask(report)), report.id, ping=True
-            )
-            expires = report.created_at + self.network.verification_expiry
-            if now + self.network.verification_reminder < expires:
-                await tx.timers.schedule(
-                    TimerKind.REPORT_REASK, report.id, now + self.network.verification_reminder, now
-                )
-        elif kind is TimerKind.REPORT_EXPIRE and REPORTS[ReportMove.EXPIRE].allows(report.state):
+        if kind is TimerKind.REPORT_EXPIRE and REPORTS[ReportMove.EXPIRE].allows(report.state):
             expired = REPORTS[ReportMove.EXPIRE].target(report.state)
             if not await tx.reports.change_state(
                 report.id, expected=report.state, new=expired, now=now
@@ -68,7 +60,7 @@ class ReportTimers(Service):
                 decided_by=None,
                 now=now,
             )
-            await tx.timers.cancel((TimerKind.REPORT_REASK,), report.id)
+            await forget_dispatch(tx, report.id)
             await tell_reporters(
                 self.messenger, tx, report.reporters, await load_report(tx, report.id)
             )

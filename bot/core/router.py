@@ -32,6 +32,7 @@ from bot.core.commands import (
     unknown_command,
 )
 from bot.core.dialogs import DetainedConversation, is_cancel
+from bot.core.dispatch import parse_duty, parse_eta
 from bot.core.errors import UserError
 from bot.core.media import Upload
 from bot.core.models import Conversation, DismissReason, Member, TargetPurpose
@@ -40,7 +41,7 @@ from bot.core.phrases import which
 from bot.core.practice import Practice
 from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
-from bot.core.yes_no import parse_yes_no, split_answer
+from bot.core.yes_no import meaning, parse_yes_no, split_answer
 from bot.i18n import Raw, Renderer, _, language_name, lines, one_of
 from bot.i18n.words import fold, vocabulary
 
@@ -115,6 +116,9 @@ class CommandRouter:
             "report": self._report,
             "verify": self._verify,
             "dismiss": self._dismiss,
+            "claim": self._claim,
+            "unclaim": self._unclaim,
+            "duty": self._duty,
             "resolve": self._resolve,
             "still": self._still,
             "correct": self._correct,
@@ -154,7 +158,12 @@ class CommandRouter:
             conversation.is_direct
             and not uploads
             and (
-                command is None or (command.spec is None and closest_command(command.name) is None)
+                command is None
+                or (
+                    command.spec is None
+                    # "/saltar" is near "/soltar": a short answer is an answer.
+                    and (meaning(command.name) is not None or closest_command(command.name) is None)
+                )
             )
         ):
             # An answer to the agent in /practice ("…", "/skip", "soy de México"); a
@@ -351,6 +360,27 @@ class CommandRouter:
                 number=report_id,
             )
         )
+
+    async def _claim(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        permissions.check_can_claim(actor)
+        report_id, rest = take_report_code(command.body, "/claim R3 15m")
+        return await self.actions.claim(actor, report_id, parse_eta(rest))
+
+    async def _unclaim(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        permissions.check_can_claim(actor)
+        report_id, _rest = take_report_code(command.body, "/unclaim R3")
+        return await self.actions.unclaim(actor, report_id)
+
+    async def _duty(
+        self, actor: Member, conversation: Conversation, command: CommandLine
+    ) -> list[Reply]:
+        permissions.check_can_take_duty(actor)
+        on, length, areas = parse_duty(command.body)
+        return await self.actions.duty(actor, on, length, areas)
 
     async def _resolve(
         self, actor: Member, conversation: Conversation, command: CommandLine

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.core.models import (
@@ -26,6 +26,8 @@ from bot.core.models import (
     Decision,
     Dialog,
     DismissReason,
+    Dispatch,
+    Duty,
     Media,
     MediaFile,
     Member,
@@ -459,6 +461,61 @@ class Dialogs(Protocol):
     async def end(self, member_id: int) -> None: ...
 
 
+class DispatchRecords(Protocol):
+    """Claims and escalation steps of pending reports, who is on duty, whose turn it is."""
+
+    async def get(self, report_id: int) -> Dispatch:
+        """The report's dispatch (step 0 and no claim if nothing was stored yet)."""
+        ...
+
+    async def set_step(self, report_id: int, step: int) -> None: ...
+
+    async def claim(
+        self,
+        report_id: int,
+        member_id: int,
+        eta: timedelta,
+        now: datetime,
+        *,
+        expected: int | None,
+    ) -> bool:
+        """Compare-and-set: the claim is `member_id`'s if it was `expected`'s (None:
+        unclaimed); False when someone else got there first."""
+        ...
+
+    async def release(self, report_id: int, *, expected: int) -> bool: ...
+
+    async def mark_reasked(self, report_id: int) -> None: ...
+
+    async def claimed(self) -> list[Dispatch]:
+        """Every open claim."""
+        ...
+
+    async def forget(self, report_id: int) -> None:
+        """The report was decided: who went to check it is not kept."""
+        ...
+
+    async def duty_on(
+        self, member_id: int, until: datetime | None, now: datetime, areas: tuple[str, ...] = ()
+    ) -> None:
+        """On duty until `until` (None: until /duty off), for `areas` (empty: anywhere)."""
+        ...
+
+    async def duty_off(self, member_id: int, now: datetime) -> bool:
+        """End the member's duty now; False if they were not on duty."""
+        ...
+
+    async def duty_in_use(self) -> bool:
+        """Whether anyone has ever gone on duty here (else nobody is told nobody is)."""
+        ...
+
+    async def on_duty(self, now: datetime) -> list[Duty]: ...
+
+    async def last_offered(self, member_ids: Iterable[int]) -> dict[int, datetime]: ...
+
+    async def offered(self, member_ids: Iterable[int], now: datetime) -> None: ...
+
+
 class Forms(Protocol):
     """Forms opened and not yet sent: what each was opened with, under its token."""
 
@@ -522,6 +579,8 @@ class Transaction(Protocol):
     def audit(self) -> Audit: ...
     @property
     def dialogs(self) -> Dialogs: ...
+    @property
+    def dispatch(self) -> DispatchRecords: ...
     @property
     def forms(self) -> Forms: ...
     @property

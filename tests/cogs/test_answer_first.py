@@ -63,6 +63,9 @@ def choice(value: str) -> app_commands.Choice[str]:
 OPTIONS: dict[str, Callable[[Rig], dict[str, Any]]] = {
     "report": lambda rig: {"photo": None},
     "verify": lambda rig: {"report": "R1"},
+    "claim": lambda rig: {"report": "R1", "eta": "15m"},
+    "unclaim": lambda rig: {"report": "R1"},
+    "duty": lambda rig: {"state": choice("on"), "length": "4h"},
     "dismiss": lambda rig: {"report": "R1", "reason": choice("routine")},
     "resolve": lambda rig: {"report": "R1"},
     "still": lambda rig: {"report": "R1", "answer": choice("yes")},
@@ -88,6 +91,7 @@ OPTIONS: dict[str, Callable[[Rig], dict[str, Any]]] = {
     "task cancel": lambda rig: {"task": "T2"},
 }
 BUTTONS = (
+    "claim:report:1",
     "verify:report:1",
     "verify:report:1:photos",
     "dismiss:report:1:routine",

@@ -38,6 +38,9 @@ def test_every_command_payload_fits_discord_limits(rig: Rig) -> None:
     assert sorted(names) == sorted(
         [
             "report",
+            "claim",
+            "unclaim",
+            "duty",
             "verify",
             "dismiss",
             "resolve",

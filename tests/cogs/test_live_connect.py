@@ -21,14 +21,15 @@ from tests.fakes.discord_server import DIRECT_MESSAGES, GUILD_MESSAGES, GUILDS, 
 SERVER_COMMANDS = {
     "report", "verify", "dismiss", "resolve", "still", "correct", "retract", "status",
     "rights", "hotline", "lang", "help", "task", "tasks", "person", "detained", "roles",
-    "practice",
+    "claim", "unclaim", "duty", "practice",
 }  # fmt: skip
 # What a member needs where the bot writes to them: the offer of a task and the task
-# itself, their details, reporting, and help; for organizers, who has which role
+# itself, their details, reporting, and help; for organizers, who has which role; for
+# verifiers, saying they are going (a report is offered to them by DM) and their duty
 # (verifying and closing stay where the cards are, in the server).
 DIRECT_COMMANDS = {
     "report", "rights", "hotline", "lang", "help", "task", "tasks", "person", "detained",
-    "roles", "practice",
+    "roles", "claim", "unclaim", "duty", "practice",
 }  # fmt: skip
 
 

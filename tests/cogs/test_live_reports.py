@@ -20,6 +20,7 @@ FORM = {
     "Did you see it yourself?": "first-hand",
 }
 CARD_BUTTONS = [
+    "claim:report:1",
     "verify:report:1",
     "dismiss:report:1:routine",
     "dismiss:report:1:false-alarm",
@@ -198,3 +199,41 @@ async def test_an_empty_form_in_a_direct_message_can_be_fixed_and_sent_again(liv
     assert reopened.modal is not None and reopened.modal["title"] == "Report what you see"
     sent = await live.discord.submit(MEMBER, reopened, FORM)
     assert "Report R1 is with the verifiers" in sent.text
+
+
+async def test_ill_go_on_the_card_claims_it_and_organizers_see_who_is_going(live: Live) -> None:
+    await report(live)
+    [card] = card_of(live)
+    assert card.labels[0] == "I'll go (ETA 15 minutes)"
+    refused = await live.discord.press(REPORTER, card, "claim:report:1")
+    assert refused.text.startswith("Only verifiers and organizers can claim")
+    pressed = await live.discord.press(VERIFIER, card, "claim:report:1")
+    assert pressed.text.startswith("Thank you: R1 is yours.")
+    assert pressed.original is not None and pressed.original.ephemeral
+    assert any(
+        text == f"R1: <@{VERIFIER}> is on the way, about 15 minutes."
+        for text in live.discord.texts(fakes.ORGANIZER_CHANNEL)
+    )
+    checklist = "\n".join(m.content for m in live.discord.dms(VERIFIER))
+    assert "Checklist for R1:" in checklist and "BEFORE YOU CONFIRM" in checklist
+    reporter = "\n".join(m.content for m in live.discord.dms(REPORTER))
+    assert "Someone from the network is on the way to check your report R1." in reporter
+    assert str(VERIFIER) not in reporter
+    for channel in (fakes.ALERTS_CHANNEL, fakes.ALERTAS_CHANNEL):
+        assert live.discord.posted(channel) == []
+    again = await live.discord.press(ORGANIZER, card, "claim:report:1")
+    assert again.text.startswith("R1 is already claimed")
+
+
+async def test_on_duty_on_discord_the_offer_comes_by_dm_with_its_button(live: Live) -> None:
+    on = await live.discord.slash(VERIFIER, "duty", dm=True, state="on", length="4h")
+    assert "You are on duty until" in on.text
+    await report(live)
+    [card] = card_of(live)
+    assert card.pings == set()  # only whoever is on duty is asked
+    [offer] = [m for m in live.discord.dms(VERIFIER) if "Can you check R1" in m.content]
+    assert [b["custom_id"] for b in offer.buttons] == ["claim:report:1"]
+    pressed = await live.discord.press(VERIFIER, offer, "claim:report:1")
+    assert pressed.text.startswith("Thank you: R1 is yours.")
+    status = await live.discord.slash(ORGANIZER, "status")  # in the organizer channel
+    assert "On duty:" in status.text and "On the way:" in status.text

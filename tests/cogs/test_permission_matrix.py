@@ -30,6 +30,7 @@ USERS = {"none": 507, "volunteer": 506, "verifier": 502, "organizer": 501, "repo
 COGS = {
     "ReportsCog": ("verify", "dismiss", "resolve", "still", "correct", "retract", "status"),
     "InfoCog": ("rights", "practice", "hotline", "lang", "help"),
+    "DispatchCog": ("claim", "duty"),
     "MembersCog": ("roles",),
     "TasksCog": (
         "add",
@@ -55,6 +56,8 @@ def choice(value: str) -> app_commands.Choice[str]:
 def options(rig: Rig, name: str) -> dict[str, Any]:
     return {
         "verify": {"report": "R1"},
+        "claim": {"report": "R1", "eta": "15m"},
+        "duty": {"state": choice("on"), "length": "4h"},
         "dismiss": {"report": "R1", "reason": choice("routine")},
         "resolve": {"report": "R1", "note": "over"},
         "still": {"report": "R1", "answer": choice("yes")},

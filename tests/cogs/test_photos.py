@@ -92,11 +92,12 @@ async def test_the_photo_is_downloaded_cleaned_and_uploaded_with_the_card(live: 
     assert (shown.width, shown.height) == (320, 640)  # upright
     data = await shown.read()
     assert data == card.files[0].data and clean(data)
-    assert [b["custom_id"] for b in card.buttons][:2] == [
+    assert [b["custom_id"] for b in card.buttons][:3] == [
+        "claim:report:1",
         "verify:report:1",
         "verify:report:1:photos",
     ]
-    assert card.labels[1] == WITH_PHOTOS
+    assert card.labels[2] == WITH_PHOTOS
 
 
 async def test_the_alert_carries_the_photo_only_when_a_verifier_chooses(live: Live) -> None:
@@ -233,7 +234,7 @@ async def test_a_corroborating_photo_adds_the_button_to_send_photos(live: Live) 
         live, photo(), MEMBER, **{"Where? (address, corner, landmark)": "Main St & 5th St"}
     )
     now = live.discord.messages[card.id]
-    assert now.labels[1] == WITH_PHOTOS and now.buttons[-1]["label"] == "2 independent reports"
+    assert now.labels[2] == WITH_PHOTOS and now.buttons[-1]["label"] == "2 independent reports"
     corroboration = live.discord.posted(fakes.ORGANIZER_CHANNEL)[-1]
     assert corroboration.id != card.id and names(corroboration) == ["R1-photo-1.jpg"]
     pressed = await live.discord.press(VERIFIER, now, WITH_PHOTOS)

@@ -57,6 +57,7 @@ async def test_report_form_files_a_report_and_posts_a_card_for_verifiers(rig: Ri
     assert card["allowed_mentions"].everyone is False and card["allowed_mentions"].users is False
     custom_ids = [child.custom_id for child in card["view"].children]
     assert custom_ids == [
+        "claim:report:1",
         "verify:report:1",
         "dismiss:report:1:routine",
         "dismiss:report:1:false-alarm",
@@ -160,6 +161,18 @@ async def test_verify_broadcasts_in_each_channels_languages_and_updates_the_card
     assert edit["content"].startswith("NEW REPORT R1")  # no second ping on the edit
 
 
+async def test_a_decision_sent_right_behind_its_card_still_shows_on_the_card(rig: Rig) -> None:
+    """After an outage the card and its decision go out in one pass: the card's id is
+    stored before the decision is sent, so the card still loses its buttons."""
+    await file_report(rig)
+    await press(rig, "verifier", "verify:report:1")
+    await rig.deliver()  # the card, then the decision, in the same pass
+    organizers = rig.channels[fakes.ORGANIZER_CHANNEL]
+    [(edited_id, edit)] = organizers.edits
+    assert edited_id == organizers.sent[0]["id"] and edit["view"] is None
+    assert "R1 VERIFIED by <@502>" in edit["content"]
+
+
 @pytest.mark.parametrize("reason", ["routine", "false-alarm", "unverifiable"])
 async def test_dismiss_buttons_close_without_broadcast(rig: Rig, reason: str) -> None:
     await file_report(rig)
@@ -195,7 +208,7 @@ async def test_a_corroboration_updates_the_count_on_the_card(rig: Rig) -> None:
     assert "another report of the same place (2 independent reports" in organizers.contents[1]
     [(_, edit)] = organizers.edits
     assert edit["view"].children[-1].label == "2 independent reports"
-    assert edit["view"].children[0].custom_id == "verify:report:1"
+    assert edit["view"].children[1].custom_id == "verify:report:1"
 
 
 async def test_a_press_from_another_server_is_refused(rig: Rig) -> None:

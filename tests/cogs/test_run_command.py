@@ -161,7 +161,7 @@ async def test_setup_hook_opens_everything_and_close_closes_it(
     assert bot.front is not None and bot._worker_task is not None
     # Global commands (each says where it works), then the server's own set emptied.
     assert [getattr(g, "id", None) for g in synced] == [None, fakes.GUILD_ID]
-    assert len(bot._connection._view_store._dynamic_items) == 6
+    assert len(bot._connection._view_store._dynamic_items) == 7
     from cogs.translator import CatalogTranslator
 
     assert isinstance(bot.tree.translator, CatalogTranslator)  # menus in members' languages

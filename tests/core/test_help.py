@@ -22,7 +22,7 @@ async def test_an_organizer_sees_every_command_grouped_one_line_each(app: App) -
     assert len(rows) == 1 + len(headings) + len(COMMANDS) + 1  # no examples here
     assert "Example:" not in text
     assert rows[-1].endswith("/help task")
-    assert rows[rows.index("Verifying:") + 4].startswith("    /still: Answer")
+    assert rows[rows.index("Verifying:") + 7].startswith("    /still: Answer")
 
 
 async def test_a_volunteer_sees_only_their_groups(app: App) -> None:

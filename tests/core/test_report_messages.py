@@ -92,9 +92,13 @@ async def test_a_verifier_who_reported_is_not_singled_out_by_the_ping(
     assert card.startswith("@ben @cruz\nNEW REPORT R1")
     assert "If you reported it yourself, another verifier has to check it." in card
     assert "ben" not in card.split("\n", 1)[1]
-    clock.advance(app.network.verification_reminder)
+    clock.advance(app.network.claim_within)
     await app.fire_due()
     [reask] = [row.body for row in await outbox_rows(app.store) if row.kind == "reask"]
     assert "If you reported it yourself, another verifier has to check it." in reask
+    # Asked in turn, ben is left out, but organizers read a count, not who was asked.
+    assert "I asked the next verifiers directly." in reask and "cruz" not in reask
+    offers = [row.address for row in await outbox_rows(app.store) if row.kind == "offer"]
+    assert offers == ["cruz"]
     refused = await say(app, "ben", "/verify R1")
     assert "You reported R1 yourself" in refused

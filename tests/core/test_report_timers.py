@@ -26,18 +26,34 @@ async def pending_timers(app: App, report_id: int) -> list[str]:
         return [t.kind for t in await tx.timers.for_subject(report_id) if t.state == "pending"]
 
 
-async def test_a_pending_report_is_re_asked_until_it_expires(app: App, clock: FakeClock) -> None:
+async def test_a_pending_report_walks_the_escalation_chain_until_it_expires(
+    app: App, clock: FakeClock
+) -> None:
     await app.intake.submit(await member(app, "dee"), DRAFT)
     await app.intake.submit(await member(app, "eli"), ReportDraft(where="Main & 5th"))
     assert await app.fire_due() == 0  # nothing is due yet
-    clock.advance(app.network.verification_reminder)
+    clock.advance(app.network.claim_within)
     assert await app.fire_due() == 1
+    # First step: the next verifiers in turn are asked directly; organizers see a count.
     [reask] = [r for r in await outbox_rows(app.store) if r.kind == "reask"]
-    assert reask.address == "organizers" and reask.ping == "verifiers"
+    assert reask.address == "organizers" and reask.ping is None
     assert "Still waiting for a verifier: R1 at 5th & Main" in reask.body
     assert "(2 independent reports)" in reask.body
-    for _ in range(10):
-        clock.advance(app.network.verification_reminder)
+    assert "I asked the next verifiers directly." in reask.body
+    offers = [r for r in await outbox_rows(app.store) if r.kind == "offer"]
+    assert sorted(r.address for r in offers) == ["ben", "cruz"]
+    # Second step: the organizers.
+    clock.advance(app.network.claim_within)
+    assert await app.fire_due() == 1
+    told = [r for r in await outbox_rows(app.store) if r.kind == "reask"][-1]
+    assert told.body.startswith("Nobody has claimed R1 after 20 minutes.")
+    # After the chain: every verifier again, as before dispatch, until it expires.
+    clock.advance(app.network.claim_within)
+    await app.fire_due()
+    again = [r for r in await outbox_rows(app.store) if r.kind == "reask"][-1]
+    assert again.ping == "verifiers"
+    for _ in range(7):
+        clock.advance(app.network.claim_within)
         await app.fire_due()
     report = await app.reports.get(1)
     assert (report.state, report.dismiss_reason) == (
@@ -45,7 +61,7 @@ async def test_a_pending_report_is_re_asked_until_it_expires(app: App, clock: Fa
         DismissReason.UNVERIFIABLE,
     )
     reasks = (await kinds(app)).count("reask")
-    expected = app.network.verification_expiry // app.network.verification_reminder - 1
+    expected = app.network.verification_expiry // app.network.claim_within - 1
     assert reasks == expected  # one per interval, none after it expired
     [notice] = [r for r in await outbox_rows(app.store) if "expired" in r.body]
     assert "nobody verified it within 60 minutes" in notice.body
@@ -82,7 +98,7 @@ async def test_a_verified_alert_with_no_news_gets_a_check_in(app: App, clock: Fa
 
 async def test_a_timer_fires_once_however_often_it_is_run(app: App, clock: FakeClock) -> None:
     await app.intake.submit(await member(app, "dee"), DRAFT)
-    clock.advance(app.network.verification_reminder)
+    clock.advance(app.network.claim_within)
     async with app.store.reading() as tx:
         [reask] = [t for t in await tx.timers.pending() if t.kind is TimerKind.REPORT_REASK]
     results = await asyncio.gather(*(app.timers.fire(reask.id) for _ in range(5)))

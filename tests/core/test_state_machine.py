@@ -1,7 +1,8 @@
 """Random sequences of commands by random members never break the network's promises.
 
 After every step: no alert for a report that was never verified by someone other than
-its reporters; every report has at most one decision; no group chat ever receives a
+its reporters; nobody claimed a report they had reported, and no claim outlives its
+report's pending state; every report has at most one decision; no group chat ever receives a
 detained person's details, a task's description or a volunteer's note, as an answer or
 as any other message; a volunteer is never sent (answer or message) a field of a person
 that the tasks they hold right now do not need, nor the words of a task they do not
@@ -21,7 +22,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from bot.app import App
 from bot.config import load_config
 from bot.core.commands import COMMANDS
-from bot.core.models import Conversation, Member, OutboxEntry, Role, TaskKind, TaskState
+from bot.core.models import (
+    Conversation,
+    Member,
+    OutboxEntry,
+    ReportState,
+    Role,
+    TaskKind,
+    TaskState,
+)
 from tests.conftest import EXAMPLE_CONFIG
 from tests.fakes.clock import FakeClock
 
@@ -154,6 +163,26 @@ class NetworkMachine(RuleBasedStateMachine):
         command = verb.format(f"R{code}") if "{}" in verb else f"{verb} R{code}"
         self.say(who, command)
 
+    @rule(who=st.sampled_from(MEMBERS), code=st.integers(1, 3), direct=st.booleans(),
+          verb=st.sampled_from(["/claim {} 10m", "/voy {} en 5", "/claim {}", "/unclaim {}",
+                                "/duty on 2h", "/turno no", "/duty"]))  # fmt: skip
+    def dispatch(self, who: str, code: int, direct: bool, verb: str) -> None:
+        """Claims, give-backs and duty, by anyone: the rules of deciding hold for claims."""
+        self.say(who, verb.format(f"R{code}"), direct=direct)
+
+    @rule(who=st.sampled_from(["ben", "cruz", "ana"]), place=st.sampled_from(PLACES),
+          verb=st.sampled_from(["/claim", "/voy", "/verify", "/dismiss {} routine"]))  # fmt: skip
+    def report_then_act_on_it(self, who: str, place: str, verb: str) -> None:
+        """A verifier reports (or corroborates) a place, then tries to claim or decide it."""
+        self.say(who, f"/report where: {place}; what: vans")
+        newest = self.run(self.newest_report())
+        command = verb.format(f"R{newest}") if "{}" in verb else f"{verb} R{newest}"
+        self.say(who, command, direct=True)
+
+    async def newest_report(self) -> int:
+        async with self.app.store.reading() as tx:
+            return await tx.reports.next_id() - 1
+
     @rule(who=st.sampled_from(["ana", "ana", *MEMBERS]), direct=st.booleans(),
           code=st.integers(0, 3), children=st.booleans())  # fmt: skip
     def record_person(self, who: str, direct: bool, code: int, children: bool) -> None:
@@ -256,6 +285,17 @@ class NetworkMachine(RuleBasedStateMachine):
                             "an alert without a verification"
                         )
                         assert report.decided_by is not None, "an alert without a decider"
+                    for claim in (e for e in log if e["action"] == "report.claimed"):
+                        before = log[: log.index(claim)]
+                        reporters = {
+                            e["actor"]
+                            for e in before
+                            if e["action"] in ("report.submitted", "report.corroborated")
+                        }
+                        assert claim["actor"] not in reporters, "claimed their own report"
+                    state = await tx.dispatch.get(report.id)
+                    if state.claimed_by is not None:
+                        assert report.state is ReportState.PENDING, "a claim outlived its report"
                     if decisions:
                         before = log[: log.index(decisions[0])]
                         reporters = {

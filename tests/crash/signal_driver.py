@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
 import json
 import re
 from collections import Counter
@@ -32,10 +33,11 @@ from aiohttp import web
 from bot.platforms.signal.frontend import group_address
 from storage.crypto import generate_key
 from tests.crash.runs import BotProcess, Kill, WarmProcesses, environment
-from tests.crash.surge import ORGANIZER, ROLES, Step, Surge, pattern
+from tests.crash.surge import LANGUAGES, ORGANIZER, ROLES, Step, Surge, pattern
 from tests.crash.vault import Snapshot, Vault
 from tests.fakes.signal_server import FakeSignal
 
+_sending_run: contextvars.ContextVar[int] = contextvars.ContextVar("sending_run")
 BOT_NUMBER = "+15550000001"
 ORGANIZERS = "b3JnYW5pemVycy1ncm91cC1pZC0wMDAwMDAwMDAwMDE="  # internal ids: 32 bytes, base64
 ALERTS = "YWxlcnRzLWdyb3VwLWlkLTAwMDAwMDAwMDAwMDAwMDI="
@@ -66,7 +68,7 @@ def signal_section(url: str) -> dict[str, Any]:
                 "id": UUIDS[name],
                 "name": name,
                 "roles": roles,
-                **({"language": "es"} if name == "cruz" else {}),
+                "language": LANGUAGES[name],  # set, as for the console (see surge.py)
             }
             for name, roles in ROLES.items()
         ],
@@ -131,12 +133,19 @@ class CrashSignal(FakeSignal):
         return response
 
     async def _send(self, request: web.Request) -> web.StreamResponse:
-        run = self.run_of(request)
-        before = len(self.sent)
-        response = await super()._send(request)
-        for sent in self.sent[before:]:
-            self.sends.append(SendSeen(run, sent.recipient, sent.message, str(sent.timestamp)))
-        return response
+        # Sends run concurrently: each is logged where it is made, with its request's run
+        # (a context variable is the request's own), never by looking at what came after.
+        _sending_run.set(self.run_of(request))
+        return await super()._send(request)
+
+    def _deliver_sent(
+        self, body: dict[str, Any], stamp: int, files: list[tuple[str, str, bytes]]
+    ) -> None:
+        super()._deliver_sent(body, stamp, files)
+        sent = self.sent[-1]
+        self.sends.append(
+            SendSeen(_sending_run.get(), sent.recipient, sent.message, str(sent.timestamp))
+        )
 
 
 @dataclass

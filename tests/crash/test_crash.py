@@ -54,25 +54,35 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.platforms.signal.frontend import group_address
 from tests.conftest import example_data
 from tests.crash.checks import (
     Findings,
     check_alerts,
     check_claims,
     check_console_deliveries,
+    check_handled_once,
     check_integrity,
+    check_signal_deliveries,
     check_timers,
 )
 from tests.crash.console_driver import ConsoleDriver, prefix
 from tests.crash.runs import Settings, kill_plan
 from tests.crash.signal_driver import (
+    ALERTAS,
+    ALERTS,
+    BOT_NUMBER,
+    ORGANIZERS,
+    UUIDS,
+    CrashSignal,
     SignalDriver,
+    signal_section,
 )
 from tests.crash.surge import LANGUAGES, ROLES, Surge
 from tests.test_config import write_toml
 
 TIMERS = {
-    "verification_reminder": "3s",
+    "claim_within": "3s",
     "verification_expiry": "10s",
     "active_check": "6s",
     "task_accept_reminder": "2s",
@@ -183,8 +193,61 @@ class SignalSeen:
         ]
 
 
-# The Signal half of this test (rrbot run against the fake signal-cli-rest-api, killed
-# 20 times) is on branch wip-crash: against the concurrent delivery worker its oracle
-# still reads "in flight" as the old worker's one send at a time, and it reports sends
-# the bot did not record within a run. Bringing it back is the first step of issue 16's
-# next session (see the closing note of stop 19).
+async def test_signal_loses_nothing_and_handles_each_message_once_when_killed(
+    tmp_path: Path,
+) -> None:
+    settings = Settings.from_environment()
+    with named_seed(settings):
+        await signal_crash(tmp_path, settings)
+
+
+async def signal_crash(tmp_path: Path, settings: Settings) -> None:
+    started = time.monotonic()
+    rng = random.Random(settings.seed)
+    surge = Surge(settings.stories, rng)
+    plan = kill_plan(rng, settings.kills)
+    fake = CrashSignal(number=BOT_NUMBER)
+    await fake.start()
+    try:
+        data: dict[str, Any] = example_data()
+        data["timers"].update(TIMERS)
+        data["limits"]["reports_per_hour"] = 1000
+        data["signal"] = signal_section(fake.url)
+        config = write_toml(tmp_path / "config.toml", data)
+        driver = SignalDriver(tmp_path, config, tmp_path / "crash.sqlite3", fake, surge, plan)
+        await driver.play()
+    finally:
+        await fake.stop()
+    assert driver.exit_code == 0, driver.stderr()
+    assert driver.settled_at is not None
+    assert fake.contract_errors == []
+    final = driver.vault.snapshot()
+    findings = Findings()
+    organizers = (False, group_address(ORGANIZERS))
+    check_integrity(findings, driver.snapshots, final)
+    check_claims(findings, driver.vault, surge.ledger, lambda name: UUIDS[name])
+    check_alerts(
+        findings, driver.vault, surge.ledger, {group_address(ALERTS), group_address(ALERTAS)}
+    )
+    check_signal_deliveries(findings, fake.sends, final, driver.snapshots, driver.settled_at)
+    check_handled_once(
+        findings,
+        driver.vault,
+        final,
+        [(handed.run, handed.stamps) for handed in fake.handed],
+        driver.losses,
+        lambda stamp: driver.written[stamp].replies,
+    )
+    check_timers(
+        findings,
+        driver.vault,
+        final,
+        driver.settled_at,
+        organizers,
+        SignalSeen(driver),
+        driver.snapshots,
+    )
+    findings.figures.update(
+        kills=len(driver.snapshots), messages=len(driver.written), answered=surge.steps
+    )
+    verdict(settings, findings, started)
