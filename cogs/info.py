@@ -1,7 +1,9 @@
-"""Commands for everyone: rights, hotline, language, help. Answers are private.
+"""Commands for everyone: rights, practice, hotline, language, help. Answers are private.
 
-All of them work in a direct message with the bot too; rights, hotline and help answer
-anyone there, in the network's server or not: help in danger is for everyone.
+All of them work in a direct message with the bot too; rights, practice, hotline and help
+answer anyone there, in the network's server or not: help in danger is for everyone.
+/practice runs only in a direct message (the member's answers are then ordinary direct
+messages, read by the text grammar); in the server it says so.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.actions import Reply
-from bot.core.models import Member
+from bot.core.models import Conversation, Member
 from bot.core.rights import cards
 from bot.i18n import N_, language_name
 from cogs.describe import describe
-from cogs.frontend import DiscordFrontEnd, also_in_direct_messages
+from cogs.frontend import PLATFORM, DiscordFrontEnd, also_in_direct_messages
 
 
 def _language_choices(codes: list[str]) -> list[app_commands.Choice[str]]:
@@ -64,6 +66,20 @@ class InfoCog(commands.Cog):
             interaction,
             "hotline",
             lambda member: self.front.actions.hotline(member),
+            open_to_all=True,
+        )
+
+    @app_commands.command(name="practice", description=describe("practice"))
+    @also_in_direct_messages
+    async def practice(self, interaction: discord.Interaction) -> None:
+        # Only a direct message is private enough: in the server the answer says so.
+        conversation = Conversation(
+            PLATFORM, str(interaction.user.id), is_direct=interaction.guild_id is None
+        )
+        await self.front.run(
+            interaction,
+            "practice",
+            lambda member: self.front.app.router.practice.start(member, conversation),
             open_to_all=True,
         )
 

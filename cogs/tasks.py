@@ -209,7 +209,11 @@ class TasksCog(commands.Cog):
     async def accept(self, interaction: discord.Interaction, task: str) -> None:
         actions = self.front.actions
         await self.front.run(
-            interaction, "task", lambda m: actions.task_accept(m, parse_code(task, "T"))
+            interaction,
+            "task",
+            lambda m: actions.task_accept(
+                m, parse_code(task, "T"), in_direct_message=interaction.guild_id is None
+            ),
         )
 
     @task.command(name="decline", description=N_("Decline a task offered to you"))

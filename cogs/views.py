@@ -263,7 +263,13 @@ class TaskAnswerButton(
             return
         actions, task_id = front.actions, self.task_id
         if self.answer == "accept":
-            text = await front.replies(member, "task", lambda m: actions.task_accept(m, task_id))
+            text = await front.replies(
+                member,
+                "task",
+                lambda m: actions.task_accept(
+                    m, task_id, in_direct_message=interaction.guild_id is None
+                ),
+            )
         else:
             text = await front.replies(member, "task", lambda m: actions.task_decline(m, task_id))
         if not in_place or await front.app.tasks.awaits_answer(member, self.task_id):

@@ -33,6 +33,7 @@ def _member(row: sqlite3.Row) -> Member:
         platform=row["platform"],
         external_id=unseal_text(row["external_sealed"], "members.external_sealed"),
         language=row["language"],
+        language_chosen=bool(row["language_chosen"]),
         roles=roles,
         name=unseal_text(sealed_name, "members.name_sealed") if sealed_name else None,
     )
@@ -56,19 +57,29 @@ class SqliteMembers:
         )
         return None if found is None else _member(found)
 
-    async def ensure(self, platform: str, external_id: str, language: str, now: datetime) -> Member:
-        """The member with this platform id, created with `language` on first sight."""
+    async def ensure(
+        self,
+        platform: str,
+        external_id: str,
+        language: str,
+        now: datetime,
+        *,
+        language_chosen: bool = False,
+    ) -> Member:
+        """The member with this platform id, created with `language` on first sight
+        (`language_chosen`: the config names it, so no command's language changes it)."""
         member = await self.find(platform, external_id)
         if member is not None:
             return member
         cursor = await self._conn.execute(
-            "INSERT INTO members (platform, external_key, external_sealed, language, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO members (platform, external_key, external_sealed, language, "
+            "language_chosen, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 platform,
                 member_key(platform, external_id),
                 seal(external_id, "members.external_sealed"),
                 language,
+                int(language_chosen),
                 to_db(now),
             ),
         )
@@ -78,6 +89,7 @@ class SqliteMembers:
             platform=platform,
             external_id=external_id,
             language=language,
+            language_chosen=language_chosen,
             roles=frozenset(),
         )
 
@@ -105,7 +117,8 @@ class SqliteMembers:
 
     async def set_language(self, member_id: int, language: str) -> None:
         await self._conn.execute(
-            "UPDATE members SET language = ? WHERE id = ?", (language, member_id)
+            "UPDATE members SET language = ?, language_chosen = 1 WHERE id = ?",
+            (language, member_id),
         )
 
     async def set_roles(self, member_id: int, roles: Iterable[Role], now: datetime) -> None:

@@ -149,6 +149,8 @@ MATRIX: tuple[Entry, ...] = (
     Entry("rights", EVERYONE, "/rights", marker="555 0100", discord=("slash:rights",)),
     Entry("hotline", EVERYONE, "/hotline", marker="555 0100", discord=("slash:hotline",)),
     Entry("help", EVERYONE, "/help", marker="/report", discord=("slash:help",)),
+    # Practice runs in a direct message; on Discord tests/cogs/test_live_practice.py.
+    Entry("practice", EVERYONE, "/practice", marker="Agent", direct=True),  # Agente too
     Entry("lang", EVERYONE, "/lang es", marker="español", discord=("slash:lang",)),
     Entry("role", ORGANIZER, "/role add {none} verifier"),  # Discord roles live in Discord
     Entry("role remove", ORGANIZER, "/role remove {verifier} verifier", direct=True),
@@ -292,10 +294,11 @@ async def fingerprint(app: App) -> tuple[object, ...]:
             for t in await tx.tasks.in_states(TaskState)
         ]
         people = [await tx.people.get(number) for number in range(1, 4)]
-        # A member's roles and language; not their name, which every Signal message may
-        # update from the profile, whatever the command.
+        # A member's roles; not their name, which every Signal message may update from
+        # the profile, nor their language, which a command typed in Spanish chooses for
+        # someone who never chose one, whatever the command (/lang shows by its marker).
         members = [
-            (m.id, m.roles, m.language) if m is not None else None
+            (m.id, m.roles) if m is not None else None
             for m in [await tx.members.get(number) for number in range(1, 30)]
         ]
         messages = sum(e.kind is not MessageKind.REPLY for e in await tx.outbox.all_entries())

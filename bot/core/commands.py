@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -165,6 +166,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "hotline", _("Show the rapid response hotline."), "/hotline", in_broadcast_chats=True
     ),
     CommandSpec(
+        "practice",
+        _(
+            "Practise staying silent: I play an agent, you answer, I coach you "
+            "(in a direct message)."
+        ),
+        "/practice",
+        in_broadcast_chats=True,  # there: "let's practise in a private message"
+    ),
+    CommandSpec(
         "lang", _("Choose the language I write to you in."), "/lang es", in_broadcast_chats=True
     ),
     CommandSpec(
@@ -225,6 +235,26 @@ def split_command(text: str) -> CommandLine | None:
     return CommandLine(
         name=name, body=(match.group(2) or "").strip(), spec=_BY_NAME.get(fold(name))
     )
+
+
+def command_language(name: str) -> str | None:
+    """The language a typed command name belongs to, when it is one language's own word
+    ("/ayuda", "/reportar": es); None for English words and words several languages share
+    ("/roles", "/denunciar")."""
+    return _command_language(fold(name.lstrip("/")))
+
+
+@cache
+def _command_language(typed: str) -> str | None:
+    words = vocabulary()
+    found = {
+        language
+        for language in words.languages()
+        for key in words.keys("commands")
+        if typed in (fold(word) for word in words.local("commands", key, language))
+        or (language == SOURCE_LANGUAGE and typed == fold(key))
+    }
+    return found.pop() if len(found) == 1 and SOURCE_LANGUAGE not in found else None
 
 
 def find_command(name: str) -> CommandSpec | None:

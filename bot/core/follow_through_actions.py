@@ -241,7 +241,7 @@ class FollowThroughActions:
     ) -> list[Reply]:
         # Before looking anyone up: nobody else may probe who is a member.
         permissions.check_can_manage_tasks(actor)
-        member = await self.members.find(actor.platform, assignee.strip().lstrip("@"))
+        member = await self.members.named(actor.platform, assignee)
         if member is None:
             raise UserError(
                 _(
@@ -262,13 +262,19 @@ class FollowThroughActions:
             )
         ]
 
-    async def task_accept(self, actor: Member, task_id: int) -> list[Reply]:
+    async def task_accept(
+        self, actor: Member, task_id: int, *, in_direct_message: bool = False
+    ) -> list[Reply]:
+        """`in_direct_message`: answered in the direct messages the details go to, where
+        "they are in your direct messages" would send the member looking elsewhere."""
         task = await self.tasks.accept(actor, task_id)
-        details = (
-            _("The details are in your direct messages.")
-            if need_to_know.has_details(task)
-            else None
-        )
+        details = None
+        if need_to_know.has_details(task):
+            details = (
+                _("The details follow in the next message.")
+                if in_direct_message
+                else _("The details are in your direct messages.")
+            )
         return [Reply(lines(_("Thank you: {code} is yours.", code=task.code), details))]
 
     async def task_decline(self, actor: Member, task_id: int, reason: str = "") -> list[Reply]:

@@ -16,6 +16,7 @@ from bot.core.commands import (
 from bot.core.errors import UserError
 from bot.core.models import Agency, Member, Sign
 from bot.core.network import Network
+from bot.core.phrases import only
 from bot.core.replies import Reply
 from bot.core.report_reading import REPORT_EXAMPLE
 from bot.core.rights import card_for, cards
@@ -54,7 +55,7 @@ HELP_GROUPS: tuple[tuple[Text, tuple[str, ...]], ...] = (
         ),
     ),
     (_("People and tasks"), ("detained", "person", "task", "tasks", "cancel", "role", "roles")),
-    (_("For everyone"), ("rights", "hotline", "lang", "help")),
+    (_("For everyone"), ("rights", "practice", "hotline", "lang", "help")),
     (_("Drills"), ("drill",)),
 )
 
@@ -125,7 +126,19 @@ class InfoActions:
         ]
 
     async def help_now(self, actor: Member, text: str) -> list[Reply]:
-        """Words that are not a command, sent to the bot: maybe a cry for help."""
+        """Words that are not a command, sent to the bot: maybe a cry for help. Only
+        thanks or "ok" get a short answer (with the hotline all the same)."""
+        courtesy = only(text, "courtesy")
+        if courtesy:
+            return [
+                Reply(
+                    lines(
+                        _("You're welcome.") if "thanks" in courtesy else _("Good."),
+                        _("I'm here if you need me: send /help."),
+                        rendering.hotline_lines(self.network),
+                    )
+                )
+            ]
         return [Reply(help_for(self.network, actor.language, text))]
 
     async def hotline(self, actor: Member) -> list[Reply]:

@@ -79,6 +79,7 @@ class MemberService:
                     entry.external_id,
                     entry.language or self.network.default_language,
                     now,
+                    language_chosen=entry.language is not None,
                 )
                 seen.add(member.id)
                 note = notes.get(member.id)
@@ -244,6 +245,7 @@ class MemberService:
                     entry.external_id,
                     entry.language or self.network.default_language,
                     now,
+                    language_chosen=entry.language is not None,
                 )
                 wanted[member.id] = (member, entry.roles)
             organizers = {m.id for m in await tx.members.with_role(actor.platform, Role.ORGANIZER)}
@@ -292,17 +294,37 @@ class MemberService:
                 )
             )
 
-    @staticmethod
-    async def _find(tx: Transaction, platform: str, who: str) -> Member:
-        """The member `/role` names: by their platform id, or by the number messages show
-        for them ("#12", from "member #12")."""
-        number = re.fullmatch(r"#(\d{1,9})", who.strip())
-        found = None
+    async def named(self, platform: str, who: str) -> Member | None:
+        """The member a command names (`/task assign T3 Dee`), as `_find` reads it."""
+        async with self.store.reading() as tx:
+            return await self._lookup(tx, platform, who.strip().lstrip("@"))
+
+    async def _lookup(self, tx: Transaction, platform: str, who: str) -> Member | None:
+        """By their platform id, by the number messages show for them ("#12", from
+        "member #12"), or by their name whatever its capitals ("Ben" for ben): the
+        config's names, and the names of members with a role."""
+        number = re.fullmatch(r"#(\d{1,9})", who)
         if number is not None:
             found = await tx.members.get(int(number.group(1)))
-            found = found if found is not None and found.platform == platform else None
-        else:
-            found = await tx.members.find(platform, who)
+            return found if found is not None and found.platform == platform else None
+        found = await tx.members.find(platform, who)
+        if found is not None or not who:
+            return found
+        wanted = who.casefold()
+        for entry in self.configured.get(platform, ()):
+            if wanted in (entry.external_id.casefold(), (entry.name or "").casefold()):
+                return await tx.members.find(platform, entry.external_id)
+        matches: dict[int, Member] = {}
+        for role in Role:
+            for member in await tx.members.with_role(platform, role):
+                if wanted in (member.external_id.casefold(), (member.name or "").casefold()):
+                    matches[member.id] = member
+        # Two members whose names differ only in capitals: neither is guessed.
+        return next(iter(matches.values())) if len(matches) == 1 else None
+
+    async def _find(self, tx: Transaction, platform: str, who: str) -> Member:
+        """The member `/role` names (see `_lookup`), or a refusal that says why."""
+        found = await self._lookup(tx, platform, who.strip())
         if found is None:
             raise UserError(
                 _(

@@ -79,6 +79,9 @@ class Member:
     external_id: str
     language: str
     roles: frozenset[Role] = frozenset()
+    # Whether they chose their language (/lang, the config): if not, a command typed in
+    # another of the network's languages ("/ayuda") chooses it.
+    language_chosen: bool = True
     # What messages call them, if known: the config's name for them, or else the profile
     # name their platform last showed. Never who they are: that is `external_id`.
     name: str | None = None

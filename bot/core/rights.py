@@ -30,11 +30,28 @@ REVIEWED = "reviewed"
 MORE_MARKER = "=== more ==="
 ALERT_MARKER = "=== alert ==="
 URGENT_MARKER = "=== urgent ==="
-_PARTS = {ALERT_MARKER: "alert", URGENT_MARKER: "urgent", MORE_MARKER: "more"}
+PRACTICE_MARKER = "=== practice ==="
+_PARTS = {
+    ALERT_MARKER: "alert",
+    URGENT_MARKER: "urgent",
+    MORE_MARKER: "more",
+    PRACTICE_MARKER: "practice",
+}
 _MARKER = re.compile(r"^===.*===$")
 BULLET = "•"
 # The urgent lines, in this order: do not open the door; remain silent; do not sign.
 URGENT_COUNT = 3
+# The practice role-play (/practice): what the agent says, in this order, each followed
+# by the coach's praise for staying silent and the rights line a wrong answer breaks.
+PRACTICE_KINDS = ("born", "status", "door", "entry", "sign")
+AGENT, PRAISE, CORRECTION = ">", "+", "!"
+
+
+@dataclass(frozen=True)
+class PracticeStep:
+    agent: str  # what the agent says ("Where were you born?")
+    praise: str  # said after silence or a rights line
+    correction: str  # the rights line an answer broke, said gently
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,8 @@ class RightsCard:
     alert_heading: str  # "Know your rights:", above the alert lines
     alert_lines: tuple[str, ...]  # the points in every broadcast alert, without bullets
     urgent_lines: tuple[str, ...]  # door, silence, signing: for someone in danger now
+    practice_intro: str = ""  # how the role-play starts
+    practice: tuple[PracticeStep, ...] = ()  # one step per PRACTICE_KINDS, in that order
 
     @property
     def reviewed(self) -> bool:
@@ -109,9 +128,39 @@ def _points(language: str, marker: str, lines: list[str]) -> tuple[str, ...]:
     return tuple(points)
 
 
+def _practice(language: str, lines: list[str]) -> tuple[str, tuple[PracticeStep, ...]]:
+    """The intro, then for each of PRACTICE_KINDS three lines: `> ` what the agent says,
+    `+ ` the praise for staying silent, `! ` the correction."""
+    shown = [line.strip() for line in lines if line.strip()]
+    first = next((i for i, line in enumerate(shown) if line.startswith(AGENT)), len(shown))
+    intro, rest = shown[:first], shown[first:]
+    prefixes = (AGENT, PRAISE, CORRECTION) * len(PRACTICE_KINDS)
+    if (
+        not intro
+        or len(rest) != len(prefixes)
+        or any(
+            not line.startswith(prefix) or not line.removeprefix(prefix).strip()
+            for line, prefix in zip(rest, prefixes, strict=True)
+        )
+    ):
+        raise RightsContentError(
+            f"rights card {language}: under {PRACTICE_MARKER}, an introduction, then "
+            f"{len(PRACTICE_KINDS)} questions, each as three lines: {AGENT} what the agent "
+            f"says, {PRAISE} praise for staying silent, {CORRECTION} the rights line a "
+            "wrong answer breaks (where you were born, status, the door, how you entered, "
+            "signing, in that order)"
+        )
+    steps = tuple(
+        PracticeStep(*(line[1:].strip() for line in rest[index : index + 3]))
+        for index in range(0, len(rest), 3)
+    )
+    return "\n".join(intro), steps
+
+
 def parse_card(language: str, raw: str) -> RightsCard:
     """A card file: a header of `key: value` lines between `---` lines, the short card,
-    then the alert lines, the urgent lines and the longer card, each under its marker."""
+    then the alert lines, the urgent lines, the longer card and the practice role-play,
+    each under its marker."""
     header, body = _header(language, raw.strip().splitlines())
     parts = _parts(language, body)
     text, more = "\n".join(parts["short"]).strip(), "\n".join(parts["more"]).strip()
@@ -130,6 +179,7 @@ def parse_card(language: str, raw: str) -> RightsCard:
             "(do not open the door; remain silent; do not sign anything), "
             f"found {len(urgent)}"
         )
+    intro, steps = _practice(language, parts["practice"])
     return RightsCard(
         language,
         header["source"],
@@ -139,6 +189,8 @@ def parse_card(language: str, raw: str) -> RightsCard:
         alert_heading=alert[0],
         alert_lines=_points(language, ALERT_MARKER, alert[1:]),
         urgent_lines=_points(language, URGENT_MARKER, urgent),
+        practice_intro=intro,
+        practice=steps,
     )
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
 
 from bot.core import media_text, permissions
 from bot.core.actions import Actions, Reply, guarded
@@ -17,6 +20,7 @@ from bot.core.commands import (
     CommandLine,
     Example,
     closest_command,
+    command_language,
     find_command,
     label_table,
     not_in_broadcast_chats,
@@ -31,12 +35,14 @@ from bot.core.dialogs import DetainedConversation, is_cancel
 from bot.core.dispatch import parse_duty, parse_eta
 from bot.core.errors import UserError
 from bot.core.media import Upload
-from bot.core.models import Conversation, Member, TargetPurpose
+from bot.core.models import Conversation, DismissReason, Member, TargetPurpose
 from bot.core.network import Network
+from bot.core.phrases import which
+from bot.core.practice import Practice
 from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
-from bot.core.yes_no import parse_yes_no, split_answer
-from bot.i18n import Raw, _
+from bot.core.yes_no import meaning, parse_yes_no, split_answer
+from bot.i18n import Raw, Renderer, _, language_name, lines, one_of
 from bot.i18n.words import fold, vocabulary
 
 __all__ = ["CommandRouter", "Reply"]
@@ -55,6 +61,48 @@ def task_verb(word: str) -> str | None:
     return vocabulary().index("task_verbs").get(fold(word))
 
 
+# Verb endings (Spanish, Portuguese, French), longest first: "acepto", "acepté" and
+# "aceptar" share "acept".
+_ENDINGS = ("ieron", "iendo", "aron", "amos", "emos", "imos", "ando", "ado", "ido", "ada",
+            "ida", "ar", "er", "ir", "as", "es", "o", "a", "e", "i")  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+@dataclass(frozen=True)
+class TaskVerb:
+    """A /task verb in the reader's words ("aceptar"; English without its own)."""
+
+    key: str
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        local = vocabulary().local("task_verbs", self.key, language)
+        return renderer.escape(local[0] if local else self.key)
+
+
+def nearest_task_verbs(word: str) -> list[str]:
+    """The task verbs a mistyped or conjugated word is nearest to ("asign" -> assign,
+    "acepto" -> accept); several when they are equally near, none when none is near."""
+    typed = fold(word)
+    if len(typed) < 3:
+        return []
+    limit = 1 if len(typed) <= 5 else 2
+    near: dict[str, int] = {}
+    for known, verb in vocabulary().index("task_verbs").items():
+        distance = 0 if _stem(typed) == _stem(known) else OSA.distance(typed, known)
+        if distance <= limit:
+            near[verb] = min(distance, near.get(verb, distance))
+    if not near:
+        return []
+    best = min(near.values())
+    return sorted(verb for verb, distance in near.items() if distance == best)
+
+
 Handler = Callable[[Member, Conversation, CommandLine], Awaitable[list[Reply]]]
 
 
@@ -63,6 +111,7 @@ class CommandRouter:
         self.network = network
         self.actions = actions
         self.detained_conversation = DetainedConversation(self.actions)
+        self.practice = Practice(actions.reports.store, actions.clock)
         self._handlers: dict[str, Handler] = {
             "report": self._report,
             "verify": self._verify,
@@ -84,6 +133,7 @@ class CommandRouter:
             "person": self._person,
             "rights": lambda a, c, line: self.actions.rights(a, line.body),
             "hotline": lambda a, c, line: self.actions.hotline(a),
+            "practice": lambda a, c, line: self.practice.start(a, c),
             "lang": lambda a, c, line: self.actions.lang(a, _first_word(line.body)),
             "help": lambda a, c, line: self.actions.help(a, line.body),
             "stats": lambda a, c, line: self.actions.stats(a, c, line.body),
@@ -121,6 +171,23 @@ class CommandRouter:
         gets an answer even when it is not a command (a cry for help). `uploads`: files
         sent with it, kept only with a report; otherwise the sender hears they were not."""
         command = split_command(text)
+        if (
+            conversation.is_direct
+            and not uploads
+            and (
+                command is None
+                or (
+                    command.spec is None
+                    # "/saltar" is near "/soltar": a short answer is an answer.
+                    and (meaning(command.name) is not None or closest_command(command.name) is None)
+                )
+            )
+        ):
+            # An answer to the agent in /practice ("…", "/skip", "soy de México"); a
+            # command with a slip in it ("/reprotar …") is still that command.
+            coached = await guarded(self._coach(actor, text), "practice", actor)
+            if coached:
+                return coached
         if (
             command is None
             and conversation.is_direct
@@ -178,6 +245,7 @@ class CommandRouter:
         if not command.spec.in_broadcast_chats and conversation.purpose is TargetPurpose.BROADCAST:
             return [Reply(not_in_broadcast_chats(command.name))]
         handler = self._handlers[command.spec.name]
+        actor, adopted = await self._adopt_language(actor, command)
 
         async def run() -> list[Reply]:
             # Called in here, so a refusal raised while reading the arguments (before the
@@ -195,7 +263,36 @@ class CommandRouter:
                 )
             return await handler(actor, conversation, command)
 
-        return await guarded(run(), command.spec.name, actor)
+        replies = await guarded(run(), command.spec.name, actor)
+        if adopted is None:
+            return replies
+        # In the language they typed in, this answer too (the front end still holds the
+        # member as it was).
+        return [adopted, *(Reply(r.text, r.language or actor.language) for r in replies)]
+
+    async def _adopt_language(
+        self, actor: Member, command: CommandLine
+    ) -> tuple[Member, Reply | None]:
+        """A member who never chose a language and types a command in one of the
+        network's other languages ("/ayuda") is written to in it from now on, and told
+        how to change it."""
+        if actor.language_chosen or command.spec is None or command.spec.name == "lang":
+            return actor, None
+        language = command_language(command.name)
+        if language is None or language == actor.language or language not in self.network.languages:
+            return actor, None
+        updated = await self.actions.members.set_language(actor, language)
+        told = _(
+            "I will write to you in {language} from now on. To change it, send /lang.",
+            language=Raw(language_name(language, menu=False)),
+        )
+        return updated, Reply(told, language=language)
+
+    async def _coach(self, actor: Member, text: str) -> list[Reply]:
+        """The coach's answer when the member is practising; nothing otherwise."""
+        if is_cancel(text):  # "stop", "parar" without the slash
+            return await self.practice.stop(actor) or []
+        return await self.practice.answer(actor, text) or []
 
     @staticmethod
     def _report_without_slash(conversation: Conversation, text: str) -> bool:
@@ -265,6 +362,13 @@ class CommandRouter:
             reason = parse_reason(" ".join(words[:size])) if len(words) >= size else None
             if reason is not None:
                 return await self.actions.dismiss(actor, report_id, reason, " ".join(words[size:]))
+        # "its just a traffic stop", "mentira", "no pude encontrarlos": the reason their
+        # words give, when they give one; the words are kept whole as the note.
+        hinted = which(rest, "reason_hints")
+        if len(hinted) == 1:
+            return await self.actions.dismiss(
+                actor, report_id, DismissReason(hinted.pop()), rest.strip()
+            )
         raise UserError(
             _(
                 "Why dismiss it? Add a reason: {choices}. For example: "
@@ -385,6 +489,9 @@ class CommandRouter:
     ) -> list[Reply]:
         if await self.detained_conversation.active(actor):
             return await self.detained_conversation.cancel(actor)
+        stopped = await self.practice.stop(actor)
+        if stopped is not None:
+            return stopped
         if await self.actions.intake.stop_asking_what(actor):
             return [Reply(_("Stopped. Nothing was saved."))]
         return [Reply(_("There is nothing to stop."))]
@@ -395,6 +502,28 @@ class CommandRouter:
         words = command.body.split(maxsplit=1)
         verb = task_verb(words[0]) if words else None
         rest = words[1] if len(words) > 1 else ""
+        if verb is None and words:
+            # "/tarea acepto T7", "/task asign T3 dee": what was meant, the rest kept.
+            nearest = nearest_task_verbs(words[0])
+            if len(nearest) == 1:
+                meant = CommandLine(command.name, f"{nearest[0]} {rest}", command.spec)
+                note = _(
+                    "(I read “{typed}” as {verb}.)",
+                    typed=Raw(words[0][:32]),
+                    verb=TaskVerb(nearest[0]),
+                )
+                try:
+                    done = await self._task(actor, conversation, meant)
+                except UserError as refused:
+                    raise UserError(lines(note, refused.message)) from None
+                return [Reply(note), *done]
+            if nearest:
+                raise UserError(
+                    _(
+                        "Did you mean {choices}?",
+                        choices=one_of(Raw(f"/task {verb} {rest}".strip()) for verb in nearest),
+                    )
+                )
         if verb is None:
             raise UserError(
                 _(
@@ -439,7 +568,9 @@ class CommandRouter:
                 )
             return await self.actions.task_assign(actor, task_id, member, when)
         if verb == "accept":
-            return await self.actions.task_accept(actor, task_id)
+            return await self.actions.task_accept(
+                actor, task_id, in_direct_message=conversation.is_direct
+            )
         if verb == "decline":
             return await self.actions.task_decline(actor, task_id, tail)
         if verb == "done":

@@ -336,10 +336,18 @@ class Members(Protocol):
     async def find(self, platform: str, external_id: str) -> Member | None: ...
 
     async def ensure(
-        self, platform: str, external_id: str, language: str, now: datetime
+        self,
+        platform: str,
+        external_id: str,
+        language: str,
+        now: datetime,
+        *,
+        language_chosen: bool = False,
     ) -> Member: ...
 
-    async def set_language(self, member_id: int, language: str) -> None: ...
+    async def set_language(self, member_id: int, language: str) -> None:
+        """The member's language, as they (or the bot for them) chose it."""
+        ...
 
     async def set_name(self, member_id: int, name: str | None, *, from_config: bool) -> bool:
         """What messages call the member (sealed: it is personal); a name from the config

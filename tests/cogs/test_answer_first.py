@@ -74,6 +74,7 @@ OPTIONS: dict[str, Callable[[Rig], dict[str, Any]]] = {
     "status": lambda rig: {},
     "rights": lambda rig: {},
     "hotline": lambda rig: {},
+    "practice": lambda rig: {},
     "lang": lambda rig: {"language": "es"},
     "help": lambda rig: {},
     "roles": lambda rig: {},

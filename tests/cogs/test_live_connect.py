@@ -21,7 +21,7 @@ from tests.fakes.discord_server import DIRECT_MESSAGES, GUILD_MESSAGES, GUILDS, 
 SERVER_COMMANDS = {
     "report", "verify", "dismiss", "resolve", "still", "correct", "retract", "status",
     "rights", "hotline", "lang", "help", "task", "tasks", "person", "detained", "roles",
-    "claim", "unclaim", "duty", "stats", "drill",
+    "claim", "unclaim", "duty", "stats", "drill", "practice",
 }  # fmt: skip
 # What a member needs where the bot writes to them: the offer of a task and the task
 # itself, their details, reporting, and help; for organizers, who has which role, the
@@ -30,7 +30,7 @@ SERVER_COMMANDS = {
 # where the cards are, in the server).
 DIRECT_COMMANDS = {
     "report", "rights", "hotline", "lang", "help", "task", "tasks", "person", "detained",
-    "roles", "claim", "unclaim", "duty", "stats", "drill",
+    "roles", "claim", "unclaim", "duty", "stats", "drill", "practice",
 }  # fmt: skip
 
 

@@ -44,7 +44,7 @@ async def test_accept_in_the_direct_message_takes_the_task(live: Live) -> None:
     assert await task_state(live) is TaskState.ACCEPTED
     now = live.discord.messages[offer.id]  # the offer itself shows the answer, for good
     assert now.content.startswith("You are asked to take T1")
-    assert now.content.endswith("Thank you: T1 is yours.\nThe details are in your direct messages.")
+    assert now.content.endswith("Thank you: T1 is yours.\nThe details follow in the next message.")
     details = live.discord.dm_texts(MEMBER)[-1]  # what the offer did not say, now it is theirs
     assert details.startswith("Thank you. The details for T1:\nWhat to do: bring water")
     assert now.live_buttons == []  # nothing left to press on an answered offer
@@ -80,7 +80,7 @@ async def test_the_commands_the_offer_names_exist_in_the_direct_message(live: Li
     offered_codes = await discord.autocomplete(MEMBER, "task accept", "task", "", dm=True)
     assert [choice["value"] for choice in offered_codes] == ["T1"]
     accepted = await discord.slash(MEMBER, "task accept", task="T1", dm=True)
-    assert accepted.text == "Thank you: T1 is yours.\nThe details are in your direct messages."
+    assert accepted.text == "Thank you: T1 is yours.\nThe details follow in the next message."
     assert not accepted.original.ephemeral  # a DM is private already, and this one stays
     assert await task_state(live) is TaskState.ACCEPTED
     listed = await discord.slash(MEMBER, "tasks", dm=True)
@@ -96,7 +96,7 @@ async def test_typing_the_command_the_offer_names_works_too(live: Live) -> None:
     await offered(live)
     await live.discord.dm(MEMBER, "/task accept T1")
     answer, details = live.discord.dm_texts(MEMBER)[-2:]
-    assert answer == "Thank you: T1 is yours.\nThe details are in your direct messages."
+    assert answer == "Thank you: T1 is yours.\nThe details follow in the next message."
     assert details.startswith("Thank you. The details for T1:\nWhat to do: bring water")
     assert await task_state(live) is TaskState.ACCEPTED
 

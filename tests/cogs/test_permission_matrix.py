@@ -29,7 +29,7 @@ from tests.test_permission_matrix import (
 USERS = {"none": 507, "volunteer": 506, "verifier": 502, "organizer": 501, "reporter": 508}
 COGS = {
     "ReportsCog": ("verify", "dismiss", "resolve", "still", "correct", "retract", "status"),
-    "InfoCog": ("rights", "hotline", "lang", "help"),
+    "InfoCog": ("rights", "practice", "hotline", "lang", "help"),
     "DispatchCog": ("claim", "duty"),
     "MembersCog": ("roles",),
     "StatsCog": ("stats",),

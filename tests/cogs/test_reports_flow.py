@@ -224,3 +224,25 @@ async def test_losing_the_verifier_role_takes_the_power_away_at_once(rig: Rig) -
     rig.users["verifier"].roles = []
     [reply] = replies_of(await press(rig, "verifier", "verify:report:1"))
     assert reply.startswith("Only verifiers")
+
+
+async def test_a_card_sent_a_moment_ago_is_still_edited(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card, its count and its decision go out in one pass: the edits need the card's
+    message id, stored with its outcome, so they wait for it however slow the store."""
+    assert rig.bot.worker is not None
+    ledger = rig.bot.worker.ledger
+    commit = ledger._commit
+
+    async def slow(batch: Any) -> None:
+        await asyncio.sleep(0.05)
+        await commit(batch)
+
+    monkeypatch.setattr(ledger, "_commit", slow)
+    await file_report(rig, "reporter")
+    await file_report(rig, "member")  # a corroboration: the card's count changes
+    await rig.deliver()
+    organizers = rig.channels[fakes.ORGANIZER_CHANNEL]
+    card_id = organizers.sent[0]["id"]
+    assert [message_id for message_id, _ in organizers.edits] == [card_id]

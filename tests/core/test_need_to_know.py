@@ -208,9 +208,10 @@ async def test_an_offer_shows_the_kind_and_time_and_the_rest_comes_with_acceptin
     assert await say(app, "dee", "/person P1", dm("dee")) == (
         "Accept T1 first; then I will send you the details it needs."
     )
-    assert "The details are in your direct messages." in await say(
-        app, "dee", "/task accept T4", dm("dee")
-    )
+    accepted = await say(app, "dee", "/task accept T4", dm("dee"))
+    # Said in the direct messages the details go to: they follow, not "are elsewhere".
+    assert "The details follow in the next message." in accepted
+    assert "in your direct messages" not in accepted
     [details] = [r for r in await outbox_rows(app.store) if r.kind == "task_details"]
     assert f"What to do: {LAWYER_TASK}" in details.body and details.address == "dee"
     assert not fields_in(details.body)

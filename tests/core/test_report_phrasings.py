@@ -55,7 +55,10 @@ async def test_every_report_as_people_type_it_is_filed(app: App, phrasing: dict[
     assert not missing, (missing, card)
     if phrasing.get("missing_place"):
         assert report.place_origin is PlaceOrigin.MISSING
-        assert "Where exactly is it, for R1?" in receipt
+        # A Spanish command from someone who never chose a language: answered in Spanish.
+        assert any(
+            asked in receipt for asked in ("Where exactly is it, for R1?", "¿Dónde es exactamente")
+        )
     else:
         assert report.place_origin is not PlaceOrigin.MISSING, card
         assert phrasing["place"] in report.where, report.where
@@ -72,7 +75,8 @@ async def test_the_answer_to_where_exactly_goes_into_the_same_report(app: App) -
     news = [row.body for row in await outbox_rows(app.store) if row.kind == "update"]
     assert any("R1: the reporter says the place is: 1420 Pine St" in body for body in news)
     # Answered once: the next plain message is not taken as a place again.
-    assert "If you or someone near you is in danger" in await say(app, "eli", "thanks", dm("eli"))
+    assert (await say(app, "eli", "thanks", dm("eli"))).startswith("You're welcome.")
+    assert (await app.reports.get(1)).where.startswith("1420 Pine St")
 
 
 async def test_a_place_given_after_the_report_was_dismissed_is_not_passed_on(app: App) -> None:
@@ -93,9 +97,11 @@ async def test_a_place_given_after_the_report_was_dismissed_is_not_passed_on(app
 
 async def test_a_report_in_a_group_without_a_place_asks_in_a_direct_message(app: App) -> None:
     receipt = await say(app, "eli", "/reportar migra en el swap meet, no se donde exactamente")
-    assert "I sent you a direct message to ask where exactly." in receipt
+    # eli never chose a language and wrote in Spanish: from now on, Spanish.
+    assert receipt.startswith("Le escribiré en español a partir de ahora.")
+    assert "Le envié un mensaje privado para preguntarle dónde exactamente." in receipt
     [question] = [row for row in await outbox_rows(app.store) if row.is_direct]
-    assert question.address == "eli" and "Where exactly is it, for R1?" in question.body
+    assert question.address == "eli" and "¿Dónde es exactamente, para R1?" in question.body
 
 
 async def test_an_alert_needs_a_place_the_verifier_confirmed(app: App) -> None:

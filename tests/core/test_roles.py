@@ -164,8 +164,10 @@ async def test_the_last_organizer_hands_over_before_leaving(
         assert "Hand over first: give someone else the organizer role" in refused
         assert "/role add <member> organizer), then remove yours." in refused
         spanish = await chat.text("ana@dm: /rol quitar ana organizadora")
-        assert "ana now has" not in spanish and "last organizer" in spanish
+        assert "ana now has" not in spanish and "Usted es el último organizador" in spanish
+        assert "Le escribiré en español a partir de ahora" in spanish  # she never chose
         assert await roles_of(chat.app, "ana") == {"organizer"}
+        await chat.text("ana@dm: /lang en")
 
         assert "cruz now has: organizer and verifier." in await chat.text(
             "ana@dm: /role add cruz organizer"

@@ -228,9 +228,16 @@ async def test_report_fields_are_understood_in_spanish(app: App) -> None:
     assert report.media == ("a.jpg", "b.jpg")
 
 
-@pytest.mark.parametrize("text", ["/person", "/PERSON", "/persona   "])
-async def test_person_without_a_code_asks_for_one(app: App, text: str) -> None:
-    assert "Which person? Add their code" in await say(app, "ana", text, dm("ana"))
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("/person", "Which person? Add their code"),
+        ("/PERSON", "Which person? Add their code"),
+        ("/persona   ", "¿Qué persona? Agregue su código"),  # ana now reads Spanish
+    ],
+)
+async def test_person_without_a_code_asks_for_one(app: App, text: str, asked: str) -> None:
+    assert asked in await say(app, "ana", text, dm("ana"))
 
 
 # -- broadcast chats: the whole network reads them --------------------------------

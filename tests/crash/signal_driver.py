@@ -33,7 +33,7 @@ from aiohttp import web
 from bot.platforms.signal.frontend import group_address
 from storage.crypto import generate_key
 from tests.crash.runs import BotProcess, Kill, WarmProcesses, environment
-from tests.crash.surge import ORGANIZER, ROLES, Step, Surge, pattern
+from tests.crash.surge import LANGUAGES, ORGANIZER, ROLES, Step, Surge, pattern
 from tests.crash.vault import Snapshot, Vault
 from tests.fakes.signal_server import FakeSignal
 
@@ -68,7 +68,7 @@ def signal_section(url: str) -> dict[str, Any]:
                 "id": UUIDS[name],
                 "name": name,
                 "roles": roles,
-                **({"language": "es"} if name == "cruz" else {}),
+                "language": LANGUAGES[name],  # set, as for the console (see surge.py)
             }
             for name, roles in ROLES.items()
         ],

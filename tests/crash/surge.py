@@ -32,7 +32,10 @@ ROLES = {
     "gus": ["volunteer"],
     "hal": [],
 }
-LANGUAGES = {"cruz": "es"}
+# Every member's language is set in the config, as networks do: someone who never chose
+# one and types "/reportar" would be answered in Spanish from then on, and the answers
+# the surge looks for are in English, but for cruz.
+LANGUAGES = {name: "es" if name == "cruz" else "en" for name in ROLES}
 
 STREETS = ("Oak St", "Pine Ave", "Maple Dr", "Cedar Rd", "Elm St", "Birch Ln", "Walnut Way")
 

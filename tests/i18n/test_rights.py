@@ -12,7 +12,9 @@ from bot.app import App
 from bot.core.rights import (
     ALERT_MARKER,
     MORE_MARKER,
+    PRACTICE_MARKER,
     URGENT_MARKER,
+    PracticeStep,
     RightsContentError,
     alert_lines,
     alert_reminder,
@@ -107,6 +109,7 @@ def test_the_spanish_card_has_the_same_new_points() -> None:
 
 
 async def test_rights_more_in_any_order_and_language(app: App) -> None:
+    await say(app, "dee", "/lang en", dm("dee"))  # chosen: a Spanish command keeps it
     short = await say(app, "dee", "/rights", dm("dee"))
     assert short.startswith("KNOW YOUR RIGHTS\n") and "/rights more" in short
     assert "+1 555 0100" in short
@@ -116,7 +119,7 @@ async def test_rights_more_in_any_order_and_language(app: App) -> None:
     for text in ("/rights es más", "/derechos más es", "/rights more es", "/rights ES-mx mas"):
         answer = await say(app, "dee", text, dm("dee"))
         assert answer.startswith("CONOZCA SUS DERECHOS: LA TARJETA COMPLETA"), text
-    # The command's language is not the card's: dee reads English unless she asks.
+    # The command's language is not the card's: dee chose English.
     assert (await say(app, "dee", "/derechos mas", dm("dee"))).startswith("KNOW YOUR RIGHTS:")
     french = await say(app, "dee", "/rights fr plus", dm("dee"))
     assert french.startswith("CONNAISSEZ VOS DROITS : LA CARTE COMPLÈTE")
@@ -190,9 +193,11 @@ def test_alert_and_urgent_lines_for_each_reader_and_english_without_a_card() -> 
     assert renderer.render(alert_reminder(), "xx") == renderer.render(alert_reminder(), "en")
 
 
+PRACTICE = "".join(f"> q{n}\n+ good{n}\n! line{n}\n" for n in range(1, 6))
 VALID = (
     "---\nsource: x\nreview: reviewed\n---\nshort\n"
-    f"{ALERT_MARKER}\nKnow:\n• a\n{URGENT_MARKER}\n• door\n• silent\n• sign\n{MORE_MARKER}\nmore"
+    f"{ALERT_MARKER}\nKnow:\n• a\n{URGENT_MARKER}\n• door\n• silent\n• sign\n{MORE_MARKER}\nmore\n"
+    f"{PRACTICE_MARKER}\nLet's practise.\n{PRACTICE}"
 )
 
 
@@ -200,6 +205,9 @@ def test_a_card_with_every_part_is_read() -> None:
     card = parse_card("xx", VALID)
     assert (card.text, card.more, card.alert_heading) == ("short", "more", "Know:")
     assert (card.alert_lines, card.urgent_lines) == (("a",), ("door", "silent", "sign"))
+    assert card.practice_intro == "Let's practise."
+    assert card.practice[0] == PracticeStep("q1", "good1", "line1")
+    assert card.practice[4] == PracticeStep("q5", "good5", "line5")
 
 
 @pytest.mark.parametrize(
@@ -215,6 +223,11 @@ def test_a_card_with_every_part_is_read() -> None:
         (VALID.replace("• a\n", "• a\nno bullet\n"), "starting with •"),
         (VALID.replace(MORE_MARKER, "=== mehr ==="), "unknown line === mehr ==="),
         (VALID + f"\n{ALERT_MARKER}\nagain", "appears twice"),
+        (VALID.replace(f"{PRACTICE_MARKER}\n", ""), f"needs a line {PRACTICE_MARKER}"),
+        (VALID.replace("> q5\n", ""), "5 questions, each as three lines"),
+        (VALID.replace("+ good2\n", "good2\n"), "5 questions, each as three lines"),
+        (VALID.replace("! line3\n", "! \n"), "5 questions, each as three lines"),
+        (VALID.replace("Let's practise.\n", ""), "an introduction"),
     ],
 )
 def test_a_card_without_its_alert_or_urgent_lines_is_refused(raw: str, reason: str) -> None:

@@ -1,2 +1,0 @@
--- Reserved for work on issue 15 merged in parallel (wip-stats needs 0021 to follow
--- without a gap). The merge replaces this file with that work's migration.

@@ -1,0 +1,32 @@
+"""On Discord, in direct messages, with the real client: thanks gets a short answer, a
+Spanish command chooses Spanish, a task verb with a slip in it is read as meant."""
+
+from __future__ import annotations
+
+from tests.cogs.live import MEMBER, ORGANIZER, Live
+from tests.fakes import discord as fakes
+
+
+async def test_thanks_and_a_spanish_command_in_a_direct_message(live: Live) -> None:
+    await live.discord.dm(MEMBER, "thanks!")
+    thanks = live.discord.dm_texts(MEMBER)[-1]
+    assert thanks.startswith("You're welcome.\nI'm here if you need me: send /help.")
+    await live.discord.dm(MEMBER, "/ayuda")
+    answer = live.discord.dm_texts(MEMBER)[-1]
+    assert answer.startswith(
+        "Le escribiré en español a partir de ahora. Para cambiarlo, envíe /idioma.\n\n"
+        "Lo que puedo hacer:"
+    )
+
+
+async def test_a_task_verb_with_a_slip_in_a_direct_message(live: Live) -> None:
+    room = fakes.ORGANIZER_CHANNEL
+    await live.discord.slash(ORGANIZER, "task add", description="drive to the vigil", channel=room)
+    await live.discord.slash(ORGANIZER, "task assign", task="T1", member=MEMBER, channel=room)
+    await live.discord.dm(MEMBER, "/task acept T1")
+    answer, details = live.discord.dm_texts(MEMBER)[-2:]
+    assert answer == (
+        "(I read “acept” as accept.)\n\n"
+        "Thank you: T1 is yours.\nThe details follow in the next message."
+    )
+    assert details.startswith("Thank you. The details for T1:")

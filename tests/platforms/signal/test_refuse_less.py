@@ -1,0 +1,40 @@
+"""Over Signal: thanks gets a short answer, a Spanish command chooses Spanish, and a
+dismissal reads its reason from the verifier's own words."""
+
+from __future__ import annotations
+
+from bot.core.models import DismissReason, ReportState
+from tests.platforms.signal.conftest import BEN, DEE, ORGANIZERS, SignalRig
+
+NEWCOMER = "f0000000-0000-4000-8000-000000000009"
+
+
+async def test_a_newcomer_writing_in_spanish_is_answered_in_spanish(signal_rig: SignalRig) -> None:
+    server = signal_rig.server
+    server.deliver("/ayuda", uuid=NEWCOMER)
+    await signal_rig.exchange()
+    told, answer = server.to(NEWCOMER)
+    assert told == "Le escribiré en español a partir de ahora. Para cambiarlo, envíe /idioma."
+    assert answer.startswith("Lo que puedo hacer:")
+    server.deliver("gracias!", uuid=NEWCOMER)
+    await signal_rig.exchange()
+    thanks = server.to(NEWCOMER)[-1]
+    assert thanks.startswith("De nada.\nAquí estoy si me necesita: envíe /ayuda.")
+    assert "+1 555 0100" in thanks and "/reportar" not in thanks
+    assert server.contract_errors == []
+
+
+async def test_a_dismissal_in_free_words_over_signal(signal_rig: SignalRig) -> None:
+    server = signal_rig.server
+    server.deliver("/report ICE at 5th & Main, 2 vans", uuid=DEE, group=ORGANIZERS)
+    await signal_rig.exchange()
+    server.deliver("/dismiss R1 its just a traffic stop", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.exchange()
+    assert any(
+        m.startswith("Dismissed R1 (routine presence, not an operation).")
+        for m in signal_rig.group(ORGANIZERS)
+    )
+    report = await signal_rig.app.reports.get(1)
+    assert report is not None and report.state is ReportState.DISMISSED
+    assert report.dismiss_reason is DismissReason.ROUTINE
+    assert report.decision_note == "its just a traffic stop"
