@@ -189,10 +189,7 @@ class Timers(_Section):
 
     @model_validator(mode="after")
     def _ordered(self) -> Timers:
-        if self.verification_expiry <= self.claim_within:
-            raise ValueError("verification_expiry must be longer than claim_within")
-        if self.task_accept_escalation <= self.task_accept_reminder:
-            raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
+        _timers_in_order(self)
         return self
 
 
@@ -254,6 +251,14 @@ class DispatchSection(_Section):
     shifts: list[Shift] = Field(default_factory=list, max_length=500)
 
 
+def _timers_in_order(timers: Timers | DrillSection) -> None:
+    """Each timer's later step comes after its first, in [timers] and [drill] alike."""
+    if timers.verification_expiry <= timers.claim_within:
+        raise ValueError("verification_expiry must be longer than claim_within")
+    if timers.task_accept_escalation <= timers.task_accept_reminder:
+        raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
+
+
 def _claim_within_was_verification_reminder(data: Any) -> Any:
     """`verification_reminder` (before dispatch) still works as `claim_within`."""
     if isinstance(data, dict) and "verification_reminder" in data:
@@ -285,10 +290,7 @@ class DrillSection(_Section):
 
     @model_validator(mode="after")
     def _ordered(self) -> DrillSection:
-        if self.verification_expiry <= self.claim_within:
-            raise ValueError("verification_expiry must be longer than claim_within")
-        if self.task_accept_escalation <= self.task_accept_reminder:
-            raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
+        _timers_in_order(self)
         if self.length > self.longest:
             raise ValueError("length must not be longer than longest")
         return self
