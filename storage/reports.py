@@ -215,7 +215,7 @@ class SqliteReports:
         wanted = [state.value for state in states]
         if set(wanted) == _OPEN_STATES:
             # The open reports' own index, newest first: stops at `limit` (the states are
-            # written out so SQLite sees the index's condition; see migration 0018).
+            # written out so SQLite sees the index's condition; see migration 0016).
             query = (
                 "SELECT id, place, place_origin FROM reports INDEXED BY reports_open_by_id "
                 "WHERE state IN ('pending', 'verified') AND created_at >= ? "
