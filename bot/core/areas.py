@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.core.places import words
-from bot.i18n.words import fold
 
 # How alike (0-100) a phrase of letters must read to the report's words to count.
 TYPO_SCORE = 88
@@ -59,11 +58,34 @@ def area_of(texts: Sequence[str], areas: Sequence[Area]) -> Area | None:
     return None
 
 
-def find_area(name: str, areas: Sequence[Area]) -> Area | None:
-    """The area a member named ("eastside", "East side", "eastsid")."""
-    by_name = {fold(area.name).replace(" ", ""): area for area in areas}
-    typed = fold(name).replace(" ", "")
-    if typed in by_name:
-        return by_name[typed]
-    near = process.extractOne(typed, list(by_name), scorer=fuzz.ratio, score_cutoff=90)
-    return by_name[near[0]] if near else None
+# How alike a word typed after /duty must read to an area's name or words ("downtwon").
+NAMED_SCORE = 80
+
+
+def named_area(text: str, areas: Sequence[Area]) -> Area | None:
+    """The area a member names, by its name or one of its words ("centro" is Downtown),
+    accents, capitals and small typos forgiven ("downtwon", "East side"; not in the first
+    letter, nor in words under six letters); numbers (zip codes) must be exact."""
+    typed = " ".join(words(text))
+    if not typed:
+        return None
+    squeezed = typed.replace(" ", "")
+    best: tuple[float, Area] | None = None
+    for area in areas:
+        for phrase in (area.name, *area.phrases):
+            wanted = " ".join(words(phrase))
+            if not wanted:
+                continue
+            if typed == wanted or squeezed == wanted.replace(" ", ""):
+                return area
+            whole = wanted.replace(" ", "")
+            if any(c.isdigit() for c in whole + squeezed) or min(len(whole), len(squeezed)) < (
+                TYPO_MIN_CHARS
+            ):
+                continue
+            if whole[0] != squeezed[0]:  # "westside" is not a typo of "eastside"
+                continue
+            score = fuzz.ratio(squeezed, whole)
+            if score >= NAMED_SCORE and (best is None or score > best[0]):
+                best = (score, area)
+    return best[1] if best else None

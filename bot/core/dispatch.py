@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.core import permissions, rendering
-from bot.core.areas import Area, area_of, find_area
+from bot.core.areas import Area, area_of, named_area
 from bot.core.checklist import checklist
 from bot.core.durations import DurationError, parse_duration
 from bot.core.errors import UserError
@@ -124,30 +124,53 @@ _ON_WORDS = {fold(word) for word in _DUTY_ON}
 _OFF_WORDS = {fold(word) for word in _DUTY_OFF}
 
 
+# Words around a duty's length ("por 3 horas", "for 3 hours", "durante 2h").
+_DUTY_LENGTH_WORDS = {"por", "for", "durante", "during", "pendant", "para", "pour", "de"}
+# Words around areas that name none ("en el centro", "in the east side").
+_AREA_FILLER = {
+    "in", "en", "the", "el", "la", "los", "las", "at", "a", "au", "no", "na", "da", "do",
+    "del", "de", "and", "y", "et", "e", "zona", "zonas", "zone", "zones", "area", "areas",
+    "barrio", "barrios", "please", "pls", "porfa", "favor", "por", "s'il", "vous", "plait",
+}  # fmt: skip
+
+
+def _length_in(words: list[str]) -> tuple[timedelta | None, list[str]]:
+    """The longest run of words that reads as a length, anywhere ("2h centro", "por 3
+    horas", "east side 2h"), and the words left; a 5-digit number is a zip code."""
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            if any(len(w) >= 5 and w.isdigit() for w in run):
+                continue
+            if fold(run[0]) in _DUTY_LENGTH_WORDS and size == 1:
+                continue
+            try:
+                length = read_length(
+                    " ".join(w for w in map(fold, run) if w not in _DUTY_LENGTH_WORDS)
+                )
+            except DurationError:
+                continue
+            if length is not None:
+                return length, words[:start] + words[start + size :]
+    return None, words
+
+
 def parse_duty(text: str) -> tuple[bool | None, timedelta | None, str]:
-    """`/duty on 4h`, `/turno sí 4 horas Eastside`, `/duty on area: Eastside`, `/duty off`,
-    `/duty 4h` (on), `/duty` (where do I stand?): on or off, the length, the areas."""
+    """`/duty on 4h`, `/turno sí 4 horas Eastside`, `/turno si por 3 horas`, `/duty on for
+    3 hours downtown`, `/duty on area: Eastside`, `/duty off`, `/duty 4h` (on), `/duty`
+    (where do I stand?): on or off, the length, and the rest as typed (the areas, and
+    perhaps words that are not: `DispatchService` says which)."""
     label = re.split(r"\b(?:areas?|zonas?|zones?|barrios?)\s*:", text, maxsplit=1, flags=re.I)
     area_text = label[1].strip() if len(label) > 1 else ""
-    words = fold(label[0]).split()
-    if not words and not area_text:
+    typed = label[0].split()
+    if not typed and not area_text:
         return None, None, ""
-    if words and words[0] in _OFF_WORDS:
+    if typed and fold(typed[0]) in _OFF_WORDS:
         return False, None, ""
-    if words and words[0] in _ON_WORDS:
-        words = words[1:]
-    length: timedelta | None = None
-    for cut in range(len(words), 0, -1):  # the longest start that reads as a length
-        try:
-            length = read_length(" ".join(words[:cut]))
-        except DurationError:
-            continue
-        words = words[cut:]
-        break
-    rest = " ".join(words)
-    if rest and not area_text:
-        area_text = " ".join(label[0].split()[-len(words) :])  # as typed, not folded
-    return True, length, area_text
+    if typed and fold(typed[0]) in _ON_WORDS:
+        typed = typed[1:]
+    length, rest = _length_in(typed)
+    return True, length, " ".join(w for w in (" ".join(rest), area_text) if w)
 
 
 async def _verifiers(tx: Transaction, network: Network) -> list[Member]:
@@ -435,31 +458,27 @@ class DispatchService(Service):
         await _schedule_step(self.network, tx, report, state.step, now)
 
     # -- duty -----------------------------------------------------------------------
-    def _areas(self, text: str) -> tuple[str, ...]:
-        """The areas a member named with /duty ("Eastside, Downtown"), as configured."""
-        if not text.strip():
-            return ()
-        if not self.network.areas:
-            raise UserError(
-                _(
-                    "Say on or off, and for how long if you like, for example: /duty on 4h "
-                    "or /duty off"
-                )
-            )
-        names = [n for n in re.split(r",|;|\s+(?:and|y|et|e)\s+", text) if n.strip()]
+    def _areas(self, text: str) -> tuple[tuple[str, ...], str]:
+        """The areas a member named with /duty ("Eastside, Downtown", "centro", "east
+        side", "downtwon"), as configured, and the words that named none (said back to
+        them, never a refusal: the duty is taken anyway)."""
         found: list[str] = []
-        for name in names:
-            area = find_area(name, self.network.areas)
-            if area is None:
-                raise UserError(
-                    _(
-                        "I do not know the area {name}. The areas are: {areas}.",
-                        name=Raw(name.strip()[:60]),
-                        areas=Raw(", ".join(a.name for a in self.network.areas)),
-                    )
-                )
-            found.append(area.name)
-        return tuple(dict.fromkeys(found))
+        unknown: list[str] = []
+        for segment in re.split(r"[,;/]", text):
+            typed = segment.split()
+            i = 0
+            while i < len(typed):
+                for size in range(min(4, len(typed) - i), 0, -1):
+                    area = named_area(" ".join(typed[i : i + size]), self.network.areas)
+                    if area is not None:
+                        found.append(area.name)
+                        i += size
+                        break
+                else:
+                    if fold(typed[i]) not in _AREA_FILLER:
+                        unknown.append(typed[i])
+                    i += 1
+        return tuple(dict.fromkeys(found)), " ".join(unknown)[:60]
 
     async def duty(
         self, actor: Member, on: bool | None, length: timedelta | None, areas: str = ""
@@ -467,7 +486,7 @@ class DispatchService(Service):
         """/duty on [4h] [areas], /duty off, or /duty (where do I stand?)."""
         permissions.check_can_take_duty(actor)
         now = self.clock.now()
-        taken = self._areas(areas) if on else ()
+        taken, unknown = self._areas(areas) if on else ((), "")
         if length is not None and length > MAX_DUTY:
             raise UserError(
                 _(
@@ -492,11 +511,13 @@ class DispatchService(Service):
             until = now + length if length is not None else None
             await tx.dispatch.duty_on(actor.id, until, now, taken)
             await tx.audit.record(now, actor.id, "duty.on", None)
-        where = (
+        where: Text | None = (
             _("Your areas: {areas}.", areas=Raw(", ".join(taken)))
             if taken
             else (_("Areas: all of them.") if self.network.areas else None)
         )
+        if unknown:
+            where = lines(where, self._not_understood(unknown))
         if until is None:
             return lines(
                 _(
@@ -511,6 +532,23 @@ class DispatchService(Service):
                 when=When(until),
             ),
             where,
+        )
+
+    def _not_understood(self, unknown: str) -> Text:
+        """Words after /duty that were neither a length nor an area: said back, with
+        what would have been understood."""
+        if not self.network.areas:
+            return _(
+                "I did not understand “{words}”, so I left it out. To say for how long: "
+                "/duty on 4h",
+                words=Raw(unknown),
+            )
+        return _(
+            "I did not understand “{words}”, so I left it out. The areas are: {areas} "
+            "(to change yours: /duty on 4h {area}).",
+            words=Raw(unknown),
+            areas=Raw(", ".join(a.name for a in self.network.areas)),
+            area=Raw(self.network.areas[0].name),
         )
 
     async def board(self) -> tuple[list[tuple[Member, Duty]], list[Text]]:

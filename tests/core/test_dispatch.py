@@ -268,8 +268,10 @@ async def test_a_report_in_an_area_is_offered_to_that_areas_verifiers_first(
     said = await chat.say("eli@dm: /report where: Oak & 9th; what: agents")
     assert "Can you check R2" in in_chat(said, "dm:ben")
     assert "¿Puede comprobar R2" in in_chat(said, "dm:cruz")  # no area: all on duty
-    said = await chat.text("ben@dm: /duty on 4h Westside")
-    assert "I do not know the area Westside. The areas are: Eastside, Downtown." in said
+    said = await chat.text("ben@dm: /duty on 4h Westside")  # not an area: on duty anyway
+    assert "You are on duty until" in said and "I did not understand “Westside”" in said
+    assert "The areas are: Eastside, Downtown" in said
+    await chat.say("ben@dm: /duty on 4h Eastside")
     status = await chat.text("ana@dm: /status")
     assert "• ben until" in status and "(Eastside)" in status
 
@@ -286,6 +288,54 @@ async def test_an_areas_alert_goes_to_its_chats_and_the_network_wide_ones(
         said = await chat.say(f"ben@dm: /verify R{number}")
         reached = {c for c in ("alerts", "alertas") if f"R{number}" in in_chat(said, c)}
         assert reached == chats, place
+
+
+@pytest.mark.parametrize(
+    ("line", "hours", "areas"),
+    [
+        ("cruz@dm: /turno si 2h centro", 2, "Sus zonas: Downtown."),  # one of its words
+        ("cruz@dm: /turno si por 3 horas", 3, "Zonas: todas."),
+        ("cruz@dm: /turno sí 3h downtwon", 3, "Sus zonas: Downtown."),  # a typo
+        ("cruz@dm: /turno sí durante 2 horas en el centro", 2, "Sus zonas: Downtown."),
+        ("ben@dm: /duty on for 3 hours downtown", 3, "Your areas: Downtown."),
+        ("ben@dm: /duty on 2h east side", 2, "Your areas: Eastside."),
+        ("ben@dm: /duty on Boyle Heights 2 hours", 2, "Your areas: Eastside."),
+    ],
+)
+async def test_duty_as_people_type_it_with_lengths_and_area_words(
+    chat: ChatHarness, clock: FakeClock, line: str, hours: int, areas: str
+) -> None:
+    said = await chat.text(line)
+    assert areas in said, said
+    assert "No conozco" not in said and "do not know" not in said
+    assert "understand" not in said and "entendí" not in said
+    who = line.split("@")[0]
+    clock.advance(timedelta(hours=hours, minutes=-1))
+    assert "until" in await chat.text(f"{who}@dm: /duty") or "hasta" in await chat.text(
+        f"{who}@dm: /turno"
+    )
+    clock.advance(timedelta(minutes=2))
+    assert "not on duty" in await chat.text(f"{who}@dm: /duty") or "No está de turno" in (
+        await chat.text(f"{who}@dm: /turno")
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "said_back"),
+    [
+        ("cruz@dm: /turno sí 3h por el parque", "No entendí «parque»"),
+        ("ben@dm: /duty on 3h around the park", "I did not understand “park”"),
+    ],
+)
+async def test_duty_words_that_are_no_area_are_said_back_and_the_duty_is_taken(
+    chat: ChatHarness, line: str, said_back: str
+) -> None:
+    said = await chat.text(line)
+    assert said_back in said, said
+    assert "Eastside, Downtown" in said
+    who = line.split("@")[0]
+    status = await chat.text("ana@dm: /status")
+    assert f"• {who} until" in status
 
 
 def test_a_chat_naming_an_unknown_area_is_refused_at_start() -> None:
