@@ -84,8 +84,22 @@ class SqliteDispatch:
         await self._conn.execute("DELETE FROM dispatch WHERE report_id = ?", (report_id,))
 
     async def duty_on(
-        self, member_id: int, until: datetime | None, now: datetime, areas: tuple[str, ...] = ()
+        self,
+        member_id: int,
+        until: datetime | None,
+        now: datetime,
+        areas: tuple[str, ...] = (),
+        *,
+        drill: bool = False,
     ) -> None:
+        if drill:  # keep the duty they had before the drill, once (migration 24)
+            await self._conn.execute(
+                "INSERT OR IGNORE INTO drill_duty (member_id, had, since, until, areas) "
+                "SELECT :member, EXISTS (SELECT 1 FROM duty WHERE member_id = :member), "
+                "d.since, d.until, d.areas FROM (SELECT 1) "
+                "LEFT JOIN duty AS d ON d.member_id = :member",
+                {"member": member_id},
+            )
         await self._conn.execute(
             "INSERT INTO duty (member_id, since, until, areas) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (member_id) DO UPDATE SET until = excluded.until, "
@@ -96,7 +110,9 @@ class SqliteDispatch:
         )
 
     async def duty_off(self, member_id: int, now: datetime) -> bool:
-        """End a duty now (the row stays: it says the network uses duty)."""
+        """End a duty now (the row stays: it says the network uses duty). Off is off,
+        in a drill too: the duty kept from before a drill is not put back."""
+        await self._conn.execute("DELETE FROM drill_duty WHERE member_id = ?", (member_id,))
         cursor = await self._conn.execute(
             "UPDATE duty SET until = ? WHERE member_id = ? AND (until IS NULL OR until > ?)",
             (to_db(now), member_id, to_db(now)),
@@ -133,8 +149,21 @@ class SqliteDispatch:
         )
         return {item["member_id"]: from_db(item["last_offered_at"]) for item in found}
 
-    async def offered(self, member_ids: Iterable[int], now: datetime) -> None:
+    async def offered(
+        self, member_ids: Iterable[int], now: datetime, *, drill: bool = False
+    ) -> None:
         for member_id in member_ids:
+            if drill:  # keep the turn from before the drill, once (migration 24)
+                await self._conn.execute(
+                    "INSERT OR IGNORE INTO drill_turns (member_id, last_offered_at) "
+                    "VALUES (:member, (SELECT last_offered_at FROM dispatch_turns "
+                    "WHERE member_id = :member))",
+                    {"member": member_id},
+                )
+            else:  # a real offer is their real turn, kept after the drill
+                await self._conn.execute(
+                    "DELETE FROM drill_turns WHERE member_id = ?", (member_id,)
+                )
             await self._conn.execute(
                 "INSERT INTO dispatch_turns (member_id, last_offered_at) VALUES (?, ?) "
                 "ON CONFLICT (member_id) DO UPDATE SET last_offered_at = excluded.last_offered_at",

@@ -4,7 +4,8 @@ Rows made while a drill runs are marked by the triggers of migration 19, so endi
 drill finds them by their `drill` flag: its reports (their decisions, corroborations,
 updates, broadcast record and photos go with them), the people recorded and the tasks
 assigned, their pending timers, the messages already sent about them, and the
-conversations and forms begun during the drill.
+conversations and forms begun during the drill. Duty and round-robin turns taken
+during the drill end with it (migration 24 keeps what they were before).
 """
 
 from __future__ import annotations
@@ -90,11 +91,34 @@ class SqliteDrills:
                 "(SELECT started_at FROM drills WHERE id = ?)",
                 (drill_id,),
             )
+        await self._end_drill_duty()
         await self._conn.execute("DELETE FROM tasks WHERE drill = 1")
         await self._conn.execute("DELETE FROM people WHERE drill = 1")
         await self._conn.execute("DELETE FROM reports WHERE drill = 1")
         self._changes.purged = True  # messages kept rendered may quote what was deleted
         return DrillCleanup(reports=len(reports), people=len(people), tasks=len(tasks))
+
+    async def _end_drill_duty(self) -> None:
+        """Duty and round-robin turns taken during the drill end with it: each member's
+        duty and turn from before the drill are put back (none: none)."""
+        await self._conn.execute(
+            "DELETE FROM duty WHERE member_id IN (SELECT member_id FROM drill_duty WHERE had = 0)"
+        )
+        await self._conn.execute(
+            "UPDATE duty SET since = k.since, until = k.until, areas = k.areas "
+            "FROM drill_duty AS k WHERE k.member_id = duty.member_id AND k.had = 1"
+        )
+        await self._conn.execute("DELETE FROM drill_duty")
+        await self._conn.execute(
+            "DELETE FROM dispatch_turns WHERE member_id IN "
+            "(SELECT member_id FROM drill_turns WHERE last_offered_at IS NULL)"
+        )
+        await self._conn.execute(
+            "UPDATE dispatch_turns SET last_offered_at = k.last_offered_at "
+            "FROM drill_turns AS k WHERE k.member_id = dispatch_turns.member_id "
+            "AND k.last_offered_at IS NOT NULL"
+        )
+        await self._conn.execute("DELETE FROM drill_turns")
 
     async def drill_message(self, report_id: int | None, task_id: int | None) -> bool:
         found = await row(

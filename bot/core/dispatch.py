@@ -244,7 +244,7 @@ async def _offer_to(
 ) -> None:
     for member in members:
         await messenger.to_member(tx, member, MessageKind.OFFER, offer(report), report_id=report.id)
-    await tx.dispatch.offered((m.id for m in members), now)
+    await tx.dispatch.offered((m.id for m in members), now, drill=report.drill)
 
 
 async def first_offer(
@@ -509,7 +509,8 @@ class DispatchService(Service):
                     return _("You were not on duty. Nothing changed.")
                 return _("You are off duty. Thank you for your time.")
             until = now + length if length is not None else None
-            await tx.dispatch.duty_on(actor.id, until, now, taken)
+            drill = await tx.drills.current()
+            await tx.dispatch.duty_on(actor.id, until, now, taken, drill=drill is not None)
             await tx.audit.record(now, actor.id, "duty.on", None)
         where: Text | None = (
             _("Your areas: {areas}.", areas=Raw(", ".join(taken)))
@@ -518,6 +519,14 @@ class DispatchService(Service):
         )
         if unknown:
             where = lines(where, self._not_understood(unknown))
+        if drill is not None:
+            where = lines(
+                where,
+                _(
+                    "This duty is part of the drill: it ends when the drill does, and "
+                    "any duty you had before comes back."
+                ),
+            )
         if until is None:
             return lines(
                 _(

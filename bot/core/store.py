@@ -532,9 +532,17 @@ class DispatchRecords(Protocol):
         ...
 
     async def duty_on(
-        self, member_id: int, until: datetime | None, now: datetime, areas: tuple[str, ...] = ()
+        self,
+        member_id: int,
+        until: datetime | None,
+        now: datetime,
+        areas: tuple[str, ...] = (),
+        *,
+        drill: bool = False,
     ) -> None:
-        """On duty until `until` (None: until /duty off), for `areas` (empty: anywhere)."""
+        """On duty until `until` (None: until /duty off), for `areas` (empty: anywhere).
+        `drill`: taken during a drill, so it ends with the drill (`Drills.end` puts back
+        the duty the member had before)."""
         ...
 
     async def duty_off(self, member_id: int, now: datetime) -> bool:
@@ -549,7 +557,12 @@ class DispatchRecords(Protocol):
 
     async def last_offered(self, member_ids: Iterable[int]) -> dict[int, datetime]: ...
 
-    async def offered(self, member_ids: Iterable[int], now: datetime) -> None: ...
+    async def offered(
+        self, member_ids: Iterable[int], now: datetime, *, drill: bool = False
+    ) -> None:
+        """Their turn was taken now; `drill`: for a drill report, so `Drills.end` puts
+        back the turns they had before."""
+        ...
 
 
 class Forms(Protocol):

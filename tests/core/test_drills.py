@@ -237,3 +237,48 @@ async def test_a_task_from_before_the_drill_goes_on_for_real(chat: ChatHarness) 
     to_dee = in_chat(said, "dm:dee").splitlines()
     details = next(i for i, line in enumerate(to_dee) if "The details for T1:" in line)
     assert to_dee[details - 1] != BANNER  # the details of a real task: not practice
+
+
+async def test_duty_taken_in_a_drill_ends_with_it_and_a_real_duty_comes_back(
+    chat: ChatHarness, app: App, clock: FakeClock
+) -> None:
+    await chat.say("ben@dm: /duty on 8h Eastside")  # real, before the drill
+    await chat.say("ana@organizers: /drill start 30m")
+    said = await chat.text("cruz@dm: /turno sí 3h")  # the tester's line
+    assert "Está de turno hasta" in said and "termina cuando termine el simulacro" in said
+    said = await chat.text("ben@dm: /duty on 2h")  # changed during the drill
+    assert "This duty is part of the drill: it ends when the drill does" in said
+    during = await chat.text("ana@dm: /status")
+    assert "• cruz until" in during and "• ben until" in during
+    await chat.say("ana@organizers: /drill stop")
+    status = await chat.text("ana@dm: /status")
+    assert "cruz" not in status.split("On duty:")[-1].split("On the way")[0]
+    assert "• ben until" in status and "(Eastside)" in status  # his real duty, as it was
+    assert "No está de turno" in await chat.text("cruz@dm: /turno")
+    clock.advance(timedelta(hours=3))
+    assert "You are on duty until" in await chat.text("ben@dm: /duty")  # still the 8h
+    # The next real report (no area): offered to ben, the only one on duty, not cruz.
+    said = await chat.say("dee@dm: /report where: Oak & 9th; what: agents at the door")
+    assert "Can you check R1" in in_chat(said, "dm:ben")
+    assert in_chat(said, "dm:cruz") == ""
+
+
+async def test_round_robin_turns_taken_in_a_drill_are_forgotten(
+    chat: ChatHarness, app: App, clock: FakeClock
+) -> None:
+    ben = (await member(app, "ben")).id
+    cruz = (await member(app, "cruz")).id
+    await chat.say("ben@dm: /duty on")
+    await chat.say("dee@dm: /report where: Oak & 9th; what: agents at the door")  # real R1
+    async with app.store.reading() as tx:
+        before = await tx.dispatch.last_offered([ben, cruz])
+    assert set(before) == {ben}
+    clock.advance(timedelta(minutes=5))
+    await chat.say("ana@organizers: /simulacro empezar 30m")
+    await chat.say("cruz@dm: /turno sí")
+    await chat.say("eli@dm: /report where: Broadway & 1st; what: practice van")  # drill
+    async with app.store.reading() as tx:
+        assert set(await tx.dispatch.last_offered([ben, cruz])) == {ben, cruz}
+    await chat.say("ana@organizers: /simulacro terminar")
+    async with app.store.reading() as tx:
+        assert await tx.dispatch.last_offered([ben, cruz]) == before
