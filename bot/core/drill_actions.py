@@ -36,4 +36,4 @@ class DrillActions:
             return [Reply(started_reply(drill))]
         if verb == "stop":
             return [Reply(stopped_reply(await self.drills.stop(actor)))]
-        return [Reply(drill_state(await self.drills.current()))]
+        return [Reply(drill_state(await self.drills.current(), actor))]

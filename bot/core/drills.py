@@ -211,11 +211,22 @@ def stopped_reply(cleanup: DrillCleanup) -> Text:
     )
 
 
-def drill_state(drill: Drill | None) -> Text:
+def drill_state(drill: Drill | None, actor: Member) -> Text:
+    """Whether a drill runs; how to start or end one is said only to organizers, who
+    alone can (a volunteer told "/drill stop ends it" would try, and be refused)."""
+    organizer = permissions.is_organizer(actor)
     if drill is None:
+        if not organizer:
+            return _("No drill is running: every message is real.")
         return _(
             "No drill is running. Organizers start one with /drill start 2h "
             "(and end it with /drill stop)."
+        )
+    if not organizer:
+        return _(
+            "A drill is running until {end}. Every message says DRILL — PRACTICE; "
+            "an organizer ends it.",
+            end=When(drill.ends_at),
         )
     return _(
         "A drill is running until {end}. Every message says DRILL — PRACTICE; /drill stop ends it.",

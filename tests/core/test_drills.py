@@ -73,6 +73,19 @@ async def test_refusals_say_what_to_do(chat: ChatHarness) -> None:
     assert "A drill is running until" in await chat.text("dee@dm: /drill")
 
 
+async def test_only_organizers_are_told_how_to_stop_a_drill(chat: ChatHarness) -> None:
+    await chat.say("ana@organizers: /drill start 1h")
+    volunteer = await chat.text("dee@dm: /drill")
+    assert "A drill is running until" in volunteer and "an organizer ends it" in volunteer
+    assert "/drill stop" not in volunteer
+    verifier = await chat.text("cruz@dm: /simulacro")  # cruz reads Spanish
+    assert "Hay un simulacro en curso hasta" in verifier and "un organizador" in verifier
+    assert "terminar" not in verifier and "/drill stop" not in verifier
+    assert "/drill stop ends it" in await chat.text("ana@dm: /drill")
+    await chat.say("ana@organizers: /drill stop")
+    assert "/drill" not in await chat.text("dee@dm: /drill")
+
+
 async def test_a_drill_alert_goes_to_drill_chats_only_and_every_message_says_so(
     chat: ChatHarness, app: App
 ) -> None:
