@@ -429,11 +429,14 @@ class ReportsCog(commands.Cog):
         )
 
     @app_commands.command(name="status", description=describe("status"))
-    async def status(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(
+        everything=N_("show every report, not only the first 15 of each list"),
+    )
+    async def status(self, interaction: discord.Interaction, everything: bool = False) -> None:
         await self.front.run(
             interaction,
             "status",
             lambda member: self.front.actions.status(
-                member, self.front.conversation(interaction.user)
+                member, self.front.conversation(interaction.user), everything
             ),
         )

@@ -196,6 +196,34 @@ class SqliteReports:
             for found in await rows(self._conn, f"{query} ORDER BY r.id", params)
         ]
 
+    async def page(
+        self,
+        states: Iterable[ReportState],
+        *,
+        since: datetime | None = None,
+        limit: int | None = None,
+        newest: bool = False,
+    ) -> tuple[list[Report], int]:
+        wanted = [state.value for state in states]
+        marks = ",".join("?" for _ in wanted)
+        where = f"r.state IN ({marks})"
+        params: list[object] = list(wanted)
+        if since is not None:
+            where += " AND r.updated_at >= ?"
+            params.append(to_db(since))
+        counted = await row(
+            self._conn,
+            f"SELECT COUNT(*) AS n FROM reports r WHERE {where}",  # noqa: S608 - marks only
+            params,
+        )
+        found = await rows(
+            self._conn,
+            f"{_SELECT} WHERE {where} ORDER BY r.id {'DESC' if newest else 'ASC'} LIMIT ?",
+            [*params, -1 if limit is None else limit],
+        )
+        shown = [self._report(each) for each in found]
+        return (shown[::-1] if newest else shown), (counted["n"] if counted else 0)
+
     async def newest(
         self, states: Iterable[ReportState], *, since: datetime, limit: int
     ) -> list[Report]:

@@ -301,15 +301,16 @@ async def _schedule_step(
         await tx.timers.schedule(TimerKind.REPORT_REASK, report.id, due, now)
 
 
-def claim_line(report: Report, claimer: Member, state: Dispatch) -> Text:
-    """For organizers' /status: who is going to which report, and when they said."""
-    eta = state.eta or timedelta(0)
+def claim_note(report: Report, line: Text, claimer: Member | None, state: Dispatch) -> Text:
+    """A claimed report's /status line says someone is going: who, for organizers
+    (`claimer`), only that someone is for verifiers (None). Listed once, as waiting."""
+    if claimer is None:
+        return _("{line} (someone is on the way)", line=line)
     return _(
-        "{code} · {where} · {member}, about {eta} (since {when})",
-        code=report.code,
-        where=Raw(report.where) if report.where else _("place not given"),
+        "{line} ({member} on the way, about {eta}, since {when})",
+        line=line,
         member=member_name(claimer),
-        eta=Span(eta),
+        eta=Span(state.eta or timedelta(0)),
         when=When(state.claimed_at or report.created_at),
     )
 
@@ -560,8 +561,8 @@ class DispatchService(Service):
             area=Raw(self.network.areas[0].name),
         )
 
-    async def board(self) -> tuple[list[tuple[Member, Duty]], list[Text]]:
-        """Who is on duty (until when, where) and the open claims, for organizers."""
+    async def board(self) -> list[tuple[Member, Duty]]:
+        """Who is on duty (until when, where), for organizers."""
         now = self.clock.now()
         async with self.store.reading() as tx:
             duty: list[tuple[Member, Duty]] = []
@@ -569,13 +570,17 @@ class DispatchService(Service):
                 member = await tx.members.get(entry.member_id)
                 if member is not None and permissions.is_verifier(member):
                     duty.append((member, entry))
-            claims: list[Text] = []
+        return duty
+
+    async def claims(self) -> dict[int, tuple[Member, Dispatch]]:
+        """The open claims by report id: who is going, and when they said."""
+        async with self.store.reading() as tx:
+            found: dict[int, tuple[Member, Dispatch]] = {}
             for state in await tx.dispatch.claimed():
-                report = await tx.reports.get(state.report_id)
                 claimer = await tx.members.get(state.claimed_by) if state.claimed_by else None
-                if report is not None and claimer is not None:
-                    claims.append(claim_line(report, claimer, state))
-        return duty, claims
+                if claimer is not None:
+                    found[state.report_id] = (claimer, state)
+        return found
 
     # -- timers ---------------------------------------------------------------------
     async def on_timer(self, tx: Transaction, timer: Timer, now: datetime) -> None:

@@ -31,10 +31,11 @@ class DispatchActions:
         return [Reply(await self.dispatch.duty(actor, on, length, areas))]
 
     async def dispatch_board(self, actor: Member) -> list[Text]:
-        """Who is on duty and who is going where, for organizers (else nothing)."""
+        """Who is on duty, for organizers (else nothing); who is going where is said
+        on the waiting reports' own lines (`dispatch.claim_note`)."""
         if not permissions.sees_dispatch(actor):
             return []
-        duty, claims = await self.dispatch.board()
+        duty = await self.dispatch.board()
         parts: list[Text] = []
         if duty:
             parts.append(_("On duty:"))
@@ -49,6 +50,4 @@ class DispatchActions:
                 parts.append(rendering.bullet(who))
         else:
             parts.append(_("Nobody is on duty: new reports call every verifier."))
-        parts.append(_("On the way:") if claims else _("Nobody has claimed a report."))
-        parts += [rendering.bullet(line) for line in claims]
         return parts

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from bot.core import homes, media_text, permissions, rendering
 from bot.core.clock import Clock
 from bot.core.commands import label_table, parse_fields
+from bot.core.dispatch import DispatchService, claim_note
 from bot.core.drafts import check_length, note_text
+from bot.core.drills import DrillService
 from bot.core.info_actions import help_for
 from bot.core.media import Upload
 from bot.core.models import (
@@ -15,6 +17,7 @@ from bot.core.models import (
     DismissReason,
     Member,
     PhotoChoice,
+    Report,
     ReportDraft,
     ReportState,
     TargetPurpose,
@@ -42,6 +45,7 @@ from bot.i18n import (
     _n,
     lines,
 )
+from bot.i18n.words import fold
 
 
 def _relay_receipt(submission: Submission, conversation: Conversation, region: str) -> list[Text]:
@@ -95,10 +99,44 @@ def check_place(text: str) -> str:
     return check_length(text.strip(), MAX_PLACE_CHARS, _("place"))
 
 
+# /status lists at most this many lines a section (/status all: every one). A phone in
+# a surge cannot use hundreds of lines, and listing them was most of /status's cost
+# (docs/BENCHMARKS.md). Active alerts and closed reports: the newest (what changed
+# last); waiting reports: the oldest first, those waiting longest, nearest to expiring.
+STATUS_LIMIT = 15
+
+
+# "/status all", "/estado todo": every line of every section.
+_EVERYTHING = {
+    "all", "every", "everything", "todo", "todos", "todas", "tout", "tous", "toutes",
+    "tudo", "toda", "lahat", "tout bagay", "full", "completo", "entero",
+}  # fmt: skip
+
+
+def wants_everything(body: str) -> bool:
+    """Whether /status was asked for every line ("/status all", "/estado todo")."""
+    return fold(" ".join(body.split()[:2])) in _EVERYTHING or any(
+        fold(word) in _EVERYTHING for word in body.split()[:1]
+    )
+
+
+def _more(count: int) -> Text | None:
+    """ "…and 25 more: /status all shows every one", or nothing."""
+    if count <= 0:
+        return None
+    return _n(
+        "…and {count} more: /status all shows it.",
+        "…and {count} more: /status all shows every one.",
+        count,
+    )
+
+
 class ReportActions:
     network: Network
     clock: Clock
     reports: ReportService
+    drills: DrillService
+    dispatch: DispatchService
     intake: ReportIntake
     decisions: ReportDecisions
     follow_ups: ReportFollowUps
@@ -336,34 +374,80 @@ class ReportActions:
             )
         ]
 
-    async def status(self, actor: Member, conversation: Conversation) -> list[Reply]:
-        active = await self.reports.in_states(ReportState.VERIFIED)
+    async def status(
+        self, actor: Member, conversation: Conversation, everything: bool = False
+    ) -> list[Reply]:
+        """/status: active alerts, and for verifiers and organizers in private the reports
+        waiting (a claimed one once, saying someone is going), those closed today, who
+        is on duty and the open tasks. At most `STATUS_LIMIT` lines a section unless
+        `everything` (/status all): a phone in a surge gets the lines a dispatcher acts
+        on (see `STATUS_LIMIT`) and how many more there are."""
+        limit = None if everything else STATUS_LIMIT
+        drill = await self.drills.current() is not None
+
+        def line(report: Report, text: Text | None = None) -> Text:
+            text = text or rendering.status_line(report)
+            if drill and not report.drill:  # under the DRILL banner, the real ones stand out
+                text = _("REAL, not a drill: {line}", line=text)
+            return rendering.bullet(text)
+
+        active, active_total = await self.reports.page(
+            ReportState.VERIFIED, limit=limit, newest=True
+        )
         parts: list[Text | None] = [
             _("Active alerts:") if active else _("No active alerts right now."),
-            *(rendering.bullet(rendering.status_line(r)) for r in active),
+            *(line(r) for r in active),
+            _more(active_total - len(active)),
         ]
         if permissions.sees_pending(actor):
             if conversation.is_private_enough_for_pending:
-                pending = await self.reports.in_states(ReportState.PENDING)
-                closed = await self.reports.recently_closed()
+                pending, pending_total = await self.reports.page(ReportState.PENDING, limit=limit)
+                claims = await self.dispatch.claims()
+                names = permissions.sees_dispatch(actor)
                 parts += [
                     _("Waiting for a verifier:")
                     if pending
                     else _("No reports are waiting for a verifier."),
-                    *(rendering.bullet(rendering.status_line(r)) for r in pending),
                 ]
+                for report in pending:
+                    claim = claims.get(report.id)
+                    parts.append(
+                        line(report)
+                        if claim is None
+                        else line(
+                            report,
+                            claim_note(
+                                report,
+                                rendering.status_line(report),
+                                claim[0] if names else None,
+                                claim[1],
+                            ),
+                        )
+                    )
+                parts.append(_more(pending_total - len(pending)))
+                closed, closed_total = await self.reports.page(
+                    ReportState.RESOLVED,
+                    ReportState.DISMISSED,
+                    ReportState.RETRACTED,
+                    limit=limit,
+                    newest=True,
+                    recent=True,
+                )
                 if closed:
                     parts += [
                         _("Closed in the last 24 hours:"),
-                        *(rendering.bullet(rendering.status_line(r)) for r in closed),
+                        *(line(r) for r in closed),
+                        _more(closed_total - len(closed)),
                     ]
                 parts += await self.dispatch_board(actor)
                 if permissions.is_organizer(actor):
                     now = self.clock.now()
                     open_tasks = await self.tasks.listing()
+                    shown = open_tasks if limit is None else open_tasks[:limit]
                     parts += [
                         _("Open tasks:") if open_tasks else _("There are no open tasks."),
-                        *(rendering.bullet(task_line(t, m, now)) for t, m in open_tasks),
+                        *(rendering.bullet(task_line(t, m, now)) for t, m in shown),
+                        _more(len(open_tasks) - len(shown)),
                     ]
             else:
                 parts.append(

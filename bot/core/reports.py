@@ -91,6 +91,15 @@ class ReportService(Service):
         async with self.store.reading() as tx:
             return await tx.reports.in_states(states)
 
+    async def page(
+        self, *states: ReportState, limit: int | None, newest: bool = False, recent: bool = False
+    ) -> tuple[list[Report], int]:
+        """At most `limit` reports in `states` (None: all), the oldest or the `newest`,
+        changed in the last 24 hours if `recent`; and how many there are in all."""
+        since = self.clock.now() - RECENT if recent else None
+        async with self.store.reading() as tx:
+            return await tx.reports.page(states, since=since, limit=limit, newest=newest)
+
     async def recently_closed(self) -> list[Report]:
         since = self.clock.now() - RECENT
         async with self.store.reading() as tx:

@@ -39,6 +39,7 @@ from bot.core.models import Conversation, DismissReason, Member, TargetPurpose
 from bot.core.network import Network
 from bot.core.phrases import which
 from bot.core.practice import Practice
+from bot.core.report_actions import wants_everything
 from bot.core.report_reading import WHAT_DID_YOU_SEE, has_words, read_as, read_report
 from bot.core.vocabulary import parse_reason, reason_choices, split_photo_choice
 from bot.core.yes_no import meaning, parse_yes_no, split_answer
@@ -591,7 +592,7 @@ class CommandRouter:
     async def _status(
         self, actor: Member, conversation: Conversation, command: CommandLine
     ) -> list[Reply]:
-        return await self.actions.status(actor, conversation)
+        return await self.actions.status(actor, conversation, wants_everything(command.body))
 
 
 def _first_word(text: str) -> str:

@@ -136,6 +136,18 @@ class Reports(Protocol):
         """At most `limit` reports in `states` made since `since`, newest first."""
         ...
 
+    async def page(
+        self,
+        states: Iterable[ReportState],
+        *,
+        since: datetime | None = None,
+        limit: int | None = None,
+        newest: bool = False,
+    ) -> tuple[list[Report], int]:
+        """At most `limit` (None: all) reports in `states` (changed since `since`), the
+        oldest or the `newest`, in the order they were made; and how many there are."""
+        ...
+
     async def newest_places(
         self, states: Iterable[ReportState], *, since: datetime, limit: int
     ) -> list[ReportPlace]:

@@ -244,4 +244,5 @@ async def test_on_duty_on_discord_the_offer_comes_by_dm_with_its_button(live: Li
     pressed = await live.discord.press(VERIFIER, offer, "claim:report:1")
     assert pressed.text.startswith("Thank you: R1 is yours.")
     status = await live.discord.slash(ORGANIZER, "status")  # in the organizer channel
-    assert "On duty:" in status.text and "On the way:" in status.text
+    assert "On duty:" in status.text and "on the way, about" in status.text
+    assert status.text.count("R1 ·") == 1  # listed once, as waiting, with who is going

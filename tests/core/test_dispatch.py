@@ -186,9 +186,28 @@ async def test_status_shows_organizers_who_is_on_duty_and_on_the_way(chat: ChatH
     await chat.say("cruz@dm: /claim R1 10m")
     status = await chat.text("ana@dm: /status")
     assert "On duty:\n[dm:ana] • ben until" in status and "• cruz\n" in status
-    assert "On the way:\n[dm:ana] • R1 · 5th & Main · cruz, about 10 minutes" in status
+    # A claimed report is listed once: waiting, saying who is going.
+    assert "• R1 · 5th & Main · waiting for a verifier" in status
+    assert "(cruz on the way, about 10 minutes, since" in status
+    assert status.count("R1") == 1 and "On the way:" not in status
     verifier = await chat.text("ben@dm: /status")
-    assert "On the way" not in verifier and "On duty" not in verifier  # need to know
+    assert "• R1 · 5th & Main" in verifier and "(someone is on the way)" in verifier
+    assert "cruz" not in verifier and "On duty" not in verifier  # need to know
+    spanish = await chat.text("cruz@dm: /estado")
+    assert spanish.count("R1") == 1 and "(alguien va en camino)" in spanish
+
+
+async def test_status_lists_a_claimed_report_once_as_the_tester_saw_it(
+    chat: ChatHarness,
+) -> None:
+    await chat.say(
+        "dee@dm: /report migra at cesar chavez and soto, 2 vans guys asking ppl for papers"
+    )
+    await chat.say("cruz@dm: /voy r1 en 10")
+    await chat.say("ben@dm: /claim R1 15 min")  # taken already: nothing changes
+    status = await chat.text("ana@organizers: /status")
+    assert status.count("R1 ·") == 1, status
+    assert "(cruz on the way, about 10 minutes, since" in status
 
 
 def config_with_steps(*steps: dict[str, object]) -> Config:
@@ -299,6 +318,7 @@ async def test_an_areas_alert_goes_to_its_chats_and_the_network_wide_ones(
         ("cruz@dm: /turno sí durante 2 horas en el centro", 2, "Sus zonas: Downtown."),
         ("ben@dm: /duty on for 3 hours downtown", 3, "Your areas: Downtown."),
         ("ben@dm: /duty on 2h east side", 2, "Your areas: Eastside."),
+        ("ben@dm: /duty on 2 hours east side", 2, "Your areas: Eastside."),
         ("ben@dm: /duty on Boyle Heights 2 hours", 2, "Your areas: Eastside."),
     ],
 )
