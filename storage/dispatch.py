@@ -122,9 +122,22 @@ class SqliteDispatch:
     async def duty_in_use(self) -> bool:
         return await row(self._conn, "SELECT 1 FROM duty LIMIT 1") is not None
 
-    async def on_duty(self, now: datetime) -> list[Duty]:
-        """Who is on duty now (a duty that ran out or ended is left out)."""
-        found = await rows(self._conn, "SELECT * FROM duty ORDER BY since, member_id")
+    async def on_duty(self, now: datetime, *, real: bool = False) -> list[Duty]:
+        """Who is on duty now (a duty that ran out or ended is left out); `real`: as
+        before the running drill, if one runs (its duties left out, migration 24)."""
+        if real:
+            found = await rows(
+                self._conn,
+                "SELECT d.member_id, "
+                "CASE WHEN k.member_id IS NULL THEN d.since ELSE k.since END AS since, "
+                "CASE WHEN k.member_id IS NULL THEN d.until ELSE k.until END AS until, "
+                "CASE WHEN k.member_id IS NULL THEN d.areas ELSE COALESCE(k.areas, '') "
+                "END AS areas "
+                "FROM duty AS d LEFT JOIN drill_duty AS k ON k.member_id = d.member_id "
+                "WHERE k.member_id IS NULL OR k.had = 1 ORDER BY since, d.member_id",
+            )
+        else:
+            found = await rows(self._conn, "SELECT * FROM duty ORDER BY since, member_id")
         duties = [
             Duty(
                 item["member_id"],

@@ -181,9 +181,13 @@ async def _verifiers(tx: Transaction, network: Network) -> list[Member]:
     return found
 
 
-async def duties(tx: Transaction, network: Network, now: datetime) -> list[Duty]:
-    """Who is on duty now: by /duty on, or by a weekly shift in the config."""
-    found = await tx.dispatch.on_duty(now)
+async def duties(
+    tx: Transaction, network: Network, now: datetime, *, real: bool = False
+) -> list[Duty]:
+    """Who is on duty now: by /duty on, or by a weekly shift in the config. `real`: for
+    a real report, the duties taken during a running drill are left out (each member's
+    duty from before the drill counts instead)."""
+    found = await tx.dispatch.on_duty(now, real=real)
     seen = {duty.member_id for duty in found}
     local = now.astimezone(network.zone)
     platforms = list(dict.fromkeys(target.platform for target in network.targets))
@@ -204,12 +208,13 @@ def report_area(network: Network, report: Report) -> Area | None:
 
 
 async def _on_duty(
-    tx: Transaction, network: Network, now: datetime, area: Area | None = None
+    tx: Transaction, network: Network, now: datetime, report: Report, area: Area | None = None
 ) -> list[Member]:
-    """Members on duty who may check reports (a verifier role taken away ends it); for
-    a report in `area`, those on duty there, if anyone is (else everyone on duty)."""
+    """Members on duty who may check `report` (a verifier role taken away ends it; a
+    drill's duty is for drill reports only); for a report in `area`, those on duty
+    there, if anyone is (else everyone on duty)."""
     found: list[tuple[Member, tuple[str, ...]]] = []
-    for duty in await duties(tx, network, now):
+    for duty in await duties(tx, network, now, real=not report.drill):
         member = await tx.members.get(duty.member_id)
         if member is not None and permissions.is_verifier(member):
             found.append((member, duty.areas))
@@ -254,7 +259,9 @@ async def first_offer(
     escalation chain. True when nobody is on duty: the card then calls every verifier."""
     area = report_area(network, report)
     await tx.reports.place_in_area(report.id, area.name if area is not None else None)
-    on_duty = [m for m in await _on_duty(tx, network, now, area) if m.id not in report.reporters]
+    on_duty = [
+        m for m in await _on_duty(tx, network, now, report, area) if m.id not in report.reporters
+    ]
     await tx.dispatch.set_step(report.id, 0)
     await _schedule_step(network, tx, report, 0, now)
     if on_duty:
@@ -653,7 +660,9 @@ class DispatchService(Service):
         waited = now - report.created_at
         if step.who is StepWho.NEXT:
             area = report_area(self.network, report)
-            pool = await _on_duty(tx, self.network, now, area) or await _verifiers(tx, self.network)
+            pool = await _on_duty(tx, self.network, now, report, area) or await _verifiers(
+                tx, self.network
+            )
             chosen = await _in_turn(
                 tx, [m for m in pool if m.id not in report.reporters], step.count
             )

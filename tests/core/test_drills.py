@@ -295,3 +295,18 @@ async def test_round_robin_turns_taken_in_a_drill_are_forgotten(
     await chat.say("ana@organizers: /simulacro terminar")
     async with app.store.reading() as tx:
         assert await tx.dispatch.last_offered([ben, cruz]) == before
+
+
+async def test_a_drill_duty_is_not_offered_a_real_report(
+    chat: ChatHarness, app: App, clock: FakeClock
+) -> None:
+    await chat.say("ben@dm: /duty on 8h")  # real
+    said = await chat.say("dee@dm: /report where: Oak & 9th; what: agents at the door")
+    assert "Can you check R1" in in_chat(said, "dm:ben")  # real R1, before the drill
+    await chat.say("ana@organizers: /drill start 1h")
+    await chat.say("cruz@dm: /turno sí 3h")  # practice duty
+    before = len(await outbox_rows(app.store))
+    clock.advance(timedelta(minutes=11))  # R1's chain asks the next verifiers on duty
+    await app.fire_due()
+    offers = [r for r in (await outbox_rows(app.store))[before:] if r.kind == "offer"]
+    assert offers and {r.address for r in offers} == {"ben"}, offers
