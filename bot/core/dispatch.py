@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core import permissions, rendering
@@ -155,7 +156,44 @@ def _length_in(words: list[str]) -> tuple[timedelta | None, list[str]]:
     return None, words
 
 
-def parse_duty(text: str) -> tuple[bool | None, timedelta | None, str]:
+# "hasta las 6", "until 6pm", "till 18:30", "jusqu'à 18h", "até as 6": a clock time.
+_UNTIL = re.compile(
+    r"\b(?:hasta|until|till|til|jusqu'?[aà]|at[eé])\s+(?:las?|the|[aà]s|a|o)?\s*"
+    r"(\d{1,2})(?:[:h.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h)?(?=[\s,.;]|$)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Until:
+    """A duty's end said as a clock time ("hasta las 6"): with no am/pm (`either_half`)
+    it is whichever of 6:00 and 18:00 comes next."""
+
+    hour: int
+    minute: int = 0
+    either_half: bool = False
+
+
+def _until(typed: list[str]) -> tuple[Until | None, list[str]]:
+    """The clock time in "hasta las 6" / "until 6pm", and the words without it."""
+    joined = " ".join(typed).casefold()
+    match = _UNTIL.search(joined)
+    if match is None:
+        return None, typed
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = (match.group(3) or "").replace(".", "")
+    if half == "pm" and hour < 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None, typed
+    first = joined[: match.start()].count(" ")
+    last = joined[: match.end()].count(" ") + 1
+    return Until(hour, minute, either_half=not half and hour < 12), typed[:first] + typed[last:]
+
+
+def parse_duty(text: str) -> tuple[bool | None, timedelta | Until | None, str]:
     """`/duty on 4h`, `/turno sí 4 horas Eastside`, `/turno si por 3 horas`, `/duty on for
     3 hours downtown`, `/duty on area: Eastside`, `/duty off`, `/duty 4h` (on), `/duty`
     (where do I stand?): on or off, the length, and the rest as typed (the areas, and
@@ -169,6 +207,9 @@ def parse_duty(text: str) -> tuple[bool | None, timedelta | None, str]:
         return False, None, ""
     if typed and fold(typed[0]) in _ON_WORDS:
         typed = typed[1:]
+    clock, left = _until(typed)
+    if clock is not None:
+        return True, clock, " ".join(w for w in (" ".join(left), area_text) if w)
     length, rest = _length_in(typed)
     return True, length, " ".join(w for w in (" ".join(rest), area_text) if w)
 
@@ -488,12 +529,26 @@ class DispatchService(Service):
                     i += 1
         return tuple(dict.fromkeys(found)), " ".join(unknown)[:60]
 
+    def _length_until(self, clock: Until, now: datetime) -> timedelta:
+        """How long until the clock time next comes, in the network's time zone."""
+        local = now.astimezone(self.network.zone)
+        hours = [clock.hour, clock.hour + 12] if clock.either_half else [clock.hour]
+        lengths = []
+        for hour in hours:
+            moment = local.replace(hour=hour % 24, minute=clock.minute, second=0, microsecond=0)
+            if moment <= local:
+                moment += timedelta(days=1)
+            lengths.append(moment - local)
+        return min(lengths)
+
     async def duty(
-        self, actor: Member, on: bool | None, length: timedelta | None, areas: str = ""
+        self, actor: Member, on: bool | None, length: timedelta | Until | None, areas: str = ""
     ) -> Text:
-        """/duty on [4h] [areas], /duty off, or /duty (where do I stand?)."""
+        """/duty on [4h | until 6pm] [areas], /duty off, or /duty (where do I stand?)."""
         permissions.check_can_take_duty(actor)
         now = self.clock.now()
+        if isinstance(length, Until):
+            length = self._length_until(length, now)
         taken, unknown = self._areas(areas) if on else ((), "")
         if length is not None and length > MAX_DUTY:
             raise UserError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core import permissions, rendering
-from bot.core.dispatch import DispatchService
+from bot.core.dispatch import DispatchService, Until
 from bot.core.member_names import member_name
 from bot.core.models import Member
 from bot.core.replies import Reply
@@ -25,7 +25,11 @@ class DispatchActions:
         return [Reply(await self.dispatch.unclaim(actor, report_id))]
 
     async def duty(
-        self, actor: Member, on: bool | None, length: timedelta | None = None, areas: str = ""
+        self,
+        actor: Member,
+        on: bool | None,
+        length: timedelta | Until | None = None,
+        areas: str = "",
     ) -> list[Reply]:
         """/duty on [4h] [areas] (`on` True), /duty off (False), /duty alone (None)."""
         return [Reply(await self.dispatch.duty(actor, on, length, areas))]

@@ -12,7 +12,7 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.core.checklist import checklist_for, checklists
-from bot.core.dispatch import parse_duty, parse_eta
+from bot.core.dispatch import Until, parse_duty, parse_eta
 from bot.core.errors import UserError
 from bot.core.models import ReportState
 from bot.core.network import Shift
@@ -77,6 +77,12 @@ def test_eta_and_duty_phrasings() -> None:
     assert parse_duty("on 4h Eastside") == (True, timedelta(hours=4), "Eastside")
     assert parse_duty("si 2 horas zona: Boyle Heights")[2] == "Boyle Heights"
     assert parse_duty("on area: Eastside, Downtown") == (True, None, "Eastside, Downtown")
+    assert parse_duty("si por 3 horas") == (True, timedelta(hours=3), "")
+    assert parse_duty("sí 3h downtwon") == (True, timedelta(hours=3), "downtwon")
+    assert parse_duty("on for 3 hours downtown") == (True, timedelta(hours=3), "downtown")
+    assert parse_duty("Sí HASTA las 6, centro") == (True, Until(6, either_half=True), "centro")
+    assert parse_duty("on till 18:30") == (True, Until(18, 30), "")
+    assert parse_duty("on until 6 p.m.") == (True, Until(18), "")
 
 
 async def test_only_verifiers_and_organizers_claim_and_never_their_own_report(
@@ -319,6 +325,9 @@ async def test_an_areas_alert_goes_to_its_chats_and_the_network_wide_ones(
         ("ben@dm: /duty on for 3 hours downtown", 3, "Your areas: Downtown."),
         ("ben@dm: /duty on 2h east side", 2, "Your areas: Eastside."),
         ("ben@dm: /duty on 2 hours east side", 2, "Your areas: Eastside."),
+        # Until a clock time (the clock says 10:00): with no am/pm, the next 6 o'clock.
+        ("cruz@dm: /turno si hasta las 6 centro", 8, "Sus zonas: Downtown."),
+        ("ben@dm: /duty on until 6pm downtown", 8, "Your areas: Downtown."),
         ("ben@dm: /duty on Boyle Heights 2 hours", 2, "Your areas: Eastside."),
     ],
 )
