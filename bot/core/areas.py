@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -34,18 +35,29 @@ class Area:
     phrases: tuple[str, ...]
 
 
-def _matches(phrase: str, tokens: tuple[str, ...]) -> bool:
-    wanted = words(phrase)
+@lru_cache(maxsize=1024)
+def _phrase(phrase: str) -> tuple[tuple[str, ...], str, bool]:
+    """A phrase as it is looked for: its words, joined, and whether a typo may match it
+    (no numbers, long enough). Kept: the config's phrases are read for every report."""
+    wanted = tuple(words(phrase))
+    joined = " ".join(wanted)
+    fuzzy = not any(word.isdigit() for word in wanted) and len(joined) >= TYPO_MIN_CHARS
+    return wanted, joined, fuzzy
+
+
+def _matches(phrase: str, tokens: tuple[str, ...], present: frozenset[str]) -> bool:
+    wanted, joined, fuzzy = _phrase(phrase)
     if not wanted:
         return False
-    present = set(tokens)
-    if set(wanted) <= present:
+    if present.issuperset(wanted):
         return True
-    if any(word.isdigit() for word in wanted) or len(" ".join(wanted)) < TYPO_MIN_CHARS:
+    if not fuzzy:
         return False
     size = len(wanted)
     windows = {" ".join(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1))}
-    return any(fuzz.ratio(" ".join(wanted), window) >= TYPO_SCORE for window in windows)
+    return (
+        process.extractOne(joined, windows, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE) is not None
+    )
 
 
 def area_of(texts: Sequence[str], areas: Sequence[Area]) -> Area | None:
@@ -53,8 +65,9 @@ def area_of(texts: Sequence[str], areas: Sequence[Area]) -> Area | None:
     tokens = tuple(token for text in texts for token in words(text))
     if not tokens:
         return None
+    present = frozenset(tokens)
     for area in areas:
-        if any(_matches(phrase, tokens) for phrase in (area.name, *area.phrases)):
+        if any(_matches(phrase, tokens, present) for phrase in (area.name, *area.phrases)):
             return area
     return None
 
