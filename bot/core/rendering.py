@@ -447,7 +447,7 @@ def status_line(report: Report) -> Text:
         "{code} · {where} · {state} · {when} · {count} reports",
         count,
         code=report.code,
-        where=Raw(report.where) if report.where else _("place not given"),
+        where=NoPhones(report.where) if report.where else _("place not given"),
         state=state_name(report),
         when=When(report.updated_at),
     )
@@ -469,7 +469,7 @@ def reask(report: Report) -> Text:
             "({count} independent reports). Can someone check?",
             report.independent_reports,
             code=report.code,
-            where=Raw(report.where),
+            where=NoPhones(report.where),
             when=When(report.created_at),
         ),
         _("Send /verify {code} or /dismiss {code} routine|false|unverifiable", code=report.code),
@@ -493,7 +493,7 @@ def still_active(report: Report) -> Text:
             "{code} at {where} was verified {when} and has had no news since. Is it still "
             "going on?",
             code=report.code,
-            where=Raw(report.where),
+            where=NoPhones(report.where),
             when=When(report.updated_at),
         ),
         _(
