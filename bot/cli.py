@@ -110,14 +110,28 @@ async def _console(args: argparse.Namespace) -> int:
     # A drill on the console never queues messages for the real Discord or Signal chats.
     config = config.for_front_ends("console")
     app = await App.start(config, args.db)
+    request = StopRequest()
     try:
         await app.start_timers()
         console = Console(app)
-        if sys.stdin.isatty():
-            return await console.run_interactive()
-        return await console.run_script(sys.stdin)
+
+        async def run() -> None:
+            if sys.stdin.isatty():
+                await console.run_interactive()
+            else:
+                await console.run_script(sys.stdin)
+
+        # SIGTERM and SIGINT, as for `rrbot run`: the line being handled finishes and
+        # what it owes is printed, then the database is closed.
+        with request.installed():
+            await run_until_stopped(
+                [FrontEndRun("console", run(), console.stop)], request, grace=stop_grace(config)
+            )
     finally:
         await app.close()
+    if request.signal is not None:
+        print(GOODBYE if request.exit_code == INTERRUPTED else STOPPED, file=sys.stderr)
+    return request.exit_code
 
 
 class StartError(Exception):

@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.platforms.signal.frontend import SignalFrontEnd
 from bot.stopping import FrontEndRun, StopRequest, run_until_stopped
 from storage.crypto import generate_key
-from tests.conftest import ROOT, example_data
+from tests.conftest import EXAMPLE_CONFIG, ROOT, example_data
 from tests.fakes.clock import FakeClock
 from tests.fakes.signal_server import FakeSignal
 from tests.platforms.signal.conftest import ANA, signal_section
@@ -164,3 +164,43 @@ async def test_sigterm_stops_rrbot_run_cleanly(tmp_path: Path) -> None:
             assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         await server.stop()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_the_console_stops_cleanly_on_sigterm_and_ctrl_c(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    """A drill piped into the console from a pipe that stays open: a stop finishes the
+    line under way, prints what it owes, closes the database and says so."""
+    database = tmp_path / "console.db"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("RRBOT_")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "console", "--config", str(EXAMPLE_CONFIG),
+        "--db", str(database), cwd=ROOT, env=environment,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    async with asyncio.timeout(30):
+        process.stdin.write(b"dee@dm: /report migra en la parada de la 5 y main\n")
+        await process.stdin.drain()
+        seen = b""
+        while b"NEW REPORT R1" not in seen and b"REPORTE NUEVO R1" not in seen:
+            chunk = await process.stdout.read(4096)
+            assert chunk, "the console ended before answering"
+            seen += chunk
+        process.send_signal(signum)  # the pipe stays open: only the signal ends it
+        _rest, err = await process.communicate()
+    expected = 0 if signum is signal.SIGTERM else 128 + signal.SIGINT
+    assert process.returncode == expected, err.decode()
+    last = err.decode().strip().splitlines()[-1]
+    assert last in (
+        "Stopped: everything in flight was finished or put back, and the database is closed.",
+        "Stopped (Ctrl-C). Goodbye.",
+    )
+    assert "Traceback" not in err.decode()
+    wal = database.with_name(database.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # folded back: closed properly
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT COUNT(*) FROM reports").fetchone() == (1,)

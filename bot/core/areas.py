@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.core.places import words
 
@@ -33,18 +34,29 @@ class Area:
     phrases: tuple[str, ...]
 
 
-def _matches(phrase: str, tokens: tuple[str, ...]) -> bool:
-    wanted = words(phrase)
+@lru_cache(maxsize=1024)
+def _phrase(phrase: str) -> tuple[tuple[str, ...], str, bool]:
+    """A phrase as it is looked for: its words, joined, and whether a typo may match it
+    (no numbers, long enough). Kept: the config's phrases are read for every report."""
+    wanted = tuple(words(phrase))
+    joined = " ".join(wanted)
+    fuzzy = not any(word.isdigit() for word in wanted) and len(joined) >= TYPO_MIN_CHARS
+    return wanted, joined, fuzzy
+
+
+def _matches(phrase: str, tokens: tuple[str, ...], present: frozenset[str]) -> bool:
+    wanted, joined, fuzzy = _phrase(phrase)
     if not wanted:
         return False
-    present = set(tokens)
-    if set(wanted) <= present:
+    if present.issuperset(wanted):
         return True
-    if any(word.isdigit() for word in wanted) or len(" ".join(wanted)) < TYPO_MIN_CHARS:
+    if not fuzzy:
         return False
     size = len(wanted)
     windows = {" ".join(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1))}
-    return any(fuzz.ratio(" ".join(wanted), window) >= TYPO_SCORE for window in windows)
+    return (
+        process.extractOne(joined, windows, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE) is not None
+    )
 
 
 def area_of(texts: Sequence[str], areas: Sequence[Area]) -> Area | None:
@@ -52,8 +64,9 @@ def area_of(texts: Sequence[str], areas: Sequence[Area]) -> Area | None:
     tokens = tuple(token for text in texts for token in words(text))
     if not tokens:
         return None
+    present = frozenset(tokens)
     for area in areas:
-        if any(_matches(phrase, tokens) for phrase in (area.name, *area.phrases)):
+        if any(_matches(phrase, tokens, present) for phrase in (area.name, *area.phrases)):
             return area
     return None
 
@@ -66,14 +79,14 @@ def named_area(text: str, areas: Sequence[Area]) -> Area | None:
     """The area a member names, by its name or one of its words ("centro" is Downtown),
     accents, capitals and small typos forgiven ("downtwon", "East side"; not in the first
     letter, nor in words under six letters); numbers (zip codes) must be exact."""
-    typed = " ".join(words(text))
+    typed = " ".join(words(text))  # not cached: what members type varies
     if not typed:
         return None
     squeezed = typed.replace(" ", "")
     best: tuple[float, Area] | None = None
     for area in areas:
         for phrase in (area.name, *area.phrases):
-            wanted = " ".join(words(phrase))
+            wanted = _phrase(phrase)[1]
             if not wanted:
                 continue
             if typed == wanted or squeezed == wanted.replace(" ", ""):

@@ -299,7 +299,8 @@ async def first_offer(
     """Offer a new report to the verifiers on duty (not its reporters) and start its
     escalation chain. True when nobody is on duty: the card then calls every verifier."""
     area = report_area(network, report)
-    await tx.reports.place_in_area(report.id, area.name if area is not None else None)
+    if area is not None:  # a new report is in no area until placed
+        await tx.reports.place_in_area(report.id, area.name)
     on_duty = [
         m for m in await _on_duty(tx, network, now, report, area) if m.id not in report.reporters
     ]

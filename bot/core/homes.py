@@ -4,9 +4,11 @@
 address and their own words ("están aquí en mi casa") to every alert chat: whoever reads
 the alerts learnt who called the network, and where they live. The rule, in one place:
 
-* A report reads as being at a home when its words say so ("my house", "mi puerta",
-  "at home") or when a house-number address comes with home words ("agents knocking
-  at 1200 Elm St", "casa en 1200 Elm St") or the "at a house" sign.
+* A report reads as being at a home when its words say so, whoever's home it is
+  ("my house", "mi puerta", "at home", "her house", "su casa", "la casa de ella",
+  "knocking at a house on Oak"; a hotline relay is a caller's words), or when a
+  house-number address comes with home words ("agents knocking at 1200 Elm St", "casa
+  en 1200 Elm St", "at her house 88 Oak Ave") or the "at a house" sign.
 * Its card tells verifiers so, and to give only the block or a public place nearby.
 * Its alert (and all clear, correction, retraction) names the block, not the house:
   "1200 block of Elm St" ("cuadra 1200 de Elm St"). A place the verifier gives that is
@@ -24,9 +26,10 @@ import re
 from dataclasses import dataclass
 
 from bot.core.models import Report, Sign
+from bot.core.phone_numbers import DEFAULT_REGION, NoPhones
 from bot.core.vocabulary import phrases_in
 from bot.i18n import Raw, Text, _
-from bot.i18n.words import vocabulary
+from bot.i18n.words import fold, vocabulary
 
 # "1200 Elm St", "1200-B Elm St", "1200 Elm St Apt 3"; "Calle Elm 1200", "Elm St #1200".
 _NUMBER_FIRST = re.compile(r"^\s*(\d{1,6})(?:-?[A-Za-z])?\s+(?P<street>\D.*?)\s*$")
@@ -68,6 +71,25 @@ def block_of(place: str) -> Block | None:
     return Block(number // 100 * 100, street)
 
 
+# Where a house number may start inside longer words: "her house 88 Oak Ave".
+_NUMBER_INSIDE = re.compile(r"(?<![\w#])\d{1,6}(?:-?[A-Za-z])?\s+\D")
+
+
+def address_in(text: str) -> Block | None:
+    """The block of a house-number address that `text` is (see `block_of`) or ends with,
+    when its words say it is a street: "her house 88 oak ave" is in the 0 block of oak
+    ave; "2 ice vans" is no address."""
+    block = block_of(text)
+    if block is not None:
+        return block
+    streets = {fold(word) for word in vocabulary().words("places").get("street", ())}
+    for match in _NUMBER_INSIDE.finditer(text):
+        found = block_of(text[match.start() :])
+        if found is not None and streets & set(fold(found.street).split()):
+            return found
+    return None
+
+
 def reads_as_home(where: str, what: str, signs: tuple[Sign, ...], signs_typed: str = "") -> bool:
     """Whether a report's words say it is at someone's home: "my door", "mi casa", or a
     house or door (or the "at a house" sign) named with a house-number address. Judged
@@ -77,23 +99,24 @@ def reads_as_home(where: str, what: str, signs: tuple[Sign, ...], signs_typed: s
     if phrases_in(text, _words("own")):
         return True
     housey = Sign.HOUSE in signs or bool(phrases_in(text, _words("house")))
-    return housey and (block_of(where) is not None or _has_house_number(what))
+    return housey and (address_in(where) is not None or _has_house_number(what))
 
 
 def _has_house_number(text: str) -> bool:
-    return any(block_of(part) is not None for part in re.split(r"[,;.]|\bat\b|\ben\b", text))
+    return any(address_in(part) is not None for part in re.split(r"[,;.]|\bat\b|\ben\b", text))
 
 
 def at_a_home(report: Report) -> bool:
     """Whether the report reads as being at someone's home (as it came, or as a
     corroboration or a later place said)."""
-    return report.at_home or (Sign.HOUSE in report.signs and block_of(report.where) is not None)
+    return report.at_home or (Sign.HOUSE in report.signs and address_in(report.where) is not None)
 
 
-def broadcast_place(report: Report) -> Text:
-    """The place as broadcasts name it: the block, for a house-number address at a home."""
+def broadcast_place(report: Report, region: str = DEFAULT_REGION) -> Text:
+    """The place as broadcasts name it: the block, for a house-number address at a home
+    (also when other words come before it: "her house 88 Oak Ave"); never a phone number."""
     if at_a_home(report):
-        block = block_of(report.where)
+        block = address_in(report.where)
         if block is not None and block.number > 0:
             return _(
                 "{number} block of {street}",
@@ -101,8 +124,8 @@ def broadcast_place(report: Report) -> Text:
                 street=Raw(block.street),
             )
         if block is not None:
-            return Raw(block.street)
-    return Raw(report.where)
+            return NoPhones(block.street, region)
+    return NoPhones(report.where, region)
 
 
 def broadcast_what(report: Report) -> str:

@@ -108,3 +108,72 @@ class PhoneNumber:
     def render(self, renderer: Renderer, language: str) -> str:
         shown = Raw(readable(self.number, self.region)).render(renderer, language)
         return f"{LRM}{shown}{LRM}" if _right_to_left(language) else shown
+
+
+# Phone numbers in what people wrote, for group posts ----------------------------------
+#
+# The rule, in one place: no phone number anyone typed into a report (a caller's, a
+# neighbour's, their own) is ever posted to a group: alerts, all clears, corrections,
+# retractions, and the cards and notes in the organizer chat show "[phone number
+# removed]" instead. The stored report keeps the text (sealed like the rest); the
+# callback number of a relay is shown only in its organizer's direct messages.
+
+# A run of 7 or more digits, grouped any way people group them: "555 0147", "213.555.0147",
+# "(213) 555-0122", "+52 55 1234 5678". Dates and times rarely have 7 digits in a run of
+# digits and separators; when they do, hiding them is the safe mistake.
+_DIGIT_RUN = re.compile(r"(?<![\w+])\+?\(?\d[\d \t().\-]*\d(?!\w)")
+_MIN_DIGITS = 7
+PHONE_REMOVED = _("[phone number removed]")
+# Stands for a removed number while the text is cut to its limit (private use: typed by
+# no one, and removed from what people typed before it is used).
+_MARK = "\ue000"
+
+
+def phone_spans(text: str, region: str = DEFAULT_REGION) -> list[tuple[int, int]]:
+    """Where phone numbers are in `text`: what libphonenumber finds for the network's
+    region, and any run of 7 or more digits (so a number it would not accept is still
+    found), merged, in order."""
+    spans = [
+        (match.start, match.end)
+        for match in phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.POSSIBLE
+        )
+    ]
+    for run in _DIGIT_RUN.finditer(text):
+        if sum(char.isdigit() for char in run.group()) >= _MIN_DIGITS:
+            spans.append((run.start(), run.end()))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def has_phone(text: str, region: str = DEFAULT_REGION) -> bool:
+    return bool(phone_spans(text, region))
+
+
+@dataclass(frozen=True)
+class NoPhones:
+    """Text a person wrote, shown in a group: like `Raw`, with every phone number in it
+    replaced by "[phone number removed]" in the reader's language. With a `limit`, it is
+    cut like `Raw` (a number is removed whole, never cut in half first)."""
+
+    value: str
+    region: str = DEFAULT_REGION
+    limit: int | None = None
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        text = self.value.replace(_MARK, "")
+        spans = phone_spans(text, self.region)
+        if not spans:
+            return Raw(text, self.limit).render(renderer, language)
+        marked, last = [], 0
+        for start, end in spans:
+            marked += [text[last:start], _MARK]
+            last = end
+        marked.append(text[last:])
+        shown = Raw("".join(marked), self.limit).render(renderer, language)
+        return shown.replace(_MARK, PHONE_REMOVED.render(renderer, language))

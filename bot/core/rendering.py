@@ -27,7 +27,7 @@ from bot.core.models import (
     TrackRecord,
 )
 from bot.core.network import HotlineInfo, Network
-from bot.core.phone_numbers import PhoneNumber
+from bot.core.phone_numbers import DEFAULT_REGION, NoPhones, PhoneNumber
 from bot.core.vocabulary import AGENCY_NAMES, REASON_NAMES, SIGN_NAMES, SOURCE_NAMES, STATE_NAMES
 from bot.i18n import ByLanguage, Lines, ListOf, Raw, Span, Text, Trusted, When, _, _n, lines
 
@@ -73,14 +73,18 @@ def _details(
     with_place: bool = True,
     broadcast: bool = False,
     described: bool = False,
+    region: str = DEFAULT_REGION,
 ) -> list[Text]:
     """The report's details; `broadcast`: as the network reads them (a home's block, not
-    its house; the verifier's description, or `described` by a correction; see homes)."""
-    where: Text = homes.broadcast_place(report) if broadcast else Raw(report.where)
+    its house; the verifier's description, or `described` by a correction; see homes).
+    Both are posted to groups, so no phone number in them is shown (see phone_numbers)."""
+    where: Text = (
+        homes.broadcast_place(report, region) if broadcast else NoPhones(report.where, region)
+    )
     parts: list[Text] = [_("Where: {where}", where=where)] if with_place else []
     what = homes.broadcast_what(report) if broadcast and not described else report.what
     if what:
-        parts.append(_("What: {what}", what=Raw(what, limit=what_limit)))
+        parts.append(_("What: {what}", what=NoPhones(what, region, limit=what_limit)))
     parts.append(_("Agency: {agency}", agency=AGENCY_NAMES[report.agency]))
     if report.signs:
         parts.append(_("Signs: {signs}", signs=ListOf(tuple(SIGN_NAMES[s] for s in report.signs))))
@@ -92,16 +96,17 @@ def _details(
 NOT_YOUR_OWN = _("If you reported it yourself, another verifier has to check it.")
 
 
-def _place_line(report: Report, *, reporter_asked: bool = False) -> Text:
+def _place_line(
+    report: Report, *, reporter_asked: bool = False, region: str = DEFAULT_REGION
+) -> Text:
     """Where, said as surely as we know it: typed, read from the text, or not known."""
+    where = NoPhones(report.where, region)
     if report.place_origin is PlaceOrigin.READ:
-        return _("Where (read from the report, check it): {where}", where=Raw(report.where))
+        return _("Where (read from the report, check it): {where}", where=where)
     if report.place_origin is PlaceOrigin.TYPED:
-        return _("Where: {where}", where=Raw(report.where))
+        return _("Where: {where}", where=where)
     vague = (
-        _("Where: not exact (“{where}”).", where=Raw(report.where))
-        if report.where
-        else _("Where: not given.")
+        _("Where: not exact (“{where}”).", where=where) if report.where else _("Where: not given.")
     )
     ask = (
         _("I asked the reporter where exactly; their answer will come here.")
@@ -118,15 +123,15 @@ def _place_line(report: Report, *, reporter_asked: bool = False) -> Text:
     )
 
 
-def _own_words(words: OwnWords) -> list[Text]:
+def _own_words(words: OwnWords, region: str = DEFAULT_REGION) -> list[Text]:
     """What the reporter wrote in labelled fields, when it says more than we recognised."""
     parts: list[Text] = []
     if words.agency:
-        parts.append(_("Agency, in their words: {words}", words=Raw(words.agency)))
+        parts.append(_("Agency, in their words: {words}", words=NoPhones(words.agency, region)))
     if words.signs:
-        parts.append(_("Signs, in their words: {words}", words=Raw(words.signs)))
+        parts.append(_("Signs, in their words: {words}", words=NoPhones(words.signs, region)))
     if words.source:
-        parts.append(_("Source, in their words: {words}", words=Raw(words.source)))
+        parts.append(_("Source, in their words: {words}", words=NoPhones(words.source, region)))
     return parts
 
 
@@ -175,8 +180,10 @@ def new_report_card(
     limits: MediaLimits = DEFAULT_LIMITS,
     record: TrackRecord | None = None,
     window: timedelta = TRACK_RECORD_WINDOW,
+    region: str = DEFAULT_REGION,
 ) -> Text:
-    """Posted in the organizer chat for verifiers; never leaves it. `media`: the files
+    """Posted in the organizer chat for verifiers; never leaves it, and shows no phone
+    number (a relay's callback is its organizer's, in their direct messages). `media`: the files
     that came with it (clean copies of photos are uploaded with the card); `record`:
     how the reporter's earlier reports ended (see `track_record`)."""
     source = SOURCE_NAMES[report.source] if report.source else _("not given")
@@ -191,10 +198,10 @@ def new_report_card(
     )
     return lines(
         _("NEW REPORT {code} (NOT VERIFIED, do not share)", code=report.code),
-        _place_line(report, reporter_asked=reporter_asked),
-        *_details(report, with_place=False),
+        _place_line(report, reporter_asked=reporter_asked, region=region),
+        *_details(report, with_place=False, region=region),
         _("Source: {source}", source=source),
-        *_own_words(report.own_words),
+        *_own_words(report.own_words, region),
         track_record(record, relayed=report.relayed, window=window),
         media_text.links_line(report.media),
         *media_text.card_lines(media, limits),
@@ -206,7 +213,7 @@ def new_report_card(
                 "Possibly the same place as {code} ({where}, {state}). Check before "
                 "verifying: reports are not merged automatically.",
                 code=other.code,
-                where=Raw(other.where),
+                where=NoPhones(other.where, region),
                 state=STATE_NAMES[other.state],
             )
             for other in related
@@ -230,8 +237,10 @@ def corroboration_card(
     limits: MediaLimits = DEFAULT_LIMITS,
     record: TrackRecord | None = None,
     window: timedelta = TRACK_RECORD_WINDOW,
+    region: str = DEFAULT_REGION,
 ) -> Text:
-    """More eyes on an open report: what this reporter adds, never who they are."""
+    """More eyes on an open report: what this reporter adds, never who they are (nor
+    any phone number they typed)."""
     source = SOURCE_NAMES[draft.source] if draft.source else _("not given")
     return lines(
         _n(
@@ -240,12 +249,12 @@ def corroboration_card(
             report.independent_reports,
             code=report.code,
         ),
-        _("Where, as this reporter wrote it: {where}", where=Raw(draft.where))
+        _("Where, as this reporter wrote it: {where}", where=NoPhones(draft.where, region))
         if draft.where and draft.where != report.where
         else None,
-        _("What: {what}", what=Raw(draft.what)) if draft.what else None,
+        _("What: {what}", what=NoPhones(draft.what, region)) if draft.what else None,
         _("Source: {source}", source=source),
-        *_own_words(draft.own_words),
+        *_own_words(draft.own_words, region),
         track_record(record, relayed=draft.hotline is not None, window=window),
         media_text.links_line(draft.media),
         *media_text.card_lines(media, limits),
@@ -265,20 +274,20 @@ def where_exactly(report: Report) -> Text:
     )
 
 
-def words_from_reporter(report: Report, answer: str) -> Text:
+def words_from_reporter(report: Report, answer: str, region: str = DEFAULT_REGION) -> Text:
     """The reporter answered "Where exactly?" with something that is not a place."""
     return _(
         "{code}: asked where exactly, the reporter answered: {words}",
         code=report.code,
-        words=Raw(answer.strip()),
+        words=NoPhones(answer.strip(), region),
     )
 
 
-def place_from_reporter(report: Report, answer: str) -> Text:
+def place_from_reporter(report: Report, answer: str, region: str = DEFAULT_REGION) -> Text:
     return _(
         "{code}: the reporter says the place is: {where}",
         code=report.code,
-        where=Raw(answer.strip()),
+        where=NoPhones(answer.strip(), region),
     )
 
 
@@ -287,7 +296,7 @@ def alert(report: Report, network: Network) -> Text:
     assert report.decided_at is not None  # noqa: S101 - only verified reports are alerts
     return lines(
         _("VERIFIED ALERT {code}: immigration enforcement activity confirmed", code=report.code),
-        *_details(report, what_limit=ALERT_WHAT_CHARS, broadcast=True),
+        *_details(report, what_limit=ALERT_WHAT_CHARS, broadcast=True, region=network.region),
         _(
             "Seen: {seen} · Verified: {verified}",
             seen=When(report.created_at),
@@ -305,40 +314,53 @@ def all_clear(report: Report, note: str, network: Network) -> Text:
         _(
             "ALL CLEAR {code}: the activity at {where} is over.",
             code=report.code,
-            where=homes.broadcast_place(report),
+            where=homes.broadcast_place(report, network.region),
         ),
-        _("Note: {note}", note=Raw(note)) if note else None,
+        _("Note: {note}", note=NoPhones(note, network.region)) if note else None,
         _("Stay alert. If you see agents again, report it to the network."),
         hotline_lines(network),
     )
 
 
 def correction(
-    report: Report, changes: Sequence[Text], note: str, *, described: bool = False
+    report: Report,
+    changes: Sequence[Text],
+    note: str,
+    *,
+    described: bool = False,
+    region: str = DEFAULT_REGION,
 ) -> Text:
     """`described`: the correction gave the description (it is the alert's from now)."""
     return lines(
         _("CORRECTION to alert {code}:", code=report.code),
         _("Changed: {fields}", fields=ListOf(tuple(changes))) if changes else None,
-        _("Note: {note}", note=Raw(note)) if note else None,
+        _("Note: {note}", note=NoPhones(note, region)) if note else None,
         _("Current details:"),
-        *_details(report, what_limit=ALERT_WHAT_CHARS, broadcast=True, described=described),
+        *_details(
+            report,
+            what_limit=ALERT_WHAT_CHARS,
+            broadcast=True,
+            described=described,
+            region=region,
+        ),
     )
 
 
-def retraction(report: Report, note: str) -> Text:
+def retraction(report: Report, note: str, region: str = DEFAULT_REGION) -> Text:
     return lines(
         _(
             "RETRACTED {code}: the alert about {where} was wrong. Please disregard it and "
             "do not share it further.",
             code=report.code,
-            where=homes.broadcast_place(report),
+            where=homes.broadcast_place(report, region),
         ),
-        _("Note: {note}", note=Raw(note)) if note else None,
+        _("Note: {note}", note=NoPhones(note, region)) if note else None,
     )
 
 
-def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> Text:
+def decision_notice(
+    report: Report, decider: Member, targets: Sequence[str], region: str = DEFAULT_REGION
+) -> Text:
     """Tells the organizer chat what happened to a card, and who decided."""
     if report.state is ReportState.VERIFIED:
         head: Text = _(
@@ -355,7 +377,11 @@ def decision_notice(report: Report, decider: Member, targets: Sequence[str]) -> 
             member=member_name(decider),
             reason=REASON_NAMES[report.dismiss_reason],
         )
-    note = _("Note: {note}", note=Raw(report.decision_note)) if report.decision_note else None
+    note = (
+        _("Note: {note}", note=NoPhones(report.decision_note, region))
+        if report.decision_note
+        else None
+    )
     return lines(head, note)
 
 
@@ -402,7 +428,7 @@ def update_notice(
             member=member,
             targets=sent_to,
         )
-    return lines(head, _("Note: {note}", note=Raw(note)) if note else None)
+    return lines(head, _("Note: {note}", note=NoPhones(note)) if note else None)
 
 
 def state_name(report: Report) -> Text:
@@ -421,7 +447,7 @@ def status_line(report: Report) -> Text:
         "{code} · {where} · {state} · {when} · {count} reports",
         count,
         code=report.code,
-        where=Raw(report.where) if report.where else _("place not given"),
+        where=NoPhones(report.where) if report.where else _("place not given"),
         state=state_name(report),
         when=When(report.updated_at),
     )
@@ -443,7 +469,7 @@ def reask(report: Report) -> Text:
             "({count} independent reports). Can someone check?",
             report.independent_reports,
             code=report.code,
-            where=Raw(report.where),
+            where=NoPhones(report.where),
             when=When(report.created_at),
         ),
         _("Send /verify {code} or /dismiss {code} routine|false|unverifiable", code=report.code),
@@ -467,7 +493,7 @@ def still_active(report: Report) -> Text:
             "{code} at {where} was verified {when} and has had no news since. Is it still "
             "going on?",
             code=report.code,
-            where=Raw(report.where),
+            where=NoPhones(report.where),
             when=When(report.updated_at),
         ),
         _(
@@ -488,7 +514,7 @@ def still_active_confirmed(report: Report, actor: Member, next_check: datetime, 
             member=member_name(actor),
             when=When(next_check),
         ),
-        _("Note: {note}", note=Raw(note)) if note else None,
+        _("Note: {note}", note=NoPhones(note)) if note else None,
     )
 
 

@@ -229,7 +229,7 @@ class ReportDecisions(Service):
                 tx,
                 MessageKind.DECISION,
                 lines(
-                    rendering.decision_notice(report, actor, sent_to),
+                    rendering.decision_notice(report, actor, sent_to, self.network.region),
                     media_text.sent_with(numbers) if numbers else None,
                     media_text.none_to_send(report.code) if no_photo else None,
                 ),

@@ -186,7 +186,11 @@ class ReportFollowUps(Service):
             move=ReportMove.CORRECT,
             kind=MessageKind.CORRECTED,
             build=lambda report: rendering.correction(
-                report, changed, note, described=change.what is not None
+                report,
+                changed,
+                note,
+                described=change.what is not None,
+                region=self.network.region,
             ),
             note=note,
             apply=change,
@@ -200,6 +204,6 @@ class ReportFollowUps(Service):
             report_id,
             move=ReportMove.RETRACT,
             kind=MessageKind.RETRACTED,
-            build=lambda report: rendering.retraction(report, note),
+            build=lambda report: rendering.retraction(report, note, self.network.region),
             note=note,
         )

@@ -206,6 +206,7 @@ class ReportIntake(Service):
                             limits=self.network.media,
                             record=record,
                             window=self.network.track_record_window,
+                            region=self.network.region,
                         ),
                         report.id,
                         media=_photos(files),
@@ -269,6 +270,7 @@ class ReportIntake(Service):
                             limits=self.network.media,
                             record=record,
                             window=self.network.track_record_window,
+                            region=self.network.region,
                         ),
                         report.id,
                         ping=call_everyone,
@@ -366,9 +368,9 @@ class ReportIntake(Service):
                 await set_place(tx, self.network, report.id, answer, now)
                 report = await load_report(tx, report.id)
             text = (
-                rendering.place_from_reporter(report, answer)
+                rendering.place_from_reporter(report, answer, self.network.region)
                 if placed
-                else rendering.words_from_reporter(report, answer)
+                else rendering.words_from_reporter(report, answer, self.network.region)
             )
             await self.messenger.report_notice(tx, MessageKind.UPDATE, text, report.id)
             left = [other for other in waiting if other != report.id] if placed else waiting

@@ -51,7 +51,8 @@ def read_report(body: str, *, media: tuple[str, ...] = ()) -> ReportDraft:
     fields = parse_fields(body, REPORT_LABELS)
     values = fields.values
     what = "; ".join(part for part in (fields.free, values.get("what", "")) if part)
-    if not what and not any(values.get(key) for key in ("where", "agency", "signs", "source")):
+    typed = ("where", "agency", "signs", "source", "callback")
+    if not what and not any(values.get(key) for key in typed):
         what = body.strip()  # only labels with nothing after them: keep what was typed
     typed_media = tuple(values.get("media", "").replace(",", " ").split())
     return build_draft(
@@ -99,8 +100,11 @@ def build_draft(
     sender may relay one."""
     where, what = where.strip(), what.strip()
     agency, signs, source = agency.strip(), signs.strip(), source.strip()
+    callback, after = split_callback(callback)  # "callback: 555 123 4567 ice at 7th & …"
+    what = "; ".join(part for part in (what, after) if part)
+    if not callback:
+        callback, what = take_callback(what)
     relay, source = _relay(source, what)
-    callback = callback.strip()
     relayed = hotline or relay or bool(callback)
     if not media and not has_words(where + what + agency + signs + source):
         raise UserError(
@@ -136,14 +140,71 @@ def build_draft(
 
 def _relay(source: str, what: str) -> tuple[bool, str]:
     """Whether the words say a hotline caller told it ("source: hotline", "caller says
-    …"), and the source field without the words that said so ("hotline" is how the
-    report came, not how the caller knows)."""
+    …", "source hotline" without its colon), and the source field without the words that
+    said so ("hotline" is how the report came, not how the caller knows)."""
     words = vocabulary().index("relays")
     named = phrases_in(source, words)
     said = phrases_in(what, {phrase: key for phrase, key in words.items() if key == "said"})
     if named and not fold(_without(source, named)):
         source = ""
-    return bool(named or said), source
+    return bool(named or said or _source_named(what)), source
+
+
+def _source_named(what: str) -> bool:
+    """A source label and a relay word with no colon between them: "source hotline",
+    "fuente: línea" inside the free text."""
+    labels = [label for label, field in REPORT_LABELS.items() if field == "source"]
+    relays = [word for word, key in vocabulary().index("relays").items() if key == "source"]
+    return _first(_flat(what), tuple(f"{a} {b}" for a in labels for b in relays)) is not None
+
+
+# A callback number in the text, with or without its colon: "callback 213 555 0147",
+# "call back at (213) 555-0122", "cb: 555 0100 199", "llamar al 213 555 0147",
+# "devolver la llamada al …", "regresar la llamada …". The words are the `callback`
+# labels of every language (and "caller"); a few small words may come between them and
+# the number. Without a number right after them, the words are left as they are.
+_PHONE_RUN = r"\+?\(?\d[\d \t().\-]{5,}\d"
+_CALLBACK_LINK = (
+    r"(?:\s*[:#=\-–]\s*|\s+)(?:(?:at|to|on|is|number|no|num|al|a|en|es|el|número|numero|"
+    r"de|la|au|le|para|tel|phone)\b\.?[:\s]*)*"
+)
+
+
+def _callback_pattern() -> re.Pattern[str]:
+    labels = sorted(
+        {label for label, field in REPORT_LABELS.items() if field == "callback"}
+        | {"caller", "regresar la llamada", "regresar llamada", "devolver la llamada"},
+        key=len,
+        reverse=True,
+    )
+    words = "|".join(r"\s+".join(re.escape(word) for word in label.split()) for label in labels)
+    return re.compile(
+        rf"(?<!\w)(?:{words}){_CALLBACK_LINK}(?P<number>{_PHONE_RUN})(?!\w)", re.IGNORECASE
+    )
+
+
+def take_callback(text: str) -> tuple[str, str]:
+    """The callback number named in free text, and the text without it (so it is never
+    part of what verifiers and the network read); ("", text) when there is none."""
+    match = _callback_pattern().search(unicodedata.normalize("NFC", text))
+    if match is None:
+        return "", text
+    normal = unicodedata.normalize("NFC", text)
+    rest = f"{normal[: match.start()]} {normal[match.end() :]}"
+    rest = re.sub(r"\s+([.,;])", r"\1", rest)  # "main, , source" -> "main,, source"
+    rest = re.sub(r"([.,;])[,;]+", r"\1", rest)  # -> "main, source"
+    rest = re.sub(r"\s{2,}", " ", rest).lstrip(" .,;:-–").rstrip(" ,;:-–")
+    return match.group("number").strip(), rest
+
+
+def split_callback(typed: str) -> tuple[str, str]:
+    """A `callback:` field as the number and what came after it ("555 123 4567 ice at
+    7th & Alvarado": the report's words, not the number's)."""
+    typed = typed.strip()
+    match = re.match(rf"^{_PHONE_RUN}", typed)
+    if match is None or not typed[match.end() :].strip():
+        return typed, ""
+    return match.group().strip(), typed[match.end() :].strip(" ,;.-–")
 
 
 def _without(text: str, phrases: list[str]) -> str:

@@ -78,7 +78,12 @@ class ReportService(Service):
                     return None
                 own = [item for item in files if item.corroboration_id is None]
                 card_text = rendering.new_report_card(
-                    report, media=own, limits=self.network.media, record=record, window=window
+                    report,
+                    media=own,
+                    limits=self.network.media,
+                    record=record,
+                    window=window,
+                    region=self.network.region,
                 )
                 body = self.messenger.renderer_for(platform).render_all(
                     drill_marked(card_text) if report.drill else card_text,

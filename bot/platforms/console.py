@@ -117,6 +117,27 @@ class Console:
         # One at a time: the terminal shows every message in the order it was written.
         self.worker = OutboxWorker(app.store, self.sender, app.clock, limits=Limits(in_flight=1))
         app.on_outbox(self.worker.wake.set, PLATFORM)
+        self._stop_asked = asyncio.Event()  # SIGTERM or SIGINT: no new line is taken
+
+    async def stop(self) -> None:
+        """Take no new line: the one being handled finishes, what it owes is printed."""
+        self._stop_asked.set()
+
+    async def _next_line(self, lines: asyncio.Queue[str | None]) -> str | None:
+        """The next line, or None at the end of the input or once a stop is asked."""
+        if self._stop_asked.is_set():
+            return None
+        getting = asyncio.ensure_future(lines.get())
+        stopping = asyncio.ensure_future(self._stop_asked.wait())
+        try:
+            await asyncio.wait([getting, stopping], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not getting.done():
+                getting.cancel()
+        if getting.done() and not getting.cancelled() and not self._stop_asked.is_set():
+            return getting.result()
+        return None
 
     async def _verifier_names(self) -> list[str]:
         return [m.handle for m in await self.app.members.with_role(PLATFORM, Role.VERIFIER)]
@@ -322,7 +343,7 @@ class Console:
                     return
 
         threading.Thread(target=read, name="console-script", daemon=True).start()
-        while (line := await lines.get()) is not None:
+        while (line := await self._next_line(lines)) is not None:
             await self.handle_line(line)
         await self.worker.drain()
         return 0
@@ -352,7 +373,7 @@ class Console:
         background = asyncio.create_task(self.worker.run())
         try:
             ready.set()
-            while (line := await lines.get()) is not None:
+            while (line := await self._next_line(lines)) is not None:
                 await self.handle_line(line)
                 ready.set()
         finally:

@@ -67,3 +67,41 @@ async def test_a_home_on_signal_is_alerted_as_its_block(signal_rig: SignalRig) -
     for sent in (alert, alerta):
         assert "1234" not in sent and "mi puerta" not in sent and "ayuda" not in sent
         assert "4 agents and a van outside a house" in sent
+
+
+async def test_a_callback_without_a_colon_never_reaches_a_group(signal_rig: SignalRig) -> None:
+    """The stranger's relay (fixes round F): "callback 213 555 0147" with no colon was
+    alerted; and a caller's home ("her house 88 oak ave") was named in the alert."""
+    server = signal_rig.server
+    server.deliver(
+        "/report caller says theyre at her house 88 oak ave, knocking. call back at (213) 555-0122",
+        uuid=ANA,
+    )
+    await signal_rig.exchange()
+    assert "+1 213-555-0122" in "\n".join(server.to(ANA))
+    card = next(m for m in signal_rig.group(ORGANIZERS) if "NEW REPORT R1" in m)
+    assert "This reads as someone's home" in card and "555-0122" not in card
+    server.deliver("/verificar R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.exchange()
+    assert "Callback number: +1 213-555-0122" in server.to(ANA)[-1]
+    [alert] = signal_rig.group(ALERTS)
+    [alerta] = signal_rig.group(ALERTAS)
+    assert "Where: oak ave" in alert and "Dónde: oak ave" in alerta
+    assert "555-0122" not in every_group(signal_rig)
+    assert "88 oak" not in alert and "88 oak" not in alerta
+
+
+async def test_a_number_in_a_spanish_report_is_removed_on_signal(signal_rig: SignalRig) -> None:
+    server = signal_rig.server
+    server.deliver(
+        "/reportar la migra en la tienda de 7th y Alvarado, mi prima la vio, su cel 213 555 0199",
+        uuid=DEE,
+    )
+    await signal_rig.exchange()
+    card = next(m for m in signal_rig.group(ORGANIZERS) if "NEW REPORT R1" in m)
+    assert "su cel [phone number removed]" in card
+    server.deliver("/verify R1", uuid=BEN, group=ORGANIZERS)
+    await signal_rig.exchange()
+    [alerta] = signal_rig.group(ALERTAS)
+    assert "su cel [número de teléfono quitado]" in alerta
+    assert "0199" not in every_group(signal_rig)
