@@ -1,5 +1,5 @@
 """On Discord, in direct messages, with the real client: thanks gets a short answer, a
-Spanish command chooses Spanish, a task verb with a slip in it is read as meant."""
+Spanish command is answered in Spanish, a task verb with a slip in it is read as meant."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ async def test_thanks_and_a_spanish_command_in_a_direct_message(live: Live) -> N
     assert thanks.startswith("You're welcome.\nI'm here if you need me: send /help.")
     await live.discord.dm(MEMBER, "/ayuda")
     answer = live.discord.dm_texts(MEMBER)[-1]
-    assert answer.startswith(
-        "Le escribiré en español a partir de ahora. Para cambiarlo, envíe /idioma.\n\n"
-        "Lo que puedo hacer:"
-    )
+    assert answer.startswith("Lo que puedo hacer:")  # answered in the words typed
+    assert answer.endswith("Para recibir siempre las respuestas en español, envíe /idioma es.")
+    await live.discord.dm(MEMBER, "/help")  # and only that once
+    assert live.discord.dm_texts(MEMBER)[-1].startswith("What I can do:")
 
 
 async def test_a_task_verb_with_a_slip_in_a_direct_message(live: Live) -> None:

@@ -179,20 +179,40 @@ async def test_an_unknown_name_is_still_unknown(app: App) -> None:
     assert answer.startswith("I don't know “Zed” yet.")
 
 
-# -- a Spanish command chooses Spanish ------------------------------------------------------
+# -- a Spanish command is answered in Spanish, that once ----------------------------------
+
+HINT = "Para recibir siempre las respuestas en español, envíe /idioma es."
 
 
-async def test_a_spanish_command_from_someone_who_never_chose_sets_spanish(app: App) -> None:
+async def test_a_spanish_command_is_answered_in_spanish_that_once(app: App) -> None:
     first = await say(app, "eli", "/ayuda", dm("eli"))
-    assert first.startswith("Le escribiré en español a partir de ahora. Para cambiarlo, envíe")
-    assert "Lo que puedo hacer:" in first
-    dee_too = await say(app, "eli", "/help", dm("eli"))  # English words: still Spanish
-    assert dee_too.startswith("Lo que puedo hacer:")
-    # Told once; /lang changes it back, and then it is their choice.
-    assert "Le escribiré" not in await say(app, "eli", "/estado", dm("eli"))
-    await say(app, "eli", "/lang en", dm("eli"))
-    assert "Le escribiré" not in await say(app, "eli", "/ayuda", dm("eli"))
+    assert first.startswith("Lo que puedo hacer:") and first.endswith(HINT)
+    assert (await member(app, "eli")).language == "en"  # never switched for good
     assert (await say(app, "eli", "/help", dm("eli"))).startswith("What I can do:")
+    # The hint once a day at most; the answer still in the words typed.
+    again = await say(app, "eli", "/estado", dm("eli"))
+    assert HINT not in again and "Para recibir" not in again
+    await say(app, "eli", "/idioma es", dm("eli"))  # said: now it is theirs
+    assert (await say(app, "eli", "/help", dm("eli"))).startswith("Lo que puedo hacer:")
+
+
+async def test_an_organizer_relaying_a_spanish_call_keeps_english(app: App) -> None:
+    # The tester's s1: a call relayed with /reportar; the organizer chat stays English.
+    receipt = await say(app, "ana", "/reportar hay migra en broadway y 1st cerca del juzgado")
+    assert receipt.startswith("Gracias. El reporte R1 está con los verificadores.")
+    assert (await member(app, "ana")).language == "en"
+    stats = await say(app, "ana", "/cifras 2 semanas")  # in the organizer chat
+    assert stats == "Te envié las cifras en privado."
+    status = await say(app, "ana", "/status")
+    assert "R1" in status and "reporte" not in status  # English again
+    assert (await member(app, "ana")).language == "en"
+
+
+async def test_a_slip_of_an_english_command_stays_english(app: App) -> None:
+    # The tester's s5: "/practica" for /practice is a slip, not Spanish.
+    started = await say(app, "eli", "/practica", dm("eli"))
+    assert started.startswith("Let's practise staying silent.") and "Para recibir" not in started
+    assert (await member(app, "eli")).language == "en"
 
 
 async def test_a_chosen_language_is_never_changed_by_a_command(app: App) -> None:

@@ -1,4 +1,4 @@
-"""Over Signal: thanks gets a short answer, a Spanish command chooses Spanish, and a
+"""Over Signal: thanks gets a short answer, a Spanish command is answered in Spanish, and a
 dismissal reads its reason from the verifier's own words."""
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ async def test_a_newcomer_writing_in_spanish_is_answered_in_spanish(signal_rig: 
     server = signal_rig.server
     server.deliver("/ayuda", uuid=NEWCOMER)
     await signal_rig.exchange()
-    told, answer = server.to(NEWCOMER)
-    assert told == "Le escribiré en español a partir de ahora. Para cambiarlo, envíe /idioma."
+    answer, told = server.to(NEWCOMER)
     assert answer.startswith("Lo que puedo hacer:")
+    assert told == "Para recibir siempre las respuestas en español, envíe /idioma es."
+    server.deliver("/idioma es", uuid=NEWCOMER)  # as the hint says: Spanish from now on
+    await signal_rig.exchange()
     server.deliver("gracias!", uuid=NEWCOMER)
     await signal_rig.exchange()
     thanks = server.to(NEWCOMER)[-1]
