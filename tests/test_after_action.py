@@ -49,6 +49,15 @@ async def test_the_page_is_in_the_language_asked_for(chat: ChatHarness, clock: F
     assert "<td>Reportes</td><td class=n>6</td>" in text
     assert "no hay registros de quién lo tomó" in text
     assert "Minutos desde el reporte hasta la decisión" in text
+    # The tester's `rrbot report --lang es`: no heading, label or caption left in English.
+    assert "<h2>Reportes por día, según cómo terminaron</h2>" in text
+    assert "<h2>Reportes por zona</h2>" in text
+    english = page(found, chat.app.renderer, "en")
+    tags = r"<(h1|h2|td|p class=\w+|span)>(?:<i[^>]*></i>)?([^<]*[A-Za-z][^<]*)<"
+    shown = re.findall(tags, english)
+    assert len(shown) > 10
+    left = [words for _tag, words in shown if f">{words}<" in text and not words.isdigit()]
+    assert left == [], left
 
 
 async def test_an_empty_stretch_says_so_instead_of_drawing_zeros(app: App) -> None:
