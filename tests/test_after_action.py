@@ -116,6 +116,24 @@ async def test_the_page_of_a_seized_style_day_reveals_no_personal_data(
         assert "knocking" not in text and "+1" not in text
 
 
+def test_rrbot_report_without_a_config_says_how_to_name_one(tmp_path: Path) -> None:
+    # The tester's line, typed where there is no config.toml.
+    lost = rrbot("report", "--since", "30d", "--out", "aa.html", cwd=tmp_path)
+    assert lost.returncode == 2 and "config.toml: config file not found" in lost.stderr
+    assert "rrbot report --config config.example.toml --db data/rrbot.sqlite3" in lost.stderr, (
+        lost.stderr
+    )
+    assert "Traceback" not in lost.stderr and not (tmp_path / "aa.html").exists()
+    spanish = rrbot("report", "--since", "30d", "--out", "aa.html", "--lang", "es", cwd=tmp_path)
+    assert "--config config.example.toml --db data/rrbot.sqlite3" in spanish.stderr
+    # The README's example names both, as the quick start's console made them.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "--config config.example.toml --db data/rrbot.sqlite3 --lang es" in readme
+    assert "--db data/rrbot.sqlite3" in (ROOT / "dev.py").read_text(encoding="utf-8").replace(
+        '"--db", str(ROOT / "data" / "rrbot.sqlite3")', "--db data/rrbot.sqlite3"
+    )
+
+
 def test_rrbot_report_writes_the_page(tmp_path: Path) -> None:
     config = ROOT / "config.example.toml"
     db = tmp_path / "r.sqlite3"
