@@ -399,8 +399,8 @@ def _main(args: argparse.Namespace) -> int:
         return 2
     except (ConfigError, DatabaseError, DataKeyError) as error:
         print(f"rrbot: {error}", file=sys.stderr)
-        config = getattr(args, "config", None)
-        if isinstance(error, ConfigError) and isinstance(config, Path) and not config.exists():
+        named = getattr(args, "config", None)
+        if isinstance(error, ConfigError) and isinstance(named, Path) and not named.exists():
             print(f"rrbot: {_where_hint(args.command)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
