@@ -244,7 +244,7 @@ class CommandRouter:
                 actor, conversation, text, mentioned=mentioned, uploads=uploads
             )
         if command.spec is None:
-            return [Reply(unknown_command(command.name, actor.language))]
+            return [Reply(unknown_command(command.name, actor.language, command.body))]
         if not command.spec.in_broadcast_chats and conversation.purpose is TargetPurpose.BROADCAST:
             return [Reply(not_in_broadcast_chats(command.name))]
         handler = self._handlers[command.spec.name]

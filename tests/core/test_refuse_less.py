@@ -231,3 +231,34 @@ async def test_a_member_the_config_gives_a_language_keeps_it(app: App) -> None:
     answer = await say(app, "cruz", "/droits", dm("cruz"))
     assert answer.startswith("CONOZCA SUS DERECHOS")
     assert (await member(app, "cruz")).language == "es"
+
+
+# -- a slip in a command word: the whole line, corrected, to copy ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "typed", "meant"),
+    [
+        # The tester's s8, word for word.
+        ("ben", "/verfy R1 2 vans agents asking for papers",
+         "Did you mean: /verify R1 2 vans agents asking for papers\n"),
+        ("ben", "/cliam R1 10", "Did you mean: /claim R1 10\n"),
+        ("ben", "/dismis R1 routine agents at lunch",
+         "Did you mean: /dismiss R1 routine agents at lunch\n"),
+        ("ben", "/reslove R1 they left at 3pm", "Did you mean: /resolve R1 they left at 3pm\n"),
+        ("dee", "/retrat R1 wrong street, sorry",
+         "Did you mean: /retract R1 wrong street, sorry\n"),
+        ("cruz", "/vot R1 10", "¿Quiso decir: /voy R1 10\n"),
+        ("cruz", "/verifcar R1 2 camionetas, piden papeles en la puerta",
+         "¿Quiso decir: /verificar R1 2 camionetas, piden papeles en la puerta\n"),
+    ],
+)  # fmt: skip
+async def test_a_slip_in_a_consequential_command_keeps_the_line_and_runs_nothing(
+    app: App, who: str, typed: str, meant: str
+) -> None:
+    await say(app, "dee", REPORT, dm("dee"))
+    answer = await say(app, who, typed, dm(who))
+    assert meant in answer, answer
+    report = await app.reports.get(1)
+    assert report is not None and report.state is ReportState.PENDING  # nothing ran
+    assert (await member(app, who)).language == ("es" if who == "cruz" else "en")
