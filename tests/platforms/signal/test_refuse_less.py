@@ -52,7 +52,7 @@ async def test_a_slip_in_a_command_word_gives_the_whole_line_back(signal_rig: Si
     server.deliver("/vot R1 10", uuid=CRUZ, number=CRUZ_NUMBER)  # cruz reads Spanish
     await signal_rig.exchange()
     told = (server.to(CRUZ_NUMBER) or server.to(CRUZ))[-1]
-    assert told.startswith("No conozco el comando /vot. ¿Quiso decir: /voy R1 10\n")
+    assert told.startswith("No conozco el comando /vot. Quizás quiso decir: /voy R1 10\n")
     report = await signal_rig.app.reports.get(1)
     assert report is not None and report.state is ReportState.PENDING  # nothing ran
     assert server.contract_errors == []
