@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from rapidfuzz.distance import OSA
 
@@ -105,6 +105,9 @@ def nearest_task_verbs(word: str) -> list[str]:
     return sorted(verb for verb, distance in near.items() if distance == best)
 
 
+# How long the answers to what a command in another language started stay in it.
+SPEAKING_FOR = timedelta(minutes=30)
+
 Handler = Callable[[Member, Conversation, CommandLine], Awaitable[list[Reply]]]
 
 
@@ -115,6 +118,9 @@ class CommandRouter:
         self.detained_conversation = DetainedConversation(self.actions)
         self.practice = Practice(actions.reports.store, actions.clock)
         self._hinted: dict[int, date] = {}  # member id -> the day they were told of /lang
+        # member id -> the language of the command that started what they are answering
+        # (/practicar, /reportar asking "where?"), and when they last wrote in it.
+        self._speaking: dict[int, tuple[str, datetime]] = {}
         self._handlers: dict[str, Handler] = {
             "report": self._report,
             "verify": self._verify,
@@ -156,10 +162,29 @@ class CommandRouter:
         uploads: Sequence[Upload] = (),
     ) -> list[Reply]:
         """Answer one message (see `_handle`); while a drill runs, the answers say so."""
+        speaking = self._still_speaking(actor, conversation, text)
+        if speaking is not None:
+            actor = replace(actor, language=speaking)
         replies = await self._handle(
             actor, conversation, text, mentioned=mentioned, uploads=uploads
         )
+        if speaking is not None:
+            replies = [Reply(r.text, r.language or speaking) for r in replies]
         return await self.actions.drills.marked(replies)
+
+    def _still_speaking(self, actor: Member, conversation: Conversation, text: str) -> str | None:
+        """The language of the command a direct message answers ("soy de México" after
+        /practicar), for up to half an hour after they last wrote; the next command in
+        their own words ends it."""
+        held = self._speaking.get(actor.id)
+        if held is None or not conversation.is_direct:
+            return None
+        command = split_command(text)
+        now = self.actions.clock.now()
+        if (command is not None and command.spec is not None) or now - held[1] > SPEAKING_FOR:
+            return None
+        self._speaking[actor.id] = (held[0], now)
+        return held[0]
 
     async def _handle(
         self,
@@ -249,6 +274,10 @@ class CommandRouter:
             return [Reply(not_in_broadcast_chats(command.name))]
         handler = self._handlers[command.spec.name]
         typed_in = self._typed_language(actor, command)
+        if conversation.is_direct and typed_in is not None:
+            self._speaking[actor.id] = (typed_in, self.actions.clock.now())
+        elif conversation.is_direct:
+            self._speaking.pop(actor.id, None)
         if typed_in is not None:
             # This answer (and what goes to them privately this moment) in the language
             # the command was typed in; the member's own language stays theirs.

@@ -262,3 +262,14 @@ async def test_a_slip_in_a_consequential_command_keeps_the_line_and_runs_nothing
     report = await app.reports.get(1)
     assert report is not None and report.state is ReportState.PENDING  # nothing ran
     assert (await member(app, who)).language == ("es" if who == "cruz" else "en")
+
+
+async def test_a_practice_started_in_spanish_goes_on_in_spanish(app: App) -> None:
+    # The tester's s5, from someone who never chose a language.
+    started = await say(app, "eli", "/practicar", dm("eli"))
+    assert started.startswith("Practiquemos cómo guardar silencio.")
+    coached = await say(app, "eli", "soy de mexico", dm("eli"))
+    assert coached.startswith("Cuidado:") and "Agente:" in coached
+    assert (await member(app, "eli")).language == "en"
+    await say(app, "eli", "/parar", dm("eli"))
+    assert (await say(app, "eli", "/help", dm("eli"))).startswith("What I can do:")
