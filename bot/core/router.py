@@ -236,8 +236,9 @@ class CommandRouter:
             if spec is not None and spec.name == "report":
                 # "/reprotar migra en el swap meet": a report is never lost to a slip of
                 # the thumb; verifiers check it like any other.
+                # By its own name: a slip never changes the language of the answer.
                 filed = await self.handle(
-                    actor, conversation, f"/{meant} {command.body}", uploads=uploads
+                    actor, conversation, f"/{spec.name} {command.body}", uploads=uploads
                 )
                 return [Reply(read_as(command.name, meant)), *filed]
         is_report = (
