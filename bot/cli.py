@@ -355,6 +355,15 @@ async def _run_discord(bot: RapidResponseBot, token: str) -> None:
         raise StartError(f"cannot reach Discord: {error}") from None
 
 
+def _where_hint(command: str) -> str:
+    """How to name the config and the database, when the config given is not there."""
+    return (
+        "name the config with --config and the database with --db, for example (the "
+        "console's trial database, as `python3 dev.py run` uses it): "
+        f"rrbot {command} --config config.example.toml --db data/rrbot.sqlite3"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Whatever the bot writes (the database, its -wal and -shm, a key file) is its
@@ -404,6 +413,9 @@ def _main(args: argparse.Namespace) -> int:
         return 2
     except (ConfigError, DatabaseError, DataKeyError) as error:
         print(f"rrbot: {error}", file=sys.stderr)
+        named = getattr(args, "config", None)
+        if isinstance(error, ConfigError) and isinstance(named, Path) and not named.exists():
+            print(f"rrbot: {_where_hint(args.command)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         # Ctrl-C is how people stop the bot: the database is already closed (asyncio.run

@@ -49,6 +49,15 @@ async def test_the_page_is_in_the_language_asked_for(chat: ChatHarness, clock: F
     assert "<td>Reportes</td><td class=n>6</td>" in text
     assert "no hay registros de quién lo tomó" in text
     assert "Minutos desde el reporte hasta la decisión" in text
+    # The tester's `rrbot report --lang es`: no heading, label or caption left in English.
+    assert "<h2>Reportes por día, según cómo terminaron</h2>" in text
+    assert "<h2>Reportes por zona</h2>" in text
+    english = page(found, chat.app.renderer, "en")
+    tags = r"<(h1|h2|td|p class=\w+|span)>(?:<i[^>]*></i>)?([^<]*[A-Za-z][^<]*)<"
+    shown = re.findall(tags, english)
+    assert len(shown) > 10
+    left = [words for _tag, words in shown if f">{words}<" in text and not words.isdigit()]
+    assert left == [], left
 
 
 async def test_an_empty_stretch_says_so_instead_of_drawing_zeros(app: App) -> None:
@@ -105,6 +114,24 @@ async def test_the_page_of_a_seized_style_day_reveals_no_personal_data(
         for secret in [*SECRETS, *names]:
             assert secret not in text if " " in secret else secret not in words, secret
         assert "knocking" not in text and "+1" not in text
+
+
+def test_rrbot_report_without_a_config_says_how_to_name_one(tmp_path: Path) -> None:
+    # The tester's line, typed where there is no config.toml.
+    lost = rrbot("report", "--since", "30d", "--out", "aa.html", cwd=tmp_path)
+    assert lost.returncode == 2 and "config.toml: config file not found" in lost.stderr
+    assert "rrbot report --config config.example.toml --db data/rrbot.sqlite3" in lost.stderr, (
+        lost.stderr
+    )
+    assert "Traceback" not in lost.stderr and not (tmp_path / "aa.html").exists()
+    spanish = rrbot("report", "--since", "30d", "--out", "aa.html", "--lang", "es", cwd=tmp_path)
+    assert "--config config.example.toml --db data/rrbot.sqlite3" in spanish.stderr
+    # The README's example names both, as the quick start's console made them.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "--config config.example.toml --db data/rrbot.sqlite3 --lang es" in readme
+    assert "--db data/rrbot.sqlite3" in (ROOT / "dev.py").read_text(encoding="utf-8").replace(
+        '"--db", str(ROOT / "data" / "rrbot.sqlite3")', "--db data/rrbot.sqlite3"
+    )
 
 
 def test_rrbot_report_writes_the_page(tmp_path: Path) -> None:

@@ -176,8 +176,8 @@ MATRIX: tuple[Entry, ...] = (
     Entry(
         "stats asked in a group go privately",
         ORGANIZER,
-        "/estadisticas",
-        marker="I sent you the numbers privately.",
+        "/estadisticas",  # typed in Spanish: this answer comes in Spanish
+        marker="Te envié las cifras en privado.",
     ),
     Entry("roles reset", ORGANIZER, "/roles reset", marker="the roles it lists", direct=True),
     Entry(

@@ -457,15 +457,17 @@ def not_in_broadcast_chats(name: str) -> Text:
     )
 
 
-def unknown_command(name: str, language: str = SOURCE_LANGUAGE) -> Text:
-    """An unknown command, with the nearest one when it looks like a typing slip."""
+def unknown_command(name: str, language: str = SOURCE_LANGUAGE, body: str = "") -> Text:
+    """An unknown command, with the nearest one when it looks like a typing slip: the
+    whole line corrected, the rest of it as typed, to copy and send (nothing runs on a
+    guess, so nothing typed is lost either)."""
     nearest = closest_command(name, language)
     if nearest is not None:
         return _(
-            "I don't know the command /{name}. Did you mean /{nearest}? Send /help to see "
-            "what I can do.",
+            "I don't know the command /{name}. Did you mean: {line}\n"
+            "Copy it, check it and send it. Send /help to see what I can do.",
             name=Raw(name[:32]),
-            nearest=Raw(nearest),
+            line=Raw(f"/{nearest} {body.strip()}".strip()),
         )
     return _(
         "I don't know the command /{name}. Send /help to see what I can do.",

@@ -80,7 +80,7 @@ class Member:
     language: str
     roles: frozenset[Role] = frozenset()
     # Whether they chose their language (/lang, the config): if not, a command typed in
-    # another of the network's languages ("/ayuda") chooses it.
+    # another of the network's languages ("/ayuda") is answered in it, that once.
     language_chosen: bool = True
     # What messages call them, if known: the config's name for them, or else the profile
     # name their platform last showed. Never who they are: that is `external_id`.

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from rapidfuzz.distance import OSA
 
@@ -23,6 +24,7 @@ from bot.core.commands import (
     command_language,
     find_command,
     label_table,
+    local_name,
     not_in_broadcast_chats,
     parse_code,
     parse_fields,
@@ -104,6 +106,9 @@ def nearest_task_verbs(word: str) -> list[str]:
     return sorted(verb for verb, distance in near.items() if distance == best)
 
 
+# How long the answers to what a command in another language started stay in it.
+SPEAKING_FOR = timedelta(minutes=30)
+
 Handler = Callable[[Member, Conversation, CommandLine], Awaitable[list[Reply]]]
 
 
@@ -113,6 +118,10 @@ class CommandRouter:
         self.actions = actions
         self.detained_conversation = DetainedConversation(self.actions)
         self.practice = Practice(actions.reports.store, actions.clock)
+        self._hinted: dict[int, date] = {}  # member id -> the day they were told of /lang
+        # member id -> the language of the command that started what they are answering
+        # (/practicar, /reportar asking "where?"), and when they last wrote in it.
+        self._speaking: dict[int, tuple[str, datetime]] = {}
         self._handlers: dict[str, Handler] = {
             "report": self._report,
             "verify": self._verify,
@@ -154,10 +163,29 @@ class CommandRouter:
         uploads: Sequence[Upload] = (),
     ) -> list[Reply]:
         """Answer one message (see `_handle`); while a drill runs, the answers say so."""
+        speaking = self._still_speaking(actor, conversation, text)
+        if speaking is not None:
+            actor = replace(actor, language=speaking)
         replies = await self._handle(
             actor, conversation, text, mentioned=mentioned, uploads=uploads
         )
+        if speaking is not None:
+            replies = [Reply(r.text, r.language or speaking) for r in replies]
         return await self.actions.drills.marked(replies)
+
+    def _still_speaking(self, actor: Member, conversation: Conversation, text: str) -> str | None:
+        """The language of the command a direct message answers ("soy de México" after
+        /practicar), for up to half an hour after they last wrote; the next command in
+        their own words ends it."""
+        held = self._speaking.get(actor.id)
+        if held is None or not conversation.is_direct:
+            return None
+        command = split_command(text)
+        now = self.actions.clock.now()
+        if (command is not None and command.spec is not None) or now - held[1] > SPEAKING_FOR:
+            return None
+        self._speaking[actor.id] = (held[0], now)
+        return held[0]
 
     async def _handle(
         self,
@@ -209,8 +237,9 @@ class CommandRouter:
             if spec is not None and spec.name == "report":
                 # "/reprotar migra en el swap meet": a report is never lost to a slip of
                 # the thumb; verifiers check it like any other.
+                # By its own name: a slip never changes the language of the answer.
                 filed = await self.handle(
-                    actor, conversation, f"/{meant} {command.body}", uploads=uploads
+                    actor, conversation, f"/{spec.name} {command.body}", uploads=uploads
                 )
                 return [Reply(read_as(command.name, meant)), *filed]
         is_report = (
@@ -242,11 +271,19 @@ class CommandRouter:
                 actor, conversation, text, mentioned=mentioned, uploads=uploads
             )
         if command.spec is None:
-            return [Reply(unknown_command(command.name, actor.language))]
+            return [Reply(unknown_command(command.name, actor.language, command.body))]
         if not command.spec.in_broadcast_chats and conversation.purpose is TargetPurpose.BROADCAST:
             return [Reply(not_in_broadcast_chats(command.name))]
         handler = self._handlers[command.spec.name]
-        actor, adopted = await self._adopt_language(actor, command)
+        typed_in = self._typed_language(actor, command)
+        if conversation.is_direct and typed_in is not None:
+            self._speaking[actor.id] = (typed_in, self.actions.clock.now())
+        elif conversation.is_direct:
+            self._speaking.pop(actor.id, None)
+        if typed_in is not None:
+            # This answer (and what goes to them privately this moment) in the language
+            # the command was typed in; the member's own language stays theirs.
+            actor = replace(actor, language=typed_in)
 
         async def run() -> list[Reply]:
             # Called in here, so a refusal raised while reading the arguments (before the
@@ -265,29 +302,50 @@ class CommandRouter:
             return await handler(actor, conversation, command)
 
         replies = await guarded(run(), command.spec.name, actor)
-        if adopted is None:
+        if typed_in is None:
             return replies
-        # In the language they typed in, this answer too (the front end still holds the
-        # member as it was).
-        return [adopted, *(Reply(r.text, r.language or actor.language) for r in replies)]
+        answer = [Reply(r.text, r.language or typed_in) for r in replies]
+        hint = self._language_hint(actor, conversation)
+        return answer if hint is None else [*answer, hint]
 
-    async def _adopt_language(
-        self, actor: Member, command: CommandLine
-    ) -> tuple[Member, Reply | None]:
-        """A member who never chose a language and types a command in one of the
-        network's other languages ("/ayuda") is written to in it from now on, and told
-        how to change it."""
+    def _typed_language(self, actor: Member, command: CommandLine) -> str | None:
+        """The language a command word was typed in ("/cifras": es), when it is another
+        of the network's languages than the member's and not a slip of their own word
+        for it ("/practica" for /practice). Never for a member who chose their language
+        (/lang, the config): they keep it."""
         if actor.language_chosen or command.spec is None or command.spec.name == "lang":
-            return actor, None
+            return None
         language = command_language(command.name)
         if language is None or language == actor.language or language not in self.network.languages:
-            return actor, None
-        updated = await self.actions.members.set_language(actor, language)
-        told = _(
-            "I will write to you in {language} from now on. To change it, send /lang.",
-            language=Raw(language_name(language, menu=False)),
+            return None
+        typed = fold(command.name)
+        own = [
+            fold(word)
+            for word in (
+                *vocabulary().local("commands", command.spec.name, actor.language),
+                command.spec.name,
+            )
+        ]
+        if len(typed) >= 5 and any(OSA.distance(typed, word) <= 1 for word in own):
+            return None
+        return language
+
+    def _language_hint(self, actor: Member, conversation: Conversation) -> Reply | None:
+        """ "/idioma es to always get Spanish", in a direct message, once a day at most."""
+        today = self.actions.clock.now().date()
+        if not conversation.is_direct or self._hinted.get(actor.id) == today:
+            return None
+        self._hinted[actor.id] = today
+        language = actor.language
+        return Reply(
+            _(
+                "To always get answers in {language}, send /{command} {code}.",
+                language=Raw(language_name(language, menu=False)),
+                command=Raw(local_name("lang", language) or "lang"),
+                code=Raw(language),
+            ),
+            language=language,
         )
-        return updated, Reply(told, language=language)
 
     async def _coach(self, actor: Member, text: str) -> list[Reply]:
         """The coach's answer when the member is practising; nothing otherwise."""

@@ -21,6 +21,10 @@ async def test_stats_in_a_direct_message_and_typed_there(live: Live) -> None:
     assert "No reports in this time." in asked.text
     assert asked.original is not None and not asked.original.ephemeral  # stays in the DM
     await live.discord.dm(ORGANIZER, "/estadisticas 2 semanas")  # typed, as on Signal
+    typed = live.discord.dm_texts(ORGANIZER)[-1]
+    assert "Cifras de 14 días (desde" in typed  # answered in the words it was asked in
+    assert "To always get" not in typed and "envíe /idioma es" in typed
+    await live.discord.dm(ORGANIZER, "/stats 2 weeks")  # her language is still English
     assert "Numbers for the last 14 days (since" in live.discord.dm_texts(ORGANIZER)[-1]
 
 

@@ -325,9 +325,9 @@ async def test_the_one_line_form_in_spanish(app: App) -> None:
 )
 async def test_a_wrong_report_code_is_named_before_anything_else(app: App, line: str) -> None:
     reply = await say(app, "ana", line, dm("ana"))
-    assert reply.endswith(
+    assert reply.startswith(
         "No existe el reporte R9. Envíe /estado para ver los reportes abiertos."
-        if line.startswith("/detenido")  # ana never chose a language: now Spanish
+        if line.startswith("/detenido")  # ana never chose a language: this answer in Spanish
         else "There is no report R9. Send /status to see open reports."
     )
     await say(app, "ana", "/lang en", dm("ana"))  # back to English, for the check below

@@ -179,20 +179,40 @@ async def test_an_unknown_name_is_still_unknown(app: App) -> None:
     assert answer.startswith("I don't know “Zed” yet.")
 
 
-# -- a Spanish command chooses Spanish ------------------------------------------------------
+# -- a Spanish command is answered in Spanish, that once ----------------------------------
+
+HINT = "Para recibir siempre las respuestas en español, envíe /idioma es."
 
 
-async def test_a_spanish_command_from_someone_who_never_chose_sets_spanish(app: App) -> None:
+async def test_a_spanish_command_is_answered_in_spanish_that_once(app: App) -> None:
     first = await say(app, "eli", "/ayuda", dm("eli"))
-    assert first.startswith("Le escribiré en español a partir de ahora. Para cambiarlo, envíe")
-    assert "Lo que puedo hacer:" in first
-    dee_too = await say(app, "eli", "/help", dm("eli"))  # English words: still Spanish
-    assert dee_too.startswith("Lo que puedo hacer:")
-    # Told once; /lang changes it back, and then it is their choice.
-    assert "Le escribiré" not in await say(app, "eli", "/estado", dm("eli"))
-    await say(app, "eli", "/lang en", dm("eli"))
-    assert "Le escribiré" not in await say(app, "eli", "/ayuda", dm("eli"))
+    assert first.startswith("Lo que puedo hacer:") and first.endswith(HINT)
+    assert (await member(app, "eli")).language == "en"  # never switched for good
     assert (await say(app, "eli", "/help", dm("eli"))).startswith("What I can do:")
+    # The hint once a day at most; the answer still in the words typed.
+    again = await say(app, "eli", "/estado", dm("eli"))
+    assert HINT not in again and "Para recibir" not in again
+    await say(app, "eli", "/idioma es", dm("eli"))  # said: now it is theirs
+    assert (await say(app, "eli", "/help", dm("eli"))).startswith("Lo que puedo hacer:")
+
+
+async def test_an_organizer_relaying_a_spanish_call_keeps_english(app: App) -> None:
+    # The tester's s1: a call relayed with /reportar; the organizer chat stays English.
+    receipt = await say(app, "ana", "/reportar hay migra en broadway y 1st cerca del juzgado")
+    assert receipt.startswith("Gracias. El reporte R1 está con los verificadores.")
+    assert (await member(app, "ana")).language == "en"
+    stats = await say(app, "ana", "/cifras 2 semanas")  # in the organizer chat
+    assert stats == "Te envié las cifras en privado."
+    status = await say(app, "ana", "/status")
+    assert "R1" in status and "reporte" not in status  # English again
+    assert (await member(app, "ana")).language == "en"
+
+
+async def test_a_slip_of_an_english_command_stays_english(app: App) -> None:
+    # The tester's s5: "/practica" for /practice is a slip, not Spanish.
+    started = await say(app, "eli", "/practica", dm("eli"))
+    assert started.startswith("Let's practise staying silent.") and "Para recibir" not in started
+    assert (await member(app, "eli")).language == "en"
 
 
 async def test_a_chosen_language_is_never_changed_by_a_command(app: App) -> None:
@@ -211,3 +231,45 @@ async def test_a_member_the_config_gives_a_language_keeps_it(app: App) -> None:
     answer = await say(app, "cruz", "/droits", dm("cruz"))
     assert answer.startswith("CONOZCA SUS DERECHOS")
     assert (await member(app, "cruz")).language == "es"
+
+
+# -- a slip in a command word: the whole line, corrected, to copy ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "typed", "meant"),
+    [
+        # The tester's s8, word for word.
+        ("ben", "/verfy R1 2 vans agents asking for papers",
+         "Did you mean: /verify R1 2 vans agents asking for papers\n"),
+        ("ben", "/cliam R1 10", "Did you mean: /claim R1 10\n"),
+        ("ben", "/dismis R1 routine agents at lunch",
+         "Did you mean: /dismiss R1 routine agents at lunch\n"),
+        ("ben", "/reslove R1 they left at 3pm", "Did you mean: /resolve R1 they left at 3pm\n"),
+        ("dee", "/retrat R1 wrong street, sorry",
+         "Did you mean: /retract R1 wrong street, sorry\n"),
+        ("cruz", "/vot R1 10", "Quizás quiso decir: /voy R1 10\n"),
+        ("cruz", "/verifcar R1 2 camionetas, piden papeles en la puerta",
+         "Quizás quiso decir: /verificar R1 2 camionetas, piden papeles en la puerta\n"),
+    ],
+)  # fmt: skip
+async def test_a_slip_in_a_consequential_command_keeps_the_line_and_runs_nothing(
+    app: App, who: str, typed: str, meant: str
+) -> None:
+    await say(app, "dee", REPORT, dm("dee"))
+    answer = await say(app, who, typed, dm(who))
+    assert meant in answer, answer
+    report = await app.reports.get(1)
+    assert report is not None and report.state is ReportState.PENDING  # nothing ran
+    assert (await member(app, who)).language == ("es" if who == "cruz" else "en")
+
+
+async def test_a_practice_started_in_spanish_goes_on_in_spanish(app: App) -> None:
+    # The tester's s5, from someone who never chose a language.
+    started = await say(app, "eli", "/practicar", dm("eli"))
+    assert started.startswith("Practiquemos cómo guardar silencio.")
+    coached = await say(app, "eli", "soy de mexico", dm("eli"))
+    assert coached.startswith("Cuidado:") and "Agente:" in coached
+    assert (await member(app, "eli")).language == "en"
+    await say(app, "eli", "/parar", dm("eli"))
+    assert (await say(app, "eli", "/help", dm("eli"))).startswith("What I can do:")

@@ -97,8 +97,8 @@ async def test_a_place_given_after_the_report_was_dismissed_is_not_passed_on(app
 
 async def test_a_report_in_a_group_without_a_place_asks_in_a_direct_message(app: App) -> None:
     receipt = await say(app, "eli", "/reportar migra en el swap meet, no se donde exactamente")
-    # eli never chose a language and wrote in Spanish: from now on, Spanish.
-    assert receipt.startswith("Le escribiré en español a partir de ahora.")
+    # eli never chose a language and wrote in Spanish: this answer (and its DM) in Spanish.
+    assert receipt.startswith("Gracias. El reporte R1 está con los verificadores.")
     assert "Le envié un mensaje privado para preguntarle dónde exactamente." in receipt
     [question] = [row for row in await outbox_rows(app.store) if row.is_direct]
     assert question.address == "eli" and "¿Dónde es exactamente, para R1?" in question.body
@@ -146,14 +146,14 @@ async def test_unknown_words_are_the_reporters_own_words_on_the_card(app: App) -
 @pytest.mark.parametrize(
     ("typed", "suggested", "language"),
     [("/reprot", "/report", "en"), ("/reportr", "/reportar", "es"),
-     ("/verfy R1", "/verify", "en"), ("/ayda", "/ayuda", "es")],
+     ("/verfy R1", "/verify R1", "en"), ("/ayda", "/ayuda", "es")],
 )  # fmt: skip
 async def test_a_misspelled_command_gets_did_you_mean(
     app: App, typed: str, suggested: str, language: str
 ) -> None:
     await say(app, "eli", f"/lang {language}", dm("eli"))
     answer = await say(app, "eli", typed, dm("eli"))
-    assert f"{suggested}?" in answer
+    assert f": {suggested}\n" in answer  # the whole line, to copy
 
 
 @pytest.mark.parametrize(

@@ -81,4 +81,4 @@ async def test_a_typo_in_the_command_word_still_files_the_report(app: App) -> No
     filed = await say(app, eli, "/reprotar migra en el swap meet de la avenida central", dm("eli"))
     assert re.search(r"\bR1\b", filed) and "/reprotar" in filed
     other = await say(app, eli, "/hepl", dm("eli"))  # any other slip: did you mean
-    assert "Did you mean /help?" in other or "¿Quiso decir /help?" in other
+    assert "Did you mean: /help\n" in other or "Quizás quiso decir: /ayuda\n" in other

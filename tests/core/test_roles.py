@@ -165,7 +165,7 @@ async def test_the_last_organizer_hands_over_before_leaving(
         assert "/role add <member> organizer), then remove yours." in refused
         spanish = await chat.text("ana@dm: /rol quitar ana organizadora")
         assert "ana now has" not in spanish and "Usted es el último organizador" in spanish
-        assert "Le escribiré en español a partir de ahora" in spanish  # she never chose
+        assert "envíe /idioma es" in spanish  # she never chose: this answer in Spanish
         assert await roles_of(chat.app, "ana") == {"organizer"}
         await chat.text("ana@dm: /lang en")
 

@@ -64,7 +64,7 @@ async def test_a_spanish_speaker_gets_spanish_errors_and_help(world: App) -> Non
     assert "El reporte R1 está con los verificadores" in filed
     assert "¿Dónde es exactamente, para R1?" in filed
     assert "¿Qué vio y dónde?" in await say(world, "dee", "/reportar", dm("dee"))
-    assert "¿Quiso decir /reportar?" in await say(world, "dee", "/reportr", dm("dee"))
+    assert "Quizás quiso decir: /reportar\n" in await say(world, "dee", "/reportr", dm("dee"))
     slip = await say(world, "dee", "/reportr la migra", dm("dee"))
     assert "(Leí /reportr como /reportar.)" in slip
     assert "no es un código de reporte" in await say(world, "dee", "/verificar X9", dm("dee"))

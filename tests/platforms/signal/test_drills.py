@@ -50,8 +50,9 @@ async def test_a_drill_on_signal_stays_in_the_organizer_group(signal_rig: Signal
     server.sent.clear()
     server.deliver("/simulacro terminar", uuid=ANA)
     await signal_rig.exchange()
-    [stopped] = server.to(ANA)
-    assert stopped.startswith("Drill stopped. Deleted: 1 report, 0 people recorded, and 0 tasks.")
+    stopped, hint = server.to(ANA)  # typed in Spanish: answered in Spanish, this once
+    assert stopped.startswith("Simulacro terminado.")
+    assert hint == "Para recibir siempre las respuestas en español, envíe /idioma es."
     [over] = signal_rig.group(ORGANIZERS)
     assert "Ana (organizer) ended the drill." in over and BANNER not in over
     assert signal_rig.group(ALERTS) == []
