@@ -110,7 +110,7 @@ async def _console(args: argparse.Namespace) -> int:
     # A drill on the console never queues messages for the real Discord or Signal chats.
     config = config.for_front_ends("console")
     app = await App.start(config, args.db)
-    request = StopRequest()
+    request = StopRequest(logged=False)
     try:
         await app.start_timers()
         console = Console(app)

@@ -27,12 +27,13 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class StopRequest:
     """Set by SIGTERM or SIGINT while installed; remembers which signal asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, logged: bool = True) -> None:
         self.event = asyncio.Event()
         self.signal: signal.Signals | None = None
+        self.logged = logged  # the console says goodbye itself: no log line before it
 
     def request(self, signum: signal.Signals) -> None:
-        if self.signal is None:
+        if self.signal is None and self.logged:
             log.warning("stopping on %s: finishing the work in flight", signum.name)
         self.signal = self.signal or signum
         self.event.set()
