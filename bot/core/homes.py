@@ -13,6 +13,11 @@ the alerts learnt who called the network, and where they live. The rule, in one 
 * Its alert (and all clear, correction, retraction) names the block, not the house:
   "1200 block of Elm St" ("cuadra 1200 de Elm St"). A place the verifier gives that is
   not a house-number address (a shop, a corner, "1200 block of Elm") is used as given.
+* Every house-number address in any words that go to the network with it (the
+  verifier's description, a correction, the notes of an all clear, a correction or a
+  retraction) is named as its block too: "2 agents at the door of 1234 elm st" goes
+  out as "2 agents at the door of 1200 block of elm st"; the member who wrote it is
+  told (`changed_words`).
 * Its alert's description is the verifier's (`/verify R3 <what you saw>`); without
   one, the reporter's words are not broadcast at all, since they may name the house.
 
@@ -23,12 +28,13 @@ For every other report, the alert's description is the verifier's when they give
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.core.models import Report, Sign
 from bot.core.phone_numbers import DEFAULT_REGION, NoPhones
 from bot.core.vocabulary import phrases_in
-from bot.i18n import Raw, Text, _
+from bot.i18n import Raw, Renderer, Text, _
 from bot.i18n.words import fold, vocabulary
 
 # "1200 Elm St", "1200-B Elm St", "1200 Elm St Apt 3"; "Calle Elm 1200", "Elm St #1200".
@@ -146,4 +152,189 @@ def card_advice(report: Report) -> Text | None:
         "and will not quote the reporter. Describe what you saw when you verify: "
         "/verify {code} where: 1200 block of Elm St; 2 vans, agents at a door",
         code=report.code,
+    )
+
+
+# House-number addresses inside longer words ------------------------------------------
+
+# Where a house-number address ends: punctuation, or a dash between words.
+_CLAUSE_END = re.compile(r"[,;:!?()\n]|\.(?:\s|$)|\s[-–—]\s")
+_WORD = re.compile(r"[^\s,;:!?()]+")
+_HOUSE_NUMBER = re.compile(r"(?<![\w$.,/:+-])(\d{1,6})(?:-?[A-Za-z])?(?![\w.,:/-]*\d)(?!\w)")
+# Words that may come between a house number and its street: "el 455 de la calle pino".
+_LINKS = frozenset({"de", "del", "la", "el"})
+# A unit after the street names the home within it: "apt 4b", "depto 3", "#3".
+_UNIT_AFTER = re.compile(
+    r"(?:\s*,)?\s*(?:(?:apt|apartment|unit|suite|ste|depto|dpto|departamento|interior|int)"
+    r"\.?\s*#?\s*|#\s*)[\w-]+",
+    re.IGNORECASE,
+)
+# Stands for an address while the text is cut to its limit (private use: typed by no one,
+# and removed from what people typed before it is used).
+_HOUSE_MARK = "\ue001"
+
+
+def _street_words() -> frozenset[str]:
+    return frozenset(fold(word) for word in vocabulary().words("places").get("street", ()))
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    block: Block
+
+
+def _clause(text: str, start: int) -> int:
+    end = _CLAUSE_END.search(text, start)
+    return end.start() if end else len(text)
+
+
+def _words_between(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text, start, end))
+
+
+def _plain(word: str) -> str:
+    return fold(word).strip(".#")
+
+
+def _number_first(text: str, number: re.Match[str], streets: frozenset[str]) -> _Found | None:
+    """ "1234 elm st", "455 calle pino", "el 455 de la calle pino": the number, then
+    its street (ending with a street word, or starting with one and one name after it)."""
+    if text[: number.start()].rstrip().endswith("#"):
+        return None  # "apt #3" is a unit
+    words = _words_between(text, number.end(), _clause(text, number.end()))[:4]
+    plain = [_plain(word.group()) for word in words]
+    skip = 0
+    while skip < len(plain) and plain[skip] in _LINKS:
+        skip += 1
+    for index in range(skip, min(skip + 3, len(plain))):
+        if plain[index] not in streets:
+            continue
+        if index == skip:  # "calle pino": the street word first, then its name
+            if index + 1 >= len(plain) or plain[index + 1] in streets:
+                return None
+            last = index + 1
+        elif any(not word.isalpha() or word in _LINKS for word in plain[skip:index]):
+            return None  # "2 vans on main st" is a count, not a house
+        else:
+            last = index
+        street = text[words[skip].start() : words[last].end()]
+        return _with_unit(text, number.start(), words[last].end(), number, street)
+    return None
+
+
+def _number_last(text: str, number: re.Match[str], streets: frozenset[str]) -> _Found | None:
+    """ "calle roble 1530", "elm st #1200": a street, then the number, ending its clause."""
+    after = text[number.end() : _clause(text, number.end())]
+    if after.strip() and not _UNIT_AFTER.match(after):
+        return None  # "calle pino 3 camionetas" counts vans
+    start = number.start()
+    prefix = text[:start].rstrip()
+    prefix = re.sub(r"(?:#|\bNo\.?|Nº)$", "", prefix, flags=re.IGNORECASE).rstrip()
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(prefix)), default=0)
+    words = _words_between(prefix, clause_start, len(prefix))[-3:]
+    plain = [_plain(word.group()) for word in words]
+    for index, word in enumerate(plain):
+        if word not in streets:
+            continue
+        first = index if index < len(plain) - 1 else index - 1
+        if first < 0 or not all(part.isalpha() for part in plain[first:]):
+            return None
+        street = prefix[words[first].start() :]
+        return _with_unit(text, words[first].start(), number.end(), number, street)
+    return None
+
+
+def _with_unit(
+    text: str, start: int, end: int, number: re.Match[str], street: str
+) -> _Found | None:
+    unit = _UNIT_AFTER.match(text, end)
+    end = unit.end() if unit else end
+    street = street.strip(" ,.;")
+    if not street:
+        return None
+    return _Found(start, end, Block(int(number.group(1)) // 100 * 100, street))
+
+
+def _houses(text: str) -> Iterator[_Found]:
+    """The house-number addresses in `text`, in order: "1234 elm st", "455 calle pino
+    depto 3", "Calle Roble 1530". A block ("1200 block of elm st"), a corner ("5th &
+    main") and a count ("2 vans on main st") are not houses."""
+    if not any(char.isdigit() for char in text):
+        return
+    streets = _street_words()
+    after = 0
+    for number in _HOUSE_NUMBER.finditer(text):
+        if number.start() < after:
+            continue
+        found = _number_first(text, number, streets) or _number_last(text, number, streets)
+        if found is None or phrases_in(text[number.end() : found.end], _words("block")):
+            continue
+        if found.start < after:
+            continue
+        after = found.end
+        yield found
+
+
+def names_a_house(text: str) -> bool:
+    return next(_houses(text), None) is not None
+
+
+def _block_text(block: Block) -> Text:
+    if block.number > 0:
+        return _(
+            "{number} block of {street}", number=Raw(str(block.number)), street=Raw(block.street)
+        )
+    return Raw(block.street)
+
+
+@dataclass(frozen=True)
+class HousesAsBlocks:
+    """Words a person wrote about a home, shown to the network: like `NoPhones`, with
+    every house-number address in them named as its block, in the reader's language."""
+
+    value: str
+    region: str = DEFAULT_REGION
+    limit: int | None = None
+
+    def render(self, renderer: Renderer, language: str) -> str:
+        text = self.value.replace(_HOUSE_MARK, "")
+        houses = list(_houses(text))
+        marked, last = [], 0
+        for house in houses:
+            marked += [text[last : house.start], _HOUSE_MARK]
+            last = house.end
+        marked.append(text[last:])
+        shown = NoPhones("".join(marked), self.region, self.limit).render(renderer, language)
+        for house in houses:
+            shown = shown.replace(
+                _HOUSE_MARK, _block_text(house.block).render(renderer, language), 1
+            )
+        return shown.replace(_HOUSE_MARK, "")
+
+
+def broadcast_words(
+    report: Report, words: str, region: str = DEFAULT_REGION, limit: int | None = None
+) -> Text:
+    """Words that go to the network with a report (its description, a note): never a
+    phone number; at a home, never a house number either (its block instead)."""
+    if at_a_home(report):
+        return HousesAsBlocks(words, region, limit)
+    return NoPhones(words, region, limit)
+
+
+def changed_words(report: Report, *words: str, region: str = DEFAULT_REGION) -> Text | None:
+    """What to tell the member whose words named a house of a report at a home: how the
+    network reads them."""
+    if not at_a_home(report):
+        return None
+    changed = [text for text in words if text and names_a_house(text)]
+    if not changed:
+        return None
+    return _(
+        "{code} reads as someone's home, so your words name the block, not the house. "
+        "The network reads: {words}",
+        code=report.code,
+        words=HousesAsBlocks(" / ".join(changed), region),
     )

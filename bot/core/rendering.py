@@ -84,7 +84,12 @@ def _details(
     parts: list[Text] = [_("Where: {where}", where=where)] if with_place else []
     what = homes.broadcast_what(report) if broadcast and not described else report.what
     if what:
-        parts.append(_("What: {what}", what=NoPhones(what, region, limit=what_limit)))
+        shown = (
+            homes.broadcast_words(report, what, region, what_limit)
+            if broadcast
+            else NoPhones(what, region, limit=what_limit)
+        )
+        parts.append(_("What: {what}", what=shown))
     parts.append(_("Agency: {agency}", agency=AGENCY_NAMES[report.agency]))
     if report.signs:
         parts.append(_("Signs: {signs}", signs=ListOf(tuple(SIGN_NAMES[s] for s in report.signs))))
@@ -316,7 +321,9 @@ def all_clear(report: Report, note: str, network: Network) -> Text:
             code=report.code,
             where=homes.broadcast_place(report, network.region),
         ),
-        _("Note: {note}", note=NoPhones(note, network.region)) if note else None,
+        _("Note: {note}", note=homes.broadcast_words(report, note, network.region))
+        if note
+        else None,
         _("Stay alert. If you see agents again, report it to the network."),
         hotline_lines(network),
     )
@@ -334,7 +341,7 @@ def correction(
     return lines(
         _("CORRECTION to alert {code}:", code=report.code),
         _("Changed: {fields}", fields=ListOf(tuple(changes))) if changes else None,
-        _("Note: {note}", note=NoPhones(note, region)) if note else None,
+        _("Note: {note}", note=homes.broadcast_words(report, note, region)) if note else None,
         _("Current details:"),
         *_details(
             report,
@@ -354,7 +361,7 @@ def retraction(report: Report, note: str, region: str = DEFAULT_REGION) -> Text:
             code=report.code,
             where=homes.broadcast_place(report, region),
         ),
-        _("Note: {note}", note=NoPhones(note, region)) if note else None,
+        _("Note: {note}", note=homes.broadcast_words(report, note, region)) if note else None,
     )
 
 

@@ -287,6 +287,7 @@ class ReportActions:
                     )
                     if homes.at_a_home(done.report)
                     else None,
+                    homes.changed_words(done.report, done.report.decision_note),
                 )
             )
         ]
@@ -309,10 +310,13 @@ class ReportActions:
         done = await self.follow_ups.resolve(actor, report_id, note_text(note))
         return [
             Reply(
-                _(
-                    "All clear for {code} sent to: {targets}.",
-                    code=done.report.code,
-                    targets=chat_list(done.targets),
+                lines(
+                    _(
+                        "All clear for {code} sent to: {targets}.",
+                        code=done.report.code,
+                        targets=chat_list(done.targets),
+                    ),
+                    homes.changed_words(done.report, note_text(note)),
                 )
             )
         ]
@@ -354,10 +358,13 @@ class ReportActions:
         done = await self.follow_ups.correct(actor, report_id, change, note_text(note))
         return [
             Reply(
-                _(
-                    "Correction for {code} sent to: {targets}.",
-                    code=done.report.code,
-                    targets=chat_list(done.targets),
+                lines(
+                    _(
+                        "Correction for {code} sent to: {targets}.",
+                        code=done.report.code,
+                        targets=chat_list(done.targets),
+                    ),
+                    homes.changed_words(done.report, change.what or "", note_text(note)),
                 )
             )
         ]
@@ -366,10 +373,13 @@ class ReportActions:
         done = await self.follow_ups.retract(actor, report_id, note_text(note))
         return [
             Reply(
-                _(
-                    "{code} is retracted; the retraction went to: {targets}.",
-                    code=done.report.code,
-                    targets=chat_list(done.targets),
+                lines(
+                    _(
+                        "{code} is retracted; the retraction went to: {targets}.",
+                        code=done.report.code,
+                        targets=chat_list(done.targets),
+                    ),
+                    homes.changed_words(done.report, note_text(note)),
                 )
             )
         ]

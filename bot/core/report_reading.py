@@ -28,6 +28,7 @@ from bot.core.models import (
     Sign,
     Source,
 )
+from bot.core.phone_numbers import phone_spans
 from bot.core.vocabulary import find, phrases_in
 from bot.i18n import Raw, Text, _
 from bot.i18n.words import fold, vocabulary
@@ -341,7 +342,12 @@ def find_place(text: str) -> tuple[str, PlaceOrigin]:
     words after it up to the end of the clause; a street corner ("5th & Main", "Pine
     and 3rd"); a weaker word ("on", "en"). A vague place ("my door", "el parque") is
     kept but marked missing, so the reporter is asked where exactly.
+
+    Phone numbers are found in the whole text first and read as the end of a clause, so
+    a place never holds part of one ("5th & main call me 213.555.0147" was cut at its
+    first '.', keeping the area code); the description keeps the text as typed.
     """
+    text = _without_phones(text)
     flat = _flat(text)
     for key in ("before", "maybe_before"):
         span = _first(flat, _words_of(key))
@@ -359,6 +365,14 @@ def find_place(text: str) -> tuple[str, PlaceOrigin]:
     if corner:
         return _read(corner.group(1))
     return "", PlaceOrigin.MISSING
+
+
+def _without_phones(text: str) -> str:
+    """`text` with every phone number in it replaced by the end of a clause (";"), padded
+    to the same length, so places found in it are found at the same place as typed."""
+    for start, end in phone_spans(text):
+        text = text[:start] + ";" + " " * (end - start - 1) + text[end:]
+    return text
 
 
 def _read(place: str) -> tuple[str, PlaceOrigin]:

@@ -137,3 +137,73 @@ async def test_a_corroboration_that_says_home_makes_the_report_a_home(chat: Chat
     sent = in_chat(await chat.say("ben@organizers: /verify R1"), "alerts")
     assert "Where: 1200 block of Elm St" in sent and "1234" not in sent
     assert "ICE vans" not in sent  # a home: no reporter's words without the verifier's
+
+
+# A house number in the verifier's own words (re-tester's finding, round 2) -------------
+
+
+async def test_a_house_number_in_the_verifiers_words_goes_out_as_its_block(
+    chat: ChatHarness,
+) -> None:
+    await chat.say("eli@dm: /report ice vans at the walmart on main st")
+    await chat.say("dee@dm: /report my house 1234 elm st ice knocking")
+    await chat.say("ben@dm: /claim R2 5")
+    decided = await chat.say(
+        "ben@dm: /verify R2 where: elm st; 2 agents at the door of 1234 elm st, family of "
+        "maria lopez inside"
+    )
+    sent = broadcasts(decided)
+    assert "What: 2 agents at the door of 1200 block of elm st, family of maria lopez" in sent
+    assert "Qué: 2 agents at the door of cuadra 1200 de elm st" in sent
+    assert "1234" not in sent
+    told = in_chat(decided, "dm:ben")
+    assert "your words name the block, not the house" in told
+    assert "2 agents at the door of 1200 block of elm st" in told
+
+    corrected = await chat.say("ana@organizers: /correct R2 what: 2 vans, caller at 1234 elm st")
+    sent = broadcasts(corrected)
+    assert "What: 2 vans, caller at 1200 block of elm st" in sent and "1234" not in sent
+    assert "The network reads: 2 vans, caller at 1200 block of elm st" in in_chat(
+        corrected, "organizers"
+    )
+    cleared = await chat.say("ana@organizers: /resolve R2 they left 1234 elm st")
+    assert "Note: they left 1200 block of elm st" in broadcasts(cleared)
+    assert "1234" not in broadcasts(cleared)
+
+
+async def test_a_house_number_in_a_spanish_verifiers_words_goes_out_as_its_block(
+    chat: ChatHarness,
+) -> None:
+    await chat.say("eli@dm: /reportar la migra esta tocando mi puerta en 455 calle pino depto 3")
+    decided = await chat.say(
+        "cruz@organizers: /verificar R1 dónde: calle pino; 2 agentes en la puerta del 455 de "
+        "la calle pino depto 3, adentro la familia"
+    )
+    sent = broadcasts(decided)
+    assert "Qué: 2 agentes en la puerta del cuadra 400 de calle pino, adentro la familia" in sent
+    assert "455" not in sent and "depto 3" not in sent
+    assert "sus palabras nombran la cuadra, no la casa" in in_chat(decided, "organizers")
+    corrected = await chat.say(
+        "ana@organizers: /corregir R1 qué: 3 camionetas frente al 455 calle pino"
+    )
+    sent = broadcasts(corrected)
+    assert "3 camionetas frente al cuadra 400 de calle pino" in sent and "455" not in sent
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "2 vans on main st",
+        "3 camionetas en la calle pino 2 agentes",
+        "agents on the 1200 block of elm st",
+        "5th & main, 2 vans",
+        "caller 213 555 0147",
+    ],
+)
+async def test_counts_corners_and_blocks_in_a_homes_words_are_left_alone(
+    chat: ChatHarness, words: str
+) -> None:
+    await chat.say("dee@dm: /report ICE at my door")
+    sent = in_chat(await chat.say(f"ben@organizers: /verify R1 where: elm st; {words}"), "alerts")
+    shown = words.replace("213 555 0147", "[phone number removed]")
+    assert f"What: {shown}" in sent

@@ -250,3 +250,22 @@ async def test_a_callers_home_in_spanish_names_only_the_block(chat: ChatHarness)
 )
 def test_someone_elses_home_reads_as_a_home(typed: str) -> None:
     assert read_report(typed).at_home
+
+
+# A place is never cut inside a phone number (re-tester's finding, round 2) ----------------
+
+
+async def test_a_place_stops_before_a_phone_number(chat: ChatHarness) -> None:
+    await chat.say("dee@dm: /report ice at 5th & main 2 vans call me 213.555.0147 if u need more")
+    await chat.say("ben@dm: /claim R1 5")
+    sent = in_chat(await chat.say("ben@dm: /verify R1"), "alerts")
+    assert "Where: 5th & main 2 vans\n" in sent + "\n"
+    assert "213" not in sent and "Where: 5th & main 2 vans call me" not in sent
+    assert "What: ice at 5th & main 2 vans call me [phone number removed] if u need more" in sent
+
+
+async def test_a_spanish_place_stops_before_a_phone_number(chat: ChatHarness) -> None:
+    await chat.say("eli@dm: /reportar migra en soto y 1st 2 camionetas 213.555.0147 si necesitan")
+    sent = in_chat(await chat.say("cruz@organizers: /verificar R1"), "alertas")
+    assert "Dónde: soto y 1st 2 camionetas\n" in sent + "\n"
+    assert "213" not in sent and "0147" not in sent
