@@ -164,10 +164,11 @@ def _time_of_day(value: object) -> object:
     return value
 
 
-class Timers(_Section):
-    """Every timer of the network. Issue-by-issue features read the ones they need."""
+class _StepTimers(_Section):
+    """The timers [timers] and [drill] both have, and the rules they share: each later
+    step comes after its first, and `verification_reminder` (the name before dispatch)
+    is still read as `claim_within`."""
 
-    corroboration_window: Duration = timedelta(hours=2)
     # A report nobody has claimed after this long goes to the next step of the
     # escalation chain ([[dispatch.steps]]). Formerly `verification_reminder`.
     claim_within: Duration = timedelta(minutes=10)
@@ -177,20 +178,33 @@ class Timers(_Section):
     task_accept_escalation: Duration = timedelta(minutes=30)
     task_due_reminder: Duration = timedelta(minutes=30)
     task_overdue_escalation: Duration = timedelta(minutes=30)
-    # A morning summary for the organizer chat, at this local time ("08:00"); off if unset.
-    daily_summary: time | None = None
-
-    _clock_time = field_validator("daily_summary", mode="before")(_time_of_day)
 
     @model_validator(mode="before")
     @classmethod
     def _old_name(cls, data: Any) -> Any:
-        return _claim_within_was_verification_reminder(data)
+        if isinstance(data, dict) and "verification_reminder" in data:
+            data = dict(data)
+            old = data.pop("verification_reminder")
+            data.setdefault("claim_within", old)
+        return data
 
     @model_validator(mode="after")
-    def _ordered(self) -> Timers:
-        _timers_in_order(self)
+    def _ordered(self) -> _StepTimers:
+        if self.verification_expiry <= self.claim_within:
+            raise ValueError("verification_expiry must be longer than claim_within")
+        if self.task_accept_escalation <= self.task_accept_reminder:
+            raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
         return self
+
+
+class Timers(_StepTimers):
+    """Every timer of the network. Issue-by-issue features read the ones they need."""
+
+    corroboration_window: Duration = timedelta(hours=2)
+    # A morning summary for the organizer chat, at this local time ("08:00"); off if unset.
+    daily_summary: time | None = None
+
+    _clock_time = field_validator("daily_summary", mode="before")(_time_of_day)
 
 
 class AreaSection(_Section):
@@ -251,24 +265,7 @@ class DispatchSection(_Section):
     shifts: list[Shift] = Field(default_factory=list, max_length=500)
 
 
-def _timers_in_order(timers: Timers | DrillSection) -> None:
-    """Each timer's later step comes after its first, in [timers] and [drill] alike."""
-    if timers.verification_expiry <= timers.claim_within:
-        raise ValueError("verification_expiry must be longer than claim_within")
-    if timers.task_accept_escalation <= timers.task_accept_reminder:
-        raise ValueError("task_accept_escalation must be longer than task_accept_reminder")
-
-
-def _claim_within_was_verification_reminder(data: Any) -> Any:
-    """`verification_reminder` (before dispatch) still works as `claim_within`."""
-    if isinstance(data, dict) and "verification_reminder" in data:
-        data = dict(data)
-        old = data.pop("verification_reminder")
-        data.setdefault("claim_within", old)
-    return data
-
-
-class DrillSection(_Section):
+class DrillSection(_StepTimers):
     """Drills (/drill start): how long one lasts unless the organizer says, and the
     timers used while one runs instead of [timers], short enough that a practice (or a
     scripted drill in docs/drills/) sees reminders, escalations and expiries happen."""
@@ -283,14 +280,8 @@ class DrillSection(_Section):
     task_due_reminder: Duration = timedelta(seconds=10)
     task_overdue_escalation: Duration = timedelta(seconds=10)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _old_name(cls, data: Any) -> Any:
-        return _claim_within_was_verification_reminder(data)
-
     @model_validator(mode="after")
-    def _ordered(self) -> DrillSection:
-        _timers_in_order(self)
+    def _length_in_range(self) -> DrillSection:
         if self.length > self.longest:
             raise ValueError("length must not be longer than longest")
         return self
